@@ -1,0 +1,1221 @@
+"""Scenarios: what a planner asks for, read from TOML and checked before any solving.
+
+A scenario names its parcel layer, the actions (each with an eligibility rule, the
+cost column it spends, its targets and an optional budget), the objective, a total
+budget, locks and solver options. Scenario objects are frozen: every change returns a
+modified copy (:meth:`Scenario.with_value`), so a base scenario can branch into
+variants without aliasing bugs.
+
+Eligibility rules are structured conditions, evaluated on columns with pandas
+(never with ``eval`` or ``DataFrame.query``)::
+
+    eligible = { all = [
+        { field = "status", in = ["inefficient", "idle"] },
+        { field = "encumbrance", not_in = ["seized"] },
+        { any = [ { field = "muyi_class", in = ["C", "D"] }, { field = "idle_years", ge = 2 } ] },
+    ] }
+
+Operators: ``eq``, ``ne``, ``lt``, ``le``, ``gt``, ``ge``, ``in``, ``not_in``, ``is_null``,
+``not_null``; combinators ``all``, ``any`` and ``not``. A missing value fails every
+test except ``ne``, ``not_in`` and ``is_null`` (an empty ``encumbrance`` is "not seized").
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import logging
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from landopt._fields import STATUSES
+from landopt.errors import Problem, ScenarioError
+
+__all__ = [
+    "Action",
+    "Condition",
+    "Locks",
+    "Objective",
+    "ParcelSource",
+    "Rule",
+    "Scenario",
+    "SolverOptions",
+    "Targets",
+    "check_scenario_against",
+    "eligibility",
+    "load_scenario",
+    "scenario_from_dict",
+]
+
+log = logging.getLogger(__name__)
+
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+SET_OPS = ("in", "not_in")
+NULL_OPS = ("is_null", "not_null")
+OPERATORS = COMPARISONS + SET_OPS + NULL_OPS
+BACKENDS = ("highs", "highs-pulp", "cbc")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class Condition:
+    """One test on one field, e.g. ``status in [idle]`` or ``idle_years ge 2``."""
+
+    field: str
+    op: str
+    value: Any = None
+
+    def evaluate(self, df: pd.DataFrame) -> np.ndarray:
+        """Boolean mask of the rows that pass."""
+        col = df[self.field]
+        null = col.isna().to_numpy()
+        if self.op == "is_null":
+            return null
+        if self.op == "not_null":
+            return ~null
+        if self.op in SET_OPS or self.op in ("eq", "ne"):
+            values = list(self.value) if self.op in SET_OPS else [self.value]
+            hit = _matches(col, values) & ~null
+            return hit if self.op in ("in", "eq") else ~hit
+        num = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            out = {
+                "lt": num < self.value,
+                "le": num <= self.value,
+                "gt": num > self.value,
+                "ge": num >= self.value,
+            }[self.op]
+        return out & ~np.isnan(num)
+
+    def describe(self) -> str:
+        """The condition in words, for messages and reports."""
+        sym = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+        if self.op in sym:
+            return f"{self.field} {sym[self.op]} {self.value}"
+        if self.op in SET_OPS:
+            word = "in" if self.op == "in" else "not in"
+            return f"{self.field} {word} [{', '.join(map(str, self.value))}]"
+        return f"{self.field} is {'empty' if self.op == 'is_null' else 'filled'}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A tree of conditions: ``all``/``any`` of children, ``not`` of one, or a leaf."""
+
+    kind: Literal["all", "any", "not", "leaf", "true"]
+    children: tuple[Rule, ...] = ()
+    condition: Condition | None = None
+
+    def evaluate(self, df: pd.DataFrame) -> np.ndarray:
+        """Boolean mask of the rows the rule admits."""
+        n = len(df)
+        if self.kind == "true":
+            return np.ones(n, dtype=bool)
+        if self.kind == "leaf":
+            assert self.condition is not None
+            return self.condition.evaluate(df)
+        if self.kind == "not":
+            return ~self.children[0].evaluate(df)
+        masks = [c.evaluate(df) for c in self.children]
+        if self.kind == "all":
+            return np.logical_and.reduce(masks) if masks else np.ones(n, dtype=bool)
+        return np.logical_or.reduce(masks) if masks else np.zeros(n, dtype=bool)
+
+    def fields(self) -> set[str]:
+        """Every field the rule reads."""
+        if self.kind == "leaf":
+            assert self.condition is not None
+            return {self.condition.field}
+        out: set[str] = set()
+        for c in self.children:
+            out |= c.fields()
+        return out
+
+    def describe(self) -> str:
+        """The rule in words."""
+        if self.kind == "true":
+            return "every parcel"
+        if self.kind == "leaf":
+            assert self.condition is not None
+            return self.condition.describe()
+        if self.kind == "not":
+            return f"not ({self.children[0].describe()})"
+        joiner = " and " if self.kind == "all" else " or "
+        parts = [c.describe() for c in self.children]
+        return joiner.join(p if " and " not in p and " or " not in p else f"({p})" for p in parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as it is written in TOML."""
+        if self.kind == "true":
+            return {}
+        if self.kind == "leaf":
+            assert self.condition is not None
+            c = self.condition
+            return {"field": c.field, c.op: True if c.op in NULL_OPS else _plain(c.value)}
+        if self.kind == "not":
+            return {"not": self.children[0].to_dict()}
+        return {self.kind: [c.to_dict() for c in self.children]}
+
+
+# --------------------------------------------------------------------------- parts
+@dataclass(frozen=True)
+class Targets:
+    """An action's targets: plot count range and area range in mu (``None``: no bound)."""
+
+    count_min: int | None = None
+    count_max: int | None = None
+    area_min: float | None = None
+    area_max: float | None = None
+
+    @property
+    def count_exact(self) -> bool:
+        """Whether the count is fixed to one number."""
+        return self.count_min is not None and self.count_min == self.count_max
+
+    def describe(self) -> str:
+        """The targets in words, e.g. ``17 plots, ≥ 560 mu``."""
+        parts = []
+        if self.count_exact:
+            parts.append(f"{self.count_min} plots")
+        elif self.count_min is not None or self.count_max is not None:
+            parts.append(_range_words(self.count_min, self.count_max, "plots", "{:g}"))
+        if self.area_min is not None or self.area_max is not None:
+            parts.append(_range_words(self.area_min, self.area_max, "mu", "{:,.1f}"))
+        return ", ".join(parts) or "no targets"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The targets as written in TOML."""
+        out: dict[str, Any] = {}
+        if self.count_exact:
+            out["count"] = self.count_min
+        else:
+            if self.count_min is not None:
+                out["count_min"] = self.count_min
+            if self.count_max is not None:
+                out["count_max"] = self.count_max
+        if self.area_min is not None:
+            out["area_min"] = self.area_min
+        if self.area_max is not None:
+            out["area_max"] = self.area_max
+        return out
+
+
+@dataclass(frozen=True)
+class Action:
+    """One kind of intervention a parcel can get (clear, revitalize, upgrade, …)."""
+
+    name: str
+    label: str
+    eligible: Rule
+    cost: str
+    targets: Targets = Targets()
+    benefit: str | None = None
+    budget: float | None = None
+    color: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The action as written in TOML."""
+        out: dict[str, Any] = {"label": self.label, "cost": self.cost}
+        if self.benefit:
+            out["benefit"] = self.benefit
+        if self.budget is not None:
+            out["budget"] = self.budget
+        if self.color:
+            out["color"] = self.color
+        out["eligible"] = self.eligible.to_dict()
+        out["targets"] = self.targets.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What to optimise: a weighted sum of per-parcel terms.
+
+    Each term is ``(of, weight)`` where ``of`` is ``"cost"`` (each action's own cost
+    column), ``"benefit"`` (each action's benefit column) or the name of a parcel column
+    (its value counts for a parcel whatever action it gets). ``difficulty_weight`` adds
+    that many 万元 per point of ``difficulty`` to a minimisation (subtracts in a
+    maximisation), steering plans away from hard negotiations.
+    """
+
+    sense: Literal["minimize", "maximize"] = "minimize"
+    terms: tuple[tuple[str, float], ...] = (("cost", 1.0),)
+    difficulty_weight: float = 0.0
+
+    def describe(self) -> str:
+        """The objective in words."""
+        words = " + ".join(f"{w:g} × {of}" if w != 1 else of for of, w in self.terms)
+        text = f"{self.sense} {words}"
+        if self.difficulty_weight:
+            text += f" ({'+' if self.sense == 'minimize' else '−'} {self.difficulty_weight:g} per difficulty point)"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """The objective as written in TOML."""
+        out: dict[str, Any] = {
+            "sense": self.sense,
+            "terms": [{"of": of, "weight": w} for of, w in self.terms],
+        }
+        if self.difficulty_weight:
+            out["difficulty_weight"] = self.difficulty_weight
+        return out
+
+
+@dataclass(frozen=True)
+class Locks:
+    """Parcels forced into an action (``include``) or out of some or all (``exclude``).
+
+    ``exclude`` maps a parcel id to the actions it may not get; ``None`` means all.
+    """
+
+    include: tuple[tuple[str, str], ...] = ()
+    exclude: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.include) + len(self.exclude)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The locks as written in TOML."""
+        out: dict[str, Any] = {}
+        if self.include:
+            out["include"] = dict(self.include)
+        if self.exclude:
+            out["exclude"] = {p: ("all" if a is None else list(a)) for p, a in self.exclude}
+        return out
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Back-end and limits. The default proves optimality (gap 0) within a time limit."""
+
+    backend: str = "highs"
+    time_limit: float = 600.0
+    gap: float = 0.0
+    threads: int | None = None
+    presolve: Literal["auto", "on", "off"] = "auto"
+    log: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as written in TOML."""
+        out: dict[str, Any] = {
+            "backend": self.backend,
+            "time_limit": self.time_limit,
+            "gap": self.gap,
+            "presolve": self.presolve,
+        }
+        if self.threads is not None:
+            out["threads"] = self.threads
+        if self.log:
+            out["log"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class ParcelSource:
+    """Where the parcel layer is and how to read it (arguments of ``read_parcels``)."""
+
+    path: Path
+    layer: str | None = None
+    encoding: str | None = None
+    crs: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    status_values: tuple[tuple[str, str], ...] = ()
+
+    def read_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`landopt.parcels.read_parcels`."""
+        return {
+            "layer": self.layer,
+            "encoding": self.encoding,
+            "crs": self.crs,
+            "columns": dict(self.columns) or None,
+            "status_values": dict(self.status_values) or None,
+        }
+
+    def to_dict(self, base_dir: Path | None = None) -> dict[str, Any]:
+        """The source as written in TOML (path relative to ``base_dir`` when possible)."""
+        path = self.path
+        if base_dir is not None:
+            try:
+                path = Path(_relpath(self.path, base_dir))
+            except ValueError:
+                pass
+        out: dict[str, Any] = {"path": path.as_posix()}
+        for key in ("layer", "encoding", "crs"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.columns:
+            out["columns"] = dict(self.columns)
+        if self.status_values:
+            out["status_values"] = dict(self.status_values)
+        return out
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete planning question. Build with :func:`load_scenario` or :func:`scenario_from_dict`."""
+
+    name: str
+    actions: tuple[Action, ...]
+    objective: Objective = Objective()
+    budget_total: float | None = None
+    locks: Locks = Locks()
+    solver: SolverOptions = SolverOptions()
+    parcels: ParcelSource | None = None
+    title: str = ""
+    year: int | None = None
+    lang: Literal["en", "zh"] = "en"
+    description: str = ""
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        """Names of the actions, in the scenario's order."""
+        return tuple(a.name for a in self.actions)
+
+    def action(self, name: str) -> Action:
+        """The action called ``name``."""
+        for a in self.actions:
+            if a.name == name:
+                return a
+        raise KeyError(f"no action {name!r}; the scenario has {', '.join(self.action_names)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as a TOML-shaped dict; ``scenario_from_dict`` reads it back."""
+        base = self.source.parent if self.source else None
+        out: dict[str, Any] = {"name": self.name}
+        if self.title:
+            out["title"] = self.title
+        if self.year is not None:
+            out["year"] = self.year
+        out["lang"] = self.lang
+        if self.description:
+            out["description"] = self.description
+        if self.parcels is not None:
+            out["parcels"] = self.parcels.to_dict(base)
+        out["actions"] = {a.name: a.to_dict() for a in self.actions}
+        out["objective"] = self.objective.to_dict()
+        if self.budget_total is not None:
+            out["budget"] = {"total": self.budget_total}
+        if len(self.locks):
+            out["locks"] = self.locks.to_dict()
+        out["solver"] = self.solver.to_dict()
+        return out
+
+    def with_value(self, key: str, value: Any) -> Scenario:
+        """A copy with one TOML key changed, e.g. ``"actions.clear.targets.area_min"``.
+
+        The copy is validated like a file would be, so a wrong key or value raises
+        :class:`~landopt.errors.ScenarioError`.
+        """
+        d = self.to_dict()
+        node = d
+        parts = key.split(".")
+        for part in parts[:-1]:
+            if part not in node or not isinstance(node[part], dict):
+                node[part] = {}
+            node = node[part]
+        if value is None:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
+        if parts[:2] == ["actions", parts[1]] and len(parts) == 4 and parts[2] == "targets":
+            # setting count_min/count_max replaces an exact count, and vice versa
+            t = node
+            if parts[3] in ("count_min", "count_max") and "count" in t:
+                exact = t.pop("count")
+                t.setdefault("count_min" if parts[3] == "count_max" else "count_max", exact)
+            if parts[3] == "count":
+                t.pop("count_min", None)
+                t.pop("count_max", None)
+        base = self.source.parent if self.source else Path.cwd()
+        return scenario_from_dict(d, base_dir=base, source=self.source)
+
+    def with_solver(self, **options: Any) -> Scenario:
+        """A copy with solver options changed (``backend``, ``time_limit``, ``gap``, …)."""
+        return replace(self, solver=replace(self.solver, **options))
+
+    def with_locks(
+        self,
+        *,
+        include: Mapping[str, str] | None = None,
+        exclude: Mapping[str, Iterable[str] | None] | None = None,
+    ) -> Scenario:
+        """A copy with more locks added (``exclude`` value ``None`` means all actions)."""
+        inc = dict(self.locks.include)
+        inc.update(include or {})
+        exc = dict(self.locks.exclude)
+        for pid, acts in (exclude or {}).items():
+            exc[pid] = None if acts is None else tuple(acts)
+        return replace(self, locks=Locks(tuple(inc.items()), tuple(exc.items())))
+
+
+# --------------------------------------------------------------------------- parsing
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario from a TOML file.
+
+    Parameters
+    ----------
+    path
+        The ``.toml`` file. The parcel layer's path in it is relative to this file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found: unknown keys (with the nearest valid one), wrong
+        types, impossible targets.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(
+            str(path), [Problem("file", "", "file not found", "check the path")]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(
+            str(path), [Problem("file", "", f"cannot read: {exc}", "save it as UTF-8 text")]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(
+            str(path),
+            [Problem("file", "", f"not valid TOML: {exc}", "fix the syntax at that line")],
+        ) from None
+    return scenario_from_dict(data, base_dir=path.parent, source=path)
+
+
+_TOP_KEYS = (
+    "name",
+    "title",
+    "year",
+    "lang",
+    "description",
+    "parcels",
+    "actions",
+    "objective",
+    "budget",
+    "locks",
+    "solver",
+)
+_PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
+_ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
+_TARGET_KEYS = ("count", "count_min", "count_max", "area_min", "area_max")
+_OBJECTIVE_KEYS = ("kind", "sense", "terms", "difficulty_weight")
+_SOLVER_KEYS = ("backend", "time_limit", "gap", "threads", "presolve", "log")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, key: str, what: str, fix: str = "") -> None:
+        self.problems.append(Problem(where, key, what, fix))
+
+    def keys(self, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
+        allowed = list(allowed)
+        for key in table:
+            if key not in allowed:
+                self.add(where, key, "unknown key", _suggest(key, allowed))
+
+    def number(
+        self,
+        where: str,
+        key: str,
+        value: Any,
+        *,
+        minimum: float | None = 0.0,
+        integer: bool = False,
+    ) -> float | None:
+        if value is None:
+            return None
+        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+        if (
+            isinstance(value, bool)
+            or not ok_type
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            kind = "a whole number" if integer else "a number"
+            self.add(
+                where,
+                key,
+                f"must be {kind}, got {value!r}",
+                f"write e.g. {key} = {'10' if integer else '560.0'}",
+            )
+            return None
+        if minimum is not None and value < minimum:
+            self.add(
+                where, key, f"must be ≥ {minimum:g}, got {value!r}", "use a non-negative value"
+            )
+            return None
+        return value
+
+    def text(self, where: str, key: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(where, key, f"must be text, got {value!r}", f'write {key} = "…"')
+            return None
+        return value
+
+    def table(self, where: str, key: str, value: Any) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.add(
+                where,
+                key,
+                f"must be a table, got {type(value).__name__}",
+                f"write [{key}] or {key} = {{ … }}",
+            )
+            return {}
+        return value
+
+
+def scenario_from_dict(
+    data: Mapping[str, Any], *, base_dir: str | Path = ".", source: Path | None = None
+) -> Scenario:
+    """Build a scenario from a TOML-shaped dict, collecting every problem.
+
+    Parameters
+    ----------
+    data
+        The parsed TOML (see ``data/scenarios/zhangdian-2023.toml``).
+    base_dir
+        The folder the parcel path is relative to.
+    source
+        The file it came from, for messages and the run record.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found.
+    """
+    src = str(source) if source else "scenario"
+    col = _Collector()
+    data = copy.deepcopy(dict(data))
+    col.keys("top level", data, _TOP_KEYS)
+
+    name = col.text("top level", "name", data.get("name")) or (
+        source.stem if source else "scenario"
+    )
+    title = col.text("top level", "title", data.get("title")) or ""
+    description = col.text("top level", "description", data.get("description")) or ""
+    year = col.number("top level", "year", data.get("year"), integer=True, minimum=1900)
+    lang = data.get("lang", "en")
+    if lang not in ("en", "zh"):
+        col.add(
+            "top level",
+            "lang",
+            f"must be 'en' or 'zh', got {lang!r}",
+            'write lang = "zh" for Chinese labels',
+        )
+        lang = "en"
+
+    parcels = _parse_parcels(col, data.get("parcels"), Path(base_dir))
+    actions = _parse_actions(col, data.get("actions"))
+    objective = _parse_objective(col, data.get("objective"))
+    budget_tbl = col.table("[budget]", "budget", data.get("budget"))
+    col.keys("[budget]", budget_tbl, ("total",))
+    budget_total = col.number("[budget]", "total", budget_tbl.get("total"))
+    locks = _parse_locks(col, data.get("locks"), [a.name for a in actions])
+    solver = _parse_solver(col, data.get("solver"))
+
+    if col.problems:
+        raise ScenarioError(src, col.problems)
+    return Scenario(
+        name=name,
+        title=title,
+        year=int(year) if year is not None else None,
+        lang=lang,
+        description=description,
+        parcels=parcels,
+        actions=tuple(actions),
+        objective=objective,
+        budget_total=budget_total,
+        locks=locks,
+        solver=solver,
+        source=source,
+    )
+
+
+def _parse_parcels(col: _Collector, value: Any, base_dir: Path) -> ParcelSource | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"path": value}
+    tbl = col.table("[parcels]", "parcels", value)
+    col.keys("[parcels]", tbl, _PARCEL_KEYS)
+    path = col.text("[parcels]", "path", tbl.get("path"))
+    if path is None:
+        col.add(
+            "[parcels]",
+            "path",
+            "missing",
+            'write path = "parcels.geojson" (relative to the scenario file)',
+        )
+        return None
+    mapping = {}
+    for key in ("columns", "status_values"):
+        m = col.table("[parcels]", key, tbl.get(key))
+        bad = [k for k, v in m.items() if not isinstance(v, str)]
+        for k in bad:
+            col.add(
+                f"[parcels.{key}]",
+                k,
+                f"must map to a text value, got {m[k]!r}",
+                f'write "{k}" = "…"',
+            )
+        mapping[key] = tuple((str(k), str(v)) for k, v in m.items() if isinstance(v, str))
+    for k, v in mapping["status_values"]:
+        if v not in STATUSES:
+            col.add(
+                "[parcels.status_values]",
+                k,
+                f"maps to unknown status {v!r}",
+                f"use one of {', '.join(STATUSES)}",
+            )
+    p = Path(path)
+    return ParcelSource(
+        path=p if p.is_absolute() else (base_dir / p),
+        layer=col.text("[parcels]", "layer", tbl.get("layer")),
+        encoding=col.text("[parcels]", "encoding", tbl.get("encoding")),
+        crs=col.text("[parcels]", "crs", tbl.get("crs")),
+        columns=mapping["columns"],
+        status_values=mapping["status_values"],
+    )
+
+
+def _parse_actions(col: _Collector, value: Any) -> list[Action]:
+    tbl = col.table("[actions]", "actions", value)
+    if not tbl:
+        col.add(
+            "[actions]",
+            "",
+            "the scenario defines no actions",
+            "add at least one [actions.NAME] table with label, eligible, cost and targets",
+        )
+        return []
+    out = []
+    for name, spec in tbl.items():
+        where = f"[actions.{name}]"
+        if not _NAME_RE.match(name):
+            col.add(
+                where,
+                "",
+                f"action name {name!r} must be lower-case letters, digits and _",
+                "rename it, e.g. [actions.clear]",
+            )
+        spec = col.table(where, name, spec)
+        col.keys(where, spec, _ACTION_KEYS)
+        label = col.text(where, "label", spec.get("label")) or name
+        cost = col.text(where, "cost", spec.get("cost"))
+        if cost is None and "cost" not in spec:
+            col.add(
+                where,
+                "cost",
+                "missing",
+                'name the cost column this action spends, e.g. cost = "cost_clear_wan"',
+            )
+        benefit = col.text(where, "benefit", spec.get("benefit"))
+        budget = col.number(where, "budget", spec.get("budget"))
+        color = col.text(where, "color", spec.get("color"))
+        if "eligible" not in spec:
+            col.add(
+                where,
+                "eligible",
+                "missing",
+                'write eligible = { field = "status", in = ["inefficient"] }; use eligible = {} for every parcel',
+            )
+        rule = _parse_rule(col, f"{where} eligible", spec.get("eligible", {}))
+        targets = _parse_targets(col, f"[actions.{name}.targets]", spec.get("targets"))
+        out.append(
+            Action(
+                name=name,
+                label=label,
+                eligible=rule,
+                cost=cost or "",
+                targets=targets,
+                benefit=benefit,
+                budget=budget,
+                color=color,
+            )
+        )
+    return out
+
+
+def _parse_rule(col: _Collector, where: str, value: Any) -> Rule:
+    if not isinstance(value, dict):
+        col.add(
+            where,
+            "",
+            f"a rule must be a table, got {value!r}",
+            'write { field = "status", in = ["idle"] } or { all = [ … ] }',
+        )
+        return Rule("true")
+    if not value:
+        return Rule("true")
+    combos = [k for k in ("all", "any", "not") if k in value]
+    if combos:
+        if len(value) != 1:
+            col.add(
+                where,
+                combos[0],
+                f"'{combos[0]}' must stand alone in its table, found also {sorted(set(value) - {combos[0]})}",
+                "nest the other conditions inside it",
+            )
+        key = combos[0]
+        if key == "not":
+            return Rule("not", (_parse_rule(col, f"{where}.not", value["not"]),))
+        items = value[key]
+        if not isinstance(items, list) or not items:
+            col.add(
+                where,
+                key,
+                f"'{key}' needs a non-empty list of rules",
+                f"write {key} = [ {{ … }}, {{ … }} ]",
+            )
+            return Rule("true")
+        return Rule(
+            key, tuple(_parse_rule(col, f"{where}.{key}[{i}]", v) for i, v in enumerate(items))
+        )
+    if "field" not in value:
+        col.add(
+            where,
+            "field",
+            f"a condition needs 'field' (found keys {sorted(value)})",
+            _suggest(next(iter(value)), ["field", "all", "any", "not"])
+            or 'write { field = "status", in = ["idle"] }',
+        )
+        return Rule("true")
+    fld = value["field"]
+    ops = [k for k in value if k != "field"]
+    if not isinstance(fld, str):
+        col.add(where, "field", f"must be a column name, got {fld!r}", 'write field = "status"')
+        return Rule("true")
+    if len(ops) != 1:
+        col.add(
+            where,
+            fld,
+            f"a condition needs exactly one operator, found {ops or 'none'}",
+            f"use one of {', '.join(OPERATORS)}",
+        )
+        return Rule("true")
+    op = ops[0]
+    val = value[op]
+    if op not in OPERATORS:
+        col.add(
+            where,
+            op,
+            "unknown operator",
+            _suggest(op, OPERATORS) or f"use one of {', '.join(OPERATORS)}",
+        )
+        return Rule("true")
+    if op in SET_OPS:
+        if not isinstance(val, list) or not val:
+            col.add(
+                where, op, f"'{op}' needs a non-empty list, got {val!r}", f'write {op} = ["a", "b"]'
+            )
+            return Rule("true")
+        val = tuple(val)
+    elif op in ("lt", "le", "gt", "ge"):
+        if isinstance(val, bool) or not isinstance(val, int | float):
+            col.add(where, op, f"'{op}' needs a number, got {val!r}", f"write {op} = 2")
+            return Rule("true")
+    elif op in NULL_OPS:
+        val = None
+    return Rule("leaf", condition=Condition(fld, op, val))
+
+
+def _parse_targets(col: _Collector, where: str, value: Any) -> Targets:
+    tbl = col.table(where, "targets", value)
+    col.keys(where, tbl, _TARGET_KEYS)
+    count = col.number(where, "count", tbl.get("count"), integer=True)
+    cmin = col.number(where, "count_min", tbl.get("count_min"), integer=True)
+    cmax = col.number(where, "count_max", tbl.get("count_max"), integer=True)
+    amin = col.number(where, "area_min", tbl.get("area_min"))
+    amax = col.number(where, "area_max", tbl.get("area_max"))
+    if count is not None and (cmin is not None or cmax is not None):
+        col.add(
+            where,
+            "count",
+            "give either count (exact) or count_min/count_max, not both",
+            "keep one form",
+        )
+    if count is not None:
+        cmin = cmax = count
+    if cmin is not None and cmax is not None and cmin > cmax:
+        col.add(where, "count_min", f"count_min {cmin} is above count_max {cmax}", "swap them")
+    if amin is not None and amax is not None and amin > amax:
+        col.add(where, "area_min", f"area_min {amin:g} is above area_max {amax:g}", "swap them")
+    return Targets(
+        count_min=int(cmin) if cmin is not None else None,
+        count_max=int(cmax) if cmax is not None else None,
+        area_min=float(amin) if amin is not None else None,
+        area_max=float(amax) if amax is not None else None,
+    )
+
+
+def _parse_objective(col: _Collector, value: Any) -> Objective:
+    where = "[objective]"
+    tbl = col.table(where, "objective", value)
+    col.keys(where, tbl, _OBJECTIVE_KEYS)
+    kind = tbl.get("kind")
+    sense = tbl.get("sense")
+    terms_raw = tbl.get("terms")
+    if kind is not None:
+        presets = {
+            "min_cost": ("minimize", [{"of": "cost"}]),
+            "max_benefit": ("maximize", [{"of": "benefit"}]),
+        }
+        if kind not in presets:
+            col.add(
+                where,
+                "kind",
+                f"unknown kind {kind!r}",
+                _suggest(str(kind), presets)
+                or "use min_cost or max_benefit, or give sense and terms",
+            )
+        else:
+            sense = sense or presets[kind][0]
+            terms_raw = terms_raw if terms_raw is not None else presets[kind][1]
+    sense = sense or "minimize"
+    if sense not in ("minimize", "maximize"):
+        col.add(
+            where,
+            "sense",
+            f"must be 'minimize' or 'maximize', got {sense!r}",
+            _suggest(str(sense), ["minimize", "maximize"]),
+        )
+        sense = "minimize"
+    if terms_raw is None:
+        terms_raw = [{"of": "cost"}] if sense == "minimize" else [{"of": "benefit"}]
+    terms: list[tuple[str, float]] = []
+    if not isinstance(terms_raw, list) or not terms_raw:
+        col.add(
+            where,
+            "terms",
+            "must be a non-empty list",
+            'write terms = [ { of = "cost", weight = 1.0 } ]',
+        )
+    else:
+        for i, t in enumerate(terms_raw):
+            w = f"{where} terms[{i}]"
+            if not isinstance(t, dict):
+                col.add(w, "", f"must be a table, got {t!r}", 'write { of = "cost", weight = 1.0 }')
+                continue
+            col.keys(w, t, ("of", "weight"))
+            of = col.text(w, "of", t.get("of"))
+            if of is None:
+                col.add(w, "of", "missing", 'name "cost", "benefit" or a parcel column')
+                continue
+            weight = col.number(w, "weight", t.get("weight", 1.0), minimum=None)
+            terms.append((of, float(weight if weight is not None else 1.0)))
+    dw = col.number(where, "difficulty_weight", tbl.get("difficulty_weight", 0.0))
+    return Objective(
+        sense=sense, terms=tuple(terms) or (("cost", 1.0),), difficulty_weight=float(dw or 0.0)
+    )
+
+
+def _parse_locks(col: _Collector, value: Any, actions: list[str]) -> Locks:
+    where = "[locks]"
+    tbl = col.table(where, "locks", value)
+    col.keys(where, tbl, ("include", "exclude"))
+    inc = col.table("[locks.include]", "include", tbl.get("include"))
+    exc = col.table("[locks.exclude]", "exclude", tbl.get("exclude"))
+    include: list[tuple[str, str]] = []
+    for pid, act in inc.items():
+        if not isinstance(act, str) or act not in actions:
+            col.add(
+                "[locks.include]",
+                pid,
+                f"must name one action, got {act!r}",
+                _suggest(str(act), actions) or f"use one of {', '.join(actions)}",
+            )
+            continue
+        include.append((str(pid), act))
+    exclude: list[tuple[str, tuple[str, ...] | None]] = []
+    for pid, acts in exc.items():
+        if acts == "all":
+            exclude.append((str(pid), None))
+            continue
+        if isinstance(acts, str):
+            acts = [acts]
+        if not isinstance(acts, list) or not acts:
+            col.add(
+                "[locks.exclude]",
+                pid,
+                f'must be "all" or a list of actions, got {acts!r}',
+                '["upgrade"] or "all"',
+            )
+            continue
+        bad = [a for a in acts if a not in actions]
+        for a in bad:
+            col.add(
+                "[locks.exclude]",
+                pid,
+                f"unknown action {a!r}",
+                _suggest(str(a), actions) or f"use one of {', '.join(actions)}",
+            )
+        if not bad:
+            exclude.append((str(pid), tuple(acts)))
+    for pid, act in include:
+        for epid, eacts in exclude:
+            if epid == pid and (eacts is None or act in eacts):
+                col.add(
+                    "[locks]",
+                    pid,
+                    f"is both forced into {act!r} and excluded from it",
+                    "remove one of the two locks",
+                )
+    return Locks(tuple(include), tuple(exclude))
+
+
+def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
+    where = "[solver]"
+    tbl = col.table(where, "solver", value)
+    col.keys(where, tbl, _SOLVER_KEYS)
+    backend = tbl.get("backend", "highs")
+    if backend not in BACKENDS:
+        col.add(
+            where,
+            "backend",
+            f"unknown backend {backend!r}",
+            _suggest(str(backend), BACKENDS) or f"use one of {', '.join(BACKENDS)}",
+        )
+        backend = "highs"
+    time_limit = col.number(where, "time_limit", tbl.get("time_limit", 600.0))
+    gap = col.number(where, "gap", tbl.get("gap", 0.0))
+    if gap is not None and gap >= 1:
+        col.add(where, "gap", f"is a fraction (0.01 = 1 %), got {gap}", "write gap = 0.01 for 1 %")
+    threads = col.number(where, "threads", tbl.get("threads"), integer=True, minimum=1)
+    presolve = tbl.get("presolve", "auto")
+    if presolve not in ("auto", "on", "off"):
+        col.add(
+            where,
+            "presolve",
+            f"must be auto, on or off, got {presolve!r}",
+            'write presolve = "auto"',
+        )
+        presolve = "auto"
+    log_flag = tbl.get("log", False)
+    if not isinstance(log_flag, bool):
+        col.add(where, "log", f"must be true or false, got {log_flag!r}", "write log = true")
+        log_flag = False
+    return SolverOptions(
+        backend=backend,
+        time_limit=float(time_limit if time_limit is not None else 600.0),
+        gap=float(gap if gap is not None and gap < 1 else 0.0),
+        threads=int(threads) if threads is not None else None,
+        presolve=presolve,
+        log=log_flag,
+    )
+
+
+# --------------------------------------------------------------------------- against data
+def eligibility(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
+    """Which parcel may get which action: a boolean DataFrame, one column per action.
+
+    Locks do not change eligibility; they are applied by the model.
+    """
+    return pd.DataFrame(
+        {a.name: a.eligible.evaluate(parcels) for a in scenario.actions}, index=parcels.index
+    )
+
+
+def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Problem]:
+    """Problems that only show once scenario and parcels meet.
+
+    Missing columns (with the nearest existing one), lock parcel ids that do not
+    exist (with the nearest id), non-numeric cost/benefit/objective columns, and
+    eligible parcels whose cost or benefit is missing or negative.
+    """
+    problems: list[Problem] = []
+    cols = [c for c in parcels.columns if c != "geometry"]
+
+    def missing(where: str, key: str, column: str) -> bool:
+        if column in parcels.columns:
+            return False
+        problems.append(
+            Problem(
+                where,
+                key,
+                f"column {column!r} is not in the parcel layer",
+                _suggest(column, cols) or f"columns are: {', '.join(cols)}",
+            )
+        )
+        return True
+
+    numeric_cols: dict[str, str] = {}
+    for a in scenario.actions:
+        where = f"[actions.{a.name}]"
+        for fld in sorted(a.eligible.fields()):
+            missing(f"{where} eligible", "field", fld)
+        if not missing(where, "cost", a.cost):
+            numeric_cols[a.cost] = f"{where} cost"
+        if a.benefit and not missing(where, "benefit", a.benefit):
+            numeric_cols[a.benefit] = f"{where} benefit"
+    for of, _ in scenario.objective.terms:
+        if of == "benefit":
+            for a in scenario.actions:
+                if not a.benefit:
+                    problems.append(
+                        Problem(
+                            f"[actions.{a.name}]",
+                            "benefit",
+                            "the objective uses 'benefit' but this action names no benefit column",
+                            'add benefit = "benefit_tax_gain_wan" (or another column)',
+                        )
+                    )
+        elif of != "cost" and not missing("[objective] terms", "of", of):
+            numeric_cols[of] = "[objective] terms"
+    if scenario.objective.difficulty_weight and not missing(
+        "[objective]", "difficulty_weight", "difficulty"
+    ):
+        numeric_cols["difficulty"] = "[objective] difficulty_weight"
+    for column, where in numeric_cols.items():
+        if not pd.api.types.is_numeric_dtype(parcels[column]) and not pd.api.types.is_bool_dtype(
+            parcels[column]
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    column,
+                    f"column {column!r} is not numeric (dtype {parcels[column].dtype})",
+                    "store numbers in it, without units or text",
+                )
+            )
+    if problems:
+        return problems
+
+    elig = eligibility(scenario, parcels)
+    ids = (
+        parcels["parcel_id"].astype(str).to_numpy()
+        if "parcel_id" in parcels
+        else np.arange(len(parcels)).astype(str)
+    )
+    for a in scenario.actions:
+        for column, role in ((a.cost, "cost"), (a.benefit, "benefit")):
+            if not column or (
+                role == "benefit" and not any(of == "benefit" for of, _ in scenario.objective.terms)
+            ):
+                continue
+            vals = pd.to_numeric(parcels[column], errors="coerce").to_numpy(dtype=float)
+            bad = elig[a.name].to_numpy() & ~np.isfinite(vals)
+            neg = (
+                elig[a.name].to_numpy() & (vals < 0)
+                if role == "cost"
+                else np.zeros(len(vals), bool)
+            )
+            for i in np.flatnonzero(bad):
+                problems.append(
+                    Problem(
+                        f"parcel {ids[i]}",
+                        column,
+                        f"is missing, but the parcel is eligible for {a.name}",
+                        f"fill in its {role} or tighten the eligibility rule of {a.name}",
+                    )
+                )
+            for i in np.flatnonzero(neg):
+                problems.append(
+                    Problem(
+                        f"parcel {ids[i]}",
+                        column,
+                        f"is negative ({vals[i]:g})",
+                        "costs are ≥ 0 万元; record income as a benefit",
+                    )
+                )
+    for of, _ in scenario.objective.terms:
+        if of not in ("cost", "benefit"):
+            vals = pd.to_numeric(parcels[of], errors="coerce").to_numpy(dtype=float)
+            bad = elig.to_numpy().any(axis=1) & ~np.isfinite(vals)
+            for i in np.flatnonzero(bad):
+                problems.append(
+                    Problem(
+                        f"parcel {ids[i]}",
+                        of,
+                        "is missing, but the objective uses it and the parcel is a candidate",
+                        "fill it in",
+                    )
+                )
+    if scenario.objective.difficulty_weight:
+        vals = pd.to_numeric(parcels["difficulty"], errors="coerce").to_numpy(dtype=float)
+        for i in np.flatnonzero(elig.to_numpy().any(axis=1) & ~np.isfinite(vals)):
+            problems.append(
+                Problem(
+                    f"parcel {ids[i]}",
+                    "difficulty",
+                    "is missing, but the objective penalises difficulty",
+                    "fill it in (1–5)",
+                )
+            )
+    known = set(ids)
+    for pid in [p for p, _ in scenario.locks.include] + [p for p, _ in scenario.locks.exclude]:
+        if pid not in known:
+            near = difflib.get_close_matches(pid, list(known), n=1, cutoff=0.8)
+            problems.append(
+                Problem(
+                    "[locks]",
+                    pid,
+                    "no parcel has this id",
+                    f"did you mean {near[0]!r}?" if near else "check the parcel_id",
+                )
+            )
+    return problems
+
+
+# --------------------------------------------------------------------------- helpers
+def _suggest(word: str, options: Iterable[str]) -> str:
+    near = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
+    return f"did you mean {near[0]!r}?" if near else ""
+
+
+def _range_words(lo: float | None, hi: float | None, unit: str, fmt: str) -> str:
+    if lo is not None and hi is not None:
+        return f"{fmt.format(lo)}–{fmt.format(hi)} {unit}"
+    if lo is not None:
+        return f"≥ {fmt.format(lo)} {unit}"
+    return f"≤ {fmt.format(hi)} {unit}"
+
+
+def _matches(col: pd.Series, values: list[Any]) -> np.ndarray:
+    """Rows whose value is one of ``values``; codes match whether stored as text or numbers."""
+    if pd.api.types.is_bool_dtype(col):
+        wanted = [v for v in values if isinstance(v, bool)]
+        return col.isin(wanted).to_numpy(dtype=bool)
+    if pd.api.types.is_numeric_dtype(col):
+        nums = [float(v) for v in values if not isinstance(v, bool) and _is_number(v)]
+        return col.isin(nums).to_numpy(dtype=bool)
+    text = col.astype("string")
+    return text.isin([str(v) for v in values]).fillna(False).to_numpy(dtype=bool)
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _plain(v: Any) -> Any:
+    return list(v) if isinstance(v, tuple) else v
+
+
+def _relpath(path: Path, base: Path) -> str:
+    import os
+
+    return os.path.relpath(Path(path).resolve(), Path(base).resolve())
