@@ -1,0 +1,579 @@
+r"""The integer program: compile a scenario and its parcels into solver-neutral arrays.
+
+Formulation
+-----------
+Symbols
+
+=================  ===========================================================
+:math:`P`          parcels (rows of the layer), :math:`A` actions of the scenario
+:math:`E`          eligible pairs :math:`(p, a)`: parcel *p* passes action *a*'s rule
+:math:`x_{pa}`     1 if parcel *p* gets action *a*, else 0; one per pair in *E*
+:math:`s_p`        area of parcel *p* in mu, from its geometry
+:math:`k_{pa}`     cost of action *a* on parcel *p* (万元), the action's cost column
+:math:`b_{pa}`     benefit of action *a* on parcel *p*, the action's benefit column
+:math:`f_{pa}`     objective coefficient:
+                   :math:`\sum_t w_t v_t(p, a) \pm \delta \cdot d_p`, where a term's value
+                   :math:`v_t` is :math:`k_{pa}` ("cost"), :math:`b_{pa}` ("benefit") or a
+                   parcel column, :math:`d_p` the negotiation difficulty and
+                   :math:`\delta` the difficulty weight (+ when minimising, − when maximising)
+:math:`n_a^-, n_a^+`  plot-count target range of action *a*
+:math:`m_a^-, m_a^+`  area target range of action *a* (mu)
+:math:`B_a, B`     budget of action *a*, total budget (万元)
+=================  ===========================================================
+
+Model::
+
+    minimise (or maximise)   sum_{(p,a) in E} f_pa x_pa
+
+    one_action[p]:   sum_{a:(p,a) in E} x_pa            <= 1      p with >= 2 eligible actions
+    count[a]:        sum_{p:(p,a) in E} x_pa             = n_a     when n_a^- = n_a^+ = n_a
+    count_min[a]:    sum_{p:(p,a) in E} x_pa            >= n_a^-   otherwise, when given
+    count_max[a]:    sum_{p:(p,a) in E} x_pa            <= n_a^+   otherwise, when given
+    area_min[a]:     sum_{p:(p,a) in E} s_p x_pa        >= m_a^-   when given
+    area_max[a]:     sum_{p:(p,a) in E} s_p x_pa        <= m_a^+   when given
+    budget[a]:       sum_{p:(p,a) in E} k_pa x_pa       <= B_a     when given
+    budget_total:    sum_{(p,a) in E} k_pa x_pa         <= B       when given
+    lock_in[p,a]:    x_pa = 1                                      lower bound 1
+    lock_out[p,a]:   x_pa = 0                                      upper bound 0
+    x_pa in {0, 1}
+
+Pairs outside *E* have no variable: a parcel that no rule admits can never be
+chosen. Locks are bounds, not rows; the diagnosis treats each lock, like each
+target and budget, as one statement of the planner that can be relaxed.
+
+Row names in :class:`CompiledModel` are exactly the names above with the action's
+name or the parcel's row number: ``count_clear``, ``area_min_upgrade``,
+``budget_total``, ``one_action_17``; variables are ``x_17_clear``. Names never use
+the parcel id, which PuLP would mangle (``P-12`` and ``P 12`` would collide).
+
+Compilation is vectorised: the matrix is assembled from numpy arrays per action,
+with no per-parcel Python loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from landopt.errors import Problem, ScenarioError
+from landopt.scenario import Scenario, check_scenario_against, eligibility
+
+if TYPE_CHECKING:
+    import pulp
+
+__all__ = ["CompiledModel", "Statement", "compile_model"]
+
+log = logging.getLogger(__name__)
+
+Sense = Literal["<=", ">=", "=="]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing the planner wrote that becomes rows or bounds: a target, a budget, a lock.
+
+    Attributes
+    ----------
+    key
+        Stable name, e.g. ``"count[clear]"``, ``"budget_total"``, ``"lock_in[P-12,clear]"``.
+    kind
+        ``"count"``, ``"area_min"``, ``"area_max"``, ``"budget"``, ``"lock_in"``, ``"lock_out"``.
+    text
+        The statement in the planner's words, e.g. ``"clear exactly 17 plots"``.
+    rows
+        Indices of the model rows it owns (targets, budgets).
+    cols
+        Indices of the variables whose bounds it sets (locks).
+    action
+        The action concerned, if any.
+    """
+
+    key: str
+    kind: str
+    text: str
+    rows: tuple[int, ...] = ()
+    cols: tuple[int, ...] = ()
+    action: str | None = None
+
+
+@dataclass(eq=False)
+class CompiledModel:
+    """The integer program as arrays, inspectable and testable without a solver.
+
+    The objective is ``sense`` of ``c @ x``; rows are ``A @ x (senses) rhs``; bounds
+    ``lb <= x <= ub`` with ``x`` binary. ``statements`` map the planner's targets,
+    budgets and locks to the rows and bounds they own.
+    """
+
+    scenario: Scenario
+    parcel_ids: np.ndarray
+    area_mu: np.ndarray
+    eligible: pd.DataFrame
+    var_parcel: np.ndarray
+    var_action: np.ndarray
+    c: np.ndarray
+    sense: Literal["minimize", "maximize"]
+    A: sp.csr_matrix
+    senses: np.ndarray
+    rhs: np.ndarray
+    row_names: list[str]
+    lb: np.ndarray
+    ub: np.ndarray
+    var_cost: np.ndarray
+    var_benefit: np.ndarray
+    statements: list[Statement] = field(default_factory=list)
+    lock_conflicts: list[Problem] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ shape
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        """Names of the actions, indexed by ``var_action``."""
+        return self.scenario.action_names
+
+    @property
+    def n_vars(self) -> int:
+        """Number of decision variables (eligible pairs)."""
+        return len(self.c)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of constraint rows."""
+        return self.A.shape[0]
+
+    @property
+    def var_names(self) -> list[str]:
+        """Variable names ``x_<row>_<action>``."""
+        acts = np.asarray(self.action_names, dtype=object)[self.var_action]
+        return [f"x_{p}_{a}" for p, a in zip(self.var_parcel.tolist(), acts, strict=True)]
+
+    @property
+    def row_lower(self) -> np.ndarray:
+        """Row lower bounds (−inf for ``<=`` rows)."""
+        return np.where(self.senses == "<=", -np.inf, self.rhs)
+
+    @property
+    def row_upper(self) -> np.ndarray:
+        """Row upper bounds (+inf for ``>=`` rows)."""
+        return np.where(self.senses == ">=", np.inf, self.rhs)
+
+    def row(self, name: str) -> tuple[dict[str, float], str, float]:
+        """One row by name: its coefficients by variable name, its sense and right-hand side."""
+        i = self.row_names.index(name)
+        r = self.A.getrow(i)
+        names = self.var_names
+        coefs = {names[j]: float(v) for j, v in zip(r.indices, r.data, strict=True)}
+        return coefs, str(self.senses[i]), float(self.rhs[i])
+
+    def statement(self, key: str) -> Statement:
+        """The statement called ``key``."""
+        for s in self.statements:
+            if s.key == key:
+                return s
+        raise KeyError(f"no statement {key!r}; the model has {[s.key for s in self.statements]}")
+
+    def objective_value(self, x: np.ndarray) -> float:
+        """Objective of a 0/1 vector ``x``."""
+        return float(self.c @ x)
+
+    def choice(self, x: np.ndarray) -> np.ndarray:
+        """The action index chosen for each parcel (−1 for none), from a 0/1 vector."""
+        out = np.full(len(self.parcel_ids), -1, dtype=np.int64)
+        on = np.asarray(x) > 0.5
+        out[self.var_parcel[on]] = self.var_action[on]
+        return out
+
+    # ------------------------------------------------------------------ PuLP
+    def to_pulp(self, name: str | None = None) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+        """The model as a PuLP problem, for power users: add rows, export .lp/.mps, any solver.
+
+        Returns
+        -------
+        problem, variables
+            ``variables[j]`` is the PuLP variable of column ``j`` (same order as ``c``).
+
+        Examples
+        --------
+        >>> prob, x = model.to_pulp()  # doctest: +SKIP
+        >>> prob += x[0] + x[1] <= 1, "my_rule"  # doctest: +SKIP
+        >>> prob.writeMPS("plan.mps")  # doctest: +SKIP
+        """
+        import pulp
+
+        sense = pulp.LpMinimize if self.sense == "minimize" else pulp.LpMaximize
+        prob = pulp.LpProblem(name or _pulp_safe(self.scenario.name), sense)
+        names = self.var_names
+        lb = self.lb.tolist()
+        ub = self.ub.tolist()
+        # add_variable and (var, coef)-pair expressions exist in PuLP 3.3 and 4.x alike
+        xs = [prob.add_variable(names[j], lb[j], ub[j], pulp.LpBinary) for j in range(self.n_vars)]
+        prob.setObjective(affine_expression(zip(xs, self.c.tolist(), strict=True)))
+        csr = self.A.tocsr()
+        for i, rname in enumerate(self.row_names):
+            lo, hi = csr.indptr[i], csr.indptr[i + 1]
+            expr = affine_expression(
+                zip([xs[j] for j in csr.indices[lo:hi]], csr.data[lo:hi].tolist(), strict=True)
+            )
+            rhs = float(self.rhs[i])
+            if self.senses[i] == "<=":
+                prob.addConstraint(expr <= rhs, rname)
+            elif self.senses[i] == ">=":
+                prob.addConstraint(expr >= rhs, rname)
+            else:
+                prob.addConstraint(expr == rhs, rname)
+        return prob, xs
+
+
+def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
+    """Compile a scenario on a parcel layer into a :class:`CompiledModel`.
+
+    Parameters
+    ----------
+    scenario
+        The planning question.
+    parcels
+        The layer from :func:`landopt.read_parcels` (needs ``parcel_id``, ``area_mu`` and
+        the columns the scenario names).
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario names columns or parcels the layer does not have, or an
+        eligible parcel lacks the cost its action spends.
+    """
+    problems = check_scenario_against(scenario, parcels)
+    if "area_mu" not in parcels.columns:
+        problems.append(
+            Problem(
+                "parcels",
+                "area_mu",
+                "missing",
+                "read the layer with landopt.read_parcels, which computes it",
+            )
+        )
+    if problems:
+        src = str(scenario.source) if scenario.source else scenario.name
+        raise ScenarioError(src, problems)
+
+    n = len(parcels)
+    elig = eligibility(scenario, parcels)
+    actions = scenario.actions
+    area = parcels["area_mu"].to_numpy(dtype=float)
+    ids = parcels["parcel_id"].astype(str).to_numpy()
+
+    # ---- decisions: one column per eligible pair, grouped by action
+    var_parcel_parts, var_action_parts, cost_parts, benefit_parts, c_parts = [], [], [], [], []
+    obj = scenario.objective
+    diff = (
+        pd.to_numeric(parcels["difficulty"], errors="coerce").fillna(0).to_numpy(float)
+        if obj.difficulty_weight
+        else None
+    )
+    for ai, a in enumerate(actions):
+        rows = np.flatnonzero(elig[a.name].to_numpy())
+        cost = _column(parcels, a.cost)[rows]
+        benefit = _column(parcels, a.benefit)[rows] if a.benefit else np.zeros(len(rows))
+        coef = np.zeros(len(rows))
+        for of, w in obj.terms:
+            if of == "cost":
+                coef += w * cost
+            elif of == "benefit":
+                coef += w * benefit
+            else:
+                coef += w * _column(parcels, of)[rows]
+        if diff is not None:
+            sign = 1.0 if obj.sense == "minimize" else -1.0
+            coef += sign * obj.difficulty_weight * diff[rows]
+        var_parcel_parts.append(rows)
+        var_action_parts.append(np.full(len(rows), ai, dtype=np.int64))
+        cost_parts.append(cost)
+        benefit_parts.append(benefit)
+        c_parts.append(coef)
+    var_parcel = np.concatenate(var_parcel_parts) if actions else np.zeros(0, np.int64)
+    var_action = np.concatenate(var_action_parts) if actions else np.zeros(0, np.int64)
+    var_cost = np.nan_to_num(np.concatenate(cost_parts))
+    var_benefit = np.nan_to_num(np.concatenate(benefit_parts))
+    c = np.nan_to_num(np.concatenate(c_parts))
+    nv = len(c)
+    var_area = area[var_parcel]
+    cols_of = [np.flatnonzero(var_action == ai) for ai in range(len(actions))]
+
+    # ---- rows, assembled as COO triplets
+    b = _RowBuilder()
+    statements: list[Statement] = []
+
+    # one_action[p]: parcels with two or more eligible actions
+    per_parcel = np.bincount(var_parcel, minlength=n)
+    multi = np.flatnonzero(per_parcel >= 2)
+    if len(multi):
+        sel = np.isin(var_parcel, multi)
+        cols = np.flatnonzero(sel)
+        row_of_parcel = np.full(n, -1, dtype=np.int64)
+        row_of_parcel[multi] = np.arange(len(multi))
+        b.add_block(
+            row_local=row_of_parcel[var_parcel[cols]],
+            cols=cols,
+            vals=np.ones(len(cols)),
+            names=[f"one_action_{p}" for p in multi.tolist()],
+            senses="<=",
+            rhs=np.ones(len(multi)),
+        )
+
+    for ai, a in enumerate(actions):
+        cols = cols_of[ai]
+        t = a.targets
+        lab = a.name
+        if t.count_exact:
+            r = b.add_row(f"count_{lab}", cols, np.ones(len(cols)), "==", t.count_min)
+            statements.append(
+                Statement(
+                    f"count[{lab}]",
+                    "count",
+                    f"{lab}: exactly {t.count_min} plots",
+                    (r,),
+                    action=lab,
+                )
+            )
+        else:
+            rows = []
+            if t.count_min is not None:
+                rows.append(
+                    b.add_row(f"count_min_{lab}", cols, np.ones(len(cols)), ">=", t.count_min)
+                )
+            if t.count_max is not None:
+                rows.append(
+                    b.add_row(f"count_max_{lab}", cols, np.ones(len(cols)), "<=", t.count_max)
+                )
+            if rows:
+                statements.append(
+                    Statement(
+                        f"count[{lab}]",
+                        "count",
+                        f"{lab}: {t.describe().split(', ')[0]}",
+                        tuple(rows),
+                        action=lab,
+                    )
+                )
+        if t.area_min is not None:
+            r = b.add_row(f"area_min_{lab}", cols, var_area[cols], ">=", t.area_min)
+            statements.append(
+                Statement(
+                    f"area_min[{lab}]",
+                    "area_min",
+                    f"{lab}: at least {t.area_min:,.1f} mu",
+                    (r,),
+                    action=lab,
+                )
+            )
+        if t.area_max is not None:
+            r = b.add_row(f"area_max_{lab}", cols, var_area[cols], "<=", t.area_max)
+            statements.append(
+                Statement(
+                    f"area_max[{lab}]",
+                    "area_max",
+                    f"{lab}: at most {t.area_max:,.1f} mu",
+                    (r,),
+                    action=lab,
+                )
+            )
+        if a.budget is not None:
+            r = b.add_row(f"budget_{lab}", cols, var_cost[cols], "<=", a.budget)
+            statements.append(
+                Statement(
+                    f"budget[{lab}]",
+                    "budget",
+                    f"{lab} budget {a.budget:,.0f} 万元",
+                    (r,),
+                    action=lab,
+                )
+            )
+    if scenario.budget_total is not None:
+        r = b.add_row("budget_total", np.arange(nv), var_cost, "<=", scenario.budget_total)
+        statements.append(
+            Statement(
+                "budget_total", "budget", f"total budget {scenario.budget_total:,.0f} 万元", (r,)
+            )
+        )
+
+    # ---- locks: bounds
+    lb = np.zeros(nv)
+    ub = np.ones(nv)
+    lock_conflicts: list[Problem] = []
+    row_of_id = pd.Series(np.arange(n), index=ids)
+    pair_index = pd.Series(np.arange(nv), index=pd.MultiIndex.from_arrays([var_parcel, var_action]))
+    act_index = {a.name: i for i, a in enumerate(actions)}
+    for pid, aname in scenario.locks.include:
+        p = int(row_of_id[pid])
+        key = (p, act_index[aname])
+        if key not in pair_index.index:
+            why = _why_ineligible(scenario.action(aname), parcels.iloc[[p]])
+            lock_conflicts.append(
+                Problem(
+                    "[locks.include]",
+                    pid,
+                    f"is forced into {aname} but is not eligible for it ({why})",
+                    f"remove the lock or change {aname}'s eligibility rule",
+                )
+            )
+            continue
+        j = int(pair_index[key])
+        lb[j] = 1.0
+        statements.append(
+            Statement(
+                f"lock_in[{pid},{aname}]",
+                "lock_in",
+                f"parcel {pid} forced into {aname}",
+                cols=(j,),
+                action=aname,
+            )
+        )
+    for pid, anames in scenario.locks.exclude:
+        p = int(row_of_id[pid])
+        names = scenario.action_names if anames is None else anames
+        cols = [
+            int(pair_index[(p, act_index[x])])
+            for x in names
+            if (p, act_index[x]) in pair_index.index
+        ]
+        ub[cols] = 0.0
+        what = "all actions" if anames is None else ", ".join(anames)
+        statements.append(
+            Statement(
+                f"lock_out[{pid}]", "lock_out", f"parcel {pid} kept out of {what}", cols=tuple(cols)
+            )
+        )
+    # two lock-ins on one parcel
+    inc_parcels = pd.Series([pid for pid, _ in scenario.locks.include])
+    for pid in inc_parcels[inc_parcels.duplicated()].unique():
+        acts = [a for p, a in scenario.locks.include if p == pid]
+        lock_conflicts.append(
+            Problem(
+                "[locks.include]",
+                pid,
+                f"is forced into several actions ({', '.join(acts)})",
+                "a parcel gets at most one action: keep one lock",
+            )
+        )
+
+    A, senses, rhs, row_names = b.build(nv)
+    log.info(
+        "compiled %s: %d variables, %d rows, %d non-zeros", scenario.name, nv, A.shape[0], A.nnz
+    )
+    return CompiledModel(
+        scenario=scenario,
+        parcel_ids=ids,
+        area_mu=area,
+        eligible=elig,
+        var_parcel=var_parcel,
+        var_action=var_action,
+        c=c,
+        sense=obj.sense,
+        A=A,
+        senses=senses,
+        rhs=rhs,
+        row_names=row_names,
+        lb=lb,
+        ub=ub,
+        var_cost=var_cost,
+        var_benefit=var_benefit,
+        statements=statements,
+        lock_conflicts=lock_conflicts,
+    )
+
+
+class _RowBuilder:
+    """Collects rows as COO triplets and builds the CSR matrix once."""
+
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.names: list[str] = []
+        self.senses: list[np.ndarray] = []
+        self.rhs: list[np.ndarray] = []
+        self.n = 0
+
+    def add_block(
+        self,
+        *,
+        row_local: np.ndarray,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        names: list[str],
+        senses: str,
+        rhs: np.ndarray,
+    ) -> None:
+        self.rows.append(row_local + self.n)
+        self.cols.append(np.asarray(cols, dtype=np.int64))
+        self.vals.append(np.asarray(vals, dtype=float))
+        self.names.extend(names)
+        self.senses.append(np.full(len(names), senses, dtype=object))
+        self.rhs.append(np.asarray(rhs, dtype=float))
+        self.n += len(names)
+
+    def add_row(self, name: str, cols: np.ndarray, vals: np.ndarray, sense: str, rhs: float) -> int:
+        i = self.n
+        self.add_block(
+            row_local=np.zeros(len(cols), dtype=np.int64),
+            cols=cols,
+            vals=vals,
+            names=[name],
+            senses=sense,
+            rhs=np.array([rhs]),
+        )
+        return i
+
+    def build(self, n_vars: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, list[str]]:
+        if not self.names:
+            return sp.csr_matrix((0, n_vars)), np.zeros(0, dtype=object), np.zeros(0), []
+        A = sp.csr_matrix(
+            (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols))),
+            shape=(self.n, n_vars),
+        )
+        senses = np.concatenate(self.senses).astype("<U2")
+        return A, senses, np.concatenate(self.rhs), self.names
+
+
+def _column(df: pd.DataFrame, name: str | None) -> np.ndarray:
+    if not name:
+        return np.zeros(len(df))
+    return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
+
+
+def _why_ineligible(action, row: pd.DataFrame) -> str:
+    """Name the leaf conditions a single parcel fails (for lock messages)."""
+    failed: list[str] = []
+
+    def walk(rule) -> None:
+        if rule.kind == "leaf":
+            if not bool(rule.evaluate(row)[0]):
+                failed.append(rule.describe())
+        else:
+            for ch in rule.children:
+                if not bool(ch.evaluate(row)[0]):
+                    walk(ch)
+
+    walk(action.eligible)
+    return "fails " + "; ".join(failed) if failed else "fails the rule"
+
+
+def affine_expression(pairs: Iterable[tuple[Any, float]]) -> Any:
+    """A PuLP linear expression from (variable, coefficient) pairs, in one pass.
+
+    PuLP 4 builds it in its Rust core (``lpSum_vars_coefs``); PuLP 3.3 takes the
+    pairs in ``LpAffineExpression``. Both avoid the quadratic cost of ``+`` in a loop.
+    """
+    import pulp
+
+    if hasattr(pulp, "lpSum_vars_coefs"):
+        return pulp.lpSum_vars_coefs(pairs)
+    return pulp.LpAffineExpression(pairs)
+
+
+def _pulp_safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name) or "landopt"
