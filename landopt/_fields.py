@@ -86,3 +86,33 @@ CORE_FIELDS: tuple[str, ...] = (
     "difficulty",
     "project_ready",
 )
+
+#: Column added by :func:`landopt.parcels.read_parcels` that keeps the area the input declared.
+DECLARED_AREA_FIELD: str = "area_mu_declared"
+
+#: Key of ``GeoDataFrame.attrs`` holding the list of :class:`~landopt.errors.Problem` found
+#: (warnings) when the layer was read or prepared.
+PROBLEMS_ATTR: str = "landopt_problems"
+
+#: Key of ``GeoDataFrame.attrs`` holding the input CRS (a string) before reprojection.
+INPUT_CRS_ATTR: str = "landopt_input_crs"
+
+#: Key of ``GeoDataFrame.attrs`` holding where the layer came from (path or ``"<GeoDataFrame>"``).
+SOURCE_ATTR: str = "landopt_source"
+
+#: Default working (area) CRS: CGCS2000 3-degree Gauss-Krüger, central meridian 117°E.
+DEFAULT_AREA_CRS: str = "EPSG:4548"
+
+#: Longitudes (°E) of the centre of data for which :data:`DEFAULT_AREA_CRS` is used.
+DEFAULT_AREA_CRS_LON: tuple[float, float] = (115.5, 118.5)
+
+#: Common column names in Chinese layers, used only to suggest a mapping (never applied
+#: silently).
+COLUMN_HINTS: dict[str, tuple[str, ...]] = {
+    "parcel_id": ("地块编号", "宗地编号", "宗地代码", "不动产单元号", "编号", "id", "fid", "code"),
+    "status": ("状态", "现状", "用地状态", "类型", "类别"),
+    "area_mu": ("面积", "面积亩", "面积_亩", "亩", "area"),
+    "township": ("乡镇", "街道", "镇街", "乡镇街道", "所属镇街"),
+    "name": ("名称", "企业名称", "单位名称", "权利人"),
+    "park": ("园区", "所属园区"),
+}
