@@ -1,0 +1,426 @@
+"""Why targets cannot be met, in the planner's terms, and how close a plan can get.
+
+Three steps, each at the level the planner wrote (targets, budgets, locks), never
+solver rows:
+
+1. :func:`precheck` catches what the data already shows, with the numbers: too few
+   eligible plots, the largest eligible plots too small for an area target, budgets
+   below the cheapest way to meet a target, lock conflicts.
+2. :func:`conflict_set` finds a smallest set of statements that cannot hold together
+   (a deletion filter: drop each statement in turn, keep it dropped if the rest is
+   still infeasible; what remains is irreducible).
+3. :func:`closest_plan` solves an elastic version in which every count and area target
+   may fall short at a price (relative shortfall, so plots and mu weigh alike), then,
+   with the least shortfall fixed, the scenario's own objective.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from landopt.model import CompiledModel, Statement
+from landopt.scenario import SolverOptions
+from landopt.solvers import SolverResult, highs_from_model, highs_result
+
+__all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """How far a plan falls from one target.
+
+    ``bound`` is ``"min"`` (at least), ``"max"`` (at most) or ``"exact"``.
+    """
+
+    key: str
+    text: str
+    bound: str
+    target: float
+    achieved: float
+    unit: str
+
+    @property
+    def missing(self) -> float:
+        """How much is missing (or over, for a maximum): 0 when the target is met."""
+        if self.bound == "max":
+            return max(0.0, self.achieved - self.target)
+        if self.bound == "exact":
+            return abs(self.achieved - self.target)
+        return max(0.0, self.target - self.achieved)
+
+    def describe(self) -> str:
+        """One line, e.g. ``clear: at least 560.0 mu: 512.3 mu reached, 47.7 mu short``."""
+        fmt = "{:,.0f}" if self.unit == "plots" else "{:,.1f}"
+        over = self.achieved > self.target
+        word = "over" if over else "short"
+        return f"{self.text}: {fmt.format(self.achieved)} {self.unit} reached, {fmt.format(self.missing)} {self.unit} {word}"
+
+
+@dataclass
+class Diagnosis:
+    """Everything known about why a scenario cannot be met."""
+
+    findings: list[str] = field(default_factory=list)
+    conflict: list[Statement] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    closest: SolverResult | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unmet(self) -> list[Shortfall]:
+        """The shortfalls that are not zero."""
+        return [s for s in self.shortfalls if s.missing > 1e-6]
+
+    def explain(self) -> str:
+        """A plain-language account for the planner."""
+        lines = ["The targets cannot all be met."]
+        if self.findings:
+            lines.append("What the data already shows:")
+            lines += [f"  - {f}" for f in self.findings]
+        if self.conflict:
+            lines.append(
+                "These statements of the scenario cannot hold together (drop or relax any one of them):"
+            )
+            lines += [f"  - {s.text}" for s in self.conflict]
+        if self.closest is not None and self.closest.has_solution:
+            lines.append(
+                "The closest plan (least relative shortfall, then the scenario's objective):"
+            )
+            unmet = self.unmet
+            lines += [f"  - {s.describe()}" for s in unmet] or ["  - every target is met"]
+        elif self.closest is not None:
+            lines.append(
+                "No plan exists even with the targets relaxed: the budgets and locks alone conflict."
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready form for the run record."""
+        return {
+            "findings": self.findings,
+            "conflict": [{"key": s.key, "text": s.text} for s in self.conflict],
+            "shortfalls": [
+                {
+                    "key": s.key,
+                    "text": s.text,
+                    "bound": s.bound,
+                    "target": s.target,
+                    "achieved": s.achieved,
+                    "missing": s.missing,
+                    "unit": s.unit,
+                }
+                for s in self.shortfalls
+            ],
+            "notes": self.notes,
+        }
+
+
+# --------------------------------------------------------------------------- 1. precheck
+def precheck(model: CompiledModel) -> list[str]:
+    """Infeasibility the data shows before any solving, with the numbers.
+
+    Returns
+    -------
+    list of str
+        One sentence per finding; empty when nothing is evidently wrong (the targets
+        may still conflict with each other, which only a solve can tell).
+    """
+    out = [f"{p.field}: {p.what}" for p in model.lock_conflicts]
+    sc = model.scenario
+    total_lb = 0.0
+    for ai, a in enumerate(sc.actions):
+        cols = np.flatnonzero((model.var_action == ai) & (model.ub > 0))
+        forced = np.flatnonzero((model.var_action == ai) & (model.lb > 0))
+        area = model.area_mu[model.var_parcel[cols]]
+        cost = model.var_cost[cols]
+        t = a.targets
+        n = len(cols)
+        nmin = t.count_min or 0
+        if nmin > n:
+            out.append(
+                f"{a.name} needs {_plots(nmin)} but only {_plots(n)} {'is' if n == 1 else 'are'} eligible ({a.eligible.describe()})"
+            )
+        if t.count_max is not None and len(forced) > t.count_max:
+            out.append(
+                f"{a.name} allows at most {_plots(t.count_max)} but {len(forced)} are locked into it"
+            )
+        if t.area_min is not None:
+            k = t.count_max if t.count_max is not None else n
+            top = np.sort(area)[::-1][:k].sum()
+            if top < t.area_min - 1e-6:
+                which = f"the {k} largest eligible plots" if k < n else f"all {n} eligible plots"
+                lead = (
+                    f"{a.name} needs {_plots(t.count_max)} and ≥ {t.area_min:,.1f} mu"
+                    if t.count_max is not None
+                    else f"{a.name} needs ≥ {t.area_min:,.1f} mu"
+                )
+                out.append(f"{lead}, but {which} total {top:,.1f} mu")
+        if t.area_max is not None:
+            forced_area = model.area_mu[model.var_parcel[forced]].sum()
+            low = np.sort(area)[:nmin].sum() if nmin <= n else np.inf
+            if max(low, forced_area) > t.area_max + 1e-6:
+                if forced_area > t.area_max + 1e-6:
+                    out.append(
+                        f"{a.name} allows at most {t.area_max:,.1f} mu but the plots locked into it total {forced_area:,.1f} mu"
+                    )
+                else:
+                    out.append(
+                        f"{a.name} needs {_plots(nmin)} and ≤ {t.area_max:,.1f} mu, but the {nmin} smallest eligible plots already total {low:,.1f} mu"
+                    )
+        lb = _cheapest(cost, area, nmin, t.area_min) if nmin <= n else np.inf
+        if np.isfinite(lb):
+            total_lb += lb
+        if a.budget is not None and lb > a.budget + 1e-6:
+            out.append(
+                f"{a.name}'s budget is {a.budget:,.0f} 万元, but meeting its targets costs at least {lb:,.0f} 万元 (the cheapest eligible plots)"
+            )
+    if sc.budget_total is not None and total_lb > sc.budget_total + 1e-6:
+        out.append(
+            f"the total budget is {sc.budget_total:,.0f} 万元, but meeting every action's targets costs at least {total_lb:,.0f} 万元"
+        )
+    return out
+
+
+def _cheapest(cost: np.ndarray, area: np.ndarray, nmin: int, area_min: float | None) -> float:
+    """A lower bound on the cost of meeting a count and an area target with one action."""
+    by_count = np.sort(cost)[:nmin].sum() if nmin else 0.0
+    by_area = 0.0
+    if area_min:
+        # fractional knapsack: cheapest mu first, the last plot in part
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_mu = np.where(area > 0, cost / area, np.inf)
+        order = np.argsort(per_mu, kind="stable")
+        cum = np.cumsum(area[order])
+        k = int(np.searchsorted(cum, area_min))
+        if k >= len(order):
+            return np.inf
+        before = cum[k - 1] if k else 0.0
+        by_area = cost[order[:k]].sum() + per_mu[order[k]] * (area_min - before)
+    return float(max(by_count, by_area))
+
+
+def _plots(n: int | None) -> str:
+    return f"{n} plot" if n == 1 else f"{n} plots"
+
+
+# --------------------------------------------------------------------------- 2. conflict set
+class _Feasibility:
+    """A reusable HiGHS model with zero objective; statements switched on and off."""
+
+    def __init__(self, model: CompiledModel, opts: SolverOptions):
+        self.model = model
+        self.h, _ = highs_from_model(model, opts)
+        self.h.changeColsCost(
+            model.n_vars, np.arange(model.n_vars, dtype=np.int32), np.zeros(model.n_vars)
+        )
+        self.lower = np.where(np.isinf(model.row_lower), -1e30, model.row_lower)
+        self.upper = np.where(np.isinf(model.row_upper), 1e30, model.row_upper)
+        self.solves = 0
+
+    def feasible(self, active: list[Statement]) -> bool | None:
+        m = self.model
+        on = {s.key for s in active}
+        lo, hi = self.lower.copy(), self.upper.copy()
+        lb, ub = np.zeros(m.n_vars), np.ones(m.n_vars)
+        for s in m.statements:
+            if s.key in on:
+                if s.kind == "lock_in":
+                    lb[list(s.cols)] = 1.0
+                elif s.kind == "lock_out":
+                    ub[list(s.cols)] = 0.0
+            else:
+                for r in s.rows:
+                    lo[r], hi[r] = -1e30, 1e30
+        self.h.changeRowsBounds(m.n_rows, np.arange(m.n_rows, dtype=np.int32), lo, hi)
+        self.h.changeColsBounds(m.n_vars, np.arange(m.n_vars, dtype=np.int32), lb, ub)
+        self.h.clearSolver()
+        self.h.run()
+        self.solves += 1
+        import highspy
+
+        ms = self.h.getModelStatus()
+        if ms == highspy.HighsModelStatus.kInfeasible:
+            return False
+        if (
+            self.h.getInfo().primal_solution_status
+            == highspy.SolutionStatus.kSolutionStatusFeasible
+        ):
+            return True
+        return None  # undecided (time limit)
+
+
+def conflict_set(
+    model: CompiledModel, opts: SolverOptions | None = None, *, time_budget: float = 120.0
+) -> tuple[list[Statement], list[str]]:
+    """A smallest set of the planner's statements that cannot hold together.
+
+    Returns
+    -------
+    statements, notes
+        The irreducible set (empty if the model is feasible) and notes on anything
+        left undecided (a check that hit its time limit keeps its statement in).
+    """
+    opts = opts or model.scenario.solver
+    per_check = min(opts.time_limit, max(5.0, time_budget / max(1, len(model.statements))))
+    oracle = _Feasibility(
+        model, SolverOptions(backend="highs", time_limit=per_check, gap=0.0, presolve=opts.presolve)
+    )
+    active = list(model.statements)
+    notes: list[str] = []
+    if oracle.feasible(active) is not False:
+        return [], notes
+    t0 = time.perf_counter()
+    # try locks first (many, usually innocent), then budgets, then targets
+    order = sorted(active, key=lambda s: {"lock_out": 0, "lock_in": 1, "budget": 2}.get(s.kind, 3))
+    for s in order:
+        if time.perf_counter() - t0 > time_budget:
+            notes.append(
+                f"the conflict search stopped after {time_budget:.0f} s; the set may not be minimal"
+            )
+            break
+        trial = [x for x in active if x.key != s.key]
+        verdict = oracle.feasible(trial)
+        if verdict is False:
+            active = trial
+        elif verdict is None:
+            notes.append(
+                f"could not decide within {per_check:.0f} s whether dropping '{s.text}' helps; it was kept"
+            )
+    log.info("conflict set: %d statements after %d feasibility checks", len(active), oracle.solves)
+    return active, notes
+
+
+# --------------------------------------------------------------------------- 3. closest plan
+def closest_plan(
+    model: CompiledModel, opts: SolverOptions | None = None
+) -> tuple[SolverResult, list[Shortfall]]:
+    """Solve the elastic model: least relative shortfall on the targets, then the objective.
+
+    Budgets and locks stay hard; count and area targets may fall short (or overshoot a
+    maximum) at a price of 1 per 100 % of the target.
+    """
+    import highspy
+
+    opts = opts or model.scenario.solver
+    h, applied = highs_from_model(model, opts)
+    targets = [s for s in model.statements if s.kind in ("count", "area_min", "area_max")]
+    slack_rows: list[tuple[Statement, int, float, int]] = []  # (statement, row, sign, col)
+    n0 = model.n_vars
+    cols = n0
+    costs = []
+    for s in targets:
+        for r in s.rows:
+            sense = model.senses[r]
+            scale = 1.0 / max(abs(float(model.rhs[r])), 1.0)
+            integer = s.kind == "count"
+            signs = {">=": [1.0], "<=": [-1.0], "==": [1.0, -1.0]}[sense]
+            for sign in signs:
+                vtype = (
+                    highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+                )
+                h.addCol(
+                    0.0, 0.0, highspy.kHighsInf, 1, np.array([r], dtype=np.int32), np.array([sign])
+                )
+                h.changeColIntegrality(cols, vtype)
+                slack_rows.append((s, r, sign, cols))
+                costs.append(scale)
+                cols += 1
+    n_slack = cols - n0
+    if n_slack == 0:
+        t0 = time.perf_counter()
+        h.run()
+        return highs_result(
+            h, model, opts, time.perf_counter() - t0, applied, backend="highs", version=""
+        ), []
+    # phase 1: least relative shortfall
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.changeColsCost(cols, np.arange(cols, dtype=np.int32), np.concatenate([np.zeros(n0), costs]))
+    t0 = time.perf_counter()
+    h.run()
+    info = h.getInfo()
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        res = highs_result(
+            h, model, opts, time.perf_counter() - t0, applied, backend="highs", version=""
+        )
+        return _strip(res, n0), []
+    best = float(info.objective_function_value)
+    # phase 2: the scenario's objective with the shortfall held at its least value
+    h.addRow(
+        -highspy.kHighsInf,
+        best + 1e-7 + 1e-9 * abs(best),
+        n_slack,
+        np.arange(n0, cols, dtype=np.int32),
+        np.array(costs),
+    )
+    sense = highspy.ObjSense.kMaximize if model.sense == "maximize" else highspy.ObjSense.kMinimize
+    h.changeObjectiveSense(sense)
+    h.changeColsCost(
+        cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
+    )
+    h.run()
+    runtime = time.perf_counter() - t0
+    res = _strip(highs_result(h, model, opts, runtime, applied, backend="highs", version=""), n0)
+    return res, _shortfalls(model, res.x) if res.x is not None else []
+
+
+def _strip(res: SolverResult, n0: int) -> SolverResult:
+    from dataclasses import replace
+
+    x = None if res.x is None else np.round(res.x[:n0]).clip(0, 1)
+    return replace(res, x=x, backend="highs (elastic)")
+
+
+def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
+    """Every count and area target of the model against a 0/1 vector."""
+    out = []
+    area = model.area_mu[model.var_parcel]
+    for s in model.statements:
+        if s.kind not in ("count", "area_min", "area_max"):
+            continue
+        ai = model.action_names.index(s.action)
+        on = (model.var_action == ai) & (x > 0.5)
+        t = model.scenario.actions[ai].targets
+        if s.kind == "count":
+            got = float(on.sum())
+            if t.count_exact:
+                out.append(Shortfall(s.key, s.text, "exact", float(t.count_min), got, "plots"))
+            else:
+                if t.count_min is not None:
+                    out.append(Shortfall(s.key, s.text, "min", float(t.count_min), got, "plots"))
+                if t.count_max is not None:
+                    out.append(Shortfall(s.key, s.text, "max", float(t.count_max), got, "plots"))
+        else:
+            got = float(area[on].sum())
+            target = t.area_min if s.kind == "area_min" else t.area_max
+            out.append(
+                Shortfall(
+                    s.key,
+                    s.text,
+                    "min" if s.kind == "area_min" else "max",
+                    float(target),
+                    got,
+                    "mu",
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- all together
+def diagnose(
+    model: CompiledModel, opts: SolverOptions | None = None, *, findings: list[str] | None = None
+) -> Diagnosis:
+    """Precheck findings, conflict set and closest plan, for an infeasible scenario."""
+    opts = opts or model.scenario.solver
+    d = Diagnosis(findings=list(findings) if findings is not None else precheck(model))
+    d.conflict, notes = conflict_set(model, opts)
+    d.notes += notes
+    d.closest, d.shortfalls = closest_plan(model, opts)
+    return d

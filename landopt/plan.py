@@ -1,0 +1,582 @@
+"""The plan: solve a scenario, re-check the answer independently, summarise and export it.
+
+:func:`solve` runs the whole pipeline (read → compile → precheck → solve → diagnose
+when needed → check) and returns a :class:`Plan`: the user's parcel layer with an
+``action`` column attached, a summary per action, the solver's record, and the
+result of re-checking every target, budget, lock and eligibility rule from the
+plan's own parcels. A plan that fails its own check is never returned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
+from landopt.errors import InputError, SolverError, TargetsUnmetError
+from landopt.model import CompiledModel, compile_model
+from landopt.parcels import read_parcels
+from landopt.scenario import Scenario, eligibility
+from landopt.solvers import SolverResult, solve_model
+
+__all__ = ["OUTPUT_FILES", "Check", "Plan", "check_output_dir", "check_plan", "solve", "write_plan"]
+
+log = logging.getLogger(__name__)
+
+#: Files :func:`write_plan` writes.
+OUTPUT_FILES = ("plan.gpkg", "summary.csv", "run.json")
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One re-check of the plan against the scenario."""
+
+    name: str
+    ok: bool
+    detail: str
+    kind: str = "rule"  # "target" checks may fail in a shortfall plan; others never
+
+
+@dataclass
+class Plan:
+    """A plan: parcels with their action, a summary, the solver record and the checks.
+
+    Attributes
+    ----------
+    parcels
+        The input layer with ``action`` (action name or ``"none"``), ``action_label`` and
+        ``eligible_actions`` (comma-separated action names) columns added.
+    summary
+        One row per action and a total: targets, achievement, cost, benefit, met.
+    result
+        The solver's normalised result.
+    checks
+        Every target, budget, lock and eligibility rule re-checked from ``parcels``.
+    diagnosis
+        Set when the targets could not all be met (a shortfall plan).
+    """
+
+    scenario: Scenario
+    parcels: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    result: SolverResult
+    checks: list[Check]
+    diagnosis: Diagnosis | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    source: dict[str, Any] = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def targets_met(self) -> bool:
+        """Whether every target is met (False for a shortfall plan)."""
+        return all(c.ok for c in self.checks if c.kind == "target")
+
+    @property
+    def chosen(self) -> gpd.GeoDataFrame:
+        """Only the parcels that get an action."""
+        return self.parcels[self.parcels["action"] != NONE]
+
+    @property
+    def shortfalls(self) -> list[Shortfall]:
+        """Targets not met (empty when all are)."""
+        return self.diagnosis.unmet if self.diagnosis else []
+
+    def record(self) -> dict[str, Any]:
+        """The run record written to ``run.json``."""
+        return {
+            "landopt_run": 1,
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "scenario": self.scenario.to_dict(),
+            "scenario_file": str(self.scenario.source) if self.scenario.source else None,
+            "input": self.source,
+            "targets_met": self.targets_met,
+            "solver": self.result.record(),
+            "model": self.model_size,
+            "summary": json.loads(self.summary.to_json(orient="records", force_ascii=False)),
+            "checks": [c.__dict__ for c in self.checks],
+            "diagnosis": self.diagnosis.record() if self.diagnosis else None,
+            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+            "versions": versions(),
+        }
+
+    def format_summary(self) -> str:
+        """The summary as an aligned text table, for the terminal."""
+        df = self.summary
+        cols = [
+            "action",
+            "label",
+            "plots",
+            "plots_target",
+            "mu",
+            "mu_target",
+            "cost_wan",
+            "benefit_wan",
+            "met",
+        ]
+        view = df[cols].copy()
+        view["mu"] = view["mu"].map(lambda v: f"{v:,.1f}")
+        view["cost_wan"] = view["cost_wan"].map(lambda v: f"{v:,.0f}")
+        view["benefit_wan"] = view["benefit_wan"].map(lambda v: f"{v:,.0f}")
+        view["met"] = view["met"].map(lambda v: "yes" if v else "NO")
+        return view.to_string(index=False)
+
+
+# --------------------------------------------------------------------------- solve
+def solve(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None = None,
+    *,
+    allow_shortfall: bool = False,
+    **solver_overrides: Any,
+) -> Plan:
+    """Make the plan for a scenario.
+
+    Parameters
+    ----------
+    scenario
+        From :func:`landopt.load_scenario`.
+    parcels
+        The parcel layer; read from the scenario's ``[parcels]`` table when omitted.
+    allow_shortfall
+        When the targets cannot all be met, return the closest plan (least relative
+        shortfall, then the objective) with the unmet targets marked, instead of raising.
+    **solver_overrides
+        Solver options for this run (``backend``, ``time_limit``, ``gap``, …).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    TargetsUnmetError
+        The targets, budgets and locks cannot all hold; ``.diagnosis`` says why and how
+        close a plan can get.
+    SolverError
+        The solver failed, found no plan in its time limit, or its plan failed the check.
+    """
+    timings: dict[str, float] = {}
+    source: dict[str, Any] = {}
+    t = time.perf_counter()
+    if parcels is None:
+        if scenario.parcels is None:
+            raise InputError(
+                'the scenario names no parcel layer: add [parcels] path = "…" or pass parcels='
+            )
+        path = scenario.parcels.path
+        parcels = read_parcels(path, **scenario.parcels.read_kwargs())
+        source = {"path": str(path), "sha256": file_sha256(path), "parcels": len(parcels)}
+        timings["read"] = time.perf_counter() - t
+    else:
+        source = {"path": None, "parcels": len(parcels)}
+
+    t = time.perf_counter()
+    model = compile_model(scenario, parcels)
+    timings["compile"] = time.perf_counter() - t
+    opts = scenario.solver
+    if solver_overrides:
+        from dataclasses import replace
+
+        opts = replace(opts, **solver_overrides)
+
+    t = time.perf_counter()
+    findings = precheck(model)
+    timings["precheck"] = time.perf_counter() - t
+    diagnosis: Diagnosis | None = None
+    result: SolverResult | None = None
+    if not findings:
+        t = time.perf_counter()
+        result = solve_model(model, opts)
+        timings["solve"] = time.perf_counter() - t
+        if result.status == "error" or (not result.has_solution and result.status != "infeasible"):
+            why = "its time limit" if result.time_limit_hit else "the run"
+            raise SolverError(
+                f"{result.solver} found no plan within {why} ({result.message}; {result.runtime:.1f} s). "
+                'Raise [solver] time_limit, allow a gap (gap = 0.01), or try backend = "cbc".'
+            )
+    if findings or (result is not None and result.status == "infeasible"):
+        t = time.perf_counter()
+        diagnosis = diagnose(model, opts, findings=findings)
+        timings["diagnose"] = time.perf_counter() - t
+        if not allow_shortfall:
+            raise TargetsUnmetError(diagnosis.explain(), diagnosis)
+        if diagnosis.closest is None or not diagnosis.closest.has_solution:
+            raise TargetsUnmetError(diagnosis.explain(), diagnosis)
+        result = diagnosis.closest
+    assert result is not None and result.x is not None
+
+    t = time.perf_counter()
+    plan_parcels = attach_actions(parcels, model, result.x)
+    checks = check_plan(scenario, plan_parcels, objective=result.objective)
+    bad = [c for c in checks if not c.ok and (c.kind != "target" or diagnosis is None)]
+    timings["check"] = time.perf_counter() - t
+    if bad:
+        raise SolverError(
+            "the solver's plan fails its own check, so it is not presented:\n"
+            + "\n".join(f"  - {c.name}: {c.detail}" for c in bad)
+        )
+    if diagnosis is not None:
+        diagnosis.shortfalls = _shortfalls(model, result.x)
+    return Plan(
+        scenario=scenario,
+        parcels=plan_parcels,
+        summary=summarize(scenario, plan_parcels),
+        result=result,
+        checks=checks,
+        diagnosis=diagnosis,
+        timings=timings,
+        source=source,
+        model_size={"variables": model.n_vars, "rows": model.n_rows, "nonzeros": int(model.A.nnz)},
+    )
+
+
+def attach_actions(
+    parcels: gpd.GeoDataFrame, model: CompiledModel, x: np.ndarray
+) -> gpd.GeoDataFrame:
+    """The parcel layer with ``action``, ``action_label`` and ``eligible_actions`` columns."""
+    names = np.asarray([*model.action_names, NONE], dtype=object)
+    labels = np.asarray([*(a.label for a in model.scenario.actions), ""], dtype=object)
+    choice = model.choice(x)
+    out = parcels.copy()
+    out["action"] = names[choice]  # -1 picks the trailing "none"
+    out["action_label"] = labels[choice]
+    out["eligible_actions"] = _eligible_strings(model.eligible)
+    return out
+
+
+def _eligible_strings(elig: pd.DataFrame) -> np.ndarray:
+    out = np.full(len(elig), "", dtype=object)
+    for name in elig.columns:
+        m = elig[name].to_numpy()
+        out[m] = np.where(out[m] == "", name, out[m] + "," + name)
+    return out
+
+
+# --------------------------------------------------------------------------- check
+def check_plan(
+    scenario: Scenario, parcels: pd.DataFrame, *, objective: float | None = None
+) -> list[Check]:
+    """Re-check a plan from its own parcels, independently of the solver.
+
+    Every chosen parcel must be eligible for its action (rules evaluated afresh) and
+    respect the locks; every count, area and budget is recomputed from the columns.
+    When ``objective`` is given, the objective recomputed from the columns must match it.
+    """
+    checks: list[Check] = []
+    action = parcels["action"].astype(str).to_numpy()
+    known = {*scenario.action_names, NONE}
+    unknown = sorted(set(action) - known)
+    checks.append(
+        Check(
+            "actions known",
+            not unknown,
+            f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
+        )
+    )
+    elig = eligibility(scenario, parcels)
+    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
+    ids = parcels["parcel_id"].astype(str).to_numpy()
+    total_cost = 0.0
+    objective_check = 0.0
+    obj = scenario.objective
+    for a in scenario.actions:
+        on = action == a.name
+        ineligible = on & ~elig[a.name].to_numpy()
+        checks.append(
+            Check(
+                f"eligibility[{a.name}]",
+                not ineligible.any(),
+                _ids_detail(ids[ineligible], f"not eligible for {a.name}")
+                if ineligible.any()
+                else f"all {int(on.sum())} plots eligible",
+            )
+        )
+        n = int(on.sum())
+        mu = float(area[on].sum())
+        cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
+        total_cost += cost
+        t = a.targets
+        if t.count_min is not None or t.count_max is not None:
+            ok = (t.count_min is None or n >= t.count_min) and (
+                t.count_max is None or n <= t.count_max
+            )
+            checks.append(
+                Check(
+                    f"count[{a.name}]",
+                    ok,
+                    f"{n} plots against {t.describe().split(', ')[0]}",
+                    "target",
+                )
+            )
+        if t.area_min is not None:
+            checks.append(
+                Check(
+                    f"area_min[{a.name}]",
+                    mu >= t.area_min - 1e-6,
+                    f"{mu:,.2f} mu against ≥ {t.area_min:,.2f}",
+                    "target",
+                )
+            )
+        if t.area_max is not None:
+            checks.append(
+                Check(
+                    f"area_max[{a.name}]",
+                    mu <= t.area_max + 1e-6,
+                    f"{mu:,.2f} mu against ≤ {t.area_max:,.2f}",
+                    "target",
+                )
+            )
+        if a.budget is not None:
+            checks.append(
+                Check(
+                    f"budget[{a.name}]",
+                    cost <= a.budget + 1e-6,
+                    f"{cost:,.1f} 万元 against {a.budget:,.1f}",
+                )
+            )
+        for of, w in obj.terms:
+            col = a.cost if of == "cost" else a.benefit if of == "benefit" else of
+            if col:
+                objective_check += w * float(
+                    np.nansum(pd.to_numeric(parcels[col], errors="coerce").to_numpy(float)[on])
+                )
+        if obj.difficulty_weight:
+            sign = 1.0 if obj.sense == "minimize" else -1.0
+            diff = pd.to_numeric(parcels["difficulty"], errors="coerce").fillna(0).to_numpy(float)
+            objective_check += sign * obj.difficulty_weight * float(diff[on].sum())
+    if scenario.budget_total is not None:
+        checks.append(
+            Check(
+                "budget_total",
+                total_cost <= scenario.budget_total + 1e-6,
+                f"{total_cost:,.1f} 万元 against {scenario.budget_total:,.1f}",
+            )
+        )
+    pos = pd.Series(np.arange(len(ids)), index=ids)
+    for pid, aname in scenario.locks.include:
+        got = action[pos[pid]] if pid in pos.index else "(missing)"
+        checks.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
+    for pid, anames in scenario.locks.exclude:
+        got = action[pos[pid]] if pid in pos.index else NONE
+        banned = scenario.action_names if anames is None else anames
+        checks.append(
+            Check(
+                f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
+            )
+        )
+    if objective is not None:
+        tol = 1e-6 * max(1.0, abs(objective))
+        checks.append(
+            Check(
+                "objective",
+                abs(objective_check - objective) <= tol,
+                f"recomputed {objective_check:,.4f} against the solver's {objective:,.4f}",
+            )
+        )
+    return checks
+
+
+def _ids_detail(ids: Iterable[str], what: str) -> str:
+    ids = list(ids)
+    head = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    return f"{head}: {what}"
+
+
+# --------------------------------------------------------------------------- summary
+def summarize(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
+    """One row per action and a total: eligible, target, achieved, cost, benefit, met."""
+    action = parcels["action"].astype(str).to_numpy()
+    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
+    elig = eligibility(scenario, parcels)
+    rows = []
+    for a in scenario.actions:
+        on = action == a.name
+        n, mu = int(on.sum()), float(area[on].sum())
+        cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
+        benefit = (
+            float(np.nansum(pd.to_numeric(parcels[a.benefit], errors="coerce").to_numpy(float)[on]))
+            if a.benefit
+            else 0.0
+        )
+        t = a.targets
+        met_count = (t.count_min is None or n >= t.count_min) and (
+            t.count_max is None or n <= t.count_max
+        )
+        met_area = (t.area_min is None or mu >= t.area_min - 1e-6) and (
+            t.area_max is None or mu <= t.area_max + 1e-6
+        )
+        em = elig[a.name].to_numpy()
+        rows.append(
+            {
+                "action": a.name,
+                "label": a.label,
+                "eligible_plots": int(em.sum()),
+                "eligible_mu": round(float(area[em].sum()), 3),
+                "plots_target": _range_text(t.count_min, t.count_max, "{:d}"),
+                "plots": n,
+                "mu_target": _range_text(t.area_min, t.area_max, "{:.1f}"),
+                "mu": round(mu, 3),
+                "cost_wan": round(cost, 3),
+                "cost_wan_per_mu": round(cost / mu, 3) if mu else 0.0,
+                "benefit_wan": round(benefit, 3),
+                "budget_wan": a.budget,
+                "met": bool(met_count and met_area),
+            }
+        )
+    df = pd.DataFrame(rows)
+    total = {
+        "action": "total",
+        "label": "合计" if scenario.lang == "zh" else "total",
+        "eligible_plots": int(elig.to_numpy().any(axis=1).sum()),
+        "eligible_mu": round(float(area[elig.to_numpy().any(axis=1)].sum()), 3),
+        "plots_target": "",
+        "plots": int(df["plots"].sum()) if len(df) else 0,
+        "mu_target": "",
+        "mu": round(float(df["mu"].sum()), 3) if len(df) else 0.0,
+        "cost_wan": round(float(df["cost_wan"].sum()), 3) if len(df) else 0.0,
+        "cost_wan_per_mu": 0.0,
+        "benefit_wan": round(float(df["benefit_wan"].sum()), 3) if len(df) else 0.0,
+        "budget_wan": scenario.budget_total,
+        "met": bool(df["met"].all()) if len(df) else True,
+    }
+    if total["mu"]:
+        total["cost_wan_per_mu"] = round(total["cost_wan"] / total["mu"], 3)
+    return pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+
+
+def _range_text(lo: float | None, hi: float | None, fmt: str) -> str:
+    if lo is None and hi is None:
+        return ""
+    if lo is not None and lo == hi:
+        return fmt.format(lo)
+    if lo is not None and hi is not None:
+        return f"{fmt.format(lo)}–{fmt.format(hi)}"
+    return f"≥{fmt.format(lo)}" if lo is not None else f"≤{fmt.format(hi)}"
+
+
+# --------------------------------------------------------------------------- export
+def check_output_dir(
+    out_dir: str | Path, *, force: bool = False, names: Iterable[str] = OUTPUT_FILES
+) -> Path:
+    """Refuse to overwrite an existing output unless ``force``; call before solving."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} exists and is not a folder: choose another --out")
+    existing = [n for n in names if (out / n).exists()]
+    if existing and not force:
+        raise InputError(
+            f"{out} already holds {', '.join(existing)}: pass --force to overwrite, or choose another --out"
+        )
+    return out
+
+
+def write_plan(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    extra: dict[str, Callable[[Path], None]] | None = None,
+) -> list[Path]:
+    """Write ``plan.gpkg``, ``summary.csv`` and ``run.json`` (and ``extra`` files) atomically.
+
+    Everything is written into a staging folder beside ``out_dir`` and moved in only
+    when all files are complete, so a failed or interrupted run leaves no partial files.
+
+    Parameters
+    ----------
+    extra
+        More files to write in the same step: name → function that writes that path
+        (the maps and the report use this).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out = Path(out_dir)
+    names = [*OUTPUT_FILES, *(extra or {})]
+    check_output_dir(out, force=force, names=names)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.landopt-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; the output folder should not be
+    try:
+        t = time.perf_counter()
+        layer = plan.parcels.copy()
+        layer.to_file(stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio")
+        plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
+        for name, writer in (extra or {}).items():
+            writer(stage / name)
+        plan.timings["write"] = time.perf_counter() - t
+        (stage / "run.json").write_text(
+            json.dumps(plan.record(), ensure_ascii=False, indent=2, default=_json_default),
+            encoding="utf-8",
+        )
+        if not out.exists():
+            os.rename(stage, out)
+        else:
+            for name in names:
+                os.replace(stage / name, out / name)
+            shutil.rmtree(stage, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    log.info("wrote %s", ", ".join(names))
+    return [out / n for n in names]
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"cannot write {type(o).__name__} to JSON")
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file (for a shapefile, of its .shp)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """landopt's and its dependencies' versions, for the run record."""
+    out = {"python": platform.python_version()}
+    for pkg in (
+        "landopt",
+        "numpy",
+        "pandas",
+        "scipy",
+        "geopandas",
+        "shapely",
+        "pyogrio",
+        "pyproj",
+        "pulp",
+        "highspy",
+        "matplotlib",
+    ):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[pkg] = metadata.version(pkg)
+    return out
