@@ -484,6 +484,8 @@ def summarize_parcels(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
+    # GDAL's advice about driver prefixes does not apply to landopt users.
+    text = text.split("; It might help to specify the correct driver")[0]
     return text or type(exc).__name__
 
 

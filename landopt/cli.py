@@ -1,0 +1,353 @@
+"""The ``landopt`` command line.
+
+``landopt [--debug] [--verbose] SUBCOMMAND ...``; run ``landopt SUBCOMMAND --help`` for each.
+
+Exit codes, for every subcommand: 0 success, 2 bad input (data or scenario), 3 the targets
+cannot be met, 4 solver failure (:attr:`landopt.errors.LandoptError.exit_code`), 1 an
+unexpected internal error. Errors are printed to stderr as one message, without a
+traceback unless ``--debug`` is given. This module is the only one that prints or
+configures logging handlers; library warnings reach stderr through :mod:`logging`.
+
+Adding a subcommand
+-------------------
+Write a pair of functions and register the first in :data:`SUBCOMMANDS`::
+
+    def _add_plan_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        p = subparsers.add_parser("plan", help="...", description="...")
+        p.add_argument(...)
+        p.set_defaults(func=_cmd_plan)
+        return p
+
+    def _cmd_plan(args: argparse.Namespace) -> int:
+        ...  # raise LandoptError subclasses for bad input; return 0 on success
+        return 0
+
+:func:`_add_parcel_options` and :func:`_read_parcels_from_args` give any subcommand the
+same parcel-reading options as ``validate``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import traceback
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from landopt import __version__
+from landopt.errors import LandoptError
+
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+
+logger = logging.getLogger(__name__)
+
+
+# ----------------------------------------------------------------------------------------
+# Output helpers (only the CLI prints)
+# ----------------------------------------------------------------------------------------
+
+
+def _out(text: str = "") -> None:
+    print(text, file=sys.stdout)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, align: str) -> str:
+    space = " " * max(width - _width(text), 0)
+    return text + space if align == "<" else space + text
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Lines of a table: first column left-aligned, the others right-aligned."""
+    widths = [max(_width(str(r[k])) for r in [header, *rows]) for k in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [_pad(str(cell), widths[k], "<" if k == 0 else ">") for k, cell in enumerate(row)]
+        lines.append((indent + "   ".join(cells)).rstrip())
+    return lines
+
+
+def _mu(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _count(value: float) -> str:
+    return f"{int(value):,}"
+
+
+# ----------------------------------------------------------------------------------------
+# Shared options
+# ----------------------------------------------------------------------------------------
+
+
+def _key_value(option: str, what: str) -> Callable[[str], tuple[str, str]]:
+    def parse(text: str) -> tuple[str, str]:
+        key, sep, value = text.rpartition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise argparse.ArgumentTypeError(f"{option} wants {what}, got {text!r}")
+        return key.strip(), value.strip()
+
+    return parse
+
+
+def _add_parcel_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
+    """Add the parcel-layer options of ``validate`` (and later subcommands) to ``parser``."""
+    if positional:
+        parser.add_argument(
+            "parcels",
+            metavar="PARCELS",
+            help="parcel layer: .geojson, .gpkg, .shp (or zipped .zip), .fgb or .parquet",
+        )
+    parser.add_argument("--layer", help="layer to read from a file with several (GeoPackage)")
+    parser.add_argument(
+        "--encoding",
+        help="text encoding of a Shapefile's attributes, e.g. GB18030 or GBK "
+        "(default: its .cpg file, else guessed)",
+    )
+    parser.add_argument(
+        "--map",
+        dest="columns",
+        metavar="SRC=FIELD",
+        action="append",
+        type=_key_value("--map", "YOUR_COLUMN=landopt_field, e.g. 地块编号=parcel_id"),
+        default=[],
+        help="map one of your columns to a landopt field, e.g. --map 地块编号=parcel_id "
+        "--map 状态=status (repeat as needed)",
+    )
+    parser.add_argument(
+        "--status-map",
+        dest="status_values",
+        metavar="VALUE=STATUS",
+        action="append",
+        type=_key_value("--status-map", "YOUR_VALUE=status, e.g. 待处置=idle"),
+        default=[],
+        help="map one of your status values to a landopt status (inefficient, idle, "
+        "upgrade_candidate, cleared, in_use), on top of the built-in Chinese ones",
+    )
+    parser.add_argument(
+        "--crs",
+        help="projected CRS in metres to compute areas in and work in (default: the layer's "
+        "own if projected, EPSG:4548 in 115.5-118.5°E, else the local UTM zone); it does not "
+        "assign a missing CRS",
+    )
+    parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="repair invalid geometries with shapely.make_valid (each repair is reported)",
+    )
+
+
+def _read_parcels_from_args(args: argparse.Namespace) -> Any:
+    """Read the parcel layer named by the options of :func:`_add_parcel_options`."""
+    from landopt.parcels import read_parcels
+
+    return read_parcels(
+        args.parcels,
+        layer=args.layer,
+        encoding=args.encoding,
+        columns=dict(args.columns) or None,
+        status_values=dict(args.status_values) or None,
+        crs=args.crs,
+        repair=args.repair,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# validate
+# ----------------------------------------------------------------------------------------
+
+
+def _add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "validate",
+        help="check a parcel layer and summarise it",
+        description="Read a parcel layer, check it and print a short report: CRS, parcels "
+        "and mu by status and township, warnings, verdict. Exits 0 when the layer is usable, "
+        "2 when it is not (every problem is listed on stderr).",
+    )
+    _add_parcel_options(p)
+    p.add_argument(
+        "--max-warnings",
+        type=int,
+        default=20,
+        metavar="N",
+        help="show at most N warnings in the report (default 20; 0 for all)",
+    )
+    p.set_defaults(func=_cmd_validate)
+    return p
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from landopt._fields import PROBLEMS_ATTR
+
+    started = time.perf_counter()
+    # The report lists the warnings itself: keep the library from logging them twice.
+    parcels_logger = logging.getLogger("landopt.parcels")
+    old_level = parcels_logger.level
+    if not args.debug:
+        parcels_logger.setLevel(logging.ERROR)
+    try:
+        gdf = _read_parcels_from_args(args)
+    finally:
+        parcels_logger.setLevel(old_level)
+    elapsed = time.perf_counter() - started
+    warnings = list(gdf.attrs.get(PROBLEMS_ATTR, ()))
+    _out(format_validate_report(gdf, args.parcels, warnings, elapsed, args.max_warnings))
+    return 0
+
+
+def format_validate_report(
+    gdf: Any,
+    source: str,
+    warnings: Sequence[Any],
+    elapsed: float | None = None,
+    max_warnings: int = 20,
+) -> str:
+    """The text of ``landopt validate``'s report for a prepared layer."""
+    from landopt._fields import INPUT_CRS_ATTR
+    from landopt.parcels import _crs_label, summarize_parcels
+
+    s = summarize_parcels(gdf)
+    lines = [f"landopt validate {source}"]
+    rows = [
+        ("input CRS", str(gdf.attrs.get(INPUT_CRS_ATTR, "?"))),
+        ("working CRS", _crs_label(gdf.crs)),
+        ("parcels", f"{_count(s['parcels'])} parcels, {_mu(s['area_mu'])} mu"),
+    ]
+    if elapsed is not None:
+        rows.append(("checked in", f"{elapsed:.1f} s"))
+    lines += [f"  {_pad(k, 13, '<')}{v}" for k, v in rows]
+
+    by_status = s["by_status"]
+    lines += ["", "By status"]
+    body = [[str(st), _count(r.parcels), _mu(r.area_mu)] for st, r in by_status.iterrows()]
+    body.append(["total", _count(s["parcels"]), _mu(s["area_mu"])])
+    lines += _table(["status", "parcels", "mu"], body)
+
+    if s["by_township"] is not None:
+        cross = s["by_status_township"]
+        statuses = list(cross.columns)
+        lines += ["", "By township (mu by status)"]
+        body = [
+            [str(tw), _count(r.parcels), _mu(r.area_mu)]
+            + [_mu(cross.loc[tw, st]) if cross.loc[tw, st] else "-" for st in statuses]
+            for tw, r in s["by_township"].iterrows()
+        ]
+        lines += _table(["township", "parcels", "mu", *statuses], body)
+
+    lines += ["", f"Warnings ({len(warnings)})" if warnings else "Warnings: none"]
+    shown = warnings if max_warnings <= 0 else warnings[:max_warnings]
+    lines += [f"  - {w}" for w in shown]
+    if len(shown) < len(warnings):
+        lines.append(f"  ... and {len(warnings) - len(shown)} more (--max-warnings 0 shows all)")
+    verdict = "usable"
+    if warnings:
+        verdict += f", with {len(warnings)} warning{'s' if len(warnings) != 1 else ''} to review"
+    lines += ["", f"Verdict: {verdict}"]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------
+# The parser and main
+# ----------------------------------------------------------------------------------------
+
+#: One function per subcommand that adds its parser (and sets ``func``); in help order.
+SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
+    _add_validate_parser,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand in :data:`SUBCOMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="landopt",
+        description="Optimal plans for clearing, revitalizing and upgrading under-used "
+        "industrial land.",
+        epilog="Exit codes: 0 success, 2 bad input (data or scenario), 3 targets cannot be "
+        "met, 4 solver failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"landopt {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show DEBUG logging and the Python traceback of errors",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show INFO logging (progress)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(subparsers)
+    return parser
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelname_lower = record.levelname.lower()
+        return super().format(record)
+
+
+def _configure_logging(*, debug: bool, verbose: bool) -> tuple[logging.Handler, int]:
+    handler = logging.StreamHandler(sys.stderr)
+    fmt = "%(levelname_lower)s: %(message)s"
+    if debug:
+        fmt = "%(asctime)s %(name)s %(levelname_lower)s: %(message)s"
+    handler.setFormatter(_Formatter(fmt))
+    package = logging.getLogger("landopt")
+    old_level = package.level
+    package.addHandler(handler)
+    package.setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING)
+    return handler, old_level
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``landopt`` command line; return the exit code.
+
+    Parameters
+    ----------
+    argv
+        The arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 success, 2 bad input, 3 targets cannot be met, 4 solver failure, 1 internal error.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    handler, old_level = _configure_logging(debug=args.debug, verbose=args.verbose)
+    try:
+        return int(args.func(args))
+    except LandoptError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _err(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        _err(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback, and please report it)"
+        )
+        return 1
+    finally:
+        package = logging.getLogger("landopt")
+        package.removeHandler(handler)
+        package.setLevel(old_level)
+        handler.flush()
