@@ -216,6 +216,8 @@ def read_parcels(
     p = Path(path)
     started = time.perf_counter()
     raw, problems = _read_file(p, layer=layer, encoding=encoding)
+    if FORMATS.get(p.suffix.lower(), "").endswith("Shapefile"):
+        raw = _restore_truncated_names(raw, columns or {}, problems)
     logger.debug("read %d features from %s in %.2f s", len(raw), p, time.perf_counter() - started)
     return _prepare_or_raise(
         raw,
@@ -563,6 +565,36 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
         if candidate.exists():
             return candidate
     return None
+
+
+def _restore_truncated_names(
+    gdf: gpd.GeoDataFrame, columns: Mapping[str, str], problems: list[Problem]
+) -> gpd.GeoDataFrame:
+    """Rename fields a Shapefile cut to 10 characters (``cost_clear``) back to ours."""
+    known = [f for f in (*CORE_FIELDS, DECLARED_AREA_FIELD) if len(f) > 10]
+    prefixes: dict[str, list[str]] = {}
+    for field in known:
+        prefixes.setdefault(field[:10], []).append(field)
+    present = set(map(str, gdf.columns))
+    taken = present | set(columns.values())
+    rename = {
+        short: fields[0]
+        for short, fields in prefixes.items()
+        if len(fields) == 1 and short in present and short not in columns and fields[0] not in taken
+    }
+    if rename:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in rename.items())
+        problems.append(
+            Problem(
+                "file",
+                "",
+                f"field names cut to 10 characters by the Shapefile format were restored: {pairs}",
+                "nothing to do if this is right; otherwise map the columns yourself "
+                "(CLI: --map), or use GeoPackage, which keeps full names",
+                "warning",
+            )
+        )
+    return gdf.rename(columns=rename)
 
 
 def _guess_shapefile_encoding(path: Path) -> tuple[str | None, list[Problem]]:

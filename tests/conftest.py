@@ -19,6 +19,7 @@ Use the ``make_parcels`` fixture to build a raw layer from a list of dicts and
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,10 @@ def toy_parcels(toy_layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _write(gdf: gpd.GeoDataFrame, path: Path, **kwargs: Any) -> Path:
     if path.suffix in (".parquet", ".geoparquet"):
         gdf.to_parquet(path)
-    else:
+        return path
+    with warnings.catch_warnings():
+        # Shapefile cuts field names to 10 characters and says so; that is expected here.
+        warnings.filterwarnings("ignore", message="Normalized/laundered field name")
         pyogrio.write_dataframe(gdf, path, **kwargs)
     return path
 
