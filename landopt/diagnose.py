@@ -16,8 +16,10 @@ solver rows:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,10 +275,16 @@ def conflict_set(
     oracle = _Feasibility(
         model, SolverOptions(backend="highs", time_limit=per_check, gap=0.0, presolve=opts.presolve)
     )
-    active = list(model.statements)
     notes: list[str] = []
-    if oracle.feasible(active) is not False:
+    if oracle.feasible(list(model.statements)) is not False:
         return [], notes
+    # grow the search from the statements of one action, then two, ...: conflicts are
+    # usually local, and a local set is the one the planner can act on
+    active = list(model.statements)
+    for subset in _growing_subsets(model):
+        if oracle.feasible(subset) is False:
+            active = subset
+            break
     t0 = time.perf_counter()
     # try locks first (many, usually innocent), then budgets, then targets
     order = sorted(active, key=lambda s: {"lock_out": 0, "lock_in": 1, "budget": 2}.get(s.kind, 3))
@@ -296,6 +304,31 @@ def conflict_set(
             )
     log.info("conflict set: %d statements after %d feasibility checks", len(active), oracle.solves)
     return active, notes
+
+
+def _growing_subsets(model: CompiledModel, max_k: int = 2) -> Iterator[list[Statement]]:
+    """Statements touching 1 action, then 2, … (``max_k`` at most, then all), each set once."""
+    touched: list[frozenset[str]] = []
+    for s in model.statements:
+        if s.kind == "lock_out":
+            touched.append(
+                frozenset(
+                    model.action_names[i] for i in set(model.var_action[list(s.cols)].tolist())
+                )
+            )
+        elif s.action is not None:
+            touched.append(frozenset([s.action]))
+        else:
+            touched.append(frozenset(model.action_names))
+    seen: set[tuple[str, ...]] = set()
+    names = model.action_names
+    for k in range(1, min(max_k, len(names) - 1) + 1):
+        for combo in itertools.combinations(names, k):
+            members = [s for s, t in zip(model.statements, touched, strict=True) if t <= set(combo)]
+            key = tuple(s.key for s in members)
+            if members and key not in seen:
+                seen.add(key)
+                yield members
 
 
 # --------------------------------------------------------------------------- 3. closest plan

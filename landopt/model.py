@@ -211,7 +211,12 @@ class CompiledModel:
         lb = self.lb.tolist()
         ub = self.ub.tolist()
         # add_variable and (var, coef)-pair expressions exist in PuLP 3.3 and 4.x alike
-        xs = [prob.add_variable(names[j], lb[j], ub[j], pulp.LpBinary) for j in range(self.n_vars)]
+        # a Binary variable gets bounds 0..1 whatever is asked, so locked ones are Integer
+        cats = [
+            pulp.LpBinary if (lo, hi) == (0.0, 1.0) else pulp.LpInteger
+            for lo, hi in zip(lb, ub, strict=True)
+        ]
+        xs = [prob.add_variable(names[j], lb[j], ub[j], cats[j]) for j in range(self.n_vars)]
         prob.setObjective(affine_expression(zip(xs, self.c.tolist(), strict=True)))
         csr = self.A.tocsr()
         for i, rname in enumerate(self.row_names):

@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -318,9 +319,9 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         )
         if solver is None:
             raise SolverError(
-                "CBC is not available: PuLP 4 ships no CBC binary. Install one "
-                "(Debian/Ubuntu: apt-get install coinor-cbc; conda: conda install -c conda-forge coin-or-cbc) "
-                "so that 'cbc' is on the PATH, or use the default back-end 'highs'."
+                "CBC is not available: PuLP 4 ships no CBC binary. Install one: "
+                "apt-get install coinor-cbc (Debian/Ubuntu), conda install -c conda-forge coin-or-cbc, "
+                "or pip install 'landopt[cbc]' (the cbcbox wheel, large); or use the default back-end 'highs'."
             )
         solver_name = "CBC"
         version = _cbc_version(solver)
@@ -421,6 +422,12 @@ def _pulp_outcome(prob: Any, ret: Any) -> dict[str, Any]:
 def _cbc_solver(
     *, msg: bool, time_limit: float | None, gap: float, threads: int | None, probe: bool = False
 ) -> Any:
+    """PuLP's CBC command, from the first CBC found.
+
+    Order: the ``cbcbox`` package (``pip install landopt[cbc]``); the binary bundled
+    with PuLP 3.3 (deprecated there, gone in PuLP 4); a ``cbc`` on the PATH
+    (``apt-get install coinor-cbc``).
+    """
     try:
         import pulp
     except ImportError:  # pragma: no cover
@@ -430,12 +437,20 @@ def _cbc_solver(
         kwargs["timeLimit"] = time_limit
     if threads:
         kwargs["threads"] = threads
+    paths = []
+    with contextlib.suppress(ImportError):
+        import cbcbox
+
+        paths.append(cbcbox.cbc_bin_path())
     if hasattr(pulp, "PULP_CBC_CMD"):
-        s = pulp.PULP_CBC_CMD(**kwargs)
-        if s.available():
-            return s
-    path = shutil.which("cbc")
-    if path:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            bundled = pulp.PULP_CBC_CMD(**kwargs)
+        if bundled.available():
+            paths.append(bundled.path)
+    if shutil.which("cbc"):
+        paths.append(shutil.which("cbc"))
+    for path in paths:
         s = pulp.COIN_CMD(path=path, **kwargs)
         if s.available():
             return s
@@ -446,7 +461,13 @@ def _cbc_version(solver: Any) -> str:
     import pulp
 
     path = getattr(solver, "path", "") or ""
-    where = "bundled with PuLP" if "solverdir" in str(path) else str(path)
+    where = (
+        "bundled with PuLP"
+        if "solverdir" in str(path)
+        else "cbcbox"
+        if "cbcbox" in str(path)
+        else str(path)
+    )
     return f"CBC ({where}; PuLP {pulp.__version__})"
 
 
