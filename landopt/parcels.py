@@ -513,10 +513,13 @@ def _read_file(
     if fmt == "GeoParquet":
         return _read_parquet(path), []
 
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception as exc:
-        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
+    # Only containers can hold several layers; listing a GeoJSON's layers parses it whole.
+    layers = []
+    if fmt in ("GeoPackage", "zipped Shapefile") or layer is not None:
+        try:
+            layers = pyogrio.list_layers(path)
+        except Exception as exc:
+            raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
     names = [str(n) for n, _ in layers]
     spatial = [str(n) for n, geom_type in layers if geom_type is not None]
     if layer is None:
@@ -1385,17 +1388,17 @@ def _check_overlaps(
         return
     g = geoms[index]
     tree = shapely.STRtree(g)
-    # Interiors meet iff the polygons overlap or one contains the other; touching
-    # neighbours (the common case in a cadastre) are left out before any intersection.
-    pairs = np.concatenate(
-        [tree.query(g, predicate="overlaps"), tree.query(g, predicate="contains")], axis=1
-    )
-    left, right = np.minimum(pairs[0], pairs[1]), np.maximum(pairs[0], pairs[1])
-    keep = left != right
-    if not keep.any():
+    # Interiors meet iff the DE-9IM interior/interior cell is set. Touching neighbours (the
+    # common case in a cadastre) are dropped by that cheap test before any intersection.
+    left, right = tree.query(g, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    inner = shapely.relate_pattern(g[left], g[right], "T********")
+    if not inner.any():
         return
-    uniq = np.unique(np.stack([left[keep], right[keep]], axis=1), axis=0)
-    a, b = index[uniq[:, 0]], index[uniq[:, 1]]
+    a, b = index[left[inner]], index[right[inner]]
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
     shared = shapely.area(shapely.intersection(geoms[a], geoms[b])) / SQM_PER_MU
     smaller = np.minimum(area[a], area[b])
     hit = shared > OVERLAP_TOLERANCE * smaller
