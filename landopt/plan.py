@@ -36,7 +36,16 @@ from landopt.parcels import read_parcels
 from landopt.scenario import Scenario, eligibility
 from landopt.solvers import SolverResult, solve_model
 
-__all__ = ["OUTPUT_FILES", "Check", "Plan", "check_output_dir", "check_plan", "solve", "write_plan"]
+__all__ = [
+    "OUTPUT_FILES",
+    "Check",
+    "Plan",
+    "check_output_dir",
+    "check_plan",
+    "read_plan",
+    "solve",
+    "write_plan",
+]
 
 log = logging.getLogger(__name__)
 
@@ -542,6 +551,78 @@ def write_plan(
         raise
     log.info("wrote %s", ", ".join(names))
     return [out / n for n in names]
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read a plan written by :func:`write_plan` (its folder, or its ``plan.gpkg``).
+
+    The parcels come from ``plan.gpkg``; scenario, summary, solver record and checks
+    from ``run.json`` beside it. The solution vector is not kept (``result.x`` is None).
+    """
+    from landopt.scenario import scenario_from_dict
+
+    p = Path(path)
+    folder = p if p.is_dir() else p.parent
+    gpkg = folder / "plan.gpkg" if p.is_dir() else p
+    run_file = folder / "run.json"
+    for f in (gpkg, run_file):
+        if not f.exists():
+            raise InputError(
+                f"{f} not found: point at a folder written by 'landopt plan' (plan.gpkg and run.json)"
+            )
+    try:
+        run = json.loads(run_file.read_text(encoding="utf-8"))
+        parcels = gpd.read_file(gpkg, layer="plan", engine="pyogrio")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the plan in {folder}: {exc}") from None
+    src = run.get("scenario_file")
+    scenario = scenario_from_dict(
+        run["scenario"],
+        base_dir=Path(src).parent if src else folder,
+        source=Path(src) if src else None,
+    )
+    rec = run["solver"]
+    result = SolverResult(
+        status=rec["status"],
+        has_solution=rec["has_solution"],
+        proven_optimal=rec["proven_optimal"],
+        objective=rec["objective"],
+        bound=rec["bound"],
+        gap=rec["gap"],
+        runtime=rec["runtime_s"],
+        backend=rec["backend"],
+        solver=rec["solver"],
+        solver_version=rec["solver_version"],
+        time_limit=rec["time_limit_s"],
+        time_limit_hit=rec["time_limit_hit"],
+        requested_gap=rec["requested_gap"],
+        message=rec.get("message", ""),
+        options=rec.get("options", {}),
+    )
+    diagnosis = None
+    if run.get("diagnosis"):
+        d = run["diagnosis"]
+        diagnosis = Diagnosis(
+            findings=d.get("findings", []),
+            shortfalls=[
+                Shortfall(s["key"], s["text"], s["bound"], s["target"], s["achieved"], s["unit"])
+                for s in d.get("shortfalls", [])
+            ],
+            notes=d.get("notes", []),
+        )
+    parcels["eligible_actions"] = parcels["eligible_actions"].fillna("")
+    parcels["action_label"] = parcels["action_label"].fillna("")
+    return Plan(
+        scenario=scenario,
+        parcels=parcels,
+        summary=pd.DataFrame(run["summary"]),
+        result=result,
+        checks=[Check(**c) for c in run.get("checks", [])],
+        diagnosis=diagnosis,
+        timings=run.get("timings_s", {}),
+        source=run.get("input", {}),
+        model_size=run.get("model", {}),
+    )
 
 
 def _json_default(o: Any) -> Any:

@@ -241,3 +241,19 @@ def _with_geometry(df):
         for i, a in enumerate(df["area_mu"])
     ]
     return gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4548")
+
+
+def test_read_plan_round_trip(tmp_path):
+    from landopt.plan import read_plan
+
+    plan = solve(toy_scenario(), _with_geometry(toy_parcels()))
+    write_plan(plan, tmp_path / "out")
+    back = read_plan(tmp_path / "out")
+    assert list(back.parcels["action"]) == list(plan.parcels["action"])
+    assert back.scenario.action_names == plan.scenario.action_names
+    assert back.result.objective == pytest.approx(165.0) and back.result.proven_optimal
+    assert back.targets_met
+    pd.testing.assert_frame_equal(back.summary, plan.summary, check_dtype=False)
+    assert read_plan(tmp_path / "out" / "plan.gpkg").result.status == "optimal"
+    with pytest.raises(InputError, match="run.json"):
+        read_plan(tmp_path)
