@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 import traceback
@@ -190,6 +191,7 @@ def _add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from landopt._fields import PROBLEMS_ATTR
+    from landopt.parcels import read_parcels  # noqa: F401  (import before timing)
 
     started = time.perf_counter()
     # The report lists the warnings itself: keep the library from logging them twice.
@@ -338,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `landopt validate x.gpkg | head`): stop quietly and keep
+        # Python from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports it
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -39,6 +39,7 @@ from landopt.parcels import (
 )
 
 HAS_PYARROW = importlib.util.find_spec("pyarrow") is not None
+DEMO = Path(__file__).resolve().parents[1] / "data" / "parcels.geojson"
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
@@ -689,3 +690,21 @@ def test_summary_without_township(make_parcels):
     s = summarize_parcels(prepare_parcels(make_parcels([{}, {"status": "idle"}])))
     assert s["by_township"] is None and s["by_status_township"] is None
     assert s["by_status"]["parcels"].sum() == 2
+
+
+# ----------------------------------------------------------------------------------------
+# Real data: the demo district
+# ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="data/parcels.geojson is not there")
+def test_demo_district_is_clean():
+    gdf = read_parcels(DEMO)
+    assert len(gdf) > 1000
+    assert gdf.crs.to_epsg() == 4548
+    assert gdf.attrs[PROBLEMS_ATTR] == ()
+    assert gdf["parcel_id"].is_unique
+    assert set(gdf["status"]) <= {"inefficient", "idle", "upgrade_candidate", "cleared", "in_use"}
+    # the declared areas agree with the geometry (the generator computed them in EPSG:4548)
+    declared = gdf[DECLARED_AREA_FIELD]
+    assert np.allclose(declared, gdf["area_mu"], rtol=0.01)
