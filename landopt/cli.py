@@ -189,6 +189,15 @@ def _add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
+class _DropLevel(logging.Filter):
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != self.level
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from landopt._fields import PROBLEMS_ATTR
     from landopt.parcels import read_parcels  # noqa: F401  (import before timing)
@@ -196,13 +205,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # The report lists the warnings itself: keep the library from logging them twice.
     parcels_logger = logging.getLogger("landopt.parcels")
-    old_level = parcels_logger.level
+    skip_warnings = _DropLevel(logging.WARNING)
     if not args.debug:
-        parcels_logger.setLevel(logging.ERROR)
+        parcels_logger.addFilter(skip_warnings)
     try:
         gdf = _read_parcels_from_args(args)
     finally:
-        parcels_logger.setLevel(old_level)
+        parcels_logger.removeFilter(skip_warnings)
     elapsed = time.perf_counter() - started
     warnings = list(gdf.attrs.get(PROBLEMS_ATTR, ()))
     _out(format_validate_report(gdf, args.parcels, warnings, elapsed, args.max_warnings))

@@ -152,3 +152,10 @@ def test_python_m_landopt_validate_subprocess(bad_file):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "parcel A" in result.stderr
+
+
+def test_verbose_logs_progress_but_not_the_reported_warnings(good_file, capsys):
+    assert main(["-v", "validate", str(good_file)]) == 0
+    err = capsys.readouterr().err
+    assert "info: " in err and "6 parcels, 150.0 mu" in err
+    assert "parcel P2" not in err
