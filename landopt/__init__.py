@@ -1,5 +1,81 @@
-"""landopt: optimal plans for clearing, revitalizing and upgrading under-used industrial land."""
+"""landopt: optimal plans for clearing, revitalizing and upgrading under-used industrial land.
+
+The public API, in the order a plan is made::
+
+    import landopt
+
+    scenario = landopt.load_scenario("data/scenarios/zhangdian-2023.toml")
+    parcels = landopt.read_parcels("data/parcels.geojson")
+    plan = landopt.solve(scenario, parcels)           # or solve(scenario): reads its layer
+    print(plan.summary)
+    landopt.write_plan(plan, "out/")
+
+Power users compile the model themselves::
+
+    model = landopt.compile_model(scenario, parcels)  # arrays: model.c, model.A, model.rhs ...
+    prob, x = model.to_pulp()                         # a PuLP problem to extend or export
+    result = landopt.solve_model(model, backend="cbc")
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from landopt.diagnose import Diagnosis, Shortfall, diagnose, precheck
+from landopt.errors import (
+    InputError,
+    LandoptError,
+    ParcelDataError,
+    Problem,
+    ScenarioError,
+    SolverError,
+    TargetsUnmetError,
+)
+from landopt.model import CompiledModel, compile_model
+from landopt.parcels import (
+    area_crs_for,
+    compute_area_mu,
+    prepare_parcels,
+    read_parcels,
+    summarize_parcels,
+    validate_parcels,
+)
+from landopt.plan import Check, Plan, check_plan, read_plan, solve, write_plan
+from landopt.scenario import Scenario, eligibility, load_scenario, scenario_from_dict
+from landopt.solvers import SolverResult, available_backends, solve_model
+
+__all__ = [
+    "Check",
+    "CompiledModel",
+    "Diagnosis",
+    "InputError",
+    "LandoptError",
+    "ParcelDataError",
+    "Plan",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "Shortfall",
+    "SolverError",
+    "SolverResult",
+    "TargetsUnmetError",
+    "__version__",
+    "area_crs_for",
+    "available_backends",
+    "check_plan",
+    "compile_model",
+    "compute_area_mu",
+    "diagnose",
+    "eligibility",
+    "load_scenario",
+    "precheck",
+    "prepare_parcels",
+    "read_parcels",
+    "read_plan",
+    "scenario_from_dict",
+    "solve",
+    "solve_model",
+    "summarize_parcels",
+    "validate_parcels",
+    "write_plan",
+]

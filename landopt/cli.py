@@ -270,12 +270,230 @@ def format_validate_report(
 
 
 # ----------------------------------------------------------------------------------------
+# plan
+# ----------------------------------------------------------------------------------------
+
+
+def _add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "plan",
+        help="make the optimal plan for a scenario",
+        description="Solve a scenario (TOML) on its parcel layer and write the plan to --out: "
+        "plan.gpkg, summary.csv, run.json and, unless --no-maps, plan.png, plan.html and "
+        "report.html. Exits 3 when the targets cannot be met, with the reasons and the least "
+        "shortfall; with --allow-shortfall the closest plan is written all the same (still exit 3).",
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="scenario file, e.g. data/scenarios/zhangdian-2023.toml",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite the files of an earlier run in --out"
+    )
+    p.add_argument(
+        "--allow-shortfall",
+        action="store_true",
+        help="when targets cannot be met, write the closest plan and mark the unmet targets",
+    )
+    p.add_argument(
+        "--parcels", help="use this parcel layer instead of the scenario's [parcels] path"
+    )
+    _add_parcel_options(p, positional=False)
+    g = p.add_argument_group("solver (override the scenario's [solver] table)")
+    g.add_argument(
+        "--backend", choices=["highs", "highs-pulp", "cbc"], help="solver back-end (default highs)"
+    )
+    g.add_argument("--time-limit", type=float, metavar="S", help="time limit in seconds")
+    g.add_argument(
+        "--gap",
+        type=float,
+        metavar="FRAC",
+        help="relative gap to stop at, e.g. 0.01 (default 0: prove optimality)",
+    )
+    g.add_argument("--threads", type=int, metavar="N", help="solver threads")
+    g.add_argument("--solver-log", action="store_true", help="show the solver's own log")
+    m = p.add_argument_group("maps and report")
+    m.add_argument("--no-maps", action="store_true", help="write no map and no report (faster)")
+    m.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="language of map and report labels (default: the scenario's)",
+    )
+    m.add_argument("--dpi", type=int, default=300, help="resolution of plan.png (default 300)")
+    m.add_argument(
+        "--map-format",
+        choices=["png", "pdf", "svg"],
+        default="png",
+        help="format of the static map (default png)",
+    )
+    m.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="tile URL template for plan.html, e.g. your Tianditu WMTS with key (default: none, works offline)",
+    )
+    p.set_defaults(func=_cmd_plan)
+    return p
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from landopt.errors import TargetsUnmetError
+    from landopt.plan import OUTPUT_FILES, check_output_dir, solve, write_plan
+    from landopt.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    extra_names = [] if args.no_maps else _map_file_names(args)
+    check_output_dir(args.out, force=args.force, names=[*OUTPUT_FILES, *extra_names])
+    overrides = {
+        k: v
+        for k, v in {
+            "backend": args.backend,
+            "time_limit": args.time_limit,
+            "gap": args.gap,
+            "threads": args.threads,
+            "log": True if args.solver_log else None,
+        }.items()
+        if v is not None
+    }
+    if args.lang:
+        scenario = replace(scenario, lang=args.lang)
+    parcels = None
+    if (
+        args.parcels
+        or args.columns
+        or args.status_values
+        or args.layer
+        or args.encoding
+        or args.crs
+        or args.repair
+    ):
+        if args.parcels is None and scenario.parcels is None:
+            raise LandoptError("give --parcels: the scenario names no parcel layer")
+        src = scenario.parcels
+        args.parcels = args.parcels or str(src.path)
+        if src is not None:  # the scenario's reading options, unless given here
+            kw = src.read_kwargs()
+            args.layer = args.layer or kw["layer"]
+            args.encoding = args.encoding or kw["encoding"]
+            args.crs = args.crs or kw["crs"]
+            args.columns = list((kw["columns"] or {}).items()) + list(args.columns)
+            args.status_values = list((kw["status_values"] or {}).items()) + list(
+                args.status_values
+            )
+        parcels = _read_parcels_from_args(args)
+
+    started = time.perf_counter()
+    try:
+        plan = solve(scenario, parcels, allow_shortfall=args.allow_shortfall, **overrides)
+    except TargetsUnmetError as exc:
+        _err(f"error: {exc}")
+        _err(
+            "\nRelax the statements above, or run with --allow-shortfall to write the closest plan."
+        )
+        return exc.exit_code
+    extra = {} if args.no_maps else _map_writers(plan, args)
+    files = write_plan(plan, args.out, force=args.force, extra=extra)
+    elapsed = time.perf_counter() - started
+
+    _out(format_plan_report(plan, args.scenario))
+    _out("")
+    _out(
+        f"Wrote {len(files)} files to {args.out}: {', '.join(f.name for f in files)}  ({elapsed:.1f} s)"
+    )
+    if not plan.targets_met:
+        _err("")
+        _err("warning: the targets cannot all be met; this is the closest plan:")
+        for s in plan.shortfalls:
+            _err(f"  - {s.describe()}")
+        return 3
+    return 0
+
+
+def _map_file_names(args: argparse.Namespace) -> list[str]:
+    return [f"plan.{args.map_format}", "plan.html", "report.html"]
+
+
+def _map_writers(plan: Any, args: argparse.Namespace) -> dict[str, Callable[[Any], None]]:
+    """Writers of the map files for ``write_plan``; empty (with a warning) when unavailable."""
+    try:
+        from landopt.maps import save_plan_map
+        from landopt.report import write_report
+        from landopt.webmap import write_webmap
+    except ImportError as exc:  # pragma: no cover - maps are part of the package
+        logger.warning("maps are not available (%s); writing the plan without them", exc)
+        return {}
+    static = f"plan.{args.map_format}"
+
+    def report(path: Any) -> None:
+        write_report(
+            plan,
+            path,
+            map_png=path.parent / static if args.map_format == "png" else None,
+            webmap_html=path.parent / "plan.html",
+        )
+
+    return {
+        static: lambda path: save_plan_map(plan, path, dpi=args.dpi, lang=args.lang),
+        "plan.html": lambda path: write_webmap(plan, path, tiles=args.tiles),
+        "report.html": report,
+    }
+
+
+def format_plan_report(plan: Any, source: str) -> str:
+    """The text ``landopt plan`` prints: targets against achievement, solver record."""
+    r = plan.result
+    sc = plan.scenario
+    title = sc.title or sc.name
+    lines = [f"landopt plan {source}", f"  {title}" + (f" ({sc.year})" if sc.year else "")]
+    header = ["action", "plots", "target", "mu", "target", "cost 万元", "benefit 万元", "met"]
+    body = []
+    for row in plan.summary.itertuples(index=False):
+        name = row.action if row.action == "total" else f"{row.action} {row.label}"
+        body.append(
+            [
+                name,
+                _count(row.plots),
+                str(row.plots_target),
+                _mu(row.mu),
+                str(row.mu_target),
+                f"{row.cost_wan:,.0f}",
+                f"{row.benefit_wan:,.0f}",
+                "yes" if row.met else "NO",
+            ]
+        )
+    lines += ["", *_table(header, body)]
+    if r.proven_optimal:
+        quality = (
+            "proven optimal"
+            if r.requested_gap == 0
+            else f"optimal within the requested gap {r.requested_gap:.2%}"
+        )
+    elif r.has_solution:
+        quality = "NOT proven optimal" + (" (time limit reached)" if r.time_limit_hit else "")
+    else:
+        quality = r.status
+    gap = "" if r.gap is None else f", gap {r.gap:.4%}"
+    bound = "" if r.bound is None else f", bound {r.bound:,.1f}"
+    lines += [
+        "",
+        f"  objective {sc.objective.describe()}: {r.objective:,.1f}{bound}{gap}",
+        f"  {quality}; {r.solver} {r.solver_version} ({r.backend}) in {r.runtime:.2f} s",
+        f"  checks: {sum(c.ok for c in plan.checks)}/{len(plan.checks)} passed (targets, budgets, locks, eligibility re-checked from the plan)",
+    ]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------
 # The parser and main
 # ----------------------------------------------------------------------------------------
 
 #: One function per subcommand that adds its parser (and sets ``func``); in help order.
 SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_validate_parser,
+    _add_plan_parser,
 ]
 
 
