@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -67,7 +67,7 @@ from landopt.scenario import Scenario, check_scenario_against, eligibility
 if TYPE_CHECKING:
     import pulp
 
-__all__ = ["CompiledModel", "Statement", "compile_model"]
+__all__ = ["CompiledModel", "Statement", "TargetRow", "compile_model", "target_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,35 @@ class CompiledModel:
         out[self.var_parcel[on]] = self.var_action[on]
         return out
 
+    def retarget(self, scenario: Scenario) -> CompiledModel | None:
+        """The same model with another scenario's target and budget numbers, without recompiling.
+
+        Returns ``None`` when the other scenario differs in more than those numbers (other
+        rules, objective, locks, or a target added or removed): compile it afresh then.
+        """
+        same = replace(
+            scenario,
+            actions=tuple(
+                replace(a, targets=b.targets, budget=b.budget)
+                for a, b in zip(scenario.actions, self.scenario.actions, strict=False)
+            ),
+            budget_total=self.scenario.budget_total,
+        )
+        if len(scenario.actions) != len(self.scenario.actions) or same != self.scenario:
+            return None
+        specs = target_rows(scenario)
+        index = {name: i for i, name in enumerate(self.row_names)}
+        if [sp.name for sp in specs] != [
+            n for n in self.row_names if n in index and not n.startswith("one_action_")
+        ]:
+            return None
+        rhs = self.rhs.copy()
+        for spec in specs:
+            rhs[index[spec.name]] = spec.rhs
+        texts = {spec.key: spec.text for spec in specs}
+        statements = [replace(st, text=texts.get(st.key, st.text)) for st in self.statements]
+        return replace(self, scenario=scenario, rhs=rhs, statements=statements)
+
     # ------------------------------------------------------------------ PuLP
     def to_pulp(self, name: str | None = None) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
         """The model as a PuLP problem, for power users: add rows, export .lp/.mps, any solver.
@@ -232,6 +261,99 @@ class CompiledModel:
             else:
                 prob.addConstraint(expr == rhs, rname)
         return prob, xs
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row that a target or budget of the scenario writes (see the formulation)."""
+
+    name: str
+    key: str
+    kind: str
+    text: str
+    action: str | None
+    action_index: int
+    coef: Literal["one", "area", "cost"]
+    sense: Sense
+    rhs: float
+
+
+def target_rows(scenario: Scenario) -> list[TargetRow]:
+    """The count, area and budget rows of a scenario, in model order.
+
+    Only the right-hand sides depend on the numbers of the targets; the row set depends
+    on which targets are given. :meth:`CompiledModel.retarget` relies on this.
+    """
+    out: list[TargetRow] = []
+    for ai, a in enumerate(scenario.actions):
+        t, lab = a.targets, a.name
+
+        def row(
+            name: str, key: str, kind: str, text: str, coef: str, sense: str, rhs: float
+        ) -> None:
+            out.append(TargetRow(name, key, kind, text, lab, ai, coef, sense, float(rhs)))  # noqa: B023
+
+        if t.count_exact:
+            row(
+                f"count_{lab}",
+                f"count[{lab}]",
+                "count",
+                f"{lab}: exactly {t.count_min} plots",
+                "one",
+                "==",
+                t.count_min,
+            )
+        else:
+            words = f"{lab}: {t.describe().split(', ')[0]}"
+            if t.count_min is not None:
+                row(f"count_min_{lab}", f"count[{lab}]", "count", words, "one", ">=", t.count_min)
+            if t.count_max is not None:
+                row(f"count_max_{lab}", f"count[{lab}]", "count", words, "one", "<=", t.count_max)
+        if t.area_min is not None:
+            row(
+                f"area_min_{lab}",
+                f"area_min[{lab}]",
+                "area_min",
+                f"{lab}: at least {t.area_min:,.1f} mu",
+                "area",
+                ">=",
+                t.area_min,
+            )
+        if t.area_max is not None:
+            row(
+                f"area_max_{lab}",
+                f"area_max[{lab}]",
+                "area_max",
+                f"{lab}: at most {t.area_max:,.1f} mu",
+                "area",
+                "<=",
+                t.area_max,
+            )
+        if a.budget is not None:
+            row(
+                f"budget_{lab}",
+                f"budget[{lab}]",
+                "budget",
+                f"{lab} budget {a.budget:,.0f} 万元",
+                "cost",
+                "<=",
+                a.budget,
+            )
+    if scenario.budget_total is not None:
+        out.append(
+            TargetRow(
+                "budget_total",
+                "budget_total",
+                "budget",
+                f"total budget {scenario.budget_total:,.0f} 万元",
+                None,
+                -1,
+                "cost",
+                "<=",
+                scenario.budget_total,
+            )
+        )
+    return out
 
 
 def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
@@ -329,81 +451,20 @@ def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
             rhs=np.ones(len(multi)),
         )
 
-    for ai, a in enumerate(actions):
-        cols = cols_of[ai]
-        t = a.targets
-        lab = a.name
-        if t.count_exact:
-            r = b.add_row(f"count_{lab}", cols, np.ones(len(cols)), "==", t.count_min)
-            statements.append(
-                Statement(
-                    f"count[{lab}]",
-                    "count",
-                    f"{lab}: exactly {t.count_min} plots",
-                    (r,),
-                    action=lab,
-                )
-            )
-        else:
-            rows = []
-            if t.count_min is not None:
-                rows.append(
-                    b.add_row(f"count_min_{lab}", cols, np.ones(len(cols)), ">=", t.count_min)
-                )
-            if t.count_max is not None:
-                rows.append(
-                    b.add_row(f"count_max_{lab}", cols, np.ones(len(cols)), "<=", t.count_max)
-                )
-            if rows:
-                statements.append(
-                    Statement(
-                        f"count[{lab}]",
-                        "count",
-                        f"{lab}: {t.describe().split(', ')[0]}",
-                        tuple(rows),
-                        action=lab,
-                    )
-                )
-        if t.area_min is not None:
-            r = b.add_row(f"area_min_{lab}", cols, var_area[cols], ">=", t.area_min)
-            statements.append(
-                Statement(
-                    f"area_min[{lab}]",
-                    "area_min",
-                    f"{lab}: at least {t.area_min:,.1f} mu",
-                    (r,),
-                    action=lab,
-                )
-            )
-        if t.area_max is not None:
-            r = b.add_row(f"area_max_{lab}", cols, var_area[cols], "<=", t.area_max)
-            statements.append(
-                Statement(
-                    f"area_max[{lab}]",
-                    "area_max",
-                    f"{lab}: at most {t.area_max:,.1f} mu",
-                    (r,),
-                    action=lab,
-                )
-            )
-        if a.budget is not None:
-            r = b.add_row(f"budget_{lab}", cols, var_cost[cols], "<=", a.budget)
-            statements.append(
-                Statement(
-                    f"budget[{lab}]",
-                    "budget",
-                    f"{lab} budget {a.budget:,.0f} 万元",
-                    (r,),
-                    action=lab,
-                )
-            )
-    if scenario.budget_total is not None:
-        r = b.add_row("budget_total", np.arange(nv), var_cost, "<=", scenario.budget_total)
-        statements.append(
-            Statement(
-                "budget_total", "budget", f"total budget {scenario.budget_total:,.0f} 万元", (r,)
-            )
-        )
+    coef_of = {
+        "one": lambda cols: np.ones(len(cols)),
+        "area": lambda cols: var_area[cols],
+        "cost": lambda cols: var_cost[cols],
+    }
+    by_key: dict[str, list[int]] = {}
+    for spec in target_rows(scenario):
+        cols = np.arange(nv) if spec.action is None else cols_of[spec.action_index]
+        r = b.add_row(spec.name, cols, coef_of[spec.coef](cols), spec.sense, spec.rhs)
+        if spec.key not in by_key:
+            by_key[spec.key] = []
+            statements.append(Statement(spec.key, spec.kind, spec.text, (), action=spec.action))
+        by_key[spec.key].append(r)
+    statements = [replace(st, rows=tuple(by_key[st.key])) for st in statements]
 
     # ---- locks: bounds
     lb = np.zeros(nv)

@@ -147,3 +147,21 @@ def test_pulp_model_matches_arrays_and_exports(tmp_path):
     text = (tmp_path / "toy.lp").read_text()
     assert "area_min_upgrade" in text and "my_rule" in text
     assert pulp.LpMinimize == prob.sense
+
+
+def test_retarget_changes_only_right_hand_sides():
+    base = compile_model(toy_scenario(), toy_parcels())
+    variant = base.scenario.with_value("actions.upgrade.targets.area_min", 90)
+    m = base.retarget(variant)
+    assert m is not None
+    fresh = compile_model(variant, toy_parcels())
+    np.testing.assert_array_equal(m.rhs, fresh.rhs)
+    assert (m.A != fresh.A).nnz == 0 and m.row_names == fresh.row_names
+    assert m.statement("area_min[upgrade]").text == "upgrade: at least 90.0 mu"
+    assert base.rhs[base.row_names.index("area_min_upgrade")] == 80  # the base is untouched
+
+
+def test_retarget_refuses_structural_changes():
+    base = compile_model(toy_scenario(), toy_parcels())
+    assert base.retarget(base.scenario.with_value("actions.upgrade.targets.area_max", 500)) is None
+    assert base.retarget(base.scenario.with_value("actions.upgrade.cost", "cost_clear_wan")) is None

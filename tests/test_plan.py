@@ -255,5 +255,5 @@ def test_read_plan_round_trip(tmp_path):
     assert back.targets_met
     pd.testing.assert_frame_equal(back.summary, plan.summary, check_dtype=False)
     assert read_plan(tmp_path / "out" / "plan.gpkg").result.status == "optimal"
-    with pytest.raises(InputError, match="run.json"):
+    with pytest.raises(InputError, match=r"run\.json"):
         read_plan(tmp_path)
