@@ -912,7 +912,7 @@ def clear_cost_per_mu(df: pd.DataFrame, price: np.ndarray, rng: np.random.Genera
     buildings = df["far"].to_numpy() * SQM_PER_MU * unit / 1e4
     operating = df["operating_status"].to_numpy()
     relocation = np.select([operating == "operating", operating == "suspended"],
-                           [rng.uniform(4.0, 10.0, n), rng.uniform(1.0, 4.0, n)], 0.0)  # fmt: skip
+                           [rng.uniform(6.0, 12.0, n), rng.uniform(2.0, 5.0, n)], 0.0)  # fmt: skip
     risk = df["contamination_risk"].to_numpy()
     remediation = np.select([risk == "medium", risk == "high"],
                             [rng.uniform(10.0, 35.0, n), rng.uniform(35.0, 100.0, n)], 0.0)  # fmt: skip
