@@ -559,6 +559,12 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Mi
 .lo-north { background: rgba(255,255,255,0.9); border-radius: 4px; padding: 2px 6px;
             text-align: center; font-weight: 700; font-size: 13px; line-height: 1.1; }
 .leaflet-control-layers-toggle { background-image: none; }
+@media (max-width: 1100px) {
+  .lo-panel { max-width: 300px; padding: 8px 10px; }
+  .lo-panel h1 { font-size: 14px; }
+  .lo-row { font-size: 12px; }
+  .lo-count { font-size: 11px; }
+}
 @media print { .lo-panel { box-shadow: none; } }
 """
 
@@ -735,7 +741,10 @@ _JS = r"""
   }
   map.on("zoomend moveend", declutter);
 
-  map.fitBounds(D.bounds, {padding: [10, 10]});
+  // keep the district clear of the legend panel on the right
+  var panel = document.getElementById("lo-legend");
+  var right = panel && panel.offsetWidth < map.getSize().x * 0.5 ? panel.offsetWidth + 20 : 10;
+  map.fitBounds(D.bounds, {paddingTopLeft: [40, 10], paddingBottomRight: [right, 24]});
   declutter();
 
   // for scripts and tests: the map, its layers, and where a parcel is on screen
