@@ -332,11 +332,13 @@ def group_stats(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("group")
 
 
-def _count_text(n: int, mu: float | None, lang: Lang) -> str:
+def count_text(n: int, mu: float | None, lang: Lang) -> str:
+    """``17 宗 / 560.0 亩`` or ``17 plots / 560.0 mu`` (without the mu when ``mu`` is None)."""
     w = words(lang)
+    plots = "plot" if lang == "en" and n == 1 else w["plots"]
     if mu is None:
-        return f"{n:,} {w['plots']}"
-    return f"{n:,} {w['plots']} / {mu:,.1f} {w['mu']}"
+        return f"{n:,} {plots}"
+    return f"{n:,} {plots} / {mu:,.1f} {w['mu']}"
 
 
 def default_district_path(plan: Plan) -> Path | None:
@@ -467,7 +469,7 @@ def plan_subtitle(plan: Plan, lang: Lang) -> str:
     benefit = float(total["benefit_wan"].iloc[0]) if len(total) else float("nan")
     sep = "：" if lang == "zh" else ": "
     parts = [
-        f"{w['total']} {_count_text(int(chosen['plots'].sum()), float(chosen['mu'].sum()), lang)}",
+        f"{w['total']} {count_text(int(chosen['plots'].sum()), float(chosen['mu'].sum()), lang)}",
         f"{w['cost']}{sep}{cost:,.1f} {w['wan']}",
     ]
     if benefit:
@@ -480,6 +482,14 @@ def plan_subtitle(plan: Plan, lang: Lang) -> str:
 
 
 # --------------------------------------------------------------------------- drawing
+def _geo(plan: Plan) -> gpd.GeoDataFrame:
+    """The plan's parcels, which must have geometry to be mapped."""
+    p = plan.parcels
+    if not isinstance(p, gpd.GeoDataFrame) or p.geometry.name not in p.columns:
+        raise InputError("the plan's parcels have no geometry, so there is nothing to map")
+    return p
+
+
 def _extent(parcels: gpd.GeoDataFrame, district: gpd.GeoDataFrame | None) -> np.ndarray:
     b = np.asarray(parcels.total_bounds, dtype=float)
     if district is not None and len(district):
@@ -812,7 +822,7 @@ def plot_plan(
         fig = plt.figure(figsize=(11.69, 8.27))
         ax = fig.add_axes((0.03, 0.07, 0.64, 0.80))
 
-    parcels = _projected(plan.parcels)
+    parcels = _projected(_geo(plan))
     outlines = read_district(plan, district, crs=parcels.crs)
     groups = parcel_groups(plan)
     colors = action_colors(plan.scenario)
@@ -867,7 +877,7 @@ def plot_plan(
                     facecolor=colors[name],
                     edgecolor=_darker(colors[name]),
                     label=f"{action_text(plan.scenario, name, lng, fonts)} — "
-                    f"{_count_text(int(s['plots']), float(s['mu']), lng)}",
+                    f"{count_text(int(s['plots']), float(s['mu']), lng)}",
                 )
             )
         s = stats.loc[CANDIDATE]
@@ -876,7 +886,7 @@ def plot_plan(
                 facecolor=CANDIDATE_FILL,
                 edgecolor=CANDIDATE_EDGE,
                 hatch="//////",
-                label=f"{w['candidate']} — {_count_text(int(s['plots']), float(s['mu']), lng)}",
+                label=f"{w['candidate']} — {count_text(int(s['plots']), float(s['mu']), lng)}",
             )
         )
         s = stats.loc[OTHER]
@@ -884,7 +894,7 @@ def plot_plan(
             Patch(
                 facecolor=OTHER_FILL,
                 edgecolor="#BDBDB5",
-                label=f"{w['other']} — {_count_text(int(s['plots']), None, lng)}",
+                label=f"{w['other']} — {count_text(int(s['plots']), None, lng)}",
             )
         )
         for h in outline_handles:
@@ -1060,7 +1070,19 @@ def save_plan_map(
     fig = _new_figure(figsize)
     ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
     plot_plan(plan, ax=ax, lang=lang, **kwargs)
+    _fit_legend(fig, ax)
     return _save(fig, path, dpi)
+
+
+def _fit_legend(fig: Figure, ax: Axes) -> None:
+    """Narrow the map when its legend would run off the right edge of the page."""
+    leg = ax.get_legend()
+    if leg is None:
+        return
+    over = leg.get_window_extent().x1 / fig.bbox.width - 0.985
+    if over > 0:
+        x, y, w, h = ax.get_position(original=True).bounds
+        ax.set_position((x, y, max(w - over, 0.3), h))
 
 
 # --------------------------------------------------------------------------- comparison
@@ -1221,7 +1243,7 @@ def plot_comparison(
             Patch(
                 facecolor=color,
                 edgecolor=_darker(color),
-                label=f"{w[cat]} — {_count_text(int(on.sum()), float(area[on].sum()), lng)}",
+                label=f"{w[cat]} — {count_text(int(on.sum()), float(area[on].sum()), lng)}",
             )
         )
     _draw_outlines(diff_ax, outlines)
@@ -1282,7 +1304,7 @@ def _small_legend(ax: Axes, plan: Plan, fonts: _Fonts) -> None:
             facecolor=colors[n],
             edgecolor=_darker(colors[n]),
             label=f"{action_text(plan.scenario, n, lng, fonts)} — "
-            f"{_count_text(int(stats.loc[n, 'plots']), float(stats.loc[n, 'mu']), lng)}",
+            f"{count_text(int(stats.loc[n, 'plots']), float(stats.loc[n, 'mu']), lng)}",
         )
         for n in plan.scenario.action_names
     ]
@@ -1292,7 +1314,7 @@ def _small_legend(ax: Axes, plan: Plan, fonts: _Fonts) -> None:
             facecolor=CANDIDATE_FILL,
             edgecolor=CANDIDATE_EDGE,
             hatch="//////",
-            label=f"{words(lng)['candidate']} — {_count_text(int(s['plots']), float(s['mu']), lng)}",
+            label=f"{words(lng)['candidate']} — {count_text(int(s['plots']), float(s['mu']), lng)}",
         )
     )
     leg = ax.legend(

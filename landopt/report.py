@@ -423,7 +423,11 @@ def _township_section(plan: Plan, doc: _Doc) -> str:
     w = _maps.words(doc.lang)
     colors = _maps.action_colors(sc)
     p = plan.parcels
-    town = p["township"].fillna("–").astype(str)
+    town = (
+        (p["township"] if "township" in p.columns else pd.Series("–", index=p.index))
+        .fillna("–")
+        .astype(str)
+    )
     area = pd.to_numeric(p["area_mu"], errors="coerce").fillna(0.0)
     action = p["action"].astype(str)
     df = pd.DataFrame({"town": town.to_numpy(), "action": action.to_numpy(), "mu": area.to_numpy()})

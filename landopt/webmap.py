@@ -41,6 +41,7 @@ from landopt.maps import (
     Lang,
     action_colors,
     action_text,
+    count_text,
     group_stats,
     map_lang,
     parcel_groups,
@@ -203,7 +204,11 @@ def build_webmap_data(
     status_words = STATUS_WORDS[lang]
     labels = {a.name: action_text(sc, a.name, lang) for a in sc.actions}
     cost_cols = {a.name: a.cost for a in sc.actions}
-    cols = {c: sub[c].to_numpy() for c in ("parcel_id", "name", "township", "park", "status")}
+    blank = np.full(len(sub), "", dtype=object)
+    cols = {
+        c: sub[c].to_numpy() if c in sub.columns else blank
+        for c in ("parcel_id", "name", "township", "park", "status")
+    }
     area = pd.to_numeric(sub["area_mu"], errors="coerce").to_numpy(float)
     action = sub["action"].astype(str).to_numpy()
     elig = sub["eligible_actions"].fillna("").astype(str).to_numpy()
@@ -244,7 +249,7 @@ def build_webmap_data(
             {
                 "key": a.name,
                 "label": labels[a.name],
-                "count": f"{int(s['plots']):,} {w['plots']} / {float(s['mu']):,.1f} {w['mu']}",
+                "count": count_text(int(s["plots"]), float(s["mu"]), lang),
                 "kind": "action",
                 "fill": colors[a.name],
                 "edge": _darker_hex(colors[a.name]),
@@ -257,9 +262,7 @@ def build_webmap_data(
         (OTHER, OTHER_FILL, "#C9C9C2", w["other"], False),
     ):
         s = stats.loc[key]
-        count = f"{int(s['plots']):,} {w['plots']}" + (
-            f" / {float(s['mu']):,.1f} {w['mu']}" if with_mu else ""
-        )
+        count = count_text(int(s["plots"]), float(s["mu"]) if with_mu else None, lang)
         layers.append(
             {
                 "key": key,
