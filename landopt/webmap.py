@@ -129,7 +129,8 @@ class WebmapData:
     def to_json(self) -> str:
         """Compact JSON, safe to put inside a ``<script>`` element."""
         text = json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+        # < > & only occur inside JSON strings; as \u escapes they cannot end the script
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --------------------------------------------------------------------------- data
@@ -356,8 +357,13 @@ def _vendor(name: str) -> str:
 
 
 def leaflet_css() -> str:
-    """Leaflet's CSS with every ``url(…)`` replaced by ``none`` (nothing to fetch)."""
-    return re.sub(r"url\([^)]*\)", "none", _vendor("leaflet.css"))
+    """Leaflet's CSS without comments and with every ``url(…)`` replaced by ``none``.
+
+    The images it names are for markers and the layers button, which landopt does not
+    use; without them the page asks for no file.
+    """
+    css = re.sub(r"/\*.*?\*/", "", _vendor("leaflet.css"), flags=re.S)
+    return re.sub(r"url\([^)]*\)", "none", css)
 
 
 def leaflet_js() -> str:

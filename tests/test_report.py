@@ -1,0 +1,157 @@
+"""The report: self-contained HTML with scenario, targets, maps, townships, parcels, record."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from test_maps import toy_district, toy_layer
+from test_webmap import URL, assert_offline
+from toy import toy_scenario
+
+from landopt import report
+from landopt.plan import Plan, read_plan, solve, write_plan
+from landopt.scenario import load_scenario
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "zhangdian-2023.toml"
+
+
+def embedded_map(page: str) -> str:
+    """The interactive map's page, taken out of the report's iframe."""
+    m = re.search(r'<iframe [^>]*srcdoc="([^"]*)"', page)
+    assert m, "no embedded interactive map"
+    return html.unescape(m.group(1))
+
+
+def assert_report_offline(page: str) -> None:
+    inner = embedded_map(page)
+    outer = page.replace(html.escape(inner, quote=True), "")
+    assert not URL.findall(outer), URL.findall(outer)
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\s(src|href)=\"(?!data:)", outer)
+    assert not re.search(r"url\(|@import|@font-face", outer)
+    assert_offline(inner)
+
+
+@pytest.fixture(scope="module")
+def demo_plan() -> Plan:
+    return solve(load_scenario(DEMO))
+
+
+@pytest.fixture(scope="module")
+def demo_dir(demo_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plan") / "out"
+    write_plan(demo_plan, out, extra=report.plan_outputs(demo_plan, dpi=100))
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_dir: Path) -> str:
+    return (demo_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_plan_outputs_write_three_files_in_the_plan_folder(demo_dir):
+    names = sorted(p.name for p in demo_dir.iterdir())
+    assert names == ["plan.gpkg", "plan.html", "plan.png", "report.html", "run.json", "summary.csv"]
+
+
+def test_report_is_self_contained(demo_report):
+    assert_report_offline(demo_report)
+    assert demo_report.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in demo_report
+
+
+def test_report_embeds_the_maps_written_beside_it(demo_dir, demo_report):
+    png = (demo_dir / "plan.png").read_bytes()
+    assert f"data:image/png;base64,{base64.b64encode(png).decode()}" in demo_report
+    assert embedded_map(demo_report) == (demo_dir / "plan.html").read_text(encoding="utf-8")
+
+
+def test_report_states_the_scenario_in_words(demo_plan, demo_report):
+    sc = demo_plan.scenario
+    assert html.escape(sc.title) in demo_report
+    for a in sc.actions:
+        assert html.escape(a.label) in demo_report
+        assert html.escape(a.eligible.describe()) in demo_report
+    assert "17 宗, ≥ 560.0 亩" in demo_report  # targets, in Chinese
+    assert html.escape(sc.objective.describe()) in demo_report
+    for heading in (
+        "方案说明",
+        "目标完成情况",
+        "规划图",
+        "交互地图",
+        "分镇（街道）统计",
+        "入选地块清单",
+        "求解记录",
+    ):
+        assert f"<h2>{heading} " in demo_report
+
+
+def test_targets_against_achievement(demo_plan, demo_report):
+    section = re.search(r'<section id="targets".*?</section>', demo_report, re.S).group(0)
+    for row in demo_plan.summary.to_dict("records"):
+        assert f"{row['mu']:,.1f}" in section
+        assert f"{row['cost_wan']:,.1f}" in section
+    assert section.count("✓ 达标") == len(demo_plan.summary)
+    assert "未达标" not in section and "全部目标达成" in demo_report
+
+
+def test_township_breakdown_adds_up(demo_plan, demo_report):
+    section = re.search(r'<section id="townships".*?</section>', demo_report, re.S).group(0)
+    for town in demo_plan.parcels["township"].unique():
+        assert f"<td>{town}</td>" in section
+    total = demo_plan.summary.set_index("action").loc["total"]
+    foot = re.search(r"<tfoot>.*?</tfoot>", section, re.S).group(0)
+    assert f"{total['mu']:,.1f}" in foot and f">{total['plots']}<" in foot
+
+
+def test_every_chosen_parcel_is_listed_with_its_cost(demo_plan, demo_report):
+    section = re.search(r'<section id="parcels".*?</section>', demo_report, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1])
+    assert len(rows) == len(demo_plan.chosen)
+    for r in demo_plan.chosen.itertuples():
+        assert r.parcel_id in section
+        cost = getattr(r, demo_plan.scenario.action(r.action).cost)
+        assert any(r.parcel_id in row and f"{cost:,.1f}" in row for row in rows)
+
+
+def test_solver_record(demo_plan, demo_report):
+    section = re.search(r'<section id="record".*?</section>', demo_report, re.S).group(0)
+    rec = demo_plan.record()
+    assert "optimal" in section and "是（已证明最优）" in section
+    assert f"HiGHS {rec['solver']['solver_version']}" in section
+    assert rec["input"]["sha256"] in section
+    for pkg in ("python", "numpy", "geopandas", "highspy", "landopt"):
+        assert f"{pkg} <code>{rec['versions'][pkg]}</code>" in section
+    assert f"({len(demo_plan.checks)}/{len(demo_plan.checks)})" in section
+
+
+def test_shortfall_plan_is_marked_not_met():
+    sc = toy_scenario(**{"actions.upgrade.targets": {"count": 2, "area_min": 100}}, lang="en")
+    plan = solve(sc, toy_layer(), allow_shortfall=True)
+    page = report.report_html(plan, district=toy_district(), interactive=False)
+    assert "✗ NOT met" in page and "Targets NOT all met" in page
+    for s in plan.diagnosis.unmet:
+        assert html.escape(s.describe()) in page
+    assert "<iframe" not in page
+    assert "<h2>Targets and achievement</h2>" in page
+
+
+def test_redraw_from_a_plan_folder_keeps_the_original_run_record(demo_dir, tmp_path):
+    run = json.loads((demo_dir / "run.json").read_text(encoding="utf-8"))
+    out = report.redraw_plan(demo_dir, out_dir=tmp_path / "again", dpi=60)
+    assert [p.name for p in out] == list(report.MAP_FILES)
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(report.MAP_FILES)
+    page = out[2].read_text(encoding="utf-8")
+    assert run["created"] in page
+    assert_report_offline(page)
+    section = re.search(r'<section id="parcels".*?</section>', page, re.S).group(0)
+    assert section.count("<tr><td") == len(read_plan(demo_dir).chosen)
+
+
+def test_comparison_for_the_cli(demo_plan, tmp_path):
+    b = solve(demo_plan.scenario.with_value("actions.clear.targets.count", 18))
+    out = report.write_comparison(demo_plan, b, tmp_path / "compare.png", dpi=50)
+    assert out.read_bytes()[:4] == b"\x89PNG"
