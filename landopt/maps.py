@@ -132,6 +132,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "township": "镇（街道）界",
         "park": "园区",
         "legend": "图例",
+        "rings": "圆圈：图上过小的入选地块",
         "total": "合计",
         "cost": "投入",
         "benefit": "效益",
@@ -159,6 +160,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "township": "township boundary",
         "park": "industrial park",
         "legend": "Legend",
+        "rings": "ring: chosen plot too small to see",
         "total": "total",
         "cost": "cost",
         "benefit": "benefit",
@@ -530,6 +532,52 @@ def _nice_length(span_m: float) -> float:
     return exp
 
 
+#: Hatch of unchosen candidates; past this many they are drawn plain (hatching would be noise).
+HATCH = "//////"
+HATCH_MAX = 5_000
+#: Chosen parcels smaller than this on paper (points) get a ring around them.
+RING_BELOW_PT = 5.0
+
+
+def _hatch(plan: Plan) -> str | None:
+    n = int((parcel_groups(plan) == CANDIDATE).sum())
+    return HATCH if n <= HATCH_MAX else None
+
+
+def _ring_small_parcels(
+    ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, groups: pd.Series, colors: dict[str, str]
+) -> bool:
+    """Ring the chosen parcels too small to see at the map's scale; True when any were."""
+    g = groups.to_numpy()
+    drawn = False
+    for name in plan.scenario.action_names:
+        sub = parcels[g == name]
+        if not len(sub):
+            continue
+        boxes = _display_boxes(ax, sub)
+        size_pt = (
+            np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) * 72.0 / ax.figure.dpi
+        )
+        small = size_pt < RING_BELOW_PT
+        if not small.any():
+            continue
+        pts = sub.geometry[small].representative_point()
+        ax.plot(
+            pts.x.to_numpy(),
+            pts.y.to_numpy(),
+            linestyle="none",
+            marker="o",
+            markersize=9,
+            markerfacecolor="none",
+            markeredgecolor=colors[name],
+            markeredgewidth=1.5,
+            zorder=7,
+            gid=f"rings-{name}",
+        )
+        drawn = True
+    return drawn
+
+
 def _compound_path(geoms: Any) -> Any:
     """One matplotlib Path holding every polygon of ``geoms`` (holes as holes)."""
     import shapely
@@ -588,7 +636,7 @@ def _draw_parcel_layers(
         facecolor=CANDIDATE_FILL,
         edgecolor=CANDIDATE_EDGE,
         linewidth=0.25,
-        hatch="//////",
+        hatch=_hatch(plan),
         zorder=2,
         rasterized=rasterize,
         gid="parcels-candidate",
@@ -810,6 +858,7 @@ def plot_plan(
     matplotlib.axes.Axes
     """
     from matplotlib.font_manager import FontProperties
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
@@ -839,6 +888,7 @@ def plot_plan(
     _frame(ax)
     ax.set_facecolor("white")
     ax.apply_aspect()
+    ringed = _ring_small_parcels(ax, plan, parcels, groups, colors)
 
     # labels: parks first (bold, beside their outline), then townships (grey), each only
     # where it covers no parcel (a park's last resort: no chosen parcel) and no other label
@@ -885,7 +935,7 @@ def plot_plan(
             Patch(
                 facecolor=CANDIDATE_FILL,
                 edgecolor=CANDIDATE_EDGE,
-                hatch="//////",
+                hatch=_hatch(plan),
                 label=f"{w['candidate']} — {count_text(int(s['plots']), float(s['mu']), lng)}",
             )
         )
@@ -897,6 +947,20 @@ def plot_plan(
                 label=f"{w['other']} — {count_text(int(s['plots']), None, lng)}",
             )
         )
+        if ringed:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=9,
+                    markerfacecolor="none",
+                    markeredgecolor="#333333",
+                    markeredgewidth=1.5,
+                    label=w["rings"],
+                )
+            )
         for h in outline_handles:
             h.set_label(w[h.get_label()])
             handles.append(h)
@@ -1313,7 +1377,7 @@ def _small_legend(ax: Axes, plan: Plan, fonts: _Fonts) -> None:
         Patch(
             facecolor=CANDIDATE_FILL,
             edgecolor=CANDIDATE_EDGE,
-            hatch="//////",
+            hatch=_hatch(plan),
             label=f"{words(lng)['candidate']} — {count_text(int(s['plots']), float(s['mu']), lng)}",
         )
     )

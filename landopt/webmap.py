@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 
 LEAFLET_VERSION = "1.9.4"
 #: Past this many parcels the web map leaves out the ones that were never candidates.
-DEFAULT_MAX_FEATURES = 20_000
+DEFAULT_MAX_FEATURES = 30_000
 #: Unchosen candidates: darker than on paper, since a canvas map cannot hatch them.
 WEB_CANDIDATE_FILL = "#C4C4C4"
 WEB_CANDIDATE_EDGE = "#767676"

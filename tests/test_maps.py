@@ -350,3 +350,14 @@ def test_plot_comparison_on_one_axes_draws_the_difference_only(plan_pair):
 def test_save_comparison_map(plan_pair, tmp_path):
     out = maps.save_comparison_map(*plan_pair, tmp_path / "compare.png", dpi=100, lang="en")
     assert png_size(out) == (round(16.54 * 100), round(7.2 * 100))
+
+
+def test_chosen_parcels_too_small_to_see_are_ringed(demo_plan, toy_plan):
+    ax = maps.plot_plan(demo_plan, ax=new_axes(), lang="en")
+    rings = {ln.get_gid(): ln for ln in ax.get_lines()}
+    assert "rings-clear" in rings  # the demo's small clear plots in the city centre
+    n_ringed = sum(len(ln.get_xdata()) for ln in rings.values())
+    assert 0 < n_ringed <= len(demo_plan.chosen)
+    assert "ring: chosen plot too small to see" in legend_texts(ax)
+    toy = maps.plot_plan(toy_plan, ax=new_axes(), lang="en", district=False)
+    assert not toy.get_lines()  # 15-60 mu squares on a 2 km map are plain to see
