@@ -653,7 +653,9 @@ _JS = r"""
   });
 
   var order = D.layers.slice().reverse();  // other at the bottom, actions on top
-  var hovered = null;
+  var hovered = null, rings = {}, RING_ZOOM = 14;
+  map.createPane("lo-rings").style.zIndex = 450;  // above the parcels' canvas, below tooltips
+  map.getPane("lo-rings").style.pointerEvents = "none";
   order.forEach(function (l) {
     var base = styleOf(l);
     var layer = L.geoJSON({type: "FeatureCollection", features: l.features}, {
@@ -670,7 +672,25 @@ _JS = r"""
     });
     byKey[l.key] = layer;
     if (l.shown) { layer.addTo(map); }
+    if (l.kind === "action") {
+      // a ring around each chosen parcel, while the map is zoomed out too far to see it
+      var ring = L.layerGroup();
+      layer.eachLayer(function (lyr) {
+        L.circleMarker(lyr.getBounds().getCenter(), {radius: 8, color: l.fill, weight: 2, fill: false,
+                                                     interactive: false, pane: "lo-rings"}).addTo(ring);
+      });
+      rings[l.key] = ring;
+    }
   });
+  function showRings() {
+    var far = map.getZoom() < RING_ZOOM;
+    Object.keys(rings).forEach(function (k) {
+      var want = far && map.hasLayer(byKey[k]);
+      if (want && !map.hasLayer(rings[k])) { rings[k].addTo(map); }
+      if (!want && map.hasLayer(rings[k])) { map.removeLayer(rings[k]); }
+    });
+  }
+  map.on("zoomend", showRings);
 
   // legend with a switch per layer
   var Legend = L.Control.extend({
@@ -706,6 +726,7 @@ _JS = r"""
         var t = e.target, lyr = t.dataset.layer ? byKey[t.dataset.layer] : outlineLayers[t.dataset.outline];
         if (!lyr) { return; }
         if (t.checked) { lyr.addTo(map); } else { map.removeLayer(lyr); }
+        showRings();
         declutter();
       });
       return div;
@@ -754,12 +775,14 @@ _JS = r"""
   var panel = document.getElementById("lo-legend");
   var right = panel && panel.offsetWidth < map.getSize().x * 0.5 ? panel.offsetWidth + 20 : 10;
   map.fitBounds(D.bounds, {paddingTopLeft: [40, 10], paddingBottomRight: [right, 24]});
+  showRings();
   declutter();
 
   // for scripts and tests: the map, its layers, and where a parcel is on screen
   window.landopt = {
     map: map,
     layers: byKey,
+    rings: rings,
     outlines: outlineLayers,
     hovered: function () { return hovered; },
     pointOf: function (id) {
