@@ -459,7 +459,7 @@ def _township_section(plan: Plan, doc: _Doc) -> str:
                 _n(m) if k else '<span class="z">–</span>',
             ]
         row += [
-            f"<b>{_i(tot_n)}</b>" if tot_n else '<span class="z">0</span>',
+            f"<b>{_i(tot_n)}</b>" if tot_n else '<span class="z">–</span>',
             f"<b>{_n(tot_mu)}</b>" if tot_n else '<span class="z">–</span>',
         ]
         rows.append(row)
@@ -891,7 +891,8 @@ figure img { width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { font-size: .8rem; color: var(--muted); margin-top: 4px; }
 iframe { width: 100%; height: 720px; border: 1px solid var(--line); border-radius: 4px; }
 .hint { color: var(--muted); font-size: .88rem; }
-table.parcels td:nth-child(2) code { font-size: .8rem; background: none; padding: 0; }
+table.parcels td:nth-child(2) code { font-size: .8rem; background: none; padding: 0; white-space: nowrap; }
+table.parcels td:nth-child(6), table.parcels td:nth-child(7) { white-space: nowrap; }
 table.checks { font-size: .82rem; }
 .versions { font-size: .85rem; color: #333; }
 footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted);
@@ -909,5 +910,13 @@ footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line);
   tbody tr:nth-child(even) { background: none; }
   .badge, .kpi, thead th, tfoot td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
+  .kpis { grid-template-columns: repeat(4, 1fr); gap: 6pt; }
+  .kpi { padding: 5pt 8pt; }
+  .kpi .v { font-size: 15pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 3pt 4pt; }
+  table.parcels { font-size: 8pt; }
+  table.parcels td:nth-child(2) code { font-size: 6.8pt; }
+  iframe { display: none; }
 }
 """
