@@ -177,19 +177,27 @@ def build_webmap_data(
 
     keep = np.ones(total, dtype=bool)
     notes: list[str] = []
+    dropped: list[str] = []
     if total > max_features:
-        drop = groups == OTHER
-        keep &= ~drop
-        notes.append(tw["dropped_other"].format(n=int(drop.sum())))
-        if keep.sum() > max_features:
-            drop = groups == CANDIDATE
+        for group, key, what in (
+            (OTHER, "dropped_other", "parcels that were never candidates"),
+            (CANDIDATE, "dropped_candidate", "unchosen candidates"),
+        ):
+            if keep.sum() <= max_features:
+                break
+            drop = groups == group
             keep &= ~drop
-            notes.append(tw["dropped_candidate"].format(n=int(drop.sum())))
+            notes.append(tw[key].format(n=int(drop.sum())))
+            dropped.append(f"{int(drop.sum()):,} {what}")
         if simplify is None:
             simplify = 2.0
-    if notes:
+    if dropped:
         log.warning(
-            "the web map shows %d of %d parcels: %s", int(keep.sum()), total, "; ".join(notes)
+            "the web map shows %s of %s parcels (max_features=%s): it leaves out %s",
+            f"{int(keep.sum()):,}",
+            f"{total:,}",
+            f"{max_features:,}",
+            " and ".join(dropped),
         )
 
     sub = p[keep]
