@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from landopt import __version__
-from landopt.errors import LandoptError
+from landopt.errors import InputError, LandoptError
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -316,23 +316,7 @@ def _add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     g.add_argument("--solver-log", action="store_true", help="show the solver's own log")
     m = p.add_argument_group("maps and report")
     m.add_argument("--no-maps", action="store_true", help="write no map and no report (faster)")
-    m.add_argument(
-        "--lang",
-        choices=["zh", "en"],
-        help="language of map and report labels (default: the scenario's)",
-    )
-    m.add_argument("--dpi", type=int, default=300, help="resolution of plan.png (default 300)")
-    m.add_argument(
-        "--map-format",
-        choices=["png", "pdf", "svg"],
-        default="png",
-        help="format of the static map (default png)",
-    )
-    m.add_argument(
-        "--tiles",
-        metavar="URL",
-        help="tile URL template for plan.html, e.g. your Tianditu WMTS with key (default: none, works offline)",
-    )
+    _add_map_options(m)
     p.set_defaults(func=_cmd_plan)
     return p
 
@@ -412,34 +396,63 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_map_options(group: Any) -> None:
+    group.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        help="language of map and report labels (default: the scenario's)",
+    )
+    group.add_argument("--dpi", type=int, default=300, help="resolution of plan.png (default 300)")
+    group.add_argument(
+        "--also",
+        metavar="FORMATS",
+        type=lambda t: [f.strip().lower() for f in t.split(",") if f.strip()],
+        default=[],
+        help="also write the static map in these formats, e.g. --also pdf,svg",
+    )
+    group.add_argument(
+        "--district",
+        metavar="FILE|none",
+        help="outlines of district, townships and parks (default: district.geojson beside the parcel layer, if any)",
+    )
+    group.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="tile URL template for plan.html, e.g. your own Tianditu service with its key "
+        "(default: none, so the page works offline)",
+    )
+
+
+def _district_arg(args: argparse.Namespace) -> Any:
+    d = getattr(args, "district", None)
+    return False if d is not None and d.lower() == "none" else d
+
+
+def _extra_formats(args: argparse.Namespace) -> list[str]:
+    bad = sorted(set(args.also) - {"pdf", "svg", "png"})
+    if bad:
+        raise InputError(f"--also takes pdf and/or svg, not {', '.join(bad)}")
+    return [f for f in dict.fromkeys(args.also) if f != "png"]
+
+
 def _map_file_names(args: argparse.Namespace) -> list[str]:
-    return [f"plan.{args.map_format}", "plan.html", "report.html"]
+    from landopt.report import MAP_FILES
+
+    return [*MAP_FILES, *(f"plan.{f}" for f in _extra_formats(args))]
 
 
 def _map_writers(plan: Any, args: argparse.Namespace) -> dict[str, Callable[[Any], None]]:
-    """Writers of the map files for ``write_plan``; empty (with a warning) when unavailable."""
-    try:
-        from landopt.maps import save_plan_map
-        from landopt.report import write_report
-        from landopt.webmap import write_webmap
-    except ImportError as exc:  # pragma: no cover - maps are part of the package
-        logger.warning("maps are not available (%s); writing the plan without them", exc)
-        return {}
-    static = f"plan.{args.map_format}"
+    """Writers of the map and report files for ``write_plan``."""
+    from landopt.maps import save_plan_map
+    from landopt.report import plan_outputs
 
-    def report(path: Any) -> None:
-        write_report(
-            plan,
-            path,
-            map_png=path.parent / static if args.map_format == "png" else None,
-            webmap_html=path.parent / "plan.html",
+    district = _district_arg(args)
+    writers = plan_outputs(plan, lang=args.lang, district=district, tiles=args.tiles, dpi=args.dpi)
+    for fmt in _extra_formats(args):
+        writers[f"plan.{fmt}"] = lambda path: save_plan_map(
+            plan, path, lang=args.lang, district=district
         )
-
-    return {
-        static: lambda path: save_plan_map(plan, path, dpi=args.dpi, lang=args.lang),
-        "plan.html": lambda path: write_webmap(plan, path, tiles=args.tiles),
-        "report.html": report,
-    }
+    return writers
 
 
 def format_plan_report(plan: Any, source: str) -> str:
@@ -487,6 +500,174 @@ def format_plan_report(plan: Any, source: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------
+# map
+# ----------------------------------------------------------------------------------------
+
+
+def _add_map_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "map",
+        help="redraw the maps and report of a written plan",
+        description="Redraw plan.png, plan.html and report.html from a folder written by "
+        "'landopt plan' (its plan.gpkg and run.json), e.g. in another language or with tiles.",
+    )
+    p.add_argument("plan", metavar="PLAN", help="plan folder, or its plan.gpkg")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: the plan folder)")
+    _add_map_options(p)
+    p.set_defaults(func=_cmd_map)
+    return p
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from landopt.maps import save_plan_map
+    from landopt.plan import read_plan
+    from landopt.report import redraw_plan
+
+    formats = _extra_formats(args)
+    district = _district_arg(args)
+    files = redraw_plan(
+        args.plan,
+        out_dir=args.out,
+        lang=args.lang,
+        district=district,
+        tiles=args.tiles,
+        dpi=args.dpi,
+    )
+    if formats:
+        plan = read_plan(args.plan)
+        for fmt in formats:
+            files.append(
+                save_plan_map(
+                    plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district
+                )
+            )
+    _out(f"Wrote {', '.join(str(f) for f in files)}")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------
+# compare
+# ----------------------------------------------------------------------------------------
+
+
+def _add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "compare",
+        help="compare two or more scenarios or plans",
+        description="Solve each scenario (.toml) or read each written plan (folder or plan.gpkg), "
+        "print targets, achievement, cost and benefit side by side and the parcels that change "
+        "action, and write compare.csv, changes.csv and a comparison map of the first two.",
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="SCENARIO_OR_PLAN",
+        help="two or more scenario files or plan folders",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite the files of an earlier comparison"
+    )
+    p.add_argument("--no-maps", action="store_true", help="write no comparison map")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the map labels")
+    p.add_argument(
+        "--district",
+        metavar="FILE|none",
+        help="outlines to draw (default: beside the parcel layer)",
+    )
+    p.set_defaults(func=_cmd_compare)
+    return p
+
+
+def _load_plan_or_solve(path: str) -> Any:
+    from pathlib import Path
+
+    from landopt.plan import read_plan, solve
+    from landopt.scenario import load_scenario
+
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".gpkg":
+        return read_plan(p)
+    return solve(load_scenario(p))
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from landopt.analysis import compare
+    from landopt.plan import check_output_dir
+
+    if len(args.inputs) < 2:
+        raise InputError("compare needs at least two scenarios or plans")
+    names = ["compare.csv", "changes.csv"] + ([] if args.no_maps else ["compare.png"])
+    out = check_output_dir(args.out, force=args.force, names=names)
+    plans = [_load_plan_or_solve(x) for x in args.inputs]
+    table, changes = compare(plans)
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_csv(table, out / "compare.csv")
+    _atomic_csv(changes, out / "changes.csv")
+    if not args.no_maps:
+        from landopt.report import write_comparison
+
+        write_comparison(
+            plans[0], plans[1], out / "compare.png", lang=args.lang, district=_district_arg(args)
+        )
+    _out(format_compare_report(table, changes))
+    _out(f"\nWrote {', '.join(names)} to {out}")
+    return 0
+
+
+def _atomic_csv(df: Any, path: Any) -> None:
+    """Write a CSV (UTF-8 with BOM, for Excel) by renaming a finished temporary file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    df.to_csv(tmp, index=False, encoding="utf-8-sig")
+    os.replace(tmp, path)
+
+
+def format_compare_report(table: Any, changes: Any) -> str:
+    """The text ``landopt compare`` prints."""
+    header = [
+        "scenario",
+        "action",
+        "plots",
+        "target",
+        "mu",
+        "target",
+        "cost 万元",
+        "benefit 万元",
+        "met",
+    ]
+    body = [
+        [
+            str(r.scenario),
+            str(r.action if r.action == "total" else f"{r.action} {r.label}"),
+            _count(r.plots),
+            str(r.plots_target),
+            _mu(r.mu),
+            str(r.mu_target),
+            f"{r.cost_wan:,.0f}",
+            f"{r.benefit_wan:,.0f}",
+            "yes" if r.met else "NO",
+        ]
+        for r in table.itertuples(index=False)
+    ]
+    lines = [
+        "landopt compare",
+        "",
+        *_table(header, body),
+        "",
+        f"{len(changes)} parcels change action between the plans",
+    ]
+    cols = [c for c in changes.columns if c not in ("name", "township", "area_mu")]
+    if len(changes):
+        shown = changes.head(15)
+        lines += _table(
+            cols, [[str(v) for v in row] for row in shown[cols].itertuples(index=False)]
+        )
+        if len(changes) > 15:
+            lines.append(f"  ... and {len(changes) - 15} more (changes.csv)")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------
 # The parser and main
 # ----------------------------------------------------------------------------------------
 
@@ -494,6 +675,8 @@ def format_plan_report(plan: Any, source: str) -> str:
 SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_validate_parser,
     _add_plan_parser,
+    _add_map_parser,
+    _add_compare_parser,
 ]
 
 
