@@ -34,7 +34,7 @@ from landopt.errors import SolverError
 from landopt.model import CompiledModel
 from landopt.scenario import BACKENDS, SolverOptions
 
-__all__ = ["BACKENDS", "SolverResult", "available_backends", "solve_model"]
+__all__ = ["BACKENDS", "HighsSession", "SolverResult", "available_backends", "solve_model"]
 
 log = logging.getLogger(__name__)
 
@@ -296,6 +296,64 @@ def highs_result(
         message=h.modelStatusToString(ms),
         options=applied,
     )
+
+
+class HighsSession:
+    """One compiled model kept in HiGHS for many solves: changed right-hand sides, bounds, extra rows.
+
+    Sweeps, alternatives and replacement costs solve dozens of variants of one model;
+    loading it once and changing only what differs avoids rebuilding it each time.
+    """
+
+    def __init__(self, model: CompiledModel, opts: SolverOptions | None = None):
+        import highspy
+
+        self.model = model
+        self.opts = opts or model.scenario.solver
+        self.h, self.applied = highs_from_model(model, self.opts)
+        self.version = _highs_version(highspy)
+        self.n_rows = model.n_rows
+
+    def set_rhs(self, rhs: np.ndarray) -> None:
+        """Replace the right-hand sides of the model's own rows (senses unchanged)."""
+        m = self.model
+        lo = np.where(m.senses == "<=", -1e30, rhs)
+        hi = np.where(m.senses == ">=", 1e30, rhs)
+        self.h.changeRowsBounds(m.n_rows, np.arange(m.n_rows, dtype=np.int32), lo, hi)
+
+    def set_bounds(self, lb: np.ndarray, ub: np.ndarray) -> None:
+        """Replace every variable's bounds."""
+        n = self.model.n_vars
+        self.h.changeColsBounds(
+            n, np.arange(n, dtype=np.int32), np.asarray(lb, float), np.asarray(ub, float)
+        )
+
+    def add_row(self, lower: float, upper: float, cols: np.ndarray, vals: np.ndarray) -> int:
+        """Add a row ``lower <= vals @ x[cols] <= upper``; return its index."""
+        cols = np.asarray(cols, dtype=np.int32)
+        lo = -1e30 if not np.isfinite(lower) else float(lower)
+        hi = 1e30 if not np.isfinite(upper) else float(upper)
+        self.h.addRow(lo, hi, len(cols), cols, np.asarray(vals, dtype=float))
+        self.n_rows += 1
+        return self.n_rows - 1
+
+    def solve(self) -> SolverResult:
+        """Solve the current variant from scratch."""
+        self.h.clearSolver()
+        t0 = time.perf_counter()
+        self.h.run()
+        res = highs_result(
+            self.h,
+            self.model,
+            self.opts,
+            time.perf_counter() - t0,
+            self.applied,
+            backend="highs",
+            version=self.version,
+        )
+        if res.x is not None:
+            res = replace(res, x=np.round(res.x[: self.model.n_vars]).clip(0, 1))
+        return res
 
 
 # --------------------------------------------------------------------------- PuLP

@@ -1,0 +1,470 @@
+"""Scenario analysis: compare plans, sweep targets, find alternatives, measure irreplaceability.
+
+Planners ask "what if": what each extra mu of clearance costs (:func:`sweep`), how
+different a plan can be at nearly the same cost (:func:`alternatives`), which plots no
+good plan can do without (:func:`replacement_costs`, :func:`selection_frequency`), and
+what changes between two scenarios (:func:`compare`).
+
+Repeated solves reuse one compiled model where only numbers change: a sweep over a
+target or budget swaps right-hand sides (:meth:`CompiledModel.retarget`) in a HiGHS
+model kept in memory (:class:`~landopt.solvers.HighsSession`); alternatives and
+replacement costs add rows or change bounds in the same way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landopt.diagnose import precheck
+from landopt.errors import InputError, LandoptError, TargetsUnmetError
+from landopt.model import CompiledModel, compile_model
+from landopt.parcels import read_parcels
+from landopt.plan import NONE, Plan, attach_actions, check_plan, solve, summarize
+from landopt.scenario import Scenario
+from landopt.solvers import HighsSession, SolverResult, solve_model
+
+__all__ = [
+    "Alternatives",
+    "SweepResult",
+    "alternatives",
+    "compare",
+    "parse_vary",
+    "replacement_costs",
+    "selection_frequency",
+    "sweep",
+]
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- compare
+def compare(
+    plans: Sequence[Plan], names: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare plans of the same parcel layer.
+
+    Returns
+    -------
+    table
+        One row per plan and action (and total): plots and mu against targets, cost,
+        benefit, met.
+    changes
+        One row per parcel whose action differs between any two plans, with its action in
+        each plan.
+    """
+    if len(plans) < 2:
+        raise InputError("compare needs at least two plans")
+    names = list(names or [p.scenario.name for p in plans])
+    if len(set(names)) < len(names):
+        names = [f"{n} ({i + 1})" for i, n in enumerate(names)]
+    rows = []
+    for name, p in zip(names, plans, strict=True):
+        s = p.summary.copy()
+        s.insert(0, "scenario", name)
+        s["objective"] = p.result.objective
+        s["status"] = p.result.status
+        rows.append(s)
+    table = pd.concat(rows, ignore_index=True)
+    ids = plans[0].parcels["parcel_id"].astype(str)
+    for p in plans[1:]:
+        if (
+            len(p.parcels) != len(ids)
+            or not (p.parcels["parcel_id"].astype(str).to_numpy() == ids.to_numpy()).all()
+        ):
+            raise InputError(
+                "the plans are not on the same parcel layer (parcel ids differ): compare plans of one layer"
+            )
+    acts = pd.DataFrame(
+        {n: p.parcels["action"].astype(str).to_numpy() for n, p in zip(names, plans, strict=True)}
+    )
+    differs = acts.nunique(axis=1) > 1
+    changes = pd.concat(
+        [
+            plans[0]
+            .parcels.loc[differs.to_numpy(), ["parcel_id", "area_mu"]]
+            .reset_index(drop=True),
+            acts[differs].reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    for col in ("name", "township"):
+        if col in plans[0].parcels.columns:
+            changes.insert(1, col, plans[0].parcels.loc[differs.to_numpy(), col].to_numpy())
+    return table, changes
+
+
+# --------------------------------------------------------------------------- sweep
+def parse_vary(text: str) -> tuple[str, np.ndarray]:
+    """Parse ``KEY=START:STOP:STEP`` (stop included) or ``KEY=V1,V2,...``.
+
+    >>> parse_vary("actions.clear.targets.area_min=300:900:100")[1].tolist()
+    [300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 900.0]
+    """
+    key, sep, spec = text.partition("=")
+    if not sep or not key or not spec:
+        raise InputError(f"--vary wants KEY=START:STOP:STEP or KEY=V1,V2,…, got {text!r}")
+    try:
+        if ":" in spec:
+            start, stop, step = (float(x) for x in spec.split(":"))
+            if step <= 0 or stop < start:
+                raise ValueError
+            values = np.arange(start, stop + step / 2, step)
+        else:
+            values = np.array([float(x) for x in spec.split(",")])
+    except ValueError:
+        raise InputError(
+            f"--vary {text!r}: START:STOP:STEP must be numbers with STEP > 0 and STOP ≥ START"
+        ) from None
+    return key.strip(), values
+
+
+@dataclass
+class SweepResult:
+    """One row per point: the varied values, status, objective, and per-action figures."""
+
+    table: pd.DataFrame
+    keys: list[str]
+    wall_s: float
+    jobs: int
+    reused_model: int = 0
+
+    def marginal(self) -> pd.Series:
+        """Objective change per unit of the (single) varied key between feasible points."""
+        return self.table["marginal"]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def sweep(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None = None,
+    vary: Mapping[str, Sequence[float]] | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Solve the scenario at every point of a grid of one or two varied keys.
+
+    Parameters
+    ----------
+    vary
+        TOML keys to values, e.g. ``{"actions.clear.targets.area_min": range(300, 901, 60)}``.
+        Two keys make a grid.
+    jobs
+        Worker processes (default: the machine's cores). Each worker loads the model into
+        HiGHS once and changes only right-hand sides between points where it can.
+    progress
+        Called as ``progress(done, total)`` after each point.
+
+    Returns
+    -------
+    SweepResult
+        ``table`` has one row per point with ``status`` (optimal, infeasible, …), the
+        ``objective``, per-action ``plots_*``, ``mu_*``, ``cost_*`` and, for one key,
+        ``marginal``: the objective's change per unit of the key from the previous
+        feasible point (万元 per extra mu for an area target).
+    """
+    if not vary or not 1 <= len(vary) <= 2:
+        raise InputError("sweep needs one or two keys to vary")
+    if parcels is None:
+        if scenario.parcels is None:
+            raise InputError("the scenario names no parcel layer")
+        parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+    keys = list(vary)
+    points = [
+        dict(zip(keys, combo, strict=True))
+        for combo in itertools.product(*(list(map(float, vary[k])) for k in keys))
+    ]
+    for k in keys:  # fail early on a wrong key, with the scenario's own message
+        scenario.with_value(k, _typed(k, points[0][k]))
+    model = compile_model(scenario, parcels)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(points)))
+    t0 = time.perf_counter()
+    _WORKER.clear()
+    _WORKER.update(model=model, parcels=parcels, session=None)
+    rows: list[dict[str, Any]] = [{} for _ in points]
+    if jobs == 1:
+        for i, pt in enumerate(points):
+            rows[i] = _solve_point(pt)
+            if progress:
+                progress(i + 1, len(points))
+    else:
+        # not fork: HiGHS keeps a thread pool that a forked child inherits broken (deadlock)
+        ctx = mp.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(model, parcels)
+        ) as pool:
+            futures = {pool.submit(_solve_point, pt): i for i, pt in enumerate(points)}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                rows[futures[fut]] = fut.result()
+                if progress:
+                    progress(done, len(points))
+    wall = time.perf_counter() - t0
+    _WORKER.clear()
+    table = pd.DataFrame(rows)
+    if len(keys) == 1:
+        table = table.sort_values(keys[0], kind="stable").reset_index(drop=True)
+        feasible = table["objective"].notna()
+        f = table[feasible]
+        marginal = f["objective"].diff() / f[keys[0]].diff()
+        table["marginal"] = np.nan
+        table.loc[f.index, "marginal"] = marginal
+    reused = int(table.pop("reused").sum())
+    return SweepResult(table=table, keys=keys, wall_s=wall, jobs=jobs, reused_model=reused)
+
+
+def _init_worker(model: CompiledModel, parcels: pd.DataFrame, threads: int | None = None) -> None:
+    if threads:
+        from dataclasses import replace
+
+        model = replace(model, scenario=model.scenario.with_solver(threads=threads))
+    _WORKER.update(model=model, parcels=parcels, session=None)
+
+
+def _typed(key: str, value: float) -> float | int:
+    """Counts are whole numbers in a scenario; everything else stays a float."""
+    last = key.rsplit(".", 1)[-1]
+    return (
+        round(value)
+        if last in ("count", "count_min", "count_max", "year", "threads")
+        else float(value)
+    )
+
+
+def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
+    base: CompiledModel = _WORKER["model"]
+    row: dict[str, Any] = dict(point)
+    sc = base.scenario
+    try:
+        for k, v in point.items():
+            sc = sc.with_value(k, _typed(k, v))
+    except LandoptError as exc:
+        return {
+            **row,
+            "status": "invalid",
+            "objective": np.nan,
+            "note": str(exc).splitlines()[-1],
+            "reused": False,
+        }
+    model = base.retarget(sc)
+    reused = model is not None
+    if model is None:
+        model = compile_model(sc, _WORKER["parcels"])
+    findings = precheck(model)
+    if findings:
+        return {
+            **row,
+            "status": "infeasible",
+            "objective": np.nan,
+            "note": findings[0],
+            "reused": reused,
+            **_figures(model, None),
+        }
+    if reused and sc.solver.backend == "highs":
+        if _WORKER.get("session") is None:
+            _WORKER["session"] = HighsSession(base)
+        session: HighsSession = _WORKER["session"]
+        session.set_rhs(model.rhs)
+        res = session.solve()
+    else:
+        res = solve_model(model)
+    row.update(
+        status=res.status,
+        objective=res.objective if res.has_solution else np.nan,
+        bound=res.bound,
+        gap=res.gap,
+        solve_s=round(res.runtime, 4),
+        note="" if res.has_solution else res.message,
+        reused=reused,
+    )
+    row.update(_figures(model, res.x if res.has_solution else None))
+    return row
+
+
+def _figures(model: CompiledModel, x: np.ndarray | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for ai, name in enumerate(model.action_names):
+        if x is None:
+            out[f"plots_{name}"] = out[f"mu_{name}"] = out[f"cost_{name}"] = np.nan
+            continue
+        on = (model.var_action == ai) & (x > 0.5)
+        out[f"plots_{name}"] = int(on.sum())
+        out[f"mu_{name}"] = round(float(model.area_mu[model.var_parcel[on]].sum()), 3)
+        out[f"cost_{name}"] = round(float(model.var_cost[on].sum()), 3)
+    return out
+
+
+# --------------------------------------------------------------------------- alternatives
+@dataclass
+class Alternatives:
+    """The optimal plan and up to ``k`` alternatives, each near-optimal and different."""
+
+    optimal: Plan
+    plans: list[Plan]
+    requested: int
+    within: float
+    differ: int
+    message: str = ""
+    differences: list[list[int]] = field(default_factory=list)
+
+    @property
+    def all_plans(self) -> list[Plan]:
+        """The optimum first, then the alternatives."""
+        return [self.optimal, *self.plans]
+
+
+def alternatives(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None = None,
+    *,
+    k: int = 3,
+    within: float = 0.05,
+    differ: int = 5,
+) -> Alternatives:
+    """Up to ``k`` plans within ``within`` (a fraction) of the optimum, each differing from
+    every earlier plan (the optimum included) in at least ``differ`` parcels' actions.
+
+    Each alternative is the best plan that meets those rules, found by adding to the model
+    one row bounding the objective and, per earlier plan *j* with chosen pairs *C_j*::
+
+        sum_{(p,a) in C_j} (1 - x_pa) + sum_{(p,a): p not chosen in j} x_pa  >=  differ
+
+    (the number of parcels whose action differs from plan *j*). When fewer than ``k``
+    exist, ``message`` says how many were found.
+    """
+    if k < 1 or differ < 1 or within < 0:
+        raise InputError("alternatives need k ≥ 1, differ ≥ 1 and within ≥ 0")
+    optimal = solve(scenario, parcels)
+    if parcels is None:
+        parcels = optimal.parcels.drop(columns=["action", "action_label", "eligible_actions"])
+    model = compile_model(scenario, parcels)
+    session = HighsSession(model)
+    z = float(optimal.result.objective)
+    slack = within * max(abs(z), 1e-9)
+    if model.sense == "minimize":
+        session.add_row(-np.inf, z + slack + 1e-7, np.arange(model.n_vars), model.c)
+    else:
+        session.add_row(z - slack - 1e-7, np.inf, np.arange(model.n_vars), model.c)
+    chosen_sets = [_chosen_pairs(model, optimal.parcels["action"].to_numpy())]
+    plans: list[Plan] = []
+    message = f"found all {k} alternatives within {within:.1%} of the optimum, each differing in ≥ {differ} parcels"
+    for i in range(k):
+        _add_differ_row(session, model, chosen_sets[-1], differ)
+        res = session.solve()
+        if not res.has_solution:
+            message = (
+                f"only {i} alternative{'s' if i != 1 else ''} exist within {within:.1%} of the optimum "
+                f"that differ from every earlier plan in ≥ {differ} parcels (requested {k})"
+                if res.status == "infeasible"
+                else f"stopped after {i} alternatives: {res.message}"
+            )
+            break
+        plans.append(_plan_from_x(model, parcels, res, name=f"{scenario.name} alt {i + 1}"))
+        chosen_sets.append(np.flatnonzero(res.x > 0.5))
+    log.info(message)
+    all_actions = [p.parcels["action"].to_numpy() for p in [optimal, *plans]]
+    diffs = [[int((a != b).sum()) for b in all_actions] for a in all_actions]
+    return Alternatives(optimal, plans, k, within, differ, message, diffs)
+
+
+def _chosen_pairs(model: CompiledModel, actions: np.ndarray) -> np.ndarray:
+    names = np.asarray(model.action_names, dtype=object)
+    return np.flatnonzero(actions[model.var_parcel] == names[model.var_action])
+
+
+def _add_differ_row(
+    session: HighsSession, model: CompiledModel, chosen: np.ndarray, differ: int
+) -> None:
+    chosen_parcels = np.zeros(len(model.parcel_ids), dtype=bool)
+    chosen_parcels[model.var_parcel[chosen]] = True
+    coef = np.where(chosen_parcels[model.var_parcel], 0.0, 1.0)
+    coef[chosen] = -1.0
+    cols = np.flatnonzero(coef)
+    session.add_row(differ - len(chosen), np.inf, cols, coef[cols])
+
+
+def _plan_from_x(model: CompiledModel, parcels: pd.DataFrame, res: SolverResult, name: str) -> Plan:
+    from dataclasses import replace
+
+    sc = replace(model.scenario, name=name)
+    pp = attach_actions(parcels, model, res.x)
+    checks = check_plan(sc, pp, objective=res.objective)
+    bad = [c for c in checks if not c.ok]
+    if bad:  # pragma: no cover - the solver would be wrong
+        raise TargetsUnmetError(f"alternative {name} fails its check: {bad}")
+    return Plan(scenario=sc, parcels=pp, summary=summarize(sc, pp), result=res, checks=checks)
+
+
+# --------------------------------------------------------------------------- irreplaceability
+def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """For each chosen parcel, how much the optimum worsens when it is excluded.
+
+    The replacement cost is the objective with the parcel locked out of every action
+    minus the plan's objective (positive = worse, for minimisation and maximisation
+    alike); ``inf`` when no plan meets the targets without it (irreplaceable).
+    """
+    if parcels is None:
+        parcels = plan.parcels.drop(columns=["action", "action_label", "eligible_actions"])
+    model = compile_model(plan.scenario, parcels)
+    session = HighsSession(model)
+    z = float(plan.result.objective)
+    sign = 1.0 if model.sense == "minimize" else -1.0
+    chosen = np.flatnonzero(plan.parcels["action"].to_numpy() != NONE)
+    rows = []
+    for p in chosen:
+        ub = model.ub.copy()
+        ub[model.var_parcel == p] = 0.0
+        session.set_bounds(model.lb, ub)
+        res = session.solve()
+        without = res.objective if res.has_solution else np.nan
+        cost = sign * (without - z) if res.has_solution else np.inf
+        rows.append(
+            {
+                "parcel_id": model.parcel_ids[p],
+                "action": plan.parcels["action"].iat[p],
+                "area_mu": float(model.area_mu[p]),
+                "objective_without": without,
+                "replacement_cost": cost,
+                "status_without": res.status,
+            }
+        )
+    session.set_bounds(model.lb, model.ub)
+    out = pd.DataFrame(rows)
+    return out.sort_values("replacement_cost", ascending=False, kind="stable").reset_index(
+        drop=True
+    )
+
+
+def selection_frequency(plans: Sequence[Plan]) -> pd.DataFrame:
+    """How often each parcel is chosen across plans (e.g. the optimum and its alternatives).
+
+    Returns one row per parcel: ``selection_frequency`` (share of plans choosing it for any
+    action), ``times_chosen`` and ``most_common_action``.
+    """
+    acts = np.stack([p.parcels["action"].astype(str).to_numpy() for p in plans])
+    chosen = acts != NONE
+    times = chosen.sum(axis=0)
+    common = pd.DataFrame(acts.T).apply(
+        lambda r: r[r != NONE].mode().iat[0] if (r != NONE).any() else NONE, axis=1
+    )
+    return pd.DataFrame(
+        {
+            "parcel_id": plans[0].parcels["parcel_id"].astype(str).to_numpy(),
+            "times_chosen": times,
+            "selection_frequency": times / len(plans),
+            "most_common_action": common.to_numpy(),
+        }
+    )

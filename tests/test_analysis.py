@@ -1,0 +1,126 @@
+"""Scenario analysis on the hand-solved toy and on the demo district."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from toy import toy_parcels, toy_scenario
+
+from landopt.analysis import (
+    alternatives,
+    compare,
+    parse_vary,
+    replacement_costs,
+    selection_frequency,
+    sweep,
+)
+from landopt.errors import InputError
+from landopt.plan import solve
+
+
+def test_parse_vary():
+    key, values = parse_vary("actions.clear.targets.area_min=300:900:300")
+    assert key == "actions.clear.targets.area_min" and values.tolist() == [300, 600, 900]
+    assert parse_vary("budget.total=1,2.5")[1].tolist() == [1.0, 2.5]
+    with pytest.raises(InputError):
+        parse_vary("actions.clear.targets.area_min=900:300:10")
+
+
+def test_sweep_curve_is_monotone_and_marks_infeasible_points():
+    # upgrade area target from 60 to 120 mu: 60..80 -> 110 (P1+P5), 85..90 -> 130 (P2+P5), above -> infeasible
+    r = sweep(
+        toy_scenario(),
+        toy_parcels(),
+        {"actions.upgrade.targets.area_min": np.arange(60, 121, 10)},
+        jobs=1,
+    )
+    t = r.table
+    assert t["actions.upgrade.targets.area_min"].tolist() == [60, 70, 80, 90, 100, 110, 120]
+    assert t["status"].tolist()[:4] == ["optimal"] * 4
+    assert t["status"].tolist()[4:] == ["infeasible"] * 3
+    assert t["objective"].tolist()[:4] == pytest.approx([165, 165, 165, 185])
+    feasible = t["objective"].dropna()
+    assert feasible.is_monotonic_increasing  # a tighter minimum can only cost more
+    assert t["marginal"].tolist()[1:4] == pytest.approx([0.0, 0.0, 2.0])  # (185 - 165) / 10 mu
+    assert "largest eligible plots" in t.loc[4, "note"]
+    assert r.reused_model == 7  # only right-hand sides changed
+
+
+def test_sweep_two_keys_and_parallel_match_serial():
+    vary = {"actions.upgrade.targets.area_min": [60, 90], "actions.clear.targets.count": [1, 2]}
+    serial = sweep(toy_scenario(), toy_parcels(), vary, jobs=1).table
+    parallel = sweep(toy_scenario(), toy_parcels(), vary, jobs=2).table
+    assert len(serial) == 4
+    pd.testing.assert_series_equal(serial["objective"], parallel["objective"])
+
+
+def test_sweep_structural_key_recompiles():
+    r = sweep(
+        toy_scenario(), toy_parcels(), {"actions.upgrade.targets.area_max": [85, 200]}, jobs=1
+    )
+    assert r.reused_model == 0
+    assert r.table["objective"].tolist() == pytest.approx([165, 165])
+
+
+def test_sweep_rejects_unknown_key():
+    from landopt.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="area_mn"):
+        sweep(toy_scenario(), toy_parcels(), {"actions.upgrade.targets.area_mn": [1]}, jobs=1)
+
+
+def test_alternatives_are_within_pct_and_differ_enough():
+    alt = alternatives(toy_scenario(), toy_parcels(), k=3, within=0.5, differ=2)
+    z = alt.optimal.result.objective
+    assert z == pytest.approx(165)
+    acts = [p.parcels["action"].to_numpy() for p in alt.all_plans]
+    for i, p in enumerate(alt.plans, start=1):
+        assert p.result.objective <= z * 1.5 + 1e-6
+        assert all(c.ok for c in p.checks)
+        for j in range(i):  # differs from every earlier plan, the optimum included
+            assert (acts[i] != acts[j]).sum() >= 2
+    assert alt.differences[0][0] == 0
+
+
+def test_alternatives_say_how_many_exist():
+    # within 10 % (<= 181.5) the only other plan is none: revitalize P3 + clear P1/P2 costs >= 240
+    alt = alternatives(toy_scenario(), toy_parcels(), k=3, within=0.10, differ=1)
+    assert alt.plans == []
+    assert "only 0 alternatives exist" in alt.message
+
+
+def test_replacement_cost_equals_resolve_with_parcel_locked_out():
+    plan = solve(toy_scenario(), toy_parcels())
+    rc = replacement_costs(plan, toy_parcels()).set_index("parcel_id")
+    assert set(rc.index) == {"P1", "P3", "P4", "P5"}
+    for pid in rc.index:
+        locked = toy_scenario(**{"locks": {"exclude": {pid: "all"}}})
+        try:
+            z = solve(locked, toy_parcels()).result.objective
+            assert rc.loc[pid, "replacement_cost"] == pytest.approx(z - 165)
+        except Exception:
+            assert rc.loc[pid, "replacement_cost"] == np.inf
+    assert rc.loc["P5", "replacement_cost"] == np.inf  # no upgrade pair reaches 80 mu without P5
+    assert rc.loc["P1", "replacement_cost"] == pytest.approx(20)  # P2+P5 instead: 130 - 110
+
+
+def test_selection_frequency():
+    alt = alternatives(toy_scenario(), toy_parcels(), k=2, within=1.0, differ=1)
+    sf = selection_frequency(alt.all_plans).set_index("parcel_id")
+    n = len(alt.all_plans)
+    assert sf.loc["P5", "selection_frequency"] == 1.0  # in every plan: irreplaceable
+    assert sf.loc["P6", "times_chosen"] == 0
+    assert sf["times_chosen"].max() <= n
+
+
+def test_compare_table_and_changes():
+    a = solve(toy_scenario(), toy_parcels())
+    b = solve(toy_scenario(**{"locks": {"exclude": {"P1": ["upgrade"]}}}), toy_parcels())
+    table, changes = compare([a, b], names=["base", "no P1"])
+    assert set(table["scenario"]) == {"base", "no P1"}
+    assert table.set_index(["scenario", "action"]).loc[
+        ("no P1", "total"), "cost_wan"
+    ] == pytest.approx(185)
+    assert changes["parcel_id"].tolist() == ["P1", "P2"]
+    assert changes[["base", "no P1"]].values.tolist() == [["upgrade", "none"], ["none", "upgrade"]]
