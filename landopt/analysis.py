@@ -333,6 +333,7 @@ def alternatives(
     k: int = 3,
     within: float = 0.05,
     differ: int = 5,
+    optimal: Plan | None = None,
 ) -> Alternatives:
     """Up to ``k`` plans within ``within`` (a fraction) of the optimum, each differing from
     every earlier plan (the optimum included) in at least ``differ`` parcels' actions.
@@ -343,13 +344,15 @@ def alternatives(
         sum_{(p,a) in C_j} (1 - x_pa) + sum_{(p,a): p not chosen in j} x_pa  >=  differ
 
     (the number of parcels whose action differs from plan *j*). When fewer than ``k``
-    exist, ``message`` says how many were found.
+    exist, ``message`` says how many were found. Pass ``optimal`` to reuse a plan already
+    solved for this scenario.
     """
     if k < 1 or differ < 1 or within < 0:
         raise InputError("alternatives need k ≥ 1, differ ≥ 1 and within ≥ 0")
-    optimal = solve(scenario, parcels)
+    if optimal is None:
+        optimal = solve(scenario, parcels)
     if parcels is None:
-        parcels = optimal.parcels.drop(columns=["action", "action_label", "eligible_actions"])
+        parcels = _input_columns(optimal)
     model = compile_model(scenario, parcels)
     session = HighsSession(model)
     z = float(optimal.result.objective)
@@ -417,7 +420,7 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
     alike); ``inf`` when no plan meets the targets without it (irreplaceable).
     """
     if parcels is None:
-        parcels = plan.parcels.drop(columns=["action", "action_label", "eligible_actions"])
+        parcels = _input_columns(plan)
     model = compile_model(plan.scenario, parcels)
     session = HighsSession(model)
     z = float(plan.result.objective)
@@ -446,6 +449,18 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
     return out.sort_values("replacement_cost", ascending=False, kind="stable").reset_index(
         drop=True
     )
+
+
+def _input_columns(plan: Plan) -> pd.DataFrame:
+    """The plan's parcels without the columns a plan or an analysis added."""
+    added = [
+        c
+        for c in plan.parcels.columns
+        if c
+        in ("action", "action_label", "eligible_actions", "replacement_cost", "selection_frequency")
+        or c.startswith("action_alt")
+    ]
+    return plan.parcels.drop(columns=added)
 
 
 def selection_frequency(plans: Sequence[Plan]) -> pd.DataFrame:

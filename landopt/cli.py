@@ -38,6 +38,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from landopt import __version__
 from landopt.errors import InputError, LandoptError
 
@@ -668,6 +670,96 @@ def format_compare_report(table: Any, changes: Any) -> str:
 
 
 # ----------------------------------------------------------------------------------------
+# sweep
+# ----------------------------------------------------------------------------------------
+
+
+def _add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "sweep",
+        help="solve a scenario over a range of targets or budgets",
+        description="Solve the scenario at every value of one or two keys and write sweep.csv "
+        "(status, objective, plots, mu and cost per action, marginal cost) and, for one key, "
+        "sweep.png: the cost curve and what each extra unit costs. Points run in parallel.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file")
+    p.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KEY=START:STOP:STEP",
+        help="a scenario key and its values, e.g. actions.clear.targets.area_min=300:900:60 "
+        "(stop included) or budget.total=4000,5000,6000; give it twice for a grid",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite the files of an earlier sweep")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the plot labels")
+    p.set_defaults(func=_cmd_sweep)
+    return p
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} points")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from landopt.analysis import parse_vary, sweep
+    from landopt.plan import check_output_dir
+    from landopt.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    vary = dict(parse_vary(v) for v in args.vary)
+    if len(vary) > 2:
+        raise InputError("sweep takes one or two --vary keys")
+    names = ["sweep.csv"] + (["sweep.png"] if len(vary) == 1 else [])
+    out = check_output_dir(args.out, force=args.force, names=names)
+    n = int(np.prod([len(v) for v in vary.values()]))
+    _err(f"sweeping {n} points of {', '.join(vary)}")
+    result = sweep(
+        scenario,
+        None,
+        vary,
+        jobs=args.jobs,
+        progress=_progress if sys.stderr.isatty() else None,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_csv(result.table, out / "sweep.csv")
+    if len(vary) == 1:
+        from landopt.maps import save_sweep_plot
+
+        save_sweep_plot(result, out / "sweep.png", lang=args.lang, scenario=scenario)
+    _out(format_sweep_report(result))
+    _out(
+        f"\n{n} points in {result.wall_s:.1f} s with {result.jobs} worker(s); wrote {', '.join(names)} to {out}"
+    )
+    return 0
+
+
+def format_sweep_report(result: Any) -> str:
+    """The sweep table as text: key values, status, objective, marginal cost."""
+    t = result.table
+    cols = [*result.keys, "status", "objective"] + (["marginal"] if "marginal" in t else [])
+    body = []
+    for row in t[cols].itertuples(index=False):
+        cells = []
+        for c, v in zip(cols, row, strict=True):
+            if c == "status":
+                cells.append(str(v))
+            elif v is None or (isinstance(v, float) and not np.isfinite(v)):
+                cells.append("-")
+            else:
+                cells.append(f"{v:,.1f}" if c in ("objective", "marginal") else f"{v:g}")
+        body.append(cells)
+    return "\n".join(["landopt sweep", "", *_table(cols, body)])
+
+
+# ----------------------------------------------------------------------------------------
 # The parser and main
 # ----------------------------------------------------------------------------------------
 
@@ -677,6 +769,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_plan_parser,
     _add_map_parser,
     _add_compare_parser,
+    _add_sweep_parser,
 ]
 
 

@@ -55,10 +55,13 @@ __all__ = [
     "map_lang",
     "parcel_groups",
     "plot_comparison",
+    "plot_parcel_values",
     "plot_plan",
+    "plot_sweep",
     "read_district",
     "save_comparison_map",
     "save_plan_map",
+    "save_sweep_plot",
 ]
 
 log = logging.getLogger(__name__)
@@ -1428,3 +1431,215 @@ def save_comparison_map(
     plot_comparison(plan_a, plan_b, ax=_comparison_axes(fig), lang=fonts.lang, district=district)
     _comparison_header(fig, plan_a, plan_b, fonts, title)
     return _save(fig, path, dpi)
+
+
+# --------------------------------------------------------------------------- analysis charts
+_KEY_WORDS = {
+    # last part of a key: (English, Chinese, unit)
+    "area_min": ("area target, at least", "面积下限", "mu"),
+    "area_max": ("area target, at most", "面积上限", "mu"),
+    "count": ("plots", "宗数", "plots"),
+    "count_min": ("plots, at least", "宗数下限", "plots"),
+    "count_max": ("plots, at most", "宗数上限", "plots"),
+    "budget": ("budget", "预算", "万元"),
+    "total": ("total budget", "总预算", "万元"),
+}
+_UNIT_WORDS = {"mu": ("mu", "亩"), "plots": ("plots", "宗"), "万元": ("10k yuan", "万元")}
+
+
+def _key_words(key: str, lang: Lang, scenario: Scenario | None = None) -> tuple[str, str]:
+    """A varied TOML key in words and its unit, e.g. ``("出清 面积下限", "亩")``."""
+    parts = key.split(".")
+    en, zh, unit = _KEY_WORDS.get(parts[-1], (parts[-1].replace("_", " "), parts[-1], ""))
+    action = parts[1] if parts[0] == "actions" and len(parts) > 2 else ""
+    if action and scenario is not None and action in scenario.action_names and lang == "zh":
+        action = scenario.action(action).label
+    words = f"{action} {zh if lang == 'zh' else en}".strip()
+    unit_text = _UNIT_WORDS.get(unit, (unit, unit))[1 if lang == "zh" else 0]
+    return words, unit_text
+
+
+def plot_sweep(
+    result: Any,
+    *,
+    axes: Sequence[Axes] | None = None,
+    lang: str | None = None,
+    scenario: Scenario | None = None,
+) -> list[Axes]:
+    """The cost curve of a one-key sweep and the marginal cost of each step.
+
+    Parameters
+    ----------
+    result
+        A :class:`landopt.analysis.SweepResult` over one key.
+    axes
+        Two axes (curve, marginal); new ones on a fresh figure when omitted.
+    scenario
+        For the language and font (Chinese labels need a CJK font).
+
+    Returns
+    -------
+    list of Axes
+        The curve's axes and the marginal cost's axes.
+    """
+    if len(result.keys) != 1:
+        raise InputError(
+            "plot_sweep draws a sweep over one key; plot two-key grids from result.table"
+        )
+    key = result.keys[0]
+    t = result.table
+    fonts = _fonts(scenario, lang) if scenario is not None else _Fonts("en", None)
+    zh = fonts.lang == "zh"
+    if axes is None:
+        fig = _new_figure((8.27, 6.5))
+        axes = fig.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.08}
+        )
+    ax, ax2 = axes
+    feasible = t["objective"].notna()
+    x = t[key].to_numpy(float)
+    ax.plot(
+        x[feasible],
+        t.loc[feasible, "objective"],
+        marker="o",
+        color=OKABE_ITO["blue"],
+        lw=2,
+        label="最优目标值 optimal objective" if zh else "optimal objective",
+    )
+    bad = ~feasible.to_numpy()
+    if bad.any():
+        top = float(t.loc[feasible, "objective"].max()) if feasible.any() else 1.0
+        ax.scatter(
+            x[bad],
+            np.full(bad.sum(), top),
+            marker="x",
+            s=60,
+            color=OKABE_ITO["vermillion"],
+            zorder=3,
+            label="无可行方案 infeasible" if zh else "no plan meets the targets",
+        )
+        first = x[bad].min()
+        ax.axvspan(
+            first - (x[1] - x[0]) / 2 if len(x) > 1 else first,
+            x.max() + ((x[1] - x[0]) / 2 if len(x) > 1 else 1),
+            color=OKABE_ITO["vermillion"],
+            alpha=0.08,
+            lw=0,
+        )
+    money = "万元" if zh else "10k yuan"
+    words, unit = _key_words(key, fonts.lang, scenario)
+    ax.set_ylabel(f"{'最优总投入' if zh else 'optimal objective'} ({money})", **fonts.kw())
+    ax.grid(alpha=0.3)
+    ax.legend(prop={"family": fonts.family}, frameon=False, loc="upper left")
+    ax.set_title(
+        ("目标扫描：" if zh else "Sweep: ") + words,
+        loc="left",
+        **fonts.kw(fontsize=12, fontweight="bold"),
+    )
+    marginal = t["marginal"].to_numpy(float) if "marginal" in t else np.full(len(t), np.nan)
+    ok = np.isfinite(marginal)
+    width = (x[1] - x[0]) * 0.6 if len(x) > 1 else 1.0
+    ax2.bar(x[ok], marginal[ok], width=width, color=OKABE_ITO["orange"], edgecolor="none")
+    per = f"边际成本 ({money}/{unit})" if zh else f"marginal cost ({money} per {unit})"
+    ax2.set_ylabel(per, **fonts.kw())
+    ax2.set_xlabel(f"{words} ({unit})", **fonts.kw())
+    ax2.grid(alpha=0.3, axis="y")
+    for a in (ax, ax2):
+        for s in ("top", "right"):
+            a.spines[s].set_visible(False)
+    return [ax, ax2]
+
+
+def save_sweep_plot(
+    result: Any,
+    path: str | Path,
+    *,
+    dpi: float = 200,
+    lang: str | None = None,
+    scenario: Scenario | None = None,
+) -> Path:
+    """Write :func:`plot_sweep` as PNG, PDF or SVG (by suffix)."""
+    path = Path(path)
+    _format(path)
+    fig = _new_figure((8.27, 6.5))
+    axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.08})
+    plot_sweep(result, axes=axes, lang=lang, scenario=scenario)
+    fig.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.09)
+    return _save(fig, path, dpi)
+
+
+def plot_parcel_values(
+    plan: Plan,
+    values: pd.Series,
+    *,
+    ax: Axes | None = None,
+    label: str = "",
+    lang: str | None = None,
+    cmap: str = "viridis",
+    district: gpd.GeoDataFrame | str | Path | bool | None = None,
+) -> Axes:
+    """Parcels coloured by a value (e.g. replacement cost or selection frequency).
+
+    ``values`` is indexed by ``parcel_id``; parcels without a value are drawn light grey,
+    infinite values (irreplaceable parcels) in black with their own legend entry.
+    """
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Patch
+
+    fonts = _fonts(plan.scenario, lang)
+    if ax is None:
+        ax = _new_figure((11.69, 8.27)).add_subplot()
+    geo = _geo(plan)
+    dist = read_district(plan, district, crs=geo.crs)
+    _draw_outlines(ax, dist)
+    v = pd.to_numeric(geo["parcel_id"].astype(str).map(values), errors="coerce").to_numpy(float)
+    has = np.isfinite(v)
+    inf = np.isinf(v)
+    _add_layer(
+        ax, geo.geometry[~has & ~inf], facecolor="#eeeeee", edgecolor="#d0d0d0", linewidth=0.2
+    )
+    norm = Normalize(
+        vmin=np.nanmin(v[has]) if has.any() else 0.0, vmax=np.nanmax(v[has]) if has.any() else 1.0
+    )
+    mapper = ScalarMappable(norm=norm, cmap=cmap)
+    for i in np.flatnonzero(has):
+        _add_layer(
+            ax,
+            geo.geometry.iloc[[i]],
+            facecolor=mapper.to_rgba(v[i]),
+            edgecolor="#333333",
+            linewidth=0.3,
+        )
+    if inf.any():
+        _add_layer(ax, geo.geometry[inf], facecolor="#000000", edgecolor="#000000", linewidth=0.3)
+        ax.legend(
+            handles=[
+                Patch(
+                    facecolor="black",
+                    label="不可替代 irreplaceable" if fonts.lang == "zh" else "irreplaceable",
+                )
+            ],
+            prop={"family": fonts.family},
+            loc="lower left",
+            frameon=False,
+        )
+    ext = _extent(geo, dist)
+    ax.set_xlim(ext[0], ext[2])
+    ax.set_ylim(ext[1], ext[3])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    cb = ax.figure.colorbar(mapper, ax=ax, shrink=0.6, pad=0.01)
+    cb.set_label(label, **fonts.kw())
+    _ring_values(ax, geo, has | inf)
+    return ax
+
+
+def _ring_values(ax: Axes, geo: gpd.GeoDataFrame, mask: np.ndarray) -> None:
+    """Small valued parcels are hard to see at district scale: mark their centres."""
+    if not mask.any():
+        return
+    pts = geo.geometry[mask].representative_point()
+    ax.scatter(
+        pts.x, pts.y, s=40, facecolors="none", edgecolors="#333333", linewidths=0.8, zorder=5
+    )

@@ -124,3 +124,41 @@ def test_compare_table_and_changes():
     ] == pytest.approx(185)
     assert changes["parcel_id"].tolist() == ["P1", "P2"]
     assert changes[["base", "no P1"]].values.tolist() == [["upgrade", "none"], ["none", "upgrade"]]
+
+
+def test_sweep_plot_and_parcel_values_artists(tmp_path):
+    from landopt.maps import plot_parcel_values, plot_sweep, save_sweep_plot
+
+    r = sweep(
+        toy_scenario(),
+        toy_parcels(),
+        {"actions.upgrade.targets.area_min": np.arange(60, 121, 10)},
+        jobs=1,
+    )
+    ax, ax2 = plot_sweep(r)
+    line = ax.get_lines()[0]
+    assert line.get_xdata().tolist() == [60, 70, 80, 90]  # feasible points only
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["optimal objective", "no plan meets the targets"]
+    assert len(ax2.patches) == 3  # one marginal bar per step between feasible points
+    assert "mu" in ax2.get_xlabel()
+    out = save_sweep_plot(r, tmp_path / "sweep.png")
+    assert out.stat().st_size > 10_000
+
+    plan = solve(toy_scenario(), _geo_toy())
+    rc = replacement_costs(plan).set_index("parcel_id")["replacement_cost"]
+    ax = plot_parcel_values(plan, rc, label="replacement cost", lang="en", district=False)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["irreplaceable"]  # P5
+
+
+def _geo_toy():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    df = toy_parcels()
+    side = (df["area_mu"] * 10000 / 15) ** 0.5
+    geoms = [
+        box(589000 + 300 * i, 4074000, 589000 + 300 * i + s, 4074000 + s)
+        for i, s in enumerate(side)
+    ]
+    return gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4548")
