@@ -316,6 +316,33 @@ def _add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     g.add_argument("--threads", type=int, metavar="N", help="solver threads")
     g.add_argument("--solver-log", action="store_true", help="show the solver's own log")
+    a = p.add_argument_group("analysis")
+    a.add_argument(
+        "--alternatives",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also find K alternative plans (columns action_alt1… and alternatives.csv)",
+    )
+    a.add_argument(
+        "--within",
+        type=float,
+        default=5.0,
+        metavar="PCT",
+        help="alternatives stay within PCT %% of the optimal objective (default 5)",
+    )
+    a.add_argument(
+        "--differ",
+        type=int,
+        default=5,
+        metavar="N",
+        help="each alternative differs from every earlier plan in at least N parcels' actions (default 5)",
+    )
+    a.add_argument(
+        "--irreplaceability",
+        action="store_true",
+        help="replacement cost of each chosen parcel (column replacement_cost, irreplaceability.png)",
+    )
     m = p.add_argument_group("maps and report")
     m.add_argument("--no-maps", action="store_true", help="write no map and no report (faster)")
     _add_map_options(m)
@@ -381,6 +408,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
         return exc.exit_code
     extra = {} if args.no_maps else _map_writers(plan, args)
+    analysis_lines = _plan_analysis(plan, args, extra)
     files = write_plan(plan, args.out, force=args.force, extra=extra)
     elapsed = time.perf_counter() - started
 
@@ -389,6 +417,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     _out(
         f"Wrote {len(files)} files to {args.out}: {', '.join(f.name for f in files)}  ({elapsed:.1f} s)"
     )
+    for line in analysis_lines:
+        _out(line)
     if not plan.targets_met:
         _err("")
         _err("warning: the targets cannot all be met; this is the closest plan:")
@@ -455,6 +485,101 @@ def _map_writers(plan: Any, args: argparse.Namespace) -> dict[str, Callable[[Any
             plan, path, lang=args.lang, district=district
         )
     return writers
+
+
+def _plan_analysis(
+    plan: Any, args: argparse.Namespace, extra: dict[str, Callable[[Any], None]]
+) -> list[str]:
+    """Alternatives and replacement costs for ``landopt plan``: columns on the plan, files, lines to print."""
+    lines: list[str] = []
+    if not (args.alternatives or args.irreplaceability):
+        return lines
+    if not plan.targets_met:
+        return ["(no alternatives or replacement costs for a plan that misses its targets)"]
+    from landopt.analysis import alternatives, replacement_costs, selection_frequency
+
+    if args.alternatives:
+        alt = alternatives(
+            plan.scenario,
+            k=args.alternatives,
+            within=args.within / 100,
+            differ=args.differ,
+            optimal=plan,
+        )
+        rows = []
+        z = plan.result.objective
+        for i, p in enumerate(alt.plans, start=1):
+            plan.parcels[f"action_alt{i}"] = p.parcels["action"].to_numpy()
+        for i, p in enumerate(alt.all_plans):
+            row = {
+                "plan": "optimal" if i == 0 else f"alt{i}",
+                "objective": p.result.objective,
+                "vs_optimal_pct": 100 * (p.result.objective - z) / abs(z) if z else 0.0,
+                "parcels_differing_from_optimal": alt.differences[i][0],
+            }
+            for r in p.summary.itertuples(index=False):
+                row[f"plots_{r.action}"] = r.plots
+                row[f"mu_{r.action}"] = r.mu
+            rows.append(row)
+        sf = selection_frequency(alt.all_plans)
+        plan.parcels["selection_frequency"] = sf["selection_frequency"].to_numpy()
+        import pandas as pd
+
+        table = pd.DataFrame(rows)
+        extra["alternatives.csv"] = lambda path: table.to_csv(
+            path, index=False, encoding="utf-8-sig"
+        )
+        lines += ["", f"Alternatives: {alt.message}"]
+        lines += _table(
+            ["plan", "objective", "vs optimal", "parcels differing"],
+            [
+                [
+                    r["plan"],
+                    f"{r['objective']:,.1f}",
+                    f"{r['vs_optimal_pct']:+.2f} %",
+                    str(r["parcels_differing_from_optimal"]),
+                ]
+                for r in rows
+            ],
+        )
+    if args.irreplaceability:
+        rc = replacement_costs(plan)
+        by_id = rc.set_index("parcel_id")["replacement_cost"]
+        plan.parcels["replacement_cost"] = (
+            plan.parcels["parcel_id"].astype(str).map(by_id).to_numpy(float)
+        )
+        n_irr = int((rc["replacement_cost"] == float("inf")).sum())
+        top = rc.head(5)
+        lines += [
+            "",
+            f"Replacement cost of the {len(rc)} chosen parcels ({n_irr} irreplaceable); the highest:",
+        ]
+        lines += _table(
+            ["parcel", "action", "mu", "replacement cost"],
+            [
+                [
+                    str(r.parcel_id),
+                    str(r.action),
+                    _mu(r.area_mu),
+                    "irreplaceable"
+                    if r.replacement_cost == float("inf")
+                    else f"{r.replacement_cost:,.1f}",
+                ]
+                for r in top.itertuples(index=False)
+            ],
+        )
+        if not args.no_maps:
+            from landopt.maps import save_parcel_values
+
+            label = (
+                "替代成本（万元）"
+                if (args.lang or plan.scenario.lang) == "zh"
+                else "replacement cost"
+            )
+            extra["irreplaceability.png"] = lambda path: save_parcel_values(
+                plan, by_id, path, label=label, lang=args.lang, district=_district_arg(args)
+            )
+    return lines
 
 
 def format_plan_report(plan: Any, source: str) -> str:

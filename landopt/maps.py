@@ -60,6 +60,7 @@ __all__ = [
     "plot_sweep",
     "read_district",
     "save_comparison_map",
+    "save_parcel_values",
     "save_plan_map",
     "save_sweep_plot",
 ]
@@ -1631,15 +1632,37 @@ def plot_parcel_values(
     ax.set_axis_off()
     cb = ax.figure.colorbar(mapper, ax=ax, shrink=0.6, pad=0.01)
     cb.set_label(label, **fonts.kw())
-    _ring_values(ax, geo, has | inf)
+    _value_dots(ax, geo, v, mapper)
     return ax
 
 
-def _ring_values(ax: Axes, geo: gpd.GeoDataFrame, mask: np.ndarray) -> None:
-    """Small valued parcels are hard to see at district scale: mark their centres."""
-    if not mask.any():
-        return
-    pts = geo.geometry[mask].representative_point()
-    ax.scatter(
-        pts.x, pts.y, s=40, facecolors="none", edgecolors="#333333", linewidths=0.8, zorder=5
+def save_parcel_values(
+    plan: Plan,
+    values: pd.Series,
+    path: str | Path,
+    *,
+    label: str = "",
+    dpi: float = 200,
+    lang: str | None = None,
+    district: gpd.GeoDataFrame | str | Path | bool | None = None,
+) -> Path:
+    """Write :func:`plot_parcel_values` as PNG, PDF or SVG (by suffix), with the plan's title."""
+    path = Path(path)
+    _format(path)
+    fig = _new_figure((11.69, 8.27))
+    ax = fig.add_subplot()
+    plot_parcel_values(plan, values, ax=ax, label=label, lang=lang, district=district)
+    fonts = _fonts(plan.scenario, lang)
+    ax.set_title(
+        f"{plan_title(plan)} · {label}", loc="left", **fonts.kw(fontsize=13, fontweight="bold")
     )
+    return _save(fig, path, dpi)
+
+
+def _value_dots(ax: Axes, geo: gpd.GeoDataFrame, v: np.ndarray, mapper: Any) -> None:
+    """Plots are small at district scale: a dot in each valued parcel's colour makes it legible."""
+    has, inf = np.isfinite(v), np.isinf(v)
+    for mask, colors in ((has, mapper.to_rgba(v[has])), (inf, "black")):
+        if mask.any():
+            pts = geo.geometry[mask].representative_point()
+            ax.scatter(pts.x, pts.y, s=55, c=colors, edgecolors="#222222", linewidths=0.7, zorder=5)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -1462,12 +1463,25 @@ def solve_2023(layer: pd.DataFrame) -> PlanResult:
     for i, vs in by_parcel.items():
         if len(vs) > 1:
             model += pulp.lpSum(vs) <= 1, f"one_{i}"
-    model.solve(pulp.HiGHS(msg=False))
-    if pulp.LpStatus[model.status] != "Optimal" or model.sol_status != pulp.LpSolutionOptimal:
+    if not pulp_solved_optimally(model, pulp.HiGHS(msg=False)):
         return PlanResult({a: np.array([], int) for a in TARGETS_2023}, np.nan, False)
     rows = {a: np.array(sorted(i for (b, i), v in var.items() if b == a and v.value() > 0.5))
             for a in TARGETS_2023}  # fmt: skip
     return _plan_result(layer, rows)
+
+
+def pulp_solved_optimally(model: Any, solver: Any) -> bool:
+    """Solve and say whether the solution is proven optimal, in PuLP 3.3 and PuLP 4 alike.
+
+    PuLP 3.3 reports ``model.status``/``model.sol_status``; PuLP 4 returns an
+    ``LpSolveStats`` from ``solve`` instead.
+    """
+    import pulp
+
+    stats = model.solve(solver)
+    if hasattr(stats, "has_solution"):
+        return bool(stats.has_solution) and getattr(stats.status, "name", "") == "Optimal"
+    return pulp.LpStatus[model.status] == "Optimal" and model.sol_status == pulp.LpSolutionOptimal
 
 
 GREEDY_RULES = ("cheapest total first", "cheapest per mu first", "largest first")

@@ -194,3 +194,92 @@ def test_input_is_never_modified(toy_files, tmp_path):
     before = gpkg.read_bytes()
     assert main(["plan", str(path), "--out", str(tmp_path / "o"), "--no-maps"]) == 0
     assert gpkg.read_bytes() == before
+
+
+def test_plan_with_maps_alternatives_and_irreplaceability(toy_files, tmp_path, capsys):
+    out = tmp_path / "o"
+    code = main(
+        [
+            "plan",
+            str(toy_files()),
+            "--out",
+            str(out),
+            "--alternatives",
+            "2",
+            "--within",
+            "100",
+            "--differ",
+            "1",
+            "--irreplaceability",
+            "--lang",
+            "en",
+            "--district",
+            "none",
+        ]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Alternatives: found all 2 alternatives" in text
+    assert "irreplaceable" in text  # P5
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "plan.png",
+        "plan.html",
+        "report.html",
+        "alternatives.csv",
+        "irreplaceability.png",
+    } <= names
+    layer = gpd.read_file(out / "plan.gpkg", layer="plan")
+    assert {"action_alt1", "action_alt2", "selection_frequency", "replacement_cost"} <= set(
+        layer.columns
+    )
+    assert layer.loc[layer["parcel_id"] == "P1", "replacement_cost"].item() == pytest.approx(20.0)
+
+
+def test_map_redraws_a_written_plan(toy_files, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    assert main(["map", str(out), "--lang", "en", "--district", "none", "--also", "pdf"]) == 0
+    assert {"plan.png", "plan.html", "report.html", "plan.pdf"} <= {p.name for p in out.iterdir()}
+
+
+def test_compare_two_scenarios(toy_files, tmp_path, capsys):
+    a = toy_files()
+    b = tmp_path / "b.toml"
+    b.write_text(
+        a.read_text(encoding="utf-8") + '\n[locks]\nexclude = { "P1" = ["upgrade"] }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "cmp"
+    assert (
+        main(["compare", str(a), str(b), "--out", str(out), "--district", "none", "--lang", "en"])
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert "2 parcels change action" in text
+    assert {"compare.csv", "changes.csv", "compare.png"} <= {p.name for p in out.iterdir()}
+
+
+def test_sweep_writes_curve_and_table(toy_files, tmp_path, capsys):
+    out = tmp_path / "sw"
+    code = main(
+        [
+            "sweep",
+            str(toy_files()),
+            "--vary",
+            "actions.upgrade.targets.area_min=60:120:10",
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--lang",
+            "en",
+        ]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "infeasible" in text and "185.0" in text
+    import pandas as pd
+
+    t = pd.read_csv(out / "sweep.csv")
+    assert len(t) == 7 and (out / "sweep.png").stat().st_size > 10_000

@@ -328,12 +328,13 @@ def _optimum(p: pd.DataFrame) -> float:
         model += pulp.lpSum(float(area[i]) * v for i, v in mine.items()) >= mu
     for i in {i for _, i in x}:
         model += pulp.lpSum(x[a, i] for a in TARGETS if (a, i) in x) <= 1
-    model.solve(pulp.HiGHS(msg=False))
-    assert pulp.LpStatus[model.status] == "Optimal"
+    assert _script().pulp_solved_optimally(model, pulp.HiGHS(msg=False))
+    total = 0.0
     for a, (count, mu) in TARGETS.items():
         chosen = [i for (b, i), v in x.items() if b == a and v.value() > 0.5]
         assert len(chosen) == count and area[chosen].sum() >= mu - 1e-6
-    return float(pulp.value(model.objective))
+        total += float(_cost(p, a)[chosen].sum())
+    return total
 
 
 def _greedy(p: pd.DataFrame, rule: str, order: tuple[str, ...]) -> float | None:
