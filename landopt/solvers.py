@@ -38,9 +38,11 @@ __all__ = ["BACKENDS", "HighsSession", "SolverResult", "available_backends", "so
 
 log = logging.getLogger(__name__)
 
-#: Above this many variables, HiGHS's presolve costs more than it saves on these
-#: models (measured: 15x slower at 100 k parcels); ``presolve="auto"`` turns it off.
-PRESOLVE_AUTO_MAX_VARS = 20_000
+#: ``presolve="auto"`` keeps HiGHS's presolve on below this many variables. Measured on
+#: landopt's own model (the 2023 rules and targets scaled to a 100,000-parcel district,
+#: 38,575 variables): presolve on 8.0 s, off 90 s; the opposite of what was measured on
+#: the bare min-set model of shared/perf-notes.md, so re-measure before changing it.
+PRESOLVE_AUTO_MAX_VARS = 10_000_000
 
 
 @dataclass(frozen=True)
