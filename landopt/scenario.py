@@ -26,6 +26,7 @@ import copy
 import difflib
 import logging
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -427,7 +428,7 @@ class Scenario:
             node.pop(parts[-1], None)
         else:
             node[parts[-1]] = value
-        if parts[:2] == ["actions", parts[1]] and len(parts) == 4 and parts[2] == "targets":
+        if len(parts) == 4 and parts[0] == "actions" and parts[2] == "targets":
             # setting count_min/count_max replaces an exact count, and vice versa
             t = node
             if parts[3] in ("count_min", "count_max") and "count" in t:
@@ -690,7 +691,7 @@ def _parse_parcels(col: _Collector, value: Any, base_dir: Path) -> ParcelSource 
             )
     p = Path(path)
     return ParcelSource(
-        path=p if p.is_absolute() else (base_dir / p),
+        path=p if p.is_absolute() else Path(os.path.normpath(base_dir / p)),
         layer=col.text("[parcels]", "layer", tbl.get("layer")),
         encoding=col.text("[parcels]", "encoding", tbl.get("encoding")),
         crs=col.text("[parcels]", "crs", tbl.get("crs")),
