@@ -418,50 +418,40 @@ def adjacency(
     geoms = _check_layer(parcels)
 
     started = time.perf_counter()
-    rings = _Rings.from_geometries(geoms)
-    key = (rings.fingerprint, tol, str(method), min_len)
+    layer = _Layer.from_geometries(geoms)
+    fingerprint, n = layer.fingerprint, layer.n
+    key = (fingerprint, tol, str(method), min_len)
     if cache and key in _cache:
         _cache.move_to_end(key)
-        logger.debug("adjacency of %d parcels from the memory cache", rings.n)
+        logger.debug("adjacency of %d parcels from the memory cache", n)
         return _cache[key]
 
     path = None
     if cache_dir is not None:
-        path = Path(cache_dir) / _file_name(rings.fingerprint, str(method), tol, min_len)
-        found = _load(path, rings.fingerprint, rings.n)
+        path = Path(cache_dir) / _file_name(fingerprint, str(method), tol, min_len)
+        found = _load(path, fingerprint, n)
         if found is not None:
-            logger.debug("adjacency of %d parcels read from %s", rings.n, path)
+            logger.debug("adjacency of %d parcels read from %s", n, path)
             if cache:
                 _remember(key, found)
             return found
 
-    used: str = method
-    if method == "exact":
-        p, q, length, _ = _exact_match(rings)
-    elif method == "tolerant":
-        p, q, length = _tolerant_match(rings, tol)
-    else:
-        p, q, length, matched = _exact_match(rings)
-        tp, tq, tlength = _tolerant_match(rings, tol, np.flatnonzero(~matched))
-        if np.any(tlength > _NEGLIGIBLE_M):
-            used = "exact+tolerant"
-            p, q = np.concatenate([p, tp]), np.concatenate([q, tq])
-            length = np.concatenate([length, tlength])
-        else:
-            used = "exact"
-    i, j, length = _sum_pairs(p, q, length, rings.n)
+    rings = layer.segments()
+    del layer
+    used, p, q, length = _match(rings, tol, str(method))
+    i, j, length = _sum_pairs(p, q, length, n)
     keep = length > min_len
     result = Adjacency(
         i=i[keep],
         j=j[keep],
         length_m=length[keep],
         perimeter_m=rings.perimeter(),
-        n=rings.n,
+        n=n,
         method=used,
         tolerance=tol,
         min_length_m=min_len,
         seconds=time.perf_counter() - started,
-        fingerprint=rings.fingerprint,
+        fingerprint=fingerprint,
     )
     logger.info(
         "adjacency of %d parcels (%s, tolerance %g m): %d pairs, %.1f km shared, %.2f s",
@@ -477,7 +467,7 @@ def adjacency(
     if cache:
         _remember(key, result)
         if used == "exact":  # the same table answers a request for exact matching
-            _remember((rings.fingerprint, tol, "exact", min_len), result)
+            _remember((fingerprint, tol, "exact", min_len), result)
     return result
 
 
@@ -540,15 +530,69 @@ def _check_layer(parcels: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class _Rings:
-    """Every boundary segment of a layer, with its parcel.
+class _Layer:
+    """The coordinates of a layer, ring by ring, and their fingerprint.
 
-    Coordinates are shifted by ``origin`` (the lower-left corner of the layer) for
-    precision. Each segment is oriented with its parcel on its left.
+    Enough to tell whether a layer was seen before; :meth:`segments` does the rest.
     """
 
     n: int
+    coords: np.ndarray
+    coord_ring: np.ndarray
+    ring_part: np.ndarray
+    part_parcel: np.ndarray
     fingerprint: str
+
+    @classmethod
+    def from_geometries(cls, geoms: np.ndarray) -> _Layer:
+        n = len(geoms)
+        parts, part_parcel = shapely.get_parts(geoms, return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+        per_ring = np.bincount(coord_ring, minlength=len(rings))
+        digest = hashlib.blake2b(digest_size=16)
+        for arr in (np.array([n, _FORMAT_VERSION]), part_parcel, ring_part, per_ring, coords):
+            digest.update(np.ascontiguousarray(arr).tobytes())
+        return cls(n, coords, coord_ring, ring_part, part_parcel, digest.hexdigest())
+
+    def segments(self) -> _Rings:
+        """Every boundary segment, oriented with its parcel on its left."""
+        coords, coord_ring, ring_part = self.coords, self.coord_ring, self.ring_part
+        if len(coords):  # measured from the layer's lower-left corner, for precision
+            coords = coords - coords.min(axis=0)
+        k = np.flatnonzero(coord_ring[1:] == coord_ring[:-1])
+        ring = coord_ring[k]
+        x0, y0 = coords[k, 0], coords[k, 1]
+        x1, y1 = coords[k + 1, 0], coords[k + 1, 1]
+
+        # Orient: outer rings anticlockwise, holes clockwise. get_rings lists each
+        # polygon's outer ring first.
+        n_rings = len(ring_part)
+        outer = np.ones(n_rings, dtype=bool)
+        outer[1:] = ring_part[1:] != ring_part[:-1]
+        twice_area = np.bincount(ring, weights=x0 * y1 - x1 * y0, minlength=n_rings)
+        flip = np.where(outer, twice_area < 0, twice_area > 0)[ring]
+        x0, x1 = np.where(flip, x1, x0), np.where(flip, x0, x1)
+        y0, y1 = np.where(flip, y1, y0), np.where(flip, y0, y1)
+
+        length = np.hypot(x1 - x0, y1 - y0)
+        real = length > 0  # repeated vertices make no segment
+        return _Rings(
+            n=self.n,
+            x0=x0[real],
+            y0=y0[real],
+            x1=x1[real],
+            y1=y1[real],
+            parcel=self.part_parcel[ring_part[ring[real]]].astype(np.int64),
+            length=length[real],
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class _Rings:
+    """Every boundary segment of a layer with its parcel (row position) and length."""
+
+    n: int
     x0: np.ndarray
     y0: np.ndarray
     x1: np.ndarray
@@ -556,49 +600,29 @@ class _Rings:
     parcel: np.ndarray
     length: np.ndarray
 
-    @classmethod
-    def from_geometries(cls, geoms: np.ndarray) -> _Rings:
-        n = len(geoms)
-        parts, part_parcel = shapely.get_parts(geoms, return_index=True)
-        rings, ring_part = shapely.get_rings(parts, return_index=True)
-        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        per_ring = np.bincount(coord_ring, minlength=len(rings))
-
-        digest = hashlib.blake2b(digest_size=16)
-        for arr in (np.array([n, _FORMAT_VERSION]), part_parcel, ring_part, per_ring, coords):
-            digest.update(np.ascontiguousarray(arr).tobytes())
-        fingerprint = digest.hexdigest()
-
-        if len(coords):
-            coords = coords - coords.min(axis=0)
-        k = np.flatnonzero(coord_ring[1:] == coord_ring[:-1])
-        ring = coord_ring[k]
-        x0, y0 = coords[k, 0], coords[k, 1]
-        x1, y1 = coords[k + 1, 0], coords[k + 1, 1]
-
-        # Orient: outer rings anticlockwise, holes clockwise (parcel on the left).
-        outer = np.ones(len(rings), dtype=bool)
-        outer[1:] = ring_part[1:] != ring_part[:-1]
-        twice_area = np.bincount(ring, weights=x0 * y1 - x1 * y0, minlength=len(rings))
-        flip = np.where(outer, twice_area < 0, twice_area > 0)[ring]
-        x0, x1 = np.where(flip, x1, x0), np.where(flip, x0, x1)
-        y0, y1 = np.where(flip, y1, y0), np.where(flip, y0, y1)
-
-        length = np.hypot(x1 - x0, y1 - y0)
-        real = length > 0
-        return cls(
-            n=n,
-            fingerprint=fingerprint,
-            x0=x0[real],
-            y0=y0[real],
-            x1=x1[real],
-            y1=y1[real],
-            parcel=part_parcel[ring_part[ring[real]]].astype(np.int64),
-            length=length[real],
-        )
-
     def perimeter(self) -> np.ndarray:
         return np.bincount(self.parcel, weights=self.length, minlength=self.n)
+
+
+def _match(
+    rings: _Rings, tol: float, method: str
+) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """Run a method; return what was used and the (parcel, parcel, length) of each match."""
+    if method == "exact":
+        p, q, length, _ = _exact_match(rings)
+        return "exact", p, q, length
+    if method == "tolerant":
+        return "tolerant", *_tolerant_match(rings, tol)
+    p, q, length, matched = _exact_match(rings)
+    tp, tq, tlength = _tolerant_match(rings, tol, np.flatnonzero(~matched))
+    if not np.any(tlength > _NEGLIGIBLE_M):
+        return "exact", p, q, length
+    return (
+        "exact+tolerant",
+        np.concatenate([p, tp]),
+        np.concatenate([q, tq]),
+        np.concatenate([length, tlength]),
+    )
 
 
 def _sum_pairs(
