@@ -278,6 +278,43 @@ def test_methods_agree_on_demo_data(demo):
     assert (shared <= exact.perimeter_m * (1 + 1e-9)).all()
 
 
+def with_geometry(gdf: gpd.GeoDataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    out.geometry = gpd.GeoSeries(geoms, crs=gdf.crs)
+    return out
+
+
+@pytest.mark.parametrize("method", ["tolerant", "auto"])
+@pytest.mark.parametrize("offset_m", [-0.1, 0.1])
+def test_demo_with_gaps_or_overlaps_everywhere(demo, method, offset_m):
+    """Every parcel shrunk (0.2 m gaps) or grown (0.2 m overlaps): every pair still found."""
+    exact = adjacency(demo, method="exact")
+    geoms = shapely.buffer(np.asarray(demo.geometry.values), offset_m, join_style="mitre")
+    a = adjacency(with_geometry(demo, geoms), method=method)
+    assert a.method == ("tolerant" if method == "tolerant" else "exact+tolerant")
+    np.testing.assert_array_equal(a.i, exact.i)
+    np.testing.assert_array_equal(a.j, exact.j)
+    # each shared edge loses (or gains) the offset at both ends
+    np.testing.assert_allclose(a.length_m - exact.length_m, 2 * offset_m, atol=0.01)
+
+
+def test_demo_with_jittered_vertices(demo):
+    """No vertex shared any more (each moved by up to 5 cm): the same pairs, lengths close."""
+    exact = adjacency(demo, method="exact")
+    coords, ring = shapely.get_coordinates(np.asarray(demo.geometry.values), return_index=True)
+    coords = coords + np.random.default_rng(1).uniform(-0.05, 0.05, coords.shape)
+    last = np.flatnonzero(np.append(ring[1:] != ring[:-1], True))
+    coords[last] = coords[np.append(0, last[:-1] + 1)]  # keep the rings closed
+    jittered = with_geometry(demo, shapely.polygons(shapely.linearrings(coords, indices=ring)))
+    assert adjacency(jittered, method="exact").pairs == 0
+    a = adjacency(jittered)
+    assert a.method == "exact+tolerant"
+    np.testing.assert_array_equal(a.i, exact.i)
+    np.testing.assert_array_equal(a.j, exact.j)
+    np.testing.assert_allclose(a.length_m, exact.length_m, atol=0.2)
+    assert a.length_m.sum() == pytest.approx(exact.length_m.sum(), rel=1e-3)
+
+
 # ----------------------------------------------------------------------------------------
 # Caches
 # ----------------------------------------------------------------------------------------
