@@ -94,6 +94,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import tempfile
@@ -138,8 +139,15 @@ MAX_ANGLE_DEG: float = 30.0
 #: How many results the in-memory cache keeps (least recently used are dropped).
 CACHE_SIZE: int = 8
 
-#: Segments per STRtree query in tolerant matching; bounds its memory.
-_CHUNK = 500_000
+#: Tolerant matching groups up to this many consecutive segments of a ring into a chain
+#: and looks for neighbours chain by chain: few STRtree entries (most rings are one chain),
+#: and at most _CHAIN**2 segment pairs per pair of chains, however long the rings.
+_CHAIN = 8
+
+#: Chains per STRtree query and segment pairs per batch in tolerant matching; bound its
+#: memory.
+_QUERY_CHUNK = 200_000
+_PAIR_CHUNK = 4_000_000
 
 #: Tolerant matching that adds no more than this (metres) to any pair adds nothing.
 _NEGLIGIBLE_M = 1e-6
@@ -585,12 +593,16 @@ class _Layer:
             y1=y1[real],
             parcel=self.part_parcel[ring_part[ring[real]]].astype(np.int64),
             length=length[real],
+            ring=ring[real].astype(np.int64),
         )
 
 
 @dataclass(frozen=True, eq=False)
 class _Rings:
-    """Every boundary segment of a layer with its parcel (row position) and length."""
+    """Every boundary segment of a layer with its parcel (row position), length and ring.
+
+    Segments are in ring order, rings in parcel order.
+    """
 
     n: int
     x0: np.ndarray
@@ -599,6 +611,7 @@ class _Rings:
     y1: np.ndarray
     parcel: np.ndarray
     length: np.ndarray
+    ring: np.ndarray
 
     def perimeter(self) -> np.ndarray:
         return np.bincount(self.parcel, weights=self.length, minlength=self.n)
@@ -690,44 +703,81 @@ def _tolerant_match(
     """
     seg = np.arange(len(rings.x0)) if subset is None else np.asarray(subset, dtype=np.int64)
     x0, y0, x1, y1 = rings.x0[seg], rings.y0[seg], rings.x1[seg], rings.y1[seg]
-    parcel, length = rings.parcel[seg], rings.length[seg]
+    parcel, length, ring = rings.parcel[seg], rings.length[seg], rings.ring[seg]
     m = len(seg)
     if m == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    # Envelopes grown by tol/2 intersect when the segments' envelopes are within tol.
-    half = tol / 2.0
-    boxes = shapely.box(
-        np.minimum(x0, x1) - half,
-        np.minimum(y0, y1) - half,
-        np.maximum(x0, x1) + half,
-        np.maximum(y0, y1) + half,
-    )
-    tree = shapely.STRtree(boxes)
+    xmin, xmax = np.minimum(x0, x1), np.maximum(x0, x1)
+    ymin, ymax = np.minimum(y0, y1), np.maximum(y0, y1)
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     cos_max = np.cos(np.radians(MAX_ANGLE_DEG))
 
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    for begin in range(0, m, _CHUNK):
-        s, t = tree.query(boxes[begin : begin + _CHUNK])
-        s += begin
-        ps, pt = parcel[s], parcel[t]
-        other = ps != pt
-        s, t, ps = s[other], t[other], ps[other]
-        # facing: directions opposite within MAX_ANGLE_DEG
-        facing = ux[s] * ux[t] + uy[s] * uy[t] <= -cos_max
-        s, t, ps = s[facing], t[facing], ps[facing]
-        lo, hi, ok = _projection(
-            x0[s], y0[s], x1[s], y1[s], x0[t], y0[t], x1[t], y1[t], length[t], tol
-        )
-        found.append((t[ok], ps[ok], lo[ok], hi[ok]))
+    # Chains: runs of up to _CHAIN segments of one ring.
+    new_ring = np.ones(m, dtype=bool)
+    new_ring[1:] = ring[1:] != ring[:-1]
+    ring_start = np.flatnonzero(new_ring)
+    in_ring = np.arange(m) - np.repeat(ring_start, np.diff(np.append(ring_start, m)))
+    start = np.flatnonzero(in_ring % _CHAIN == 0)
+    size = np.diff(np.append(start, m))
+    # Chain envelopes grown by tol/2 intersect when the chains are within tol.
+    half = tol / 2.0
+    boxes = shapely.box(
+        np.minimum.reduceat(xmin, start) - half,
+        np.minimum.reduceat(ymin, start) - half,
+        np.maximum.reduceat(xmax, start) + half,
+        np.maximum.reduceat(ymax, start) + half,
+    )
+    tree = shapely.STRtree(boxes)
+    chain_parcel = parcel[start]
 
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    for begin in range(0, len(start), _QUERY_CHUNK):
+        c1, c2 = tree.query(boxes[begin : begin + _QUERY_CHUNK])
+        c1 += begin
+        keep = (c1 < c2) & (chain_parcel[c1] != chain_parcel[c2])  # each pair once
+        c1, c2 = c1[keep], c2[keep]
+        combos = size[c1] * size[c2]
+        for lo_k, hi_k in itertools.pairwise(_batches(combos, _PAIR_CHUNK)):
+            a, b, n_ab = c1[lo_k:hi_k], c2[lo_k:hi_k], combos[lo_k:hi_k]
+            k = np.repeat(np.arange(len(a)), n_ab)
+            within = np.arange(len(k)) - np.repeat(np.cumsum(n_ab) - n_ab, n_ab)
+            nb = size[b][k]
+            s = start[a][k] + within // nb
+            t = start[b][k] + within % nb
+            near = (
+                (xmin[s] <= xmax[t] + tol)
+                & (xmin[t] <= xmax[s] + tol)
+                & (ymin[s] <= ymax[t] + tol)
+                & (ymin[t] <= ymax[s] + tol)
+            )
+            s, t = s[near], t[near]
+            # facing: directions opposite within MAX_ANGLE_DEG
+            facing = ux[s] * ux[t] + uy[s] * uy[t] <= -cos_max
+            s, t = s[facing], t[facing]
+            for u, v in ((s, t), (t, s)):  # u measured on v
+                lo, hi, ok = _projection(
+                    x0[u], y0[u], x1[u], y1[u], x0[v], y0[v], x1[v], y1[v], length[v], tol
+                )
+                found.append((v[ok], parcel[u[ok]], lo[ok], hi[ok]))
+
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     t = np.concatenate([f[0] for f in found])
-    ps = np.concatenate([f[1] for f in found])
+    owner = np.concatenate([f[1] for f in found])
     lo = np.concatenate([f[2] for f in found])
     hi = np.concatenate([f[3] for f in found])
-    covered = _union_length(t, ps, lo, hi)
+    covered = _union_length(t, owner, lo, hi)
     # each side is measured on its own segments; the pair's length is the mean of both
-    return parcel[t], ps, covered / 2.0
+    return parcel[t], owner, covered / 2.0
+
+
+def _batches(weights: np.ndarray, limit: int) -> np.ndarray:
+    """Cut points splitting ``weights`` into consecutive batches of about ``limit``."""
+    if not len(weights):
+        return np.zeros(1, dtype=np.int64)
+    cum = np.cumsum(weights)
+    cuts = np.searchsorted(cum, np.arange(limit, cum[-1], limit), side="right")
+    return np.unique(np.concatenate([[0], cuts, [len(weights)]]))
 
 
 def _projection(

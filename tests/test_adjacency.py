@@ -192,6 +192,72 @@ def test_parcels_drawn_twice(method):
     assert pairs(adjacency(gdf, method=method)) == pytest.approx({(0, 2): 100.0, (1, 2): 100.0})
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_hole_filled_by_another_parcel(method):
+    ring = Polygon(box(0, 0, 300, 300).exterior.coords, [box(100, 100, 200, 200).exterior.coords])
+    a = adjacency(layer(ring, box(100, 100, 200, 200)), method=method)
+    assert pairs(a) == pytest.approx({(0, 1): 400.0})
+    assert a.perimeter_m == pytest.approx([1600.0, 400.0])
+    assert a.exposed_m(np.array([True, True])) == pytest.approx(1200.0)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_multipolygon_parts_add_up(method):
+    parts = shapely.MultiPolygon([box(0, 0, 100, 100), box(200, 0, 300, 100)])
+    a = adjacency(layer(parts, box(100, 0, 200, 100)), method=method)
+    assert pairs(a) == pytest.approx({(0, 1): 200.0})
+    assert a.perimeter_m == pytest.approx([800.0, 400.0])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_rotated_grid_and_clockwise_rings(method):
+    cells = [box(x, y, x + 40, y + 60) for y in (0, 60, 120) for x in (0, 40, 80)]
+    cells[4] = cells[4].reverse()  # clockwise outer ring: orientation must not matter
+    gdf = layer(*[affinity.rotate(c, 27, origin=(0, 0)) for c in cells])
+    a = adjacency(gdf, method=method)
+    assert a.method == ("tolerant" if method == "tolerant" else "exact")
+    horizontal = {(k, k + 1): 60.0 for k in (0, 1, 3, 4, 6, 7)}
+    vertical = {(k, k + 3): 40.0 for k in range(6)}
+    assert pairs(a) == pytest.approx(horizontal | vertical, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_curved_boundary_of_many_segments(method):
+    # two parcels share a quarter circle of radius 100 m drawn with 90 segments (rings
+    # longer than one chain of tolerant matching)
+    angle = np.linspace(0, np.pi / 2, 91)
+    arc = np.column_stack([100 * np.cos(angle), 100 * np.sin(angle)])
+    inner = Polygon([(0, 0), *arc])
+    outer = Polygon([(100, 0), (150, 0), (150, 150), (0, 150), (0, 100), *arc[::-1][1:-1]])
+    a = adjacency(layer(inner, outer), method=method)
+    chord = 90 * 2 * 100 * np.sin(np.pi / 4 / 90)
+    assert pairs(a) == pytest.approx({(0, 1): chord}, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", ["tolerant", "auto"])
+def test_long_edge_of_many_vertices_beside_a_plain_one(method):
+    # the left parcel's right edge has a vertex every metre, the right parcel's none
+    edge = [(100.0, float(y)) for y in range(101)]
+    left = Polygon([(0, 0), *edge, (0, 100)])
+    a = adjacency(layer(left, box(100, 0, 200, 100)), method=method)
+    assert pairs(a) == pytest.approx({(0, 1): 100.0}, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_positions_not_index_labels_and_missing_geometry(method):
+    gdf = layer(box(0, 0, 10, 10), None, box(10, 0, 20, 10), shapely.Polygon())
+    gdf.index = [40, 30, 20, 10]
+    a = adjacency(gdf, method=method)
+    assert pairs(a) == pytest.approx({(0, 2): 10.0})
+    assert a.perimeter_m == pytest.approx([40.0, 0.0, 40.0, 0.0])
+
+
+def test_empty_layer():
+    a = adjacency(layer())
+    assert (a.n, a.pairs, a.perimeter_m.shape) == (0, 0, (0,))
+    assert a.to_sparse().shape == (0, 0)
+
+
 # ----------------------------------------------------------------------------------------
 # Helpers of the result
 # ----------------------------------------------------------------------------------------
