@@ -99,6 +99,7 @@ import logging
 import os
 import tempfile
 import time
+import zipfile
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -889,7 +890,8 @@ def _load(path: Path, fingerprint: str, n: int) -> Adjacency | None:
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as f:
+        # our own handle: np.load leaves its file open when the archive is broken
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:
             if (
                 int(f["version"]) != _FORMAT_VERSION
                 or str(f["fingerprint"]) != fingerprint
@@ -909,6 +911,6 @@ def _load(path: Path, fingerprint: str, n: int) -> Adjacency | None:
                 fingerprint=fingerprint,
                 source="disk",
             )
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         logger.warning("ignoring the adjacency cache %s (%s); recomputing", path, exc)
         return None

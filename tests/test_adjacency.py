@@ -447,11 +447,16 @@ def test_disk_cache(tmp_path, calls, caplog):
     assert again.source == "disk" and again.method == "exact"
     assert pairs(again) == pairs(first)
     np.testing.assert_array_equal(again.perimeter_m, first.perimeter_m)
-    files[0].write_bytes(b"not a zip file")
-    with caplog.at_level(logging.WARNING, logger="landopt.adjacency"):
-        third = adjacency(grid_2x2(), cache=False, cache_dir=tmp_path)
-    assert "recomputing" in caplog.text
-    assert third.source == "computed" and calls["exact"] == 2
+    whole = files[0].read_bytes()
+    for broken in (b"not a zip file", whole[: len(whole) // 2]):
+        files[0].write_bytes(broken)
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="landopt.adjacency"):
+            third = adjacency(grid_2x2(), cache=False, cache_dir=tmp_path)
+        assert "recomputing" in caplog.text
+        assert third.source == "computed"
+    assert calls["exact"] == 3
+    assert adjacency(grid_2x2(), cache=False, cache_dir=tmp_path).source == "disk"  # rewritten
     assert list(tmp_path.glob(".adjacency-*")) == []  # no temporary file left behind
 
 
