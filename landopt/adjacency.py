@@ -555,10 +555,23 @@ class _Layer:
     @classmethod
     def from_geometries(cls, geoms: np.ndarray) -> _Layer:
         n = len(geoms)
-        parts, part_parcel = shapely.get_parts(geoms, return_index=True)
-        rings, ring_part = shapely.get_rings(parts, return_index=True)
-        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        per_ring = np.bincount(coord_ring, minlength=len(rings))
+        simple = bool(
+            np.all(shapely.get_type_id(geoms) == 3)
+            and not np.any(shapely.is_empty(geoms))
+            and not np.any(shapely.get_num_interior_rings(geoms))
+        )
+        if simple:  # one ring per parcel: the same arrays, without get_parts/get_rings
+            part_parcel = ring_part = np.arange(n, dtype=np.int64)
+            coords, coord_ring = shapely.get_coordinates(geoms, return_index=True)
+            n_rings = n
+        else:
+            parts, part_parcel = shapely.get_parts(geoms, return_index=True)
+            rings, ring_part = shapely.get_rings(parts, return_index=True)
+            coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+            n_rings = len(rings)
+        part_parcel, ring_part = part_parcel.astype(np.int64), ring_part.astype(np.int64)
+        coord_ring = coord_ring.astype(np.int64)
+        per_ring = np.bincount(coord_ring, minlength=n_rings)
         digest = hashlib.blake2b(digest_size=16)
         for arr in (np.array([n, _FORMAT_VERSION]), part_parcel, ring_part, per_ring, coords):
             digest.update(np.ascontiguousarray(arr).tobytes())
@@ -580,9 +593,11 @@ class _Layer:
         outer = np.ones(n_rings, dtype=bool)
         outer[1:] = ring_part[1:] != ring_part[:-1]
         twice_area = np.bincount(ring, weights=x0 * y1 - x1 * y0, minlength=n_rings)
-        flip = np.where(outer, twice_area < 0, twice_area > 0)[ring]
-        x0, x1 = np.where(flip, x1, x0), np.where(flip, x0, x1)
-        y0, y1 = np.where(flip, y1, y0), np.where(flip, y0, y1)
+        flip_ring = np.where(outer, twice_area < 0, twice_area > 0)
+        if flip_ring.any():
+            flip = flip_ring[ring]
+            x0, x1 = np.where(flip, x1, x0), np.where(flip, x0, x1)
+            y0, y1 = np.where(flip, y1, y0), np.where(flip, y0, y1)
 
         length = np.hypot(x1 - x0, y1 - y0)
         real = length > 0  # repeated vertices make no segment
@@ -662,14 +677,17 @@ def _exact_match(rings: _Rings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     drawn on top of each other) do not match.
     """
     x0, y0, x1, y1 = rings.x0, rings.y0, rings.x1, rings.y1
+    m = len(x0)
     back = (x0 > x1) | ((x0 == x1) & (y0 > y1))
-    ax, ay = np.where(back, x1, x0), np.where(back, y1, y0)
-    bx, by = np.where(back, x0, x1), np.where(back, y0, y1)
-    order = np.lexsort((back, by, bx, ay, ax))  # runs of one segment, forward ones first
-    ax, ay, bx, by, back = ax[order], ay[order], bx[order], by[order], back[order]
-    m = len(order)
-    new = np.ones(m, dtype=bool)
-    new[1:] = (ax[1:] != ax[:-1]) | (ay[1:] != ay[:-1]) | (bx[1:] != bx[:-1]) | (by[1:] != by[:-1])
+    # the segment's end points in a canonical order; + 0.0 turns -0.0 into 0.0
+    ends = [
+        np.where(back, x1, x0) + 0.0,
+        np.where(back, y1, y0) + 0.0,
+        np.where(back, x0, x1) + 0.0,
+        np.where(back, y0, y1) + 0.0,
+    ]
+    order, new = _group_identical(ends, back)  # runs of one segment, forward copies first
+    back = back[order]
     start = np.flatnonzero(new)
     size = np.diff(np.append(start, m))
     n_back = np.add.reduceat(back.astype(np.int64), start) if m else np.zeros(0, np.int64)
@@ -686,6 +704,44 @@ def _exact_match(rings: _Rings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     matched[order[fwd[other]]] = True
     matched[order[bwd[other]]] = True
     return p[other], q[other], rings.length[order[fwd[other]]], matched
+
+
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
+    dtype=np.uint64,
+)
+
+
+def _group_identical(cols: list[np.ndarray], back: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An order that puts identical rows of ``cols`` together, ``back`` ones last.
+
+    Returns the order and, in that order, a mask of the rows that start a new group.
+    Sorts one 64-bit hash of each row (with ``back`` in its lowest bit) rather than the
+    four coordinates, about 5x faster; should two different rows share a hash, the
+    coordinates are sorted instead.
+    """
+    h = np.zeros(len(back), dtype=np.uint64)
+    for col, mix in zip(cols, _MIX, strict=True):
+        h ^= col.view(np.uint64) * mix
+        h ^= h >> np.uint64(29)
+    h = (h & ~np.uint64(1)) | back.astype(np.uint64)
+    order = np.argsort(h)
+    differs = _differs([c[order] for c in cols])
+    hs = h[order] >> np.uint64(1)
+    if np.any(differs[1:] & (hs[1:] == hs[:-1])):
+        logger.debug("segment hash collision; sorting by coordinates")
+        order = np.lexsort((back, *cols[::-1]))
+        differs = _differs([c[order] for c in cols])
+    return order, differs
+
+
+def _differs(cols: list[np.ndarray]) -> np.ndarray:
+    """Mask of the rows that differ from the row before (the first row does)."""
+    new = np.ones(len(cols[0]), dtype=bool)
+    new[1:] = False
+    for c in cols:
+        new[1:] |= c[1:] != c[:-1]
+    return new
 
 
 # ----------------------------------------------------------------------------------------

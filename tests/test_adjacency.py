@@ -381,6 +381,15 @@ def test_demo_with_jittered_vertices(demo):
     assert a.length_m.sum() == pytest.approx(exact.length_m.sum(), rel=1e-3)
 
 
+def test_exact_matching_survives_hash_collisions(demo, monkeypatch):
+    reference = adjacency(demo, method="exact", cache=False)
+    monkeypatch.setattr(adj_mod, "_MIX", np.zeros(4, dtype=np.uint64))  # every hash collides
+    collided = adjacency(demo, method="exact", cache=False)
+    np.testing.assert_array_equal(collided.i, reference.i)
+    np.testing.assert_array_equal(collided.j, reference.j)
+    np.testing.assert_array_equal(collided.length_m, reference.length_m)
+
+
 # ----------------------------------------------------------------------------------------
 # Caches
 # ----------------------------------------------------------------------------------------
