@@ -95,3 +95,35 @@ def test_time_limited_incumbent_is_not_called_optimal():
     assert not r.proven_optimal
     if r.has_solution:
         assert r.gap is None or r.gap >= 0
+
+
+def test_watchdog_stops_a_solver_that_overruns(monkeypatch):
+    """HiGHS does not always honour its time limit; the watchdog cancels it and says so."""
+    import landopt.solvers as solvers
+
+    class Slow:
+        HandleUserInterrupt = False
+
+        def __init__(self):
+            self.cancelled = False
+
+        def run(self):
+            import time
+
+            t0 = time.perf_counter()
+            while not self.cancelled and time.perf_counter() - t0 < 5:
+                time.sleep(0.01)
+
+        def cancelSolve(self):
+            self.cancelled = True
+
+    monkeypatch.setattr(solvers, "WATCHDOG_GRACE_S", 0.0)
+    h = Slow()
+    import time
+
+    t0 = time.perf_counter()
+    assert solvers.run_highs(h, 0.2) is True
+    assert h.cancelled and time.perf_counter() - t0 < 2
+    fast = Slow()
+    fast.cancelled = True  # returns at once
+    assert solvers.run_highs(fast, 10.0) is False
