@@ -74,6 +74,24 @@ the table once and gets the same (read-only) :class:`Adjacency` object back.
 (and read from) ``adjacency-<fingerprint>-<method>-<tolerance>-<min length>.npz`` in that
 directory; nothing is written to disk by default.
 
+Performance
+-----------
+Measured with ``scripts/bench_adjacency.py`` on the generated districts (2-core VM,
+median of repeated calls; seconds and memory added by the call). "Jittered": every
+vertex moved by up to 5 cm, so that no neighbour shares one.
+
+=========  ================  ================  ================  ==================
+parcels    exact             auto, clean       tolerant          auto, jittered
+=========  ================  ================  ================  ==================
+3,000      < 0.01 s          0.01 s            0.02 s            0.02 s
+100,000    0.12 s, +84 MB    0.29 s, +114 MB   0.50 s, +358 MB   0.56 s, +359 MB
+1,000,000  2.1 s, +0.8 GB    3.5 s, +1.0 GB    5.7 s, +2.0 GB    6.5 s, +2.1 GB
+=========  ================  ================  ================  ==================
+
+The first call in a fresh process can take up to twice as long (memory touched for the
+first time). A cache hit costs the fingerprint: 0.04 s at 100,000 parcels, 0.45 s at
+1,000,000.
+
 Examples
 --------
 >>> import geopandas as gpd
