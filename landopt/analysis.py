@@ -300,7 +300,7 @@ def _figures(model: CompiledModel, x: np.ndarray | None) -> dict[str, float]:
         if x is None:
             out[f"plots_{name}"] = out[f"mu_{name}"] = out[f"cost_{name}"] = np.nan
             continue
-        on = (model.var_action == ai) & (x > 0.5)
+        on = (model.var_action == ai) & (x[: model.n_x] > 0.5)
         out[f"plots_{name}"] = int(on.sum())
         out[f"mu_{name}"] = round(float(model.area_mu[model.var_parcel[on]].sum()), 3)
         out[f"cost_{name}"] = round(float(model.var_cost[on].sum()), 3)
@@ -376,7 +376,7 @@ def alternatives(
             )
             break
         plans.append(_plan_from_x(model, parcels, res, name=f"{scenario.name} alt {i + 1}"))
-        chosen_sets.append(np.flatnonzero(res.x > 0.5))
+        chosen_sets.append(np.flatnonzero(res.x[: model.n_x] > 0.5))
     log.info(message)
     all_actions = [p.parcels["action"].to_numpy() for p in [optimal, *plans]]
     diffs = [[int((a != b).sum()) for b in all_actions] for a in all_actions]
@@ -429,7 +429,7 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
     rows = []
     for p in chosen:
         ub = model.ub.copy()
-        ub[model.var_parcel == p] = 0.0
+        ub[: model.n_x][model.var_parcel == p] = 0.0
         session.set_bounds(model.lb, ub)
         res = session.solve()
         without = res.objective if res.has_solution else np.nan

@@ -623,6 +623,12 @@ def format_plan_report(plan: Any, source: str) -> str:
         f"  {quality}; {r.solver} {r.solver_version} ({r.backend}) in {r.runtime:.2f} s",
         f"  checks: {sum(c.ok for c in plan.checks)}/{len(plan.checks)} passed (targets, budgets, locks, eligibility re-checked from the plan)",
     ]
+    if plan.spatial:
+        sp = plan.spatial
+        lines.append(
+            f"  compactness: {sp['blocks']} blocks, mean {sp['mean_block_mu']:,.1f} mu, "
+            f"exposed boundary {sp['boundary_km']:,.2f} km (weight {plan.scenario.spatial.boundary_weight:g} 万元/km)"
+        )
     return "\n".join(lines)
 
 

@@ -139,8 +139,8 @@ def precheck(model: CompiledModel) -> list[str]:
     sc = model.scenario
     total_lb = 0.0
     for ai, a in enumerate(sc.actions):
-        cols = np.flatnonzero((model.var_action == ai) & (model.ub > 0))
-        forced = np.flatnonzero((model.var_action == ai) & (model.lb > 0))
+        cols = np.flatnonzero((model.var_action == ai) & (model.ub[: model.n_x] > 0))
+        forced = np.flatnonzero((model.var_action == ai) & (model.lb[: model.n_x] > 0))
         area = model.area_mu[model.var_parcel[cols]]
         cost = model.var_cost[cols]
         t = a.targets
@@ -419,7 +419,7 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
         if s.kind not in ("count", "area_min", "area_max"):
             continue
         ai = model.action_names.index(s.action)
-        on = (model.var_action == ai) & (x > 0.5)
+        on = (model.var_action == ai) & (x[: model.n_x] > 0.5)
         t = model.scenario.actions[ai].targets
         if s.kind == "count":
             got = float(on.sum())

@@ -37,13 +37,30 @@ Model::
     lock_out[p,a]:   x_pa = 0                                      upper bound 0
     x_pa in {0, 1}
 
+With a boundary-length (compactness) penalty (``[spatial] boundary_weight`` = w, 万元
+per km; Marxan's BLM) on the actions S (all by default), let sel_p = sum_{a in S} x_pa,
+C the parcels with a variable in S, I the parcels of an inner status (land already
+cleared) not in C, l_p the perimeter and L_pq the shared boundary of neighbours (m)::
+
+    objective  +=  ± w/1000 * [ sum_{p in C} (l_p - sum_{q in I} L_pq) sel_p
+                                - 2 sum_{(p,q) in E_C} L_pq y_pq ]        (+ when minimising)
+    edge_p[p,q]:     y_pq - sel_p  <= 0        (p,q) in E_C: neighbours both in C
+    edge_q[p,q]:     y_pq - sel_q  <= 0
+    0 <= y_pq <= 1   continuous
+
+The bracket is the exposed boundary (m) of the chosen set: perimeters, less twice the
+edges shared by two chosen plots, less edges against existing cleared land. The
+objective rewards y_pq, so y_pq = min(sel_p, sel_q) at the optimum and the linearisation
+is exact. One-sided edges (a neighbour outside C) are linear terms, not variables.
+
 Pairs outside *E* have no variable: a parcel that no rule admits can never be
 chosen. Locks are bounds, not rows; the diagnosis treats each lock, like each
 target and budget, as one statement of the planner that can be relaxed.
 
 Row names in :class:`CompiledModel` are exactly the names above with the action's
 name or the parcel's row number: ``count_clear``, ``area_min_upgrade``,
-``budget_total``, ``one_action_17``; variables are ``x_17_clear``. Names never use
+``budget_total``, ``one_action_17``, ``edge_p_17_18``; variables are ``x_17_clear`` and
+``y_17_18``. The x columns come first (``n_x`` of them), then the y columns. Names never use
 the parcel id, which PuLP would mangle (``P-12`` and ``P 12`` would collide).
 
 Compilation is vectorised: the matrix is assembled from numpy arrays per action,
@@ -129,6 +146,9 @@ class CompiledModel:
     var_benefit: np.ndarray
     statements: list[Statement] = field(default_factory=list)
     lock_conflicts: list[Problem] = field(default_factory=list)
+    edges: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    edge_length_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    spatial: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ shape
     @property
@@ -138,8 +158,18 @@ class CompiledModel:
 
     @property
     def n_vars(self) -> int:
-        """Number of decision variables (eligible pairs)."""
+        """Number of columns: the x of eligible pairs, then the y of shared edges."""
         return len(self.c)
+
+    @property
+    def n_x(self) -> int:
+        """Number of x columns (eligible pairs); they come first."""
+        return len(self.var_parcel)
+
+    @property
+    def integrality(self) -> np.ndarray:
+        """True for integer (x) columns, False for continuous (y) ones."""
+        return np.arange(self.n_vars) < self.n_x
 
     @property
     def n_rows(self) -> int:
@@ -150,7 +180,8 @@ class CompiledModel:
     def var_names(self) -> list[str]:
         """Variable names ``x_<row>_<action>``."""
         acts = np.asarray(self.action_names, dtype=object)[self.var_action]
-        return [f"x_{p}_{a}" for p, a in zip(self.var_parcel.tolist(), acts, strict=True)]
+        xs = [f"x_{p}_{a}" for p, a in zip(self.var_parcel.tolist(), acts, strict=True)]
+        return xs + [f"y_{p}_{q}" for p, q in self.edges.tolist()]
 
     @property
     def row_lower(self) -> np.ndarray:
@@ -184,7 +215,7 @@ class CompiledModel:
     def choice(self, x: np.ndarray) -> np.ndarray:
         """The action index chosen for each parcel (−1 for none), from a 0/1 vector."""
         out = np.full(len(self.parcel_ids), -1, dtype=np.int64)
-        on = np.asarray(x) > 0.5
+        on = np.asarray(x)[: self.n_x] > 0.5
         out[self.var_parcel[on]] = self.var_action[on]
         return out
 
@@ -242,8 +273,12 @@ class CompiledModel:
         # add_variable and (var, coef)-pair expressions exist in PuLP 3.3 and 4.x alike
         # a Binary variable gets bounds 0..1 whatever is asked, so locked ones are Integer
         cats = [
-            pulp.LpBinary if (lo, hi) == (0.0, 1.0) else pulp.LpInteger
-            for lo, hi in zip(lb, ub, strict=True)
+            pulp.LpContinuous
+            if k >= self.n_x
+            else pulp.LpBinary
+            if (lo, hi) == (0.0, 1.0)
+            else pulp.LpInteger
+            for k, (lo, hi) in enumerate(zip(lb, ub, strict=True))
         ]
         xs = [prob.add_variable(names[j], lb[j], ub[j], cats[j]) for j in range(self.n_vars)]
         prob.setObjective(affine_expression(zip(xs, self.c.tolist(), strict=True)))
@@ -356,7 +391,9 @@ def target_rows(scenario: Scenario) -> list[TargetRow]:
     return out
 
 
-def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
+def compile_model(
+    scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None
+) -> CompiledModel:
     """Compile a scenario on a parcel layer into a :class:`CompiledModel`.
 
     Parameters
@@ -366,6 +403,9 @@ def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
     parcels
         The layer from :func:`landopt.read_parcels` (needs ``parcel_id``, ``area_mu`` and
         the columns the scenario names).
+    adjacency
+        A precomputed :class:`landopt.adjacency.Adjacency` of ``parcels``, for the boundary
+        penalty; computed (and cached) from the geometry when needed and not given.
 
     Raises
     ------
@@ -526,6 +566,14 @@ def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
             )
         )
 
+    edges = np.zeros((0, 2), dtype=np.int64)
+    edge_len = np.zeros(0)
+    spatial: dict[str, Any] = {}
+    if scenario.spatial.active:
+        c, lb, ub, edges, edge_len, spatial = _boundary_penalty(
+            scenario, parcels, var_parcel, var_action, c, lb, ub, b, adjacency
+        )
+        nv = len(c)
     A, senses, rhs, row_names = b.build(nv)
     log.info(
         "compiled %s: %d variables, %d rows, %d non-zeros", scenario.name, nv, A.shape[0], A.nnz
@@ -549,7 +597,90 @@ def compile_model(scenario: Scenario, parcels: pd.DataFrame) -> CompiledModel:
         var_benefit=var_benefit,
         statements=statements,
         lock_conflicts=lock_conflicts,
+        edges=edges,
+        edge_length_m=edge_len,
+        spatial=spatial,
     )
+
+
+def boundary_sets(
+    scenario: Scenario, parcels: pd.DataFrame, eligible: pd.DataFrame
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """The penalised actions S, the candidates C (parcels eligible for an action in S) and
+    the inner parcels I (an inner status, not in C), as in the formulation."""
+    opts = scenario.spatial
+    S = [
+        k
+        for k, a in enumerate(scenario.actions)
+        if not opts.boundary_actions or a.name in opts.boundary_actions
+    ]
+    cand = eligible[[scenario.actions[k].name for k in S]].to_numpy().any(axis=1)
+    inner = parcels["status"].astype(str).isin(opts.inner_status).to_numpy() & ~cand
+    return S, cand, inner
+
+
+def _boundary_penalty(
+    scenario: Scenario,
+    parcels: pd.DataFrame,
+    var_parcel: np.ndarray,
+    var_action: np.ndarray,
+    c: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    b: _RowBuilder,
+    adj: Any,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
+    """Add the boundary penalty's linear terms to c and its y columns and edge rows to b."""
+    from landopt.adjacency import adjacency as build_adjacency
+
+    opts = scenario.spatial
+    n = len(parcels)
+    if adj is None:
+        adj = build_adjacency(parcels, tolerance=opts.tolerance_m)
+    elig = eligibility(scenario, parcels)
+    S, cand, inner = boundary_sets(scenario, parcels, elig)
+    sign = 1.0 if scenario.objective.sense == "minimize" else -1.0
+    w = sign * opts.boundary_weight / 1000.0  # 万元 per metre
+    i, j, length = adj.i, adj.j, adj.length_m
+    lin = adj.perimeter_m.astype(float).copy()
+    m = cand[i] & inner[j]
+    np.subtract.at(lin, i[m], length[m])
+    m = cand[j] & inner[i]
+    np.subtract.at(lin, j[m], length[m])
+    in_s = np.isin(var_action, S)
+    c = c + np.where(in_s, w * lin[var_parcel], 0.0)
+    both = cand[i] & cand[j]
+    ei, ej, el = i[both], j[both], length[both]
+    k = len(ei)
+    nx = len(c)
+    # sel_p as a sparse parcel-by-column matrix, to pick rows for each edge's ends
+    cols_s = np.flatnonzero(in_s)
+    sel = sp.csr_matrix((np.ones(len(cols_s)), (var_parcel[cols_s], cols_s)), shape=(n, nx))
+    for side, ends in (("p", ei), ("q", ej)):
+        part = (-sel[ends]).tocoo()
+        rows = np.concatenate([part.row, np.arange(k)])
+        cols = np.concatenate([part.col, nx + np.arange(k)])
+        vals = np.concatenate([part.data, np.ones(k)])
+        b.add_block(
+            row_local=rows,
+            cols=cols,
+            vals=vals,
+            names=[f"edge_{side}_{p}_{q}" for p, q in zip(ei.tolist(), ej.tolist(), strict=True)],
+            senses="<=",
+            rhs=np.zeros(k),
+        )
+    c = np.concatenate([c, -2.0 * w * el])
+    lb = np.concatenate([lb, np.zeros(k)])
+    ub = np.concatenate([ub, np.ones(k)])
+    info = {
+        "boundary_weight_wan_per_km": opts.boundary_weight,
+        "actions": [scenario.actions[s_].name for s_ in S],
+        "candidates": int(cand.sum()),
+        "inner_parcels": int(inner.sum()),
+        "edge_variables": int(k),
+        "adjacency": adj.record(),
+    }
+    return c, lb, ub, np.stack([ei, ej], axis=1).astype(np.int64), el.astype(float), info
 
 
 class _RowBuilder:

@@ -92,6 +92,7 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     source: dict[str, Any] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
+    spatial: dict[str, Any] = field(default_factory=dict)
 
     @property
     def targets_met(self) -> bool:
@@ -122,6 +123,7 @@ class Plan:
             "summary": json.loads(self.summary.to_json(orient="records", force_ascii=False)),
             "checks": [c.__dict__ for c in self.checks],
             "diagnosis": self.diagnosis.record() if self.diagnosis else None,
+            "spatial": self.spatial or None,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "versions": versions(),
         }
@@ -244,6 +246,9 @@ def solve(
         )
     if diagnosis is not None:
         diagnosis.shortfalls = _shortfalls(model, result.x)
+    spatial = {}
+    if scenario.spatial.active:
+        spatial = {**spatial_stats(scenario, plan_parcels), "model": model.spatial}
     return Plan(
         scenario=scenario,
         parcels=plan_parcels,
@@ -254,6 +259,7 @@ def solve(
         timings=timings,
         source=source,
         model_size={"variables": model.n_vars, "rows": model.n_rows, "nonzeros": int(model.A.nnz)},
+        spatial=spatial,
     )
 
 
@@ -391,6 +397,10 @@ def check_plan(
                 f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
             )
         )
+    if scenario.spatial.active:
+        stats = spatial_stats(scenario, parcels)
+        sign = 1.0 if obj.sense == "minimize" else -1.0
+        objective_check += sign * scenario.spatial.boundary_weight * stats["boundary_km"]
     if objective is not None:
         tol = 1e-6 * max(1.0, abs(objective))
         checks.append(
@@ -401,6 +411,45 @@ def check_plan(
             )
         )
     return checks
+
+
+def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Exposed boundary and blocks of the plots chosen for the boundary actions.
+
+    Computed from the geometry (adjacency, cached), independently of the model:
+    ``boundary_km`` is the exposed boundary the penalty prices (edges against land of an
+    inner status count as inner); a block is a connected group of chosen plots together
+    with the inner land they touch, and only blocks holding a chosen plot count.
+    """
+    from landopt.adjacency import adjacency
+
+    opts = scenario.spatial
+    adj = adjacency(parcels, tolerance=opts.tolerance_m)
+    acts = list(opts.boundary_actions or scenario.action_names)
+    chosen = parcels["action"].astype(str).isin(acts).to_numpy()
+    elig = eligibility(scenario, parcels)
+    cand = elig[acts].to_numpy().any(axis=1)
+    inner = parcels["status"].astype(str).isin(opts.inner_status).to_numpy() & ~cand
+    i, j, length = adj.i, adj.j, adj.length_m
+    exposed = adj.perimeter_m[chosen].sum()
+    exposed -= 2 * length[chosen[i] & chosen[j]].sum()
+    exposed -= length[(chosen[i] & inner[j]) | (chosen[j] & inner[i])].sum()
+    block = adj.components(chosen | inner)
+    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
+    ids = np.unique(block[chosen])
+    member = block >= 0
+    total = np.bincount(block[member], weights=area[member])
+    new = np.bincount(block[chosen], weights=area[chosen], minlength=len(total))
+    sizes, new_mu = total[ids], new[ids]
+    return {
+        "boundary_km": float(exposed) / 1000.0,
+        "blocks": len(ids),
+        "mean_block_mu": float(sizes.mean()) if len(sizes) else 0.0,
+        "largest_block_mu": float(sizes.max()) if len(sizes) else 0.0,
+        "chosen_mu_in_blocks_touching_inner": float(new_mu[sizes > new_mu + 1e-9].sum())
+        if len(sizes)
+        else 0.0,
+    }
 
 
 def _ids_detail(ids: Iterable[str], what: str) -> str:

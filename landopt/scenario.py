@@ -49,6 +49,7 @@ __all__ = [
     "Rule",
     "Scenario",
     "SolverOptions",
+    "Spatial",
     "Targets",
     "check_scenario_against",
     "eligibility",
@@ -321,6 +322,37 @@ class SolverOptions:
 
 
 @dataclass(frozen=True)
+class Spatial:
+    """Spatial preferences: a boundary-length (compactness) penalty.
+
+    ``boundary_weight`` is Marxan's BLM in 万元 per km of exposed boundary of the plots
+    chosen for ``boundary_actions`` (all actions when empty); edges against parcels whose
+    status is in ``inner_status`` (land already cleared, by default) count as inner, so new
+    clearance grows existing blocks. ``tolerance_m`` is the adjacency tolerance for gaps
+    and overlaps between neighbours.
+    """
+
+    boundary_weight: float = 0.0
+    boundary_actions: tuple[str, ...] = ()
+    inner_status: tuple[str, ...] = ("cleared",)
+    tolerance_m: float = 0.5
+
+    @property
+    def active(self) -> bool:
+        """Whether the model needs adjacency at all."""
+        return self.boundary_weight > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as written in TOML."""
+        out: dict[str, Any] = {"boundary_weight": self.boundary_weight}
+        if self.boundary_actions:
+            out["boundary_actions"] = list(self.boundary_actions)
+        out["inner_status"] = list(self.inner_status)
+        out["tolerance_m"] = self.tolerance_m
+        return out
+
+
+@dataclass(frozen=True)
 class ParcelSource:
     """Where the parcel layer is and how to read it (arguments of ``read_parcels``)."""
 
@@ -370,6 +402,7 @@ class Scenario:
     budget_total: float | None = None
     locks: Locks = Locks()
     solver: SolverOptions = SolverOptions()
+    spatial: Spatial = Spatial()
     parcels: ParcelSource | None = None
     title: str = ""
     year: int | None = None
@@ -409,6 +442,8 @@ class Scenario:
         if len(self.locks):
             out["locks"] = self.locks.to_dict()
         out["solver"] = self.solver.to_dict()
+        if self.spatial != Spatial():
+            out["spatial"] = self.spatial.to_dict()
         return out
 
     def with_value(self, key: str, value: Any) -> Scenario:
@@ -511,6 +546,7 @@ _TOP_KEYS = (
     "budget",
     "locks",
     "solver",
+    "spatial",
 )
 _PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
 _ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
@@ -634,6 +670,7 @@ def scenario_from_dict(
     budget_total = col.number("[budget]", "total", budget_tbl.get("total"))
     locks = _parse_locks(col, data.get("locks"), [a.name for a in actions])
     solver = _parse_solver(col, data.get("solver"))
+    spatial = _parse_spatial(col, data.get("spatial"), [a.name for a in actions])
 
     if col.problems:
         raise ScenarioError(src, col.problems)
@@ -649,6 +686,7 @@ def scenario_from_dict(
         budget_total=budget_total,
         locks=locks,
         solver=solver,
+        spatial=spatial,
         source=source,
     )
 
@@ -1023,6 +1061,39 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
         threads=int(threads) if threads is not None else None,
         presolve=presolve,
         log=log_flag,
+    )
+
+
+def _parse_spatial(col: _Collector, value: Any, actions: list[str]) -> Spatial:
+    where = "[spatial]"
+    tbl = col.table(where, "spatial", value)
+    col.keys(where, tbl, ("boundary_weight", "boundary_actions", "inner_status", "tolerance_m"))
+    weight = col.number(where, "boundary_weight", tbl.get("boundary_weight", 0.0))
+    tol = col.number(where, "tolerance_m", tbl.get("tolerance_m", 0.5))
+    acts = tbl.get("boundary_actions", [])
+    if not isinstance(acts, list) or any(a not in actions for a in acts):
+        bad = [a for a in acts if a not in actions] if isinstance(acts, list) else acts
+        col.add(
+            where,
+            "boundary_actions",
+            f"unknown actions {bad!r}",
+            f"use some of {', '.join(actions)}",
+        )
+        acts = []
+    inner = tbl.get("inner_status", ["cleared"])
+    if not isinstance(inner, list) or any(x not in STATUSES for x in inner):
+        col.add(
+            where,
+            "inner_status",
+            f"must list statuses, got {inner!r}",
+            f"use some of {', '.join(STATUSES)}",
+        )
+        inner = ["cleared"]
+    return Spatial(
+        boundary_weight=float(weight or 0.0),
+        boundary_actions=tuple(acts),
+        inner_status=tuple(inner),
+        tolerance_m=float(tol if tol is not None else 0.5),
     )
 
 

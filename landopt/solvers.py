@@ -209,7 +209,8 @@ def highs_from_model(model: CompiledModel, opts: SolverOptions) -> tuple[Any, di
     lp.a_matrix_.value_ = csc.data.astype(float)
     lp.a_matrix_.num_col_ = model.n_vars
     lp.a_matrix_.num_row_ = model.n_rows
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * model.n_vars
+    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = [kinds[int(v)] for v in model.integrality]
     lp.sense_ = (
         highspy.ObjSense.kMaximize if model.sense == "maximize" else highspy.ObjSense.kMinimize
     )

@@ -1,0 +1,114 @@
+"""The boundary-length (compactness) penalty, on a row of squares computed by hand.
+
+Layout (100 m squares, 15 mu each), E far away, F already cleared::
+
+    A B C D F        E
+
+A–D and E are inefficient, eligible for clear at 10 万元 each (E: 5). Clear exactly 2.
+Exposed boundary: two apart 800 m; an adjacent pair 600 m; D next to cleared F loses
+another 100 m (F's edge counts as inner).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from landopt.model import compile_model
+from landopt.parcels import prepare_parcels
+from landopt.plan import check_plan, solve, spatial_stats
+from landopt.scenario import scenario_from_dict
+from landopt.solvers import available_backends, solve_model
+
+X0, Y0 = 589_000.0, 4_074_000.0
+
+
+def layer() -> gpd.GeoDataFrame:
+    xs = {"A": 0, "B": 100, "C": 200, "D": 300, "F": 400, "E": 2000}
+    rows = [
+        {
+            "parcel_id": k,
+            "status": "cleared" if k == "F" else "inefficient",
+            "cost_clear_wan": 5.0 if k == "E" else 10.0,
+            "geometry": box(X0 + x, Y0, X0 + x + 100, Y0 + 100),
+        }
+        for k, x in xs.items()
+    ]
+    return prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+
+
+def scenario(weight: float, inner: list[str] | None = None):
+    return scenario_from_dict(
+        {
+            "name": "row",
+            "actions": {
+                "clear": {
+                    "label": "c",
+                    "cost": "cost_clear_wan",
+                    "eligible": {"field": "status", "in": ["inefficient"]},
+                    "targets": {"count": 2},
+                }
+            },
+            "spatial": {
+                "boundary_weight": weight,
+                "inner_status": inner if inner is not None else ["cleared"],
+            },
+        }
+    )
+
+
+def chosen(plan) -> list[str]:
+    return sorted(plan.chosen["parcel_id"])
+
+
+def test_no_weight_takes_the_cheapest():
+    plan = solve(scenario(0.0), layer())
+    assert "E" in chosen(plan) and plan.result.objective == pytest.approx(15.0)
+
+
+def test_low_weight_keeps_them_apart():
+    # E + one square: 15 + 0.8 km * 10 = 23 (D next to F: 15 + 0.7 * 10 = 22)
+    plan = solve(scenario(10.0), layer())
+    assert chosen(plan) == ["D", "E"] and plan.result.objective == pytest.approx(22.0)
+
+
+def test_high_weight_groups_them_next_to_cleared_land():
+    # C+D: 20 + 0.5 km * 50 = 45 beats A+B (20 + 30 = 50) and D+E (15 + 35 = 50)
+    plan = solve(scenario(50.0), layer())
+    assert chosen(plan) == ["C", "D"] and plan.result.objective == pytest.approx(45.0)
+    stats = spatial_stats(plan.scenario, plan.parcels)
+    assert stats["boundary_km"] == pytest.approx(0.5)
+    assert stats["blocks"] == 1 and stats["mean_block_mu"] == pytest.approx(45.0)  # C, D and F
+    assert all(c.ok for c in plan.checks)  # the objective re-check includes the penalty
+
+
+def test_without_inner_status_cleared_land_is_just_a_neighbour():
+    plan = solve(scenario(50.0, inner=[]), layer())
+    assert plan.result.objective == pytest.approx(50.0)  # any adjacent pair: 20 + 0.6 * 50
+
+
+def test_model_rows_and_coefficients_by_hand():
+    m = compile_model(scenario(50.0), layer())
+    assert m.n_x == 5 and m.n_vars == 5 + 3  # edges A-B, B-C, C-D between candidates
+    assert [n for n in m.var_names[5:]] == ["y_0_1", "y_1_2", "y_2_3"]
+    # x: cost + 50/1000 * (perimeter 400 - 100 m against F for D)
+    np.testing.assert_allclose(m.c[:5], [10 + 20, 10 + 20, 10 + 20, 10 + 15, 5 + 20])
+    np.testing.assert_allclose(m.c[5:], [-2 * 0.05 * 100] * 3)
+    coefs, sense, rhs = m.row("edge_p_2_3")
+    assert coefs == {"x_2_clear": -1.0, "y_2_3": 1.0} and sense == "<=" and rhs == 0
+    assert m.integrality.tolist() == [True] * 5 + [False] * 3
+
+
+@pytest.mark.parametrize("backend", available_backends())
+def test_every_backend_agrees_with_the_penalty(backend):
+    m = compile_model(scenario(50.0), layer())
+    r = solve_model(m, backend=backend)
+    assert r.objective == pytest.approx(45.0)
+
+
+def test_check_catches_a_wrong_objective():
+    plan = solve(scenario(50.0), layer())
+    checks = {c.name: c for c in check_plan(plan.scenario, plan.parcels, objective=40.0)}
+    assert not checks["objective"].ok
