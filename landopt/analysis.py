@@ -31,7 +31,7 @@ from landopt.diagnose import precheck
 from landopt.errors import InputError, LandoptError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
-from landopt.plan import NONE, Plan, attach_actions, check_plan, solve, summarize
+from landopt.plan import NONE, Plan, attach_actions, check_plan, solve, spatial_stats, summarize
 from landopt.scenario import Scenario
 from landopt.solvers import HighsSession, SolverResult, solve_model
 
@@ -39,6 +39,7 @@ __all__ = [
     "Alternatives",
     "SweepResult",
     "alternatives",
+    "calibrate",
     "compare",
     "parse_vary",
     "replacement_costs",
@@ -226,6 +227,56 @@ def sweep(
     return SweepResult(table=table, keys=keys, wall_s=wall, jobs=jobs, reused_model=reused)
 
 
+def calibrate(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None = None,
+    weights: Sequence[float] | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Trace the trade-off between cost and exposed boundary over boundary weights.
+
+    A sweep of ``spatial.boundary_weight``; the table gains ``boundary_km``, ``blocks``,
+    ``mean_block_mu`` and ``cost_total`` (the actions' own cost, without the penalty),
+    and a boolean ``knee`` marking the weight after which more weight buys little
+    boundary: the point farthest from the straight line between the first and last
+    points of the (cost, boundary) curve, both scaled to [0, 1].
+    """
+    weights = list(weights) if weights is not None else [0, 10, 25, 50, 100, 250, 500, 1000, 2500]
+    base = (
+        scenario
+        if scenario.spatial.active
+        else scenario.with_value(
+            "spatial.boundary_weight",
+            max(w for w in weights if w > 0) if any(w > 0 for w in weights) else 1.0,
+        )
+    )
+    result = sweep(
+        base,
+        parcels,
+        {"spatial.boundary_weight": [max(w, 1e-9) for w in weights]},
+        jobs=jobs,
+        progress=progress,
+    )
+    t = result.table
+    t["spatial.boundary_weight"] = t["spatial.boundary_weight"].where(
+        t["spatial.boundary_weight"] > 1e-6, 0.0
+    )
+    t["knee"] = False
+    ok = t["boundary_km"].notna() if "boundary_km" in t else None
+    if ok is not None and ok.sum() >= 3:
+        c = t.loc[ok, "cost_total"].to_numpy(float)
+        b = t.loc[ok, "boundary_km"].to_numpy(float)
+        cn = (c - c.min()) / max(np.ptp(c), 1e-12)
+        bn = (b - b.min()) / max(np.ptp(b), 1e-12)
+        p0, p1 = np.array([cn[0], bn[0]]), np.array([cn[-1], bn[-1]])
+        d = p1 - p0
+        dist = np.abs(d[0] * (bn - p0[1]) - d[1] * (cn - p0[0])) / max(np.hypot(*d), 1e-12)
+        t.loc[t.index[ok.to_numpy()][int(np.argmax(dist))], "knee"] = True
+    return result
+
+
 def _init_worker(model: CompiledModel, parcels: pd.DataFrame, threads: int | None = None) -> None:
     if threads:
         from dataclasses import replace
@@ -291,6 +342,19 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
         reused=reused,
     )
     row.update(_figures(model, res.x if res.has_solution else None))
+    if (
+        res.has_solution
+        and model.scenario.spatial.active
+        and isinstance(_WORKER["parcels"], gpd.GeoDataFrame)
+    ):
+        chosen = attach_actions(_WORKER["parcels"], model, res.x)
+        stats = spatial_stats(model.scenario, chosen)
+        row.update(
+            boundary_km=round(stats["boundary_km"], 4),
+            blocks=stats["blocks"],
+            mean_block_mu=round(stats["mean_block_mu"], 3),
+        )
+        row["cost_total"] = round(sum(row[f"cost_{a}"] for a in model.action_names), 3)
     return row
 
 

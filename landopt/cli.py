@@ -891,6 +891,98 @@ def format_sweep_report(result: Any) -> str:
 
 
 # ----------------------------------------------------------------------------------------
+# calibrate
+# ----------------------------------------------------------------------------------------
+
+
+def _add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "calibrate",
+        help="trace cost against compactness over boundary weights",
+        description="Solve the scenario for a range of [spatial] boundary weights (万元 per km of "
+        "exposed boundary) and write calibrate.csv and calibrate.png: the cost of the actions "
+        "against the exposed boundary, with the knee of the curve marked.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file")
+    p.add_argument(
+        "--weights",
+        default="0,10,25,50,100,250,500,1000,2500",
+        help="comma-separated weights (default %(default)s)",
+    )
+    p.add_argument(
+        "--actions",
+        help="comma-separated actions whose plots form blocks (default: the scenario's [spatial] boundary_actions, else all)",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite an earlier calibration")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the plot labels")
+    p.set_defaults(func=_cmd_calibrate)
+    return p
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from landopt.analysis import calibrate
+    from landopt.maps import save_calibration_plot
+    from landopt.plan import check_output_dir
+    from landopt.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if args.actions:
+        scenario = scenario.with_value(
+            "spatial.boundary_actions", [a.strip() for a in args.actions.split(",") if a.strip()]
+        )
+    try:
+        weights = [float(w) for w in args.weights.split(",") if w.strip()]
+    except ValueError:
+        raise InputError(
+            f"--weights wants numbers separated by commas, got {args.weights!r}"
+        ) from None
+    out = check_output_dir(args.out, force=args.force, names=["calibrate.csv", "calibrate.png"])
+    result = calibrate(
+        scenario, None, weights, jobs=args.jobs, progress=_progress if sys.stderr.isatty() else None
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    _atomic_csv(result.table, out / "calibrate.csv")
+    save_calibration_plot(result, out / "calibrate.png", lang=args.lang, scenario=scenario)
+    t = result.table
+    cols = [
+        "spatial.boundary_weight",
+        "cost_total",
+        "boundary_km",
+        "blocks",
+        "mean_block_mu",
+        "knee",
+    ]
+    body = [
+        [
+            f"{r[0]:g}",
+            f"{r[1]:,.1f}",
+            f"{r[2]:,.2f}",
+            f"{int(r[3])}",
+            f"{r[4]:,.1f}",
+            "<- knee" if r[5] else "",
+        ]
+        for r in t[cols].itertuples(index=False)
+    ]
+    _out(
+        "\n".join(
+            [
+                "landopt calibrate",
+                "",
+                *_table(
+                    ["weight", "cost 万元", "boundary km", "blocks", "mean block mu", ""], body
+                ),
+            ]
+        )
+    )
+    _out(
+        f"\n{len(t)} weights in {result.wall_s:.1f} s; wrote calibrate.csv, calibrate.png to {out}"
+    )
+    return 0
+
+
+# ----------------------------------------------------------------------------------------
 # The parser and main
 # ----------------------------------------------------------------------------------------
 
@@ -901,6 +993,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_map_parser,
     _add_compare_parser,
     _add_sweep_parser,
+    _add_calibrate_parser,
 ]
 
 

@@ -54,11 +54,13 @@ __all__ = [
     "find_cjk_font",
     "map_lang",
     "parcel_groups",
+    "plot_calibration",
     "plot_comparison",
     "plot_parcel_values",
     "plot_plan",
     "plot_sweep",
     "read_district",
+    "save_calibration_plot",
     "save_comparison_map",
     "save_parcel_values",
     "save_plan_map",
@@ -1666,3 +1668,98 @@ def _value_dots(ax: Axes, geo: gpd.GeoDataFrame, v: np.ndarray, mapper: Any) -> 
         if mask.any():
             pts = geo.geometry[mask].representative_point()
             ax.scatter(pts.x, pts.y, s=55, c=colors, edgecolors="#222222", linewidths=0.7, zorder=5)
+
+
+def plot_calibration(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    lang: str | None = None,
+    scenario: Scenario | None = None,
+) -> Axes:
+    """The cost–boundary trade-off of a boundary-weight calibration, with the knee marked.
+
+    Parameters
+    ----------
+    result
+        From :func:`landopt.analysis.calibrate`.
+    """
+    t = result.table.dropna(subset=["boundary_km"])
+    fonts = _fonts(scenario, lang) if scenario is not None else _Fonts("en", None)
+    zh = fonts.lang == "zh"
+    if ax is None:
+        ax = _new_figure((8.27, 5.8)).add_subplot()
+    ax.plot(t["boundary_km"], t["cost_total"], marker="o", color=OKABE_ITO["blue"], lw=2)
+    # weights that give the same plan share one label ("1500, 2500")
+    same = t.groupby([t["boundary_km"].round(6), t["cost_total"].round(6)], sort=False)[
+        "spatial.boundary_weight"
+    ]
+    for (bkm, cost), ws in same:
+        label = ", ".join(f"{w:g}" for w in ws)
+        ax.annotate(
+            label,
+            (bkm, cost),
+            textcoords="offset points",
+            xytext=(6, 4),
+            fontsize=8,
+            color="#444444",
+        )
+    knee = t[t["knee"]]
+    if len(knee):
+        ax.scatter(
+            knee["boundary_km"],
+            knee["cost_total"],
+            s=220,
+            facecolors="none",
+            edgecolors=OKABE_ITO["vermillion"],
+            linewidths=2,
+            zorder=4,
+        )
+        k = knee.iloc[0]
+        text = (
+            f"拐点：权重 {k['spatial.boundary_weight']:g} 万元/km，{int(k['blocks'])} 个地块群"
+            if zh
+            else f"knee: weight {k['spatial.boundary_weight']:g} (10k yuan/km), {int(k['blocks'])} blocks"
+        )
+        ax.annotate(
+            text,
+            (k["boundary_km"], k["cost_total"]),
+            textcoords="offset points",
+            xytext=(14, -18),
+            color=OKABE_ITO["vermillion"],
+            **fonts.kw(fontsize=10),
+        )
+    money = "万元" if zh else "10k yuan"
+    ax.set_xlabel(
+        "外露边界长度 (km)" if zh else "exposed boundary of the chosen plots (km)", **fonts.kw()
+    )
+    ax.set_ylabel(f"{'措施投入' if zh else 'cost of the actions'} ({money})", **fonts.kw())
+    ax.set_title(
+        "紧凑度权重标定（点旁数字为权重，万元/km）"
+        if zh
+        else "Compactness calibration (labels: boundary weight, 10k yuan per km)",
+        loc="left",
+        **fonts.kw(fontsize=12, fontweight="bold"),
+    )
+    ax.grid(alpha=0.3)
+    for s in ("top", "right"):
+        ax.spines[s].set_visible(False)
+    return ax
+
+
+def save_calibration_plot(
+    result: Any,
+    path: str | Path,
+    *,
+    dpi: float = 200,
+    lang: str | None = None,
+    scenario: Scenario | None = None,
+) -> Path:
+    """Write :func:`plot_calibration` as PNG, PDF or SVG (by suffix)."""
+    path = Path(path)
+    _format(path)
+    fig = _new_figure((8.27, 5.8))
+    ax = fig.add_subplot()
+    plot_calibration(result, ax=ax, lang=lang, scenario=scenario)
+    fig.subplots_adjust(left=0.12, right=0.96, top=0.9, bottom=0.11)
+    return _save(fig, path, dpi)

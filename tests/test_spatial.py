@@ -112,3 +112,55 @@ def test_check_catches_a_wrong_objective():
     plan = solve(scenario(50.0), layer())
     checks = {c.name: c for c in check_plan(plan.scenario, plan.parcels, objective=40.0)}
     assert not checks["objective"].ok
+
+
+def test_calibration_trades_cost_for_boundary_and_marks_a_knee(tmp_path):
+    from landopt.analysis import calibrate
+    from landopt.maps import plot_calibration, save_calibration_plot
+
+    r = calibrate(scenario(0.0), layer(), [0, 10, 50, 100], jobs=1)
+    t = r.table
+    assert t["spatial.boundary_weight"].tolist() == [0, 10, 50, 100]
+    assert (
+        t["boundary_km"].is_monotonic_decreasing or (t["boundary_km"].diff().dropna() <= 1e-9).all()
+    )
+    assert (t["cost_total"].diff().dropna() >= -1e-9).all()
+    assert t["boundary_km"].iloc[-1] == pytest.approx(0.5) and t["cost_total"].iloc[
+        -1
+    ] == pytest.approx(20.0)
+    assert t["knee"].sum() == 1
+    ax = plot_calibration(r)
+    assert len(ax.get_lines()[0].get_xdata()) == 4
+    assert save_calibration_plot(r, tmp_path / "c.png").stat().st_size > 10_000
+
+
+def test_cli_calibrate(tmp_path, capsys):
+    from landopt.cli import main
+
+    gpkg = tmp_path / "row.gpkg"
+    layer().to_file(gpkg, engine="pyogrio")
+    toml = tmp_path / "row.toml"
+    toml.write_text(
+        'name = "row"\n[parcels]\npath = "row.gpkg"\n[actions.clear]\nlabel = "c"\ncost = "cost_clear_wan"\n'
+        'eligible = { field = "status", in = ["inefficient"] }\ntargets = { count = 2 }\n',
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            [
+                "calibrate",
+                str(toml),
+                "--weights",
+                "0,10,50",
+                "--out",
+                str(tmp_path / "cal"),
+                "--jobs",
+                "1",
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "<- knee" in out and (tmp_path / "cal" / "calibrate.png").exists()
