@@ -79,7 +79,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from landopt.errors import Problem, ScenarioError
-from landopt.scenario import Scenario, check_scenario_against, eligibility
+from landopt.scenario import Scenario, check_scenario_against
+from landopt.zones import IN_ZONE_SHARE, effective_eligibility, zone_shares
 
 if TYPE_CHECKING:
     import pulp
@@ -428,7 +429,7 @@ def compile_model(
         raise ScenarioError(src, problems)
 
     n = len(parcels)
-    elig = eligibility(scenario, parcels)
+    elig = effective_eligibility(scenario, parcels)
     actions = scenario.actions
     area = parcels["area_mu"].to_numpy(dtype=float)
     ids = parcels["parcel_id"].astype(str).to_numpy()
@@ -566,6 +567,8 @@ def compile_model(
             )
         )
 
+    if any(z.kind == "priority" for z in scenario.spatial.zones):
+        c = _priority_zones(scenario, parcels, var_parcel, var_action, c, area, b, statements)
     edges = np.zeros((0, 2), dtype=np.int64)
     edge_len = np.zeros(0)
     spatial: dict[str, Any] = {}
@@ -603,6 +606,46 @@ def compile_model(
     )
 
 
+def _priority_zones(
+    scenario: Scenario,
+    parcels: pd.DataFrame,
+    var_parcel: np.ndarray,
+    var_action: np.ndarray,
+    c: np.ndarray,
+    area: np.ndarray,
+    b: _RowBuilder,
+    statements: list[Statement],
+) -> np.ndarray:
+    """Bonuses and minimum shares of priority zones (``zone_share_<k>_<action>`` rows)."""
+    shares = zone_shares(scenario, parcels)
+    sign = 1.0 if scenario.objective.sense == "minimize" else -1.0
+    names = scenario.action_names
+    c = c.copy()
+    for k, z in enumerate(scenario.spatial.zones):
+        if z.kind != "priority":
+            continue
+        inside = shares[z.name] >= IN_ZONE_SHARE
+        acts = [names.index(a) for a in (z.actions or names)]
+        hit = np.isin(var_action, acts) & inside[var_parcel]
+        c[hit] -= sign * z.bonus_wan_per_mu * area[var_parcel[hit]]
+        if z.min_share is None:
+            continue
+        for ai in acts:
+            cols = np.flatnonzero(var_action == ai)
+            coef = (inside[var_parcel[cols]].astype(float) - z.min_share) * area[var_parcel[cols]]
+            r = b.add_row(f"zone_share_{k}_{names[ai]}", cols, coef, ">=", 0.0)
+            statements.append(
+                Statement(
+                    f"zone_share[{z.name},{names[ai]}]",
+                    "zone_share",
+                    f"{names[ai]}: at least {z.min_share:.0%} of its mu in {z.name}",
+                    (r,),
+                    action=names[ai],
+                )
+            )
+    return c
+
+
 def boundary_sets(
     scenario: Scenario, parcels: pd.DataFrame, eligible: pd.DataFrame
 ) -> tuple[list[int], np.ndarray, np.ndarray]:
@@ -637,7 +680,7 @@ def _boundary_penalty(
     n = len(parcels)
     if adj is None:
         adj = build_adjacency(parcels, tolerance=opts.tolerance_m)
-    elig = eligibility(scenario, parcels)
+    elig = effective_eligibility(scenario, parcels)
     S, cand, inner = boundary_sets(scenario, parcels, elig)
     sign = 1.0 if scenario.objective.sense == "minimize" else -1.0
     w = sign * opts.boundary_weight / 1000.0  # 万元 per metre

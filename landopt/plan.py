@@ -33,8 +33,9 @@ from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, preche
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
-from landopt.scenario import Scenario, eligibility
+from landopt.scenario import Scenario
 from landopt.solvers import SolverResult, solve_model
+from landopt.zones import IN_ZONE_SHARE, effective_eligibility, zone_shares
 
 __all__ = [
     "OUTPUT_FILES",
@@ -306,7 +307,7 @@ def check_plan(
             f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
         )
     )
-    elig = eligibility(scenario, parcels)
+    elig = effective_eligibility(scenario, parcels)
     area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
     ids = parcels["parcel_id"].astype(str).to_numpy()
     total_cost = 0.0
@@ -397,6 +398,27 @@ def check_plan(
                 f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
             )
         )
+    for k, z in enumerate(scenario.spatial.zones):
+        if z.kind != "priority":
+            continue
+        inside = zone_shares(scenario, parcels)[z.name] >= IN_ZONE_SHARE
+        for name in z.actions or scenario.action_names:
+            on = action == name
+            sign = 1.0 if obj.sense == "minimize" else -1.0
+            objective_check -= sign * z.bonus_wan_per_mu * float(area[on & inside].sum())
+            if z.min_share is not None:
+                got = (
+                    float(area[on & inside].sum()) / max(float(area[on].sum()), 1e-12)
+                    if on.any()
+                    else 1.0
+                )
+                checks.append(
+                    Check(
+                        f"zone_share[{z.name},{name}]",
+                        got >= z.min_share - 1e-9,
+                        f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
+                    )
+                )
     if scenario.spatial.active:
         stats = spatial_stats(scenario, parcels)
         sign = 1.0 if obj.sense == "minimize" else -1.0
@@ -427,7 +449,7 @@ def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, An
     adj = adjacency(parcels, tolerance=opts.tolerance_m)
     acts = list(opts.boundary_actions or scenario.action_names)
     chosen = parcels["action"].astype(str).isin(acts).to_numpy()
-    elig = eligibility(scenario, parcels)
+    elig = effective_eligibility(scenario, parcels)
     cand = elig[acts].to_numpy().any(axis=1)
     inner = parcels["status"].astype(str).isin(opts.inner_status).to_numpy() & ~cand
     i, j, length = adj.i, adj.j, adj.length_m
@@ -463,7 +485,7 @@ def summarize(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
     """One row per action and a total: eligible, target, achieved, cost, benefit, met."""
     action = parcels["action"].astype(str).to_numpy()
     area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
-    elig = eligibility(scenario, parcels)
+    elig = effective_eligibility(scenario, parcels)
     rows = []
     for a in scenario.actions:
         on = action == a.name

@@ -51,6 +51,7 @@ __all__ = [
     "SolverOptions",
     "Spatial",
     "Targets",
+    "Zone",
     "check_scenario_against",
     "eligibility",
     "load_scenario",
@@ -322,6 +323,44 @@ class SolverOptions:
 
 
 @dataclass(frozen=True)
+class Zone:
+    """A zone where actions are forbidden (``exclude``) or favoured (``priority``).
+
+    The polygons come from one of ``path`` (a layer), ``park`` (a park of the district
+    outlines) or ``around_landuse`` + ``buffer_m`` (a buffer around parcels of those land
+    uses); see :mod:`landopt.zones`.
+    """
+
+    name: str
+    kind: Literal["exclude", "priority"]
+    path: Path | None = None
+    park: str | None = None
+    around_landuse: tuple[str, ...] = ()
+    buffer_m: float = 0.0
+    actions: tuple[str, ...] = ()
+    bonus_wan_per_mu: float = 0.0
+    min_share: float | None = None
+
+    def to_dict(self, base_dir: Path | None = None) -> dict[str, Any]:
+        """The zone as written in TOML."""
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind}
+        if self.path is not None:
+            out["path"] = _relpath(self.path, base_dir) if base_dir else str(self.path)
+        if self.park is not None:
+            out["park"] = self.park
+        if self.around_landuse:
+            out["around_landuse"] = list(self.around_landuse)
+            out["buffer_m"] = self.buffer_m
+        if self.actions:
+            out["actions"] = list(self.actions)
+        if self.bonus_wan_per_mu:
+            out["bonus_wan_per_mu"] = self.bonus_wan_per_mu
+        if self.min_share is not None:
+            out["min_share"] = self.min_share
+        return out
+
+
+@dataclass(frozen=True)
 class Spatial:
     """Spatial preferences: a boundary-length (compactness) penalty.
 
@@ -336,6 +375,9 @@ class Spatial:
     boundary_actions: tuple[str, ...] = ()
     inner_status: tuple[str, ...] = ("cleared",)
     tolerance_m: float = 0.5
+    zones: tuple[Zone, ...] = ()
+    touch: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    district: Path | None = None
 
     @property
     def active(self) -> bool:
@@ -349,6 +391,12 @@ class Spatial:
             out["boundary_actions"] = list(self.boundary_actions)
         out["inner_status"] = list(self.inner_status)
         out["tolerance_m"] = self.tolerance_m
+        if self.zones:
+            out["zones"] = [z.to_dict() for z in self.zones]
+        if self.touch:
+            out["touch"] = {a: list(t) for a, t in self.touch}
+        if self.district is not None:
+            out["district"] = str(self.district)
         return out
 
 
@@ -670,7 +718,7 @@ def scenario_from_dict(
     budget_total = col.number("[budget]", "total", budget_tbl.get("total"))
     locks = _parse_locks(col, data.get("locks"), [a.name for a in actions])
     solver = _parse_solver(col, data.get("solver"))
-    spatial = _parse_spatial(col, data.get("spatial"), [a.name for a in actions])
+    spatial = _parse_spatial(col, data.get("spatial"), [a.name for a in actions], Path(base_dir))
 
     if col.problems:
         raise ScenarioError(src, col.problems)
@@ -1064,10 +1112,22 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
     )
 
 
-def _parse_spatial(col: _Collector, value: Any, actions: list[str]) -> Spatial:
+def _parse_spatial(col: _Collector, value: Any, actions: list[str], base_dir: Path) -> Spatial:
     where = "[spatial]"
     tbl = col.table(where, "spatial", value)
-    col.keys(where, tbl, ("boundary_weight", "boundary_actions", "inner_status", "tolerance_m"))
+    col.keys(
+        where,
+        tbl,
+        (
+            "boundary_weight",
+            "boundary_actions",
+            "inner_status",
+            "tolerance_m",
+            "zones",
+            "touch",
+            "district",
+        ),
+    )
     weight = col.number(where, "boundary_weight", tbl.get("boundary_weight", 0.0))
     tol = col.number(where, "tolerance_m", tbl.get("tolerance_m", 0.5))
     acts = tbl.get("boundary_actions", [])
@@ -1089,11 +1149,153 @@ def _parse_spatial(col: _Collector, value: Any, actions: list[str]) -> Spatial:
             f"use some of {', '.join(STATUSES)}",
         )
         inner = ["cleared"]
+    zones = []
+    raw_zones = tbl.get("zones", [])
+    if not isinstance(raw_zones, list):
+        col.add(where, "zones", "must be an array of tables", "write [[spatial.zones]] blocks")
+        raw_zones = []
+    for k, z in enumerate(raw_zones):
+        zone = _parse_zone(col, f"[[spatial.zones]] #{k + 1}", z, actions, base_dir)
+        if zone is not None:
+            zones.append(zone)
+    names = [z.name for z in zones]
+    for n in {n for n in names if names.count(n) > 1}:
+        col.add(
+            "[[spatial.zones]]",
+            "name",
+            f"zone name {n!r} is used twice",
+            "give each zone its own name",
+        )
+    touch = []
+    for a, targets in col.table(where, "touch", tbl.get("touch")).items():
+        if a not in actions:
+            col.add(
+                "[spatial.touch]",
+                a,
+                "unknown action",
+                _suggest(a, actions) or f"use one of {', '.join(actions)}",
+            )
+            continue
+        targets = [targets] if isinstance(targets, str) else targets
+        ok = (
+            isinstance(targets, list)
+            and targets
+            and all(
+                isinstance(t, str) and (t == "cleared" or t.split(":", 1)[0] in ("park", "zone"))
+                for t in targets
+            )
+        )
+        if not ok:
+            col.add(
+                "[spatial.touch]",
+                a,
+                f"must list 'cleared', 'park:NAME' or 'zone:NAME', got {targets!r}",
+                'write clear = ["cleared"]',
+            )
+            continue
+        for t in targets:
+            if t.startswith("zone:") and t[5:] not in names:
+                col.add(
+                    "[spatial.touch]",
+                    a,
+                    f"no zone named {t[5:]!r}",
+                    _suggest(t[5:], names) or "define it in [[spatial.zones]]",
+                )
+        touch.append((a, tuple(targets)))
+    district = col.text(where, "district", tbl.get("district"))
     return Spatial(
         boundary_weight=float(weight or 0.0),
         boundary_actions=tuple(acts),
         inner_status=tuple(inner),
         tolerance_m=float(tol if tol is not None else 0.5),
+        zones=tuple(zones),
+        touch=tuple(touch),
+        district=(Path(os.path.normpath(base_dir / district)) if district else None),
+    )
+
+
+def _parse_zone(
+    col: _Collector, where: str, z: Any, actions: list[str], base_dir: Path
+) -> Zone | None:
+    if not isinstance(z, dict):
+        col.add(
+            where, "", f"must be a table, got {z!r}", "write [[spatial.zones]] with name and kind"
+        )
+        return None
+    col.keys(
+        where,
+        z,
+        (
+            "name",
+            "kind",
+            "path",
+            "park",
+            "around_landuse",
+            "buffer_m",
+            "actions",
+            "bonus_wan_per_mu",
+            "min_share",
+        ),
+    )
+    name = col.text(where, "name", z.get("name"))
+    kind = z.get("kind")
+    if not name:
+        col.add(where, "name", "missing", 'write name = "housing buffer"')
+    if kind not in ("exclude", "priority"):
+        col.add(
+            where,
+            "kind",
+            f"must be 'exclude' or 'priority', got {kind!r}",
+            _suggest(str(kind), ["exclude", "priority"]),
+        )
+    sources = [k for k in ("path", "park", "around_landuse") if k in z]
+    if len(sources) != 1:
+        col.add(
+            where,
+            "",
+            f"give exactly one of path, park or around_landuse (found {sources or 'none'})",
+            'e.g. park = "张店经济开发区"',
+        )
+    acts = z.get("actions", [])
+    if not isinstance(acts, list) or any(a not in actions for a in acts):
+        col.add(where, "actions", f"unknown actions {acts!r}", f"use some of {', '.join(actions)}")
+        acts = []
+    around = z.get("around_landuse", [])
+    if not isinstance(around, list):
+        col.add(
+            where,
+            "around_landuse",
+            "must be a list of land-use codes",
+            'write around_landuse = ["0701"]',
+        )
+        around = []
+    buffer_m = col.number(where, "buffer_m", z.get("buffer_m", 0.0))
+    bonus = col.number(where, "bonus_wan_per_mu", z.get("bonus_wan_per_mu", 0.0))
+    share = col.number(where, "min_share", z.get("min_share"))
+    if share is not None and share > 1:
+        col.add(
+            where, "min_share", f"is a fraction (0.3 = 30 %), got {share}", "write min_share = 0.3"
+        )
+    if kind == "exclude" and (bonus or share is not None):
+        col.add(
+            where,
+            "kind",
+            "an exclusion zone takes no bonus_wan_per_mu or min_share",
+            'use kind = "priority" for those',
+        )
+    if not name or kind not in ("exclude", "priority") or len(sources) != 1:
+        return None
+    path = z.get("path")
+    return Zone(
+        name=name,
+        kind=kind,
+        path=Path(os.path.normpath(base_dir / path)) if isinstance(path, str) else None,
+        park=z.get("park") if isinstance(z.get("park"), str) else None,
+        around_landuse=tuple(str(c) for c in around),
+        buffer_m=float(buffer_m or 0.0),
+        actions=tuple(acts),
+        bonus_wan_per_mu=float(bonus or 0.0),
+        min_share=float(share) if share is not None else None,
     )
 
 
