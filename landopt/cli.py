@@ -617,9 +617,14 @@ def format_plan_report(plan: Any, source: str) -> str:
         quality = r.status
     gap = "" if r.gap is None else f", gap {r.gap:.4%}"
     bound = "" if r.bound is None else f", bound {r.bound:,.1f}"
+    objective_words = sc.objective.describe()
+    if sc.spatial.active:
+        objective_words += f" + {sc.spatial.boundary_weight:g} 万元/km × exposed boundary"
+    if any(z.kind == "priority" and z.bonus_wan_per_mu for z in sc.spatial.zones):
+        objective_words += " − priority-zone bonuses"
     lines += [
         "",
-        f"  objective {sc.objective.describe()}: {r.objective:,.1f}{bound}{gap}",
+        f"  objective {objective_words}: {r.objective:,.1f}{bound}{gap}",
         f"  {quality}; {r.solver} {r.solver_version} ({r.backend}) in {r.runtime:.2f} s",
         f"  checks: {sum(c.ok for c in plan.checks)}/{len(plan.checks)} passed (targets, budgets, locks, eligibility re-checked from the plan)",
     ]
