@@ -550,6 +550,89 @@ def _hatch(plan: Plan) -> str | None:
     return HATCH if n <= HATCH_MAX else None
 
 
+#: Outline of a block of chosen plots (and the cleared land they join): dark brown, apart
+#: from the black district line and the clearance colour.
+BLOCK_EDGE = "#5B2C06"
+
+
+def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts) -> list[Any]:
+    """Zones (exclusion red, priority green, dashed) and, with a compactness penalty, the
+    outline of each block of chosen plots and the cleared land they join; legend handles."""
+    from matplotlib.lines import Line2D
+
+    sc = plan.scenario
+    zh = fonts.lang == "zh"
+    handles: list[Any] = []
+    if sc.spatial.zones:
+        import shapely
+
+        from landopt.zones import zone_polygons
+
+        seen: set[str] = set()
+        for z in sc.spatial.zones:
+            try:
+                poly = zone_polygons(z, parcels, sc)
+            except InputError as exc:  # a zone the map cannot find is not worth failing the map
+                log.warning("not drawing zone %r: %s", z.name, exc)
+                continue
+            if poly.is_empty:
+                continue
+            color = "#C0392B" if z.kind == "exclude" else "#1E8449"
+            geoms = shapely.get_parts(shapely.boundary(poly))
+            _add_layer_lines(ax, geoms, color=color, linewidth=1.4, linestyle=(0, (4, 2)), zorder=6)
+            if z.kind not in seen:
+                seen.add(z.kind)
+                label = (
+                    ("禁止区" if z.kind == "exclude" else "优先区") if zh else (f"{z.kind} zone")
+                )
+                handles.append(
+                    Line2D([], [], color=color, linewidth=1.4, linestyle=(0, (4, 2)), label=label)
+                )
+    if sc.spatial.active and "action" in plan.parcels:
+        import shapely
+
+        from landopt.adjacency import adjacency
+
+        opts = sc.spatial
+        acts = list(opts.boundary_actions or sc.action_names)
+        chosen = plan.parcels["action"].astype(str).isin(acts).to_numpy()
+        inner = plan.parcels["status"].astype(str).isin(opts.inner_status).to_numpy()
+        adj = adjacency(parcels, tolerance=opts.tolerance_m)
+        block = adj.components(chosen | inner)
+        ids = np.unique(block[chosen])
+        geoms = parcels.geometry.to_numpy()
+        rings = []
+        for b in ids:
+            merged = shapely.union_all(shapely.buffer(geoms[block == b], 0.6, join_style="mitre"))
+            rings.extend(shapely.get_parts(shapely.boundary(merged)))
+        if rings:
+            _add_layer_lines(
+                ax, np.asarray(rings, dtype=object), color="#222222", linewidth=1.6, zorder=7
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#222222",
+                    linewidth=1.6,
+                    label=f"连片地块群（{len(ids)} 个）" if zh else f"blocks ({len(ids)})",
+                )
+            )
+    return handles
+
+
+def _add_layer_lines(ax: Axes, lines: Any, **style: Any) -> None:
+    """Draw line geometries as one collection."""
+    import shapely
+    from matplotlib.collections import LineCollection
+
+    segs = [
+        np.asarray(shapely.get_coordinates(g)) for g in lines if g is not None and not g.is_empty
+    ]
+    if segs:
+        ax.add_collection(LineCollection(segs, **style))
+
+
 def _ring_small_parcels(
     ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, groups: pd.Series, colors: dict[str, str]
 ) -> bool:
@@ -886,6 +969,7 @@ def plot_plan(
 
     _draw_parcel_layers(ax, plan, groups, colors, parcels=parcels, rasterize=rasterize)
     outline_handles = _draw_outlines(ax, outlines)
+    spatial_handles = _draw_spatial(ax, plan, parcels, fonts)
 
     ext = _extent(parcels, outlines)
     ax.set_xlim(ext[0], ext[2])
@@ -970,6 +1054,7 @@ def plot_plan(
         for h in outline_handles:
             h.set_label(w[h.get_label()])
             handles.append(h)
+        handles += spatial_handles
         leg = ax.legend(
             handles=handles,
             loc="upper left",

@@ -181,3 +181,21 @@ def test_zone_table_errors():
     assert "must be 'exclude' or 'priority'" in text and "did you mean 'exclude'" in text
     assert "give exactly one of path, park or around_landuse" in text
     assert "no zone named 'q'" in text
+
+
+def test_map_shows_zones_and_blocks(tmp_path):
+    from landopt.maps import plot_plan
+
+    path = zone_file(tmp_path, ["A", "B"])
+    s = scenario(
+        tmp_path,
+        {
+            "boundary_weight": 50,
+            "zones": [{"name": "z", "kind": "priority", "path": path, "bonus_wan_per_mu": 0.1}],
+        },
+    )
+    plan = solve(s, layer())
+    ax = plot_plan(plan, lang="en", district=False)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "priority zone" in labels
+    assert any(lbl.startswith("blocks (") for lbl in labels)
