@@ -607,13 +607,13 @@ def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts
             rings.extend(shapely.get_parts(shapely.boundary(merged)))
         if rings:
             _add_layer_lines(
-                ax, np.asarray(rings, dtype=object), color="#222222", linewidth=1.6, zorder=7
+                ax, np.asarray(rings, dtype=object), color=BLOCK_EDGE, linewidth=1.8, zorder=7
             )
             handles.append(
                 Line2D(
                     [],
                     [],
-                    color="#222222",
+                    color=BLOCK_EDGE,
                     linewidth=1.6,
                     label=f"连片地块群（{len(ids)} 个）" if zh else f"blocks ({len(ids)})",
                 )
