@@ -1647,13 +1647,14 @@ def save_sweep_plot(
     scenario: Scenario | None = None,
 ) -> Path:
     """Write :func:`plot_sweep` as PNG, PDF or SVG (by suffix)."""
-    path = Path(path)
-    _format(path)
-    fig = _new_figure((8.27, 6.5))
-    axes = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.08})
-    plot_sweep(result, axes=axes, lang=lang, scenario=scenario)
-    fig.subplots_adjust(left=0.13, right=0.97, top=0.93, bottom=0.09)
-    return _save(fig, path, dpi)
+
+    def draw(fig: Figure) -> None:
+        axes = fig.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2], "hspace": 0.08}
+        )
+        plot_sweep(result, axes=axes, lang=lang, scenario=scenario)
+
+    return _save_chart(path, (8.27, 6.5), draw, dpi, left=0.13, right=0.97, top=0.93, bottom=0.09)
 
 
 def plot_parcel_values(
@@ -1841,10 +1842,20 @@ def save_calibration_plot(
     scenario: Scenario | None = None,
 ) -> Path:
     """Write :func:`plot_calibration` as PNG, PDF or SVG (by suffix)."""
+
+    def draw(fig: Figure) -> None:
+        plot_calibration(result, ax=fig.add_subplot(), lang=lang, scenario=scenario)
+
+    return _save_chart(path, (8.27, 5.8), draw, dpi, left=0.12, right=0.96, top=0.9, bottom=0.11)
+
+
+def _save_chart(
+    path: str | Path, size: tuple[float, float], draw: Any, dpi: float, **margins: float
+) -> Path:
+    """A chart on a fresh figure, drawn by ``draw(fig)`` and saved by suffix (PNG, PDF, SVG)."""
     path = Path(path)
     _format(path)
-    fig = _new_figure((8.27, 5.8))
-    ax = fig.add_subplot()
-    plot_calibration(result, ax=ax, lang=lang, scenario=scenario)
-    fig.subplots_adjust(left=0.12, right=0.96, top=0.9, bottom=0.11)
+    fig = _new_figure(size)
+    draw(fig)
+    fig.subplots_adjust(**margins)
     return _save(fig, path, dpi)
