@@ -216,7 +216,19 @@ def solve(
     result: SolverResult | None = None
     if not findings:
         t = time.perf_counter()
-        result = solve_model(model, opts)
+        cut_info: dict[str, int] = {}
+        if scenario.spatial.min_block_mu:
+            from landopt.blocks import solve_with_min_blocks
+
+            result, cut_info = solve_with_min_blocks(model, parcels, opts)
+            if result.status == "infeasible":
+                raise TargetsUnmetError(
+                    f"no plan meets the targets with every block of {', '.join(scenario.spatial.boundary_actions or scenario.action_names)} "
+                    f"plots at least {scenario.spatial.min_block_mu:g} mu (after {cut_info['block_cuts']} block cuts): "
+                    "lower [spatial] min_block_mu or the targets"
+                )
+        else:
+            result = solve_model(model, opts)
         timings["solve"] = time.perf_counter() - t
         if result.status == "error" or (not result.has_solution and result.status != "infeasible"):
             why = "its time limit" if result.time_limit_hit else "the run"
@@ -248,8 +260,10 @@ def solve(
     if diagnosis is not None:
         diagnosis.shortfalls = _shortfalls(model, result.x)
     spatial = {}
-    if scenario.spatial.active:
+    if scenario.spatial.active or scenario.spatial.min_block_mu:
         spatial = {**spatial_stats(scenario, plan_parcels), "model": model.spatial}
+        if scenario.spatial.min_block_mu and not findings:
+            spatial["min_block_cuts"] = cut_info
     return Plan(
         scenario=scenario,
         parcels=plan_parcels,
@@ -419,10 +433,20 @@ def check_plan(
                         f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
                     )
                 )
-    if scenario.spatial.active:
+    if scenario.spatial.active or scenario.spatial.min_block_mu:
         stats = spatial_stats(scenario, parcels)
         sign = 1.0 if obj.sense == "minimize" else -1.0
         objective_check += sign * scenario.spatial.boundary_weight * stats["boundary_km"]
+        m = scenario.spatial.min_block_mu
+        if m:
+            ok = stats["blocks"] == 0 or stats["smallest_block_mu"] >= m - 1e-6
+            checks.append(
+                Check(
+                    "min_block",
+                    ok,
+                    f"smallest block {stats['smallest_block_mu']:,.1f} mu against ≥ {m:,.1f}",
+                )
+            )
     if objective is not None:
         tol = 1e-6 * max(1.0, abs(objective))
         checks.append(
@@ -468,6 +492,7 @@ def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, An
         "blocks": len(ids),
         "mean_block_mu": float(sizes.mean()) if len(sizes) else 0.0,
         "largest_block_mu": float(sizes.max()) if len(sizes) else 0.0,
+        "smallest_block_mu": float(sizes.min()) if len(sizes) else 0.0,
         "chosen_mu_in_blocks_touching_inner": float(new_mu[sizes > new_mu + 1e-9].sum())
         if len(sizes)
         else 0.0,

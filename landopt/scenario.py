@@ -378,6 +378,7 @@ class Spatial:
     zones: tuple[Zone, ...] = ()
     touch: tuple[tuple[str, tuple[str, ...]], ...] = ()
     district: Path | None = None
+    min_block_mu: float | None = None
 
     @property
     def active(self) -> bool:
@@ -397,6 +398,8 @@ class Spatial:
             out["touch"] = {a: list(t) for a, t in self.touch}
         if self.district is not None:
             out["district"] = str(self.district)
+        if self.min_block_mu is not None:
+            out["min_block_mu"] = self.min_block_mu
         return out
 
 
@@ -1126,9 +1129,11 @@ def _parse_spatial(col: _Collector, value: Any, actions: list[str], base_dir: Pa
             "zones",
             "touch",
             "district",
+            "min_block_mu",
         ),
     )
     weight = col.number(where, "boundary_weight", tbl.get("boundary_weight", 0.0))
+    min_block = col.number(where, "min_block_mu", tbl.get("min_block_mu"))
     tol = col.number(where, "tolerance_m", tbl.get("tolerance_m", 0.5))
     acts = tbl.get("boundary_actions", [])
     if not isinstance(acts, list) or any(a not in actions for a in acts):
@@ -1211,6 +1216,7 @@ def _parse_spatial(col: _Collector, value: Any, actions: list[str], base_dir: Pa
         zones=tuple(zones),
         touch=tuple(touch),
         district=(Path(os.path.normpath(base_dir / district)) if district else None),
+        min_block_mu=float(min_block) if min_block is not None else None,
     )
 
 

@@ -164,3 +164,30 @@ def test_cli_calibrate(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert "<- knee" in out and (tmp_path / "cal" / "calibrate.png").exists()
+
+
+def test_minimum_block_size_by_cuts():
+    # blocks of at least 40 mu: only C+D with the cleared F (45 mu) qualifies; A+B is 30 mu,
+    # E or any single square 15 mu
+    s = scenario(0.0).with_value("spatial.min_block_mu", 40.0)
+    plan = solve(s, layer())
+    assert chosen(plan) == ["C", "D"] and plan.result.objective == pytest.approx(20.0)
+    checks = {c.name: c for c in plan.checks}
+    assert checks["min_block"].ok and "45.0 mu" in checks["min_block"].detail
+    assert plan.spatial["min_block_cuts"]["block_cuts"] >= 1
+
+
+def test_minimum_block_size_that_no_plan_meets():
+    from landopt.errors import TargetsUnmetError
+
+    with pytest.raises(TargetsUnmetError, match="at least 100 mu"):
+        solve(scenario(0.0).with_value("spatial.min_block_mu", 100.0), layer())
+
+
+def test_min_block_check_fails_on_a_small_block():
+    s = scenario(0.0).with_value("spatial.min_block_mu", 40.0)
+    plan = solve(s, layer())
+    bad = plan.parcels.copy()
+    bad["action"] = ["clear" if p in ("A", "B") else "none" for p in bad["parcel_id"]]
+    checks = {c.name: c for c in check_plan(s, bad)}
+    assert not checks["min_block"].ok
