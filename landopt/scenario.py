@@ -306,6 +306,7 @@ class SolverOptions:
     threads: int | None = None
     presolve: Literal["auto", "on", "off"] = "auto"
     log: bool = False
+    warm_start: Literal["auto", "on", "off"] = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         """The options as written in TOML."""
@@ -319,6 +320,8 @@ class SolverOptions:
             out["threads"] = self.threads
         if self.log:
             out["log"] = True
+        if self.warm_start != "auto":
+            out["warm_start"] = self.warm_start
         return out
 
 
@@ -603,7 +606,7 @@ _PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
 _ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
 _TARGET_KEYS = ("count", "count_min", "count_max", "area_min", "area_max")
 _OBJECTIVE_KEYS = ("kind", "sense", "terms", "difficulty_weight")
-_SOLVER_KEYS = ("backend", "time_limit", "gap", "threads", "presolve", "log")
+_SOLVER_KEYS = ("backend", "time_limit", "gap", "threads", "presolve", "log", "warm_start")
 
 
 class _Collector:
@@ -1101,6 +1104,12 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
             'write presolve = "auto"',
         )
         presolve = "auto"
+    warm = tbl.get("warm_start", "auto")
+    if warm not in ("auto", "on", "off"):
+        col.add(
+            where, "warm_start", f"must be auto, on or off, got {warm!r}", 'write warm_start = "on"'
+        )
+        warm = "auto"
     log_flag = tbl.get("log", False)
     if not isinstance(log_flag, bool):
         col.add(where, "log", f"must be true or false, got {log_flag!r}", "write log = true")
@@ -1112,6 +1121,7 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
         threads=int(threads) if threads is not None else None,
         presolve=presolve,
         log=log_flag,
+        warm_start=warm,
     )
 
 

@@ -244,12 +244,32 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
 
     h, applied = highs_from_model(model, opts)
     t0 = time.perf_counter()
+    start = give_warm_start(h, model, opts)
+    if start is not None:
+        applied = {**applied, "warm_start_objective": start}
     stopped = run_highs(h, opts.time_limit)
     runtime = time.perf_counter() - t0
     res = highs_result(
         h, model, opts, runtime, applied, backend="highs", version=_highs_version(highspy)
     )
     return _watchdog_note(res, stopped)
+
+
+def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float | None:
+    """Hand HiGHS a greedy, swap-improved feasible plan as its first incumbent.
+
+    ``warm_start="auto"`` does so for models with a boundary penalty, where exact solvers
+    are known to go long without any feasible plan. Returns the start's objective, or None.
+    """
+    if opts.warm_start == "off" or (opts.warm_start == "auto" and not len(model.edges)):
+        return None
+    from landopt.heuristic import objective_with_edges, warm_start
+
+    x = warm_start(model, seconds=min(10.0, 0.05 * opts.time_limit))
+    if x is None:
+        return None
+    h.setSolution(model.n_vars, np.arange(model.n_vars, dtype=np.int32), x)
+    return objective_with_edges(model, x)[0]
 
 
 #: The watchdog stops HiGHS this long after its own time limit, which it does not always
