@@ -1,0 +1,93 @@
+"""Property tests: on random small grids every plan keeps its block-size and touching rules."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import box
+
+from landopt.adjacency import clear_adjacency_cache
+from landopt.errors import TargetsUnmetError
+from landopt.parcels import prepare_parcels
+from landopt.plan import solve, spatial_stats
+from landopt.scenario import scenario_from_dict
+
+X0, Y0 = 589_000.0, 4_074_000.0
+
+
+@st.composite
+def grids(draw):
+    side = draw(st.integers(2, 4))
+    n = side * side
+    status = draw(
+        st.lists(
+            st.sampled_from(["inefficient", "inefficient", "cleared", "in_use"]),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    cost = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
+    rows = [
+        {
+            "parcel_id": f"G{k}",
+            "status": status[k],
+            "cost_clear_wan": float(cost[k]),
+            "geometry": box(
+                X0 + 100 * (k % side),
+                Y0 + 100 * (k // side),
+                X0 + 100 * (k % side) + 100,
+                Y0 + 100 * (k // side) + 100,
+            ),
+        }
+        for k in range(n)
+    ]
+    spatial = {"boundary_weight": float(draw(st.sampled_from([0, 0, 20, 200])))}
+    if draw(st.booleans()):
+        spatial["min_block_mu"] = float(draw(st.sampled_from([15, 30, 45, 60])))
+    if draw(st.booleans()):
+        spatial["touch"] = {"clear": ["cleared"]}
+    sc = scenario_from_dict(
+        {
+            "name": "grid",
+            "actions": {
+                "clear": {
+                    "label": "c",
+                    "cost": "cost_clear_wan",
+                    "eligible": {"field": "status", "in": ["inefficient"]},
+                    "targets": {"count_min": draw(st.integers(1, 3))},
+                }
+            },
+            "spatial": spatial,
+        }
+    )
+    return sc, prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=grids())
+def test_every_plan_keeps_block_size_and_touching(instance):
+    scenario, parcels = instance
+    clear_adjacency_cache()
+    try:
+        plan = solve(scenario, parcels)
+    except TargetsUnmetError:
+        return
+    assert all(c.ok for c in plan.checks)
+    stats = spatial_stats(scenario, plan.parcels)
+    if scenario.spatial.min_block_mu:
+        assert (
+            stats["blocks"] == 0
+            or stats["smallest_block_mu"] >= scenario.spatial.min_block_mu - 1e-6
+        )
+    if scenario.spatial.touch:
+        chosen = np.flatnonzero(plan.parcels["action"].to_numpy() == "clear")
+        cleared = set(np.flatnonzero(plan.parcels["status"].to_numpy() == "cleared").tolist())
+        from landopt.adjacency import adjacency
+
+        adj = adjacency(parcels)
+        for p in chosen:
+            assert cleared & set(adj.neighbours(int(p)).tolist()), (
+                f"{plan.parcels['parcel_id'].iat[p]} touches no cleared land"
+            )
