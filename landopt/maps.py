@@ -351,11 +351,13 @@ def count_text(n: int, mu: float | None, lang: Lang) -> str:
 
 def default_district_path(plan: Plan) -> Path | None:
     """``district.geojson`` beside the plan's parcel file, when there is one."""
+    # beside the layer the plan was made from; the scenario's own layer only when the plan
+    # was made from it (a plan of another layer must not borrow the demo's outlines)
     candidates = []
-    if plan.scenario.parcels is not None:
-        candidates.append(Path(plan.scenario.parcels.path).parent)
     if plan.source.get("path"):
         candidates.append(Path(plan.source["path"]).parent)
+    elif "path" not in plan.source and plan.scenario.parcels is not None:
+        candidates.append(Path(plan.scenario.parcels.path).parent)
     for folder in candidates:
         f = folder / "district.geojson"
         if f.is_file():
@@ -633,12 +635,27 @@ def _add_layer_lines(ax: Axes, lines: Any, **style: Any) -> None:
         ax.add_collection(LineCollection(segs, **style))
 
 
+#: Above this many chosen plots, small ones are not ringed (the rings would hide the map).
+RING_MAX = 500
+
+
 def _ring_small_parcels(
     ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, groups: pd.Series, colors: dict[str, str]
 ) -> bool:
-    """Ring the chosen parcels too small to see at the map's scale; True when any were."""
+    """Ring the chosen parcels too small to see at the map's scale; True when any were.
+
+    Past :data:`RING_MAX` chosen plots (a city or province layer) rings would cover the
+    map, so none are drawn and a warning says so: chosen plots then read as their colour.
+    """
     g = groups.to_numpy()
     drawn = False
+    n_chosen = int(np.isin(g, list(plan.scenario.action_names)).sum())
+    if n_chosen > RING_MAX:
+        log.warning(
+            "%d chosen plots: too many to ring the small ones on a printed map; none are ringed",
+            n_chosen,
+        )
+        return False
     for name in plan.scenario.action_names:
         sub = parcels[g == name]
         if not len(sub):
