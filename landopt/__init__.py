@@ -21,6 +21,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from landopt.adjacency import Adjacency, adjacency
+from landopt.analysis import (
+    alternatives,
+    calibrate,
+    compare,
+    replacement_costs,
+    selection_frequency,
+    sweep,
+)
 from landopt.diagnose import Diagnosis, Shortfall, diagnose, precheck
 from landopt.errors import (
     InputError,
@@ -45,6 +54,7 @@ from landopt.scenario import Scenario, eligibility, load_scenario, scenario_from
 from landopt.solvers import SolverResult, available_backends, solve_model
 
 __all__ = [
+    "Adjacency",
     "Check",
     "CompiledModel",
     "Diagnosis",
@@ -60,9 +70,13 @@ __all__ = [
     "SolverResult",
     "TargetsUnmetError",
     "__version__",
+    "adjacency",
+    "alternatives",
     "area_crs_for",
     "available_backends",
+    "calibrate",
     "check_plan",
+    "compare",
     "compile_model",
     "compute_area_mu",
     "diagnose",
@@ -72,10 +86,13 @@ __all__ = [
     "prepare_parcels",
     "read_parcels",
     "read_plan",
+    "replacement_costs",
     "scenario_from_dict",
+    "selection_frequency",
     "solve",
     "solve_model",
     "summarize_parcels",
+    "sweep",
     "validate_parcels",
     "write_plan",
 ]

@@ -165,3 +165,19 @@ def test_retarget_refuses_structural_changes():
     base = compile_model(toy_scenario(), toy_parcels())
     assert base.retarget(base.scenario.with_value("actions.upgrade.targets.area_max", 500)) is None
     assert base.retarget(base.scenario.with_value("actions.upgrade.cost", "cost_clear_wan")) is None
+
+
+def test_public_api_is_importable_from_the_package():
+    import landopt
+
+    missing = [n for n in landopt.__all__ if not hasattr(landopt, n)]
+    assert missing == []
+    assert {
+        "read_parcels",
+        "load_scenario",
+        "compile_model",
+        "solve",
+        "write_plan",
+        "sweep",
+        "adjacency",
+    } <= set(landopt.__all__)
