@@ -6,9 +6,9 @@ checked against every row of the compiled model, gives the solver an incumbent f
 start, so a time-limited run returns at least that plan with the solver's bound beside it.
 
 Greedy: actions are filled scarcest first (highest plot target per eligible plot); each
-takes its cheapest plots per mu until its count is met, then, while its area target is
-not, swaps its smallest plot for the unused candidate that adds the most mu per extra
-万元. Locked plots are placed first. Swap pass: for each chosen plot, the cheapest few
+takes the k unused candidates of least cost minus lam times mu, k its minimum count and
+lam the least that meets its area target (found by bisection, one argpartition a step,
+so it scales to a million candidates). Locked plots are placed first. Swap pass: for each chosen plot, the cheapest few
 unused candidates of the same action are tried in its place; a swap is kept when the
 plan stays feasible and the objective (penalty included) improves.
 """
@@ -51,8 +51,45 @@ def objective_with_edges(model: CompiledModel, x: np.ndarray) -> tuple[float, np
     return float(model.c @ x), x
 
 
+def _pick(cost: np.ndarray, area: np.ndarray, k: int, area_min: float | None) -> np.ndarray | None:
+    """Positions of k candidates of least ``cost - lam * area`` with the least lam >= 0 that
+    reaches ``area_min`` (bisection on lam; each step one argpartition), or None."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k > len(cost):
+        return None
+
+    def take(lam: float) -> np.ndarray:
+        return np.argpartition(cost - lam * area, k - 1)[:k]
+
+    idx = take(0.0)
+    if area_min is None or area[idx].sum() >= area_min:
+        return idx
+    hi = max(1.0, float(np.abs(cost).max()) / max(float(area.min()), 1e-9))
+    for _ in range(60):
+        if area[take(hi)].sum() >= area_min:
+            break
+        hi *= 4
+    else:
+        return None
+    if area[take(hi)].sum() < area_min:
+        return None
+    lo = 0.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if area[take(mid)].sum() >= area_min:
+            hi = mid
+        else:
+            lo = mid
+    return take(hi)
+
+
 def greedy_start(model: CompiledModel) -> np.ndarray | None:
-    """A feasible 0/1 vector built greedily, or ``None`` when the greedy rule fails."""
+    """A feasible 0/1 vector built greedily, or ``None`` when the greedy rule fails.
+
+    Actions are filled scarcest first; each takes the k candidates (k its minimum count)
+    that minimise cost minus lam times mu, with the least lam that meets its area target.
+    """
     n_x = model.n_x
     x = np.zeros(model.n_vars)
     used = np.zeros(len(model.parcel_ids), dtype=bool)
@@ -62,7 +99,6 @@ def greedy_start(model: CompiledModel) -> np.ndarray | None:
     open_ = model.ub[:n_x] > 0.5
     area = model.area_mu[model.var_parcel]
     cost = model.var_cost
-    per_mu = np.where(area > 0, cost / np.maximum(area, 1e-9), np.inf)
     actions = model.scenario.actions
     tight = [
         (a.targets.count_min or 0) / max(1, int(((model.var_action == k) & open_).sum()))
@@ -73,49 +109,35 @@ def greedy_start(model: CompiledModel) -> np.ndarray | None:
         mine = np.flatnonzero(model.var_action == k)
         have = mine[x[mine] > 0.5]
         free = mine[open_[mine] & ~used[model.var_parcel[mine]] & (x[mine] < 0.5)]
-        free = free[np.argsort(per_mu[free], kind="stable")]
-        need = max(0, (t.count_min or 0) - len(have))
-        take = list(free[:need])
-        pool = list(free[need:])
-        chosen = list(have) + take
-        mu = float(area[chosen].sum())
+        need_area = None if t.area_min is None else t.area_min - float(area[have].sum())
         if t.count_min is None and t.count_max is None:
-            while t.area_min is not None and mu < t.area_min and pool:  # no count: add cheapest mu
-                j = pool.pop(0)
-                chosen.append(j)
-                mu += area[j]
+            if need_area is None or need_area <= 0:
+                continue
+            order = free[np.argsort(cost[free] / np.maximum(area[free], 1e-9), kind="stable")]
+            upto = int(np.searchsorted(np.cumsum(area[order]), need_area)) + 1
+            pick = order[:upto]
         else:
-            guard = 0
-            while (
-                t.area_min is not None
-                and mu < t.area_min - 1e-9
-                and pool
-                and guard < 10 * len(chosen) + 10
-            ):
-                guard += 1
-                swappable = [c for c in chosen if c not in have]
-                if not swappable:
+            lo = max(0, (t.count_min or 0) - len(have))
+            hi = (
+                lo
+                if t.count_max is None or t.count_max == t.count_min
+                else max(lo, t.count_max - len(have))
+            )
+            sel = None
+            for n in sorted({lo, hi}):
+                sel = _pick(
+                    cost[free],
+                    area[free],
+                    n,
+                    need_area if need_area is not None and need_area > 0 else None,
+                )
+                if sel is not None:
                     break
-                out = min(swappable, key=lambda c: area[c])
-                gains = area[pool] - area[out]
-                better = np.flatnonzero(gains > 1e-9)
-                if not len(better):
-                    if t.count_max is not None and len(chosen) >= t.count_max:
-                        break
-                    j = pool.pop(int(np.argmax(area[pool])))
-                    chosen.append(j)
-                    mu += area[j]
-                    continue
-                extra = cost[np.asarray(pool)[better]] - cost[out]
-                score = gains[better] / np.maximum(extra, 1e-6)
-                pick = int(better[int(np.argmax(score))])
-                j = pool.pop(pick)
-                chosen.remove(out)
-                chosen.append(j)
-                pool.append(out)
-                mu += area[j] - area[out]
-        x[chosen] = 1.0
-        used[model.var_parcel[chosen]] = True
+            if sel is None:
+                return None
+            pick = free[sel]
+        x[pick] = 1.0
+        used[model.var_parcel[pick]] = True
     _, x = objective_with_edges(model, x)
     return x if is_feasible(model, x) else None
 
