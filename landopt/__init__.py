@@ -21,7 +21,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from landopt.adjacency import Adjacency, adjacency
+# the function landopt.adjacency.adjacency is not re-exported: it would hide the module
+from landopt.adjacency import Adjacency
 from landopt.analysis import (
     alternatives,
     calibrate,
@@ -70,7 +71,6 @@ __all__ = [
     "SolverResult",
     "TargetsUnmetError",
     "__version__",
-    "adjacency",
     "alternatives",
     "area_crs_for",
     "available_backends",
