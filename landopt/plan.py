@@ -345,13 +345,10 @@ def check_plan(
         total_cost += cost
         t = a.targets
         if t.count_min is not None or t.count_max is not None:
-            ok = (t.count_min is None or n >= t.count_min) and (
-                t.count_max is None or n <= t.count_max
-            )
             checks.append(
                 Check(
                     f"count[{a.name}]",
-                    ok,
+                    t.count_met(n),
                     f"{n} plots against {t.describe().split(', ')[0]}",
                     "target",
                 )
@@ -360,7 +357,7 @@ def check_plan(
             checks.append(
                 Check(
                     f"area_min[{a.name}]",
-                    mu >= t.area_min - 1e-6,
+                    t.area_min_met(mu),
                     f"{mu:,.2f} mu against ≥ {t.area_min:,.2f}",
                     "target",
                 )
@@ -369,7 +366,7 @@ def check_plan(
             checks.append(
                 Check(
                     f"area_max[{a.name}]",
-                    mu <= t.area_max + 1e-6,
+                    t.area_max_met(mu),
                     f"{mu:,.2f} mu against ≤ {t.area_max:,.2f}",
                     "target",
                 )
@@ -522,12 +519,7 @@ def summarize(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
             else 0.0
         )
         t = a.targets
-        met_count = (t.count_min is None or n >= t.count_min) and (
-            t.count_max is None or n <= t.count_max
-        )
-        met_area = (t.area_min is None or mu >= t.area_min - 1e-6) and (
-            t.area_max is None or mu <= t.area_max + 1e-6
-        )
+        met = t.count_met(n) and t.area_min_met(mu) and t.area_max_met(mu)
         em = elig[a.name].to_numpy()
         rows.append(
             {
@@ -543,7 +535,7 @@ def summarize(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
                 "cost_wan_per_mu": round(cost / mu, 3) if mu else 0.0,
                 "benefit_wan": round(benefit, 3),
                 "budget_wan": a.budget,
-                "met": bool(met_count and met_area),
+                "met": bool(met),
             }
         )
     df = pd.DataFrame(rows)

@@ -184,6 +184,20 @@ class Targets:
         """Whether the count is fixed to one number."""
         return self.count_min is not None and self.count_min == self.count_max
 
+    def count_met(self, n: int) -> bool:
+        """Whether ``n`` plots meet the count target (True when there is none)."""
+        return (self.count_min is None or n >= self.count_min) and (
+            self.count_max is None or n <= self.count_max
+        )
+
+    def area_min_met(self, mu: float, tol: float = 1e-6) -> bool:
+        """Whether ``mu`` meets the minimum area (True when there is none)."""
+        return self.area_min is None or mu >= self.area_min - tol
+
+    def area_max_met(self, mu: float, tol: float = 1e-6) -> bool:
+        """Whether ``mu`` stays within the maximum area (True when there is none)."""
+        return self.area_max is None or mu <= self.area_max + tol
+
     def describe(self) -> str:
         """The targets in words, e.g. ``17 plots, ≥ 560 mu``."""
         parts = []
