@@ -31,7 +31,7 @@ import pandas as pd
 
 from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
 from landopt.errors import InputError, SolverError, TargetsUnmetError
-from landopt.model import CompiledModel, compile_model
+from landopt.model import CompiledModel, boundary_sets, compile_model
 from landopt.parcels import read_parcels
 from landopt.scenario import Scenario
 from landopt.solvers import SolverResult, solve_model
@@ -468,11 +468,8 @@ def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, An
 
     opts = scenario.spatial
     adj = adjacency(parcels, tolerance=opts.tolerance_m)
-    acts = list(opts.boundary_actions or scenario.action_names)
-    chosen = parcels["action"].astype(str).isin(acts).to_numpy()
-    elig = effective_eligibility(scenario, parcels)
-    cand = elig[acts].to_numpy().any(axis=1)
-    inner = parcels["status"].astype(str).isin(opts.inner_status).to_numpy() & ~cand
+    S, _, inner = boundary_sets(scenario, parcels, effective_eligibility(scenario, parcels))
+    chosen = parcels["action"].astype(str).isin([scenario.action_names[k] for k in S]).to_numpy()
     i, j, length = adj.i, adj.j, adj.length_m
     exposed = adj.perimeter_m[chosen].sum()
     exposed -= 2 * length[chosen[i] & chosen[j]].sum()
