@@ -707,10 +707,18 @@ def _add_layer(ax: Axes, geoms: Any, *, gid: str | None = None, **style: Any) ->
     """Draw polygons as one patch (fast, and one element in SVG/PDF); return the patch."""
     from matplotlib.patches import PathPatch
 
-    patch = PathPatch(_compound_path(geoms), **style)
+    path = _compound_path(geoms)
+    patch = PathPatch(path, **style)
     if gid:
         patch.set_gid(gid)
-    ax.add_patch(patch)
+    # add_artist, not add_patch: add_patch finds the data limits by walking every segment
+    # in Python (9 of 10 s of a 100k-parcel map); the vertices' min/max is the same here,
+    # since parcel paths are straight lines.
+    ax.add_artist(patch)
+    if len(path.vertices):
+        v = path.vertices
+        ax.update_datalim(np.array([v.min(axis=0), v.max(axis=0)]))
+        ax.autoscale_view()
     return patch
 
 

@@ -361,3 +361,15 @@ def test_chosen_parcels_too_small_to_see_are_ringed(demo_plan, toy_plan):
     assert "ring: chosen plot too small to see" in legend_texts(ax)
     toy = maps.plot_plan(toy_plan, ax=new_axes(), lang="en", district=False)
     assert not toy.get_lines()  # 15-60 mu squares on a 2 km map are plain to see
+
+
+def test_parcel_layers_widen_the_data_limits_without_add_patch():
+    """Layers are added as artists (add_patch is too slow at 100k parcels), yet autoscale sees them."""
+    fig = Figure()
+    ax = fig.add_subplot()
+    patch = maps._add_layer(ax, [box(10, 20, 30, 50), box(100, -5, 120, 0)], facecolor="red")
+    assert patch in ax.patches
+    assert patch.get_clip_box() is not None or patch.get_clip_path() is not None
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert x0 <= 10 and x1 >= 120 and y0 <= -5 and y1 >= 50
