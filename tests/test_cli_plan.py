@@ -287,7 +287,18 @@ def test_sweep_writes_curve_and_table(toy_files, tmp_path, capsys):
 
 def test_demo_compact_scenario_forms_fewer_larger_blocks(tmp_path, capsys):
     out = tmp_path / "compact"
-    assert main(["plan", str(ROOT / "data" / "scenarios" / "zhangdian-2023-compact.toml"), "--out", str(out), "--no-maps"]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                str(ROOT / "data" / "scenarios" / "zhangdian-2023-compact.toml"),
+                "--out",
+                str(out),
+                "--no-maps",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "compactness:" in text
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))

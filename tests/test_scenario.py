@@ -186,7 +186,9 @@ def test_objective_kinds():
     assert "2 per difficulty point" in w.objective.describe()
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "data" / "scenarios").glob("*.toml")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "data" / "scenarios").glob("*.toml")), ids=lambda p: p.name
+)
 def test_every_shipped_scenario_loads_and_round_trips(path):
     s = load_scenario(path)
     assert scenario_from_dict(s.to_dict(), base_dir=path.parent, source=path) == s

@@ -175,7 +175,9 @@ def test_outlines_default_to_district_geojson_beside_the_parcels(tmp_path, toy_p
 
     toy_district().to_crs(4326).to_file(tmp_path / "district.geojson", driver="GeoJSON")
     sc = replace(toy_plan.scenario, parcels=ParcelSource(path=tmp_path / "parcels.gpkg"))
-    plan = Plan(**{**toy_plan.__dict__, "scenario": sc, "source": {"path": str(tmp_path / "parcels.gpkg")}})
+    plan = Plan(
+        **{**toy_plan.__dict__, "scenario": sc, "source": {"path": str(tmp_path / "parcels.gpkg")}}
+    )
     data = page_data(webmap.webmap_html(plan))
     assert [o["key"] for o in data["outlines"]] == ["park", "township", "district"]
     names = [f["properties"]["name"] for o in data["outlines"] for f in o["features"]]
