@@ -150,6 +150,8 @@ class CompiledModel:
     edges: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     edge_length_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     spatial: dict[str, Any] = field(default_factory=dict)
+    c_penalty: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    penalty_floor: float = 0.0
 
     # ------------------------------------------------------------------ shape
     @property
@@ -219,6 +221,43 @@ class CompiledModel:
         on = np.asarray(x)[: self.n_x] > 0.5
         out[self.var_parcel[on]] = self.var_action[on]
         return out
+
+    def without_penalty(self) -> tuple[CompiledModel, float]:
+        """The model without its boundary penalty, and the offset that turns its bound into one
+        of this model.
+
+        Dropping the penalty keeps the x columns and every row but the edge rows, and takes
+        the penalty's linear terms (``c_penalty``) out of c. The exposed boundary of any plan
+        is at least ``penalty_floor / w`` (zero when shared edges never exceed a perimeter),
+        so a proven bound of the returned model plus ``penalty_floor`` bounds this one: from
+        below when minimising, from above when maximising (w is then negative).
+        """
+        if not len(self.edges) and not self.c_penalty.any():
+            return self, 0.0
+        nx = self.n_x
+        keep = np.array([not n.startswith("edge_") for n in self.row_names])
+        new_index = np.cumsum(keep) - 1
+        statements = [
+            replace(st, rows=tuple(int(new_index[r]) for r in st.rows if keep[r]))
+            for st in self.statements
+        ]
+        base = replace(
+            self,
+            c=self.c[:nx] - self.c_penalty,
+            A=self.A[keep][:, :nx].tocsr(),
+            senses=self.senses[keep],
+            rhs=self.rhs[keep],
+            row_names=[n for n, k in zip(self.row_names, keep, strict=True) if k],
+            lb=self.lb[:nx],
+            ub=self.ub[:nx],
+            statements=statements,
+            edges=np.zeros((0, 2), dtype=np.int64),
+            edge_length_m=np.zeros(0),
+            spatial={},
+            c_penalty=np.zeros(0),
+            penalty_floor=0.0,
+        )
+        return base, self.penalty_floor
 
     def retarget(self, scenario: Scenario) -> CompiledModel | None:
         """The same model with another scenario's target and budget numbers, without recompiling.
@@ -572,11 +611,16 @@ def compile_model(
     edges = np.zeros((0, 2), dtype=np.int64)
     edge_len = np.zeros(0)
     spatial: dict[str, Any] = {}
+    c_penalty = np.zeros(0)
+    penalty_floor = 0.0
     if scenario.spatial.active:
+        c_base = c
         c, lb, ub, edges, edge_len, spatial = _boundary_penalty(
             scenario, parcels, var_parcel, var_action, c, lb, ub, b, adjacency
         )
         nv = len(c)
+        c_penalty = c[: len(c_base)] - c_base
+        penalty_floor = spatial.pop("penalty_floor")
     A, senses, rhs, row_names = b.build(nv)
     log.info(
         "compiled %s: %d variables, %d rows, %d non-zeros", scenario.name, nv, A.shape[0], A.nnz
@@ -603,6 +647,8 @@ def compile_model(
         edges=edges,
         edge_length_m=edge_len,
         spatial=spatial,
+        c_penalty=c_penalty,
+        penalty_floor=penalty_floor,
     )
 
 
@@ -715,7 +761,13 @@ def _boundary_penalty(
     c = np.concatenate([c, -2.0 * w * el])
     lb = np.concatenate([lb, np.zeros(k)])
     ub = np.concatenate([ub, np.ones(k)])
+    # least exposed boundary any plan can have: 0 unless shared edges (matched with a
+    # tolerance) add up to more than a candidate's perimeter
+    slack = adj.perimeter_m.astype(float).copy()
+    np.subtract.at(slack, i, length)
+    np.subtract.at(slack, j, length)
     info = {
+        "penalty_floor": float(w * np.minimum(slack[cand], 0.0).sum()),
         "boundary_weight_wan_per_km": opts.boundary_weight,
         "actions": [scenario.actions[s_].name for s_ in S],
         "candidates": int(cand.sum()),

@@ -321,6 +321,7 @@ class SolverOptions:
     presolve: Literal["auto", "on", "off"] = "auto"
     log: bool = False
     warm_start: Literal["auto", "on", "off"] = "auto"
+    isolate: Literal["auto", "on", "off"] = "auto"
 
     def to_dict(self) -> dict[str, Any]:
         """The options as written in TOML."""
@@ -336,6 +337,8 @@ class SolverOptions:
             out["log"] = True
         if self.warm_start != "auto":
             out["warm_start"] = self.warm_start
+        if self.isolate != "auto":
+            out["isolate"] = self.isolate
         return out
 
 
@@ -620,7 +623,16 @@ _PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
 _ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
 _TARGET_KEYS = ("count", "count_min", "count_max", "area_min", "area_max")
 _OBJECTIVE_KEYS = ("kind", "sense", "terms", "difficulty_weight")
-_SOLVER_KEYS = ("backend", "time_limit", "gap", "threads", "presolve", "log", "warm_start")
+_SOLVER_KEYS = (
+    "backend",
+    "time_limit",
+    "gap",
+    "threads",
+    "presolve",
+    "log",
+    "warm_start",
+    "isolate",
+)
 
 
 class _Collector:
@@ -1124,6 +1136,12 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
             where, "warm_start", f"must be auto, on or off, got {warm!r}", 'write warm_start = "on"'
         )
         warm = "auto"
+    isolate = tbl.get("isolate", "auto")
+    if isolate not in ("auto", "on", "off"):
+        col.add(
+            where, "isolate", f"must be auto, on or off, got {isolate!r}", 'write isolate = "on"'
+        )
+        isolate = "auto"
     log_flag = tbl.get("log", False)
     if not isinstance(log_flag, bool):
         col.add(where, "log", f"must be true or false, got {log_flag!r}", "write log = true")
@@ -1136,6 +1154,7 @@ def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
         presolve=presolve,
         log=log_flag,
         warm_start=warm,
+        isolate=isolate,
     )
 
 

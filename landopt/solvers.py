@@ -20,7 +20,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import shutil
+import struct
+import subprocess
 import sys
 import threading
 import time
@@ -189,35 +192,56 @@ def new_highs(*, log_output: bool = False) -> Any:
     return h
 
 
+def highs_arrays(model: CompiledModel) -> dict[str, Any]:
+    """The model as the plain arrays HiGHS takes (picklable, for a child process)."""
+    csc = model.A.tocsc()
+    return {
+        "n_vars": int(model.n_vars),
+        "n_rows": int(model.n_rows),
+        "c": np.asarray(model.c, dtype=float),
+        "lb": np.asarray(model.lb, dtype=float),
+        "ub": np.asarray(model.ub, dtype=float),
+        "row_lower": np.asarray(model.row_lower, dtype=float),
+        "row_upper": np.asarray(model.row_upper, dtype=float),
+        "start": csc.indptr.astype(np.int32),
+        "index": csc.indices.astype(np.int32),
+        "value": csc.data.astype(float),
+        "integer": np.asarray(model.integrality, dtype=bool),
+        "maximize": model.sense == "maximize",
+    }
+
+
 def highs_from_model(model: CompiledModel, opts: SolverOptions) -> tuple[Any, dict[str, Any]]:
     """Load a compiled model into a fresh HiGHS object; return it and the options applied."""
+    return highs_from_arrays(highs_arrays(model), opts)
+
+
+def highs_from_arrays(arr: dict[str, Any], opts: SolverOptions) -> tuple[Any, dict[str, Any]]:
+    """Load :func:`highs_arrays` into a fresh HiGHS object; return it and the options applied."""
     import highspy
 
     h = new_highs(log_output=opts.log)
     lp = highspy.HighsLp()
-    lp.num_col_ = model.n_vars
-    lp.num_row_ = model.n_rows
-    lp.col_cost_ = np.asarray(model.c, dtype=float)
-    lp.col_lower_ = np.asarray(model.lb, dtype=float)
-    lp.col_upper_ = np.asarray(model.ub, dtype=float)
-    lp.row_lower_ = np.where(np.isinf(model.row_lower), -highspy.kHighsInf, model.row_lower)
-    lp.row_upper_ = np.where(np.isinf(model.row_upper), highspy.kHighsInf, model.row_upper)
-    csc = model.A.tocsc()
+    lp.num_col_ = arr["n_vars"]
+    lp.num_row_ = arr["n_rows"]
+    lp.col_cost_ = arr["c"]
+    lp.col_lower_ = arr["lb"]
+    lp.col_upper_ = arr["ub"]
+    lp.row_lower_ = np.where(np.isinf(arr["row_lower"]), -highspy.kHighsInf, arr["row_lower"])
+    lp.row_upper_ = np.where(np.isinf(arr["row_upper"]), highspy.kHighsInf, arr["row_upper"])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
-    lp.a_matrix_.value_ = csc.data.astype(float)
-    lp.a_matrix_.num_col_ = model.n_vars
-    lp.a_matrix_.num_row_ = model.n_rows
+    lp.a_matrix_.start_ = arr["start"]
+    lp.a_matrix_.index_ = arr["index"]
+    lp.a_matrix_.value_ = arr["value"]
+    lp.a_matrix_.num_col_ = arr["n_vars"]
+    lp.a_matrix_.num_row_ = arr["n_rows"]
     kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-    lp.integrality_ = [kinds[int(v)] for v in model.integrality]
-    lp.sense_ = (
-        highspy.ObjSense.kMaximize if model.sense == "maximize" else highspy.ObjSense.kMinimize
-    )
+    lp.integrality_ = [kinds[int(v)] for v in arr["integer"]]
+    lp.sense_ = highspy.ObjSense.kMaximize if arr["maximize"] else highspy.ObjSense.kMinimize
     status = h.passModel(lp)
     if status == highspy.HighsStatus.kError:
         raise SolverError("HiGHS rejected the model (passModel returned an error)")
-    return h, apply_highs_options(h, opts, model.n_vars)
+    return h, apply_highs_options(h, opts, arr["n_vars"])
 
 
 def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, Any]:
@@ -242,6 +266,8 @@ def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, A
 def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
     import highspy
 
+    if _isolated(model, opts):
+        return _solve_highs_isolated(model, opts)
     h, applied = highs_from_model(model, opts)
     t0 = time.perf_counter()
     start = give_warm_start(h, model, opts)
@@ -261,15 +287,25 @@ def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float 
     ``warm_start="auto"`` does so for models with a boundary penalty, where exact solvers
     are known to go long without any feasible plan. Returns the start's objective, or None.
     """
-    if opts.warm_start == "off" or (opts.warm_start == "auto" and not len(model.edges)):
+    x, objective = warm_start_plan(model, opts)
+    if x is None:
         return None
+    h.setSolution(model.n_vars, np.arange(model.n_vars, dtype=np.int32), x)
+    return objective
+
+
+def warm_start_plan(
+    model: CompiledModel, opts: SolverOptions
+) -> tuple[np.ndarray | None, float | None]:
+    """The warm start the options ask for (see :func:`give_warm_start`) and its objective."""
+    if opts.warm_start == "off" or (opts.warm_start == "auto" and not len(model.edges)):
+        return None, None
     from landopt.heuristic import objective_with_edges, warm_start
 
     x = warm_start(model, seconds=min(10.0, 0.05 * opts.time_limit))
     if x is None:
-        return None
-    h.setSolution(model.n_vars, np.arange(model.n_vars, dtype=np.int32), x)
-    return objective_with_edges(model, x)[0]
+        return None, None
+    return x, objective_with_edges(model, x)[0]
 
 
 #: The watchdog stops HiGHS this long after its own time limit, which it does not always
@@ -304,6 +340,257 @@ def run_highs(h: Any, time_limit: float) -> bool:
     return fired.is_set()
 
 
+#: ``isolate="auto"`` runs HiGHS in a child process from this many variables up. HiGHS does
+#: not poll its time limit or a cancel request everywhere: at 1,000,000 parcels with a
+#: boundary penalty it stayed in its root LP for over 15 minutes with a 10-minute limit
+#: (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
+ISOLATE_AUTO_MIN_VARS = 100_000
+
+
+def _isolated(model: CompiledModel, opts: SolverOptions) -> bool:
+    if opts.isolate == "auto":
+        return bool(np.isfinite(opts.time_limit)) and model.n_vars >= ISOLATE_AUTO_MIN_VARS
+    return opts.isolate == "on"
+
+
+def _send(stream: Any, *msg: Any) -> None:
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: Any) -> tuple[Any, ...] | None:
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    (n,) = struct.unpack("<Q", head)
+    data = stream.read(n)
+    return pickle.loads(data) if len(data) == n else None
+
+
+def _child_main() -> None:
+    """Entry point of the HiGHS child process (``python -c``; see :func:`_solve_highs_isolated`).
+
+    Reads ``(arrays, options, start)`` from stdin; writes ``("incumbent", objective, x)`` for
+    each improving plan, ``("bound", bound)`` about once a second, then ``("done", outcome,
+    runtime, applied)`` or ``("error", text)`` to the original stdout. HiGHS's own log goes
+    to stderr so that it cannot corrupt the messages.
+    """
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    try:
+        arr, opts, start = pickle.load(sys.stdin.buffer)
+        h, applied = highs_from_arrays(arr, opts)
+        n = arr["n_vars"]
+        if start is not None:
+            h.setSolution(n, np.arange(n, dtype=np.int32), start)
+        last = [0.0]
+
+        def improving(e: Any) -> None:
+            x = np.array(e.data_out.mip_solution, dtype=float)
+            _send(out, "incumbent", float(e.data_out.objective_function_value), x)
+
+        def progress(e: Any) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 1.0:
+                last[0] = now
+                bound = float(e.data_out.mip_dual_bound)
+                if np.isfinite(bound):
+                    _send(out, "bound", bound)
+
+        h.cbMipImprovingSolution.subscribe(improving)
+        h.cbMipInterrupt.subscribe(progress)
+        t0 = time.perf_counter()
+        h.run()
+        _send(out, "done", highs_outcome(h), time.perf_counter() - t0, applied)
+    except BaseException as exc:  # reported to the parent, which raises SolverError
+        _send(out, "error", f"{type(exc).__name__}: {exc}")
+    finally:
+        out.close()
+
+
+#: What the child process runs (``python -c``); tests replace it with children that hang.
+CHILD_CODE = "from landopt.solvers import _child_main; _child_main()"
+
+
+class _ChildSolve:
+    """A HiGHS child process and a thread that keeps what it reports."""
+
+    def __init__(self, payload: bytes):
+        self.incumbent: tuple[float, np.ndarray] | None = None
+        self.bound: float | None = None
+        self.done: tuple[Any, ...] | None = None
+        self.error: str | None = None
+        self.finished = threading.Event()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        threading.Thread(target=self._write, args=(payload,), daemon=True).start()
+
+    def _write(self, payload: bytes) -> None:
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self.proc.stdin.write(payload)
+            self.proc.stdin.close()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        try:
+            while (msg := _receive(self.proc.stdout)) is not None:
+                if msg[0] == "incumbent":
+                    self.incumbent = (msg[1], msg[2])
+                elif msg[0] == "bound":
+                    self.bound = msg[1]
+                elif msg[0] == "done":
+                    self.done = msg
+                    break
+                else:
+                    self.error = msg[1]
+                    break
+        finally:
+            self.finished.set()
+
+    def stop(self, wait: float = 0.0) -> None:
+        """Give the child ``wait`` seconds to exit, then end it (SIGTERM, then SIGKILL)."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(wait)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - HiGHS does not trap SIGTERM
+                self.proc.kill()
+                self.proc.wait()
+        else:
+            self.proc.wait()
+        self._reader.join(5)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverResult:
+    """HiGHS in a child process that is ended if it overruns its time limit.
+
+    The parent keeps the best plan HiGHS reported (or the warm start) and the last bound, so
+    a solve that HiGHS would not stop still returns a plan (checked like any other by
+    :mod:`landopt.plan`), honestly labelled as time-limited.
+    """
+    import highspy
+
+    version = _highs_version(highspy)
+    start_x, start_obj = warm_start_plan(model, opts)
+    payload = pickle.dumps((highs_arrays(model), opts, start_x), protocol=pickle.HIGHEST_PROTOCOL)
+    t0 = time.perf_counter()
+    child = _ChildSolve(payload)
+    grace = max(WATCHDOG_GRACE_S, 0.05 * opts.time_limit)
+    child.finished.wait(opts.time_limit + grace)
+    runtime = time.perf_counter() - t0
+    child.stop(wait=10.0 if child.finished.is_set() else 0.0)
+    applied: dict[str, Any] = {"isolated": True}
+    if start_obj is not None:
+        applied["warm_start_objective"] = start_obj
+    if child.done is not None:
+        _, outcome, _, child_applied = child.done
+        return _result_from_outcome(
+            outcome, opts, runtime, {**child_applied, **applied}, backend="highs", version=version
+        )
+    if child.error is not None:
+        raise SolverError(f"HiGHS failed in its process: {child.error}")
+    if child.finished.is_set() and runtime < opts.time_limit:
+        code = child.proc.returncode
+        raise SolverError(
+            f"HiGHS's process ended unexpectedly (exit code {code}"
+            f"{'; out of memory?' if code == -9 else ''}) after {runtime:.0f} s; "
+            'set isolate = "off" under [solver] to solve in this process'
+        )
+    best_obj, best_x = child.incumbent if child.incumbent is not None else (start_obj, start_x)
+    bound = child.bound
+    ended = runtime
+    log.warning(
+        "HiGHS overran its %.0f s time limit and its process was ended after %.0f s",
+        opts.time_limit,
+        runtime,
+    )
+    notes = []
+    if len(model.edges) or model.c_penalty.any():
+        before = (best_obj, bound)
+        best_obj, best_x, bound = _penalty_free_fallback(model, opts, best_obj, best_x, bound)
+        runtime = time.perf_counter() - t0
+        applied["penalty_free_fallback_s"] = round(runtime - ended, 2)
+        if bound is not None and bound != before[1]:
+            notes.append("bound from the model without the boundary penalty")
+        if best_obj is not None and best_obj != before[0]:
+            notes.append("plan from the model without the boundary penalty")
+    has = best_x is not None
+    outcome = {
+        "status": "time_limit",
+        "has_solution": has,
+        "x": best_x,
+        "objective": best_obj,
+        "bound": bound,
+        "time_limit_hit": True,
+        "message": (
+            f"time limit reached; HiGHS did not stop by itself and its process was ended "
+            f"after {ended:.0f} s"
+            + ("" if has else "; no feasible plan had been found")
+            + ("" if bound is not None else "; no bound had been proven")
+            + "".join(f"; {n}" for n in notes)
+        ),
+    }
+    return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
+
+
+#: Share of the time limit given to the penalty-free solve that backs a penalised solve
+#: which overran (:func:`_penalty_free_fallback`).
+FALLBACK_SHARE = 0.1
+
+
+def _penalty_free_fallback(
+    model: CompiledModel,
+    opts: SolverOptions,
+    best_obj: float | None,
+    best_x: np.ndarray | None,
+    bound: float | None,
+) -> tuple[float | None, np.ndarray | None, float | None]:
+    """After a penalised solve overran: solve without the penalty for a bound and a plan.
+
+    The penalty-free model is far easier (no edge rows). Its proven bound, plus the model's
+    ``penalty_floor``, bounds the penalised optimum, since no plan has negative exposed
+    boundary; its plan is feasible for the penalised model too and is kept if better.
+    Runs in its own child for at most ``FALLBACK_SHARE`` of the time limit.
+    """
+    from landopt.heuristic import objective_with_edges
+
+    base, offset = model.without_penalty()
+    limit = max(10.0, FALLBACK_SHARE * opts.time_limit)
+    log.info("solving without the boundary penalty for a bound (at most %.0f s)", limit)
+    try:
+        res = _solve_highs_isolated(
+            base, replace(opts, time_limit=limit, warm_start="off", isolate="on")
+        )
+    except SolverError as exc:
+        log.warning("the penalty-free solve for a bound failed: %s", exc)
+        return best_obj, best_x, bound
+    minimize = model.sense == "minimize"
+    if res.bound is not None:
+        b = res.bound + offset
+        if bound is None or (b > bound if minimize else b < bound):
+            bound = b
+    if res.has_solution and res.x is not None:
+        x = np.concatenate([np.round(res.x[: model.n_x]), np.zeros(model.n_vars - model.n_x)])
+        obj, x = objective_with_edges(model, x)
+        if best_obj is None or (obj < best_obj if minimize else obj > best_obj):
+            best_obj, best_x = obj, x
+    return best_obj, best_x, bound
+
+
 def _watchdog_note(res: SolverResult, stopped: bool) -> SolverResult:
     """Mark a result the watchdog cut short: never optimal, always time-limited."""
     if not stopped or res.status == "optimal":
@@ -321,17 +608,8 @@ def _watchdog_note(res: SolverResult, stopped: bool) -> SolverResult:
     )
 
 
-def highs_result(
-    h: Any,
-    model: CompiledModel,
-    opts: SolverOptions,
-    runtime: float,
-    applied: dict[str, Any],
-    *,
-    backend: str,
-    version: str,
-) -> SolverResult:
-    """Read status, solution, bound and gap from a HiGHS object after ``run``."""
+def highs_outcome(h: Any) -> dict[str, Any]:
+    """Status, solution, objective and bound of a HiGHS object after ``run``, as plain data."""
     import highspy
 
     ms = h.getModelStatus()
@@ -348,26 +626,59 @@ def highs_result(
         status = "unbounded" if ms == MS.kUnbounded else "infeasible"
     else:
         status = "error"
-    x = np.asarray(h.getSolution().col_value, dtype=float) if has_sol else None
-    objective = float(info.objective_function_value) if has_sol else None
-    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
-    gap = _gap(objective, bound) if has_sol else None
+    return {
+        "status": status,
+        "has_solution": bool(has_sol),
+        "x": np.asarray(h.getSolution().col_value, dtype=float) if has_sol else None,
+        "objective": float(info.objective_function_value) if has_sol else None,
+        "bound": float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None,
+        "time_limit_hit": ms == MS.kTimeLimit,
+        "message": h.modelStatusToString(ms),
+    }
+
+
+def highs_result(
+    h: Any,
+    model: CompiledModel,
+    opts: SolverOptions,
+    runtime: float,
+    applied: dict[str, Any],
+    *,
+    backend: str,
+    version: str,
+) -> SolverResult:
+    """Read status, solution, bound and gap from a HiGHS object after ``run``."""
+    return _result_from_outcome(
+        highs_outcome(h), opts, runtime, applied, backend=backend, version=version
+    )
+
+
+def _result_from_outcome(
+    out: dict[str, Any],
+    opts: SolverOptions,
+    runtime: float,
+    applied: dict[str, Any],
+    *,
+    backend: str,
+    version: str,
+) -> SolverResult:
+    has_sol = out["has_solution"]
     return SolverResult(
-        status=status,
-        has_solution=bool(has_sol),
-        proven_optimal=status == "optimal",
-        objective=objective,
-        bound=bound,
-        gap=gap,
+        status=out["status"],
+        has_solution=has_sol,
+        proven_optimal=out["status"] == "optimal",
+        objective=out["objective"],
+        bound=out["bound"],
+        gap=_gap(out["objective"], out["bound"]) if has_sol else None,
         runtime=runtime,
         backend=backend,
         solver="HiGHS",
         solver_version=version,
         time_limit=opts.time_limit,
-        time_limit_hit=ms == MS.kTimeLimit,
+        time_limit_hit=out["time_limit_hit"],
         requested_gap=opts.gap,
-        x=x,
-        message=h.modelStatusToString(ms),
+        x=out["x"],
+        message=out["message"],
         options=applied,
     )
 

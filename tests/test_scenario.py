@@ -192,3 +192,13 @@ def test_objective_kinds():
 def test_every_shipped_scenario_loads_and_round_trips(path):
     s = load_scenario(path)
     assert scenario_from_dict(s.to_dict(), base_dir=path.parent, source=path) == s
+
+
+@pytest.mark.parametrize("key", ["presolve", "warm_start", "isolate"])
+def test_solver_switches_take_auto_on_off_and_round_trip(key):
+    base = dict(TOY_SCENARIO)
+    s = scenario_from_dict({**base, "solver": {key: "on"}})
+    assert getattr(s.solver, key) == "on"
+    assert scenario_from_dict(s.to_dict()).solver == s.solver
+    with pytest.raises(ScenarioError, match=rf"{key}.*must be auto, on or off"):
+        scenario_from_dict({**base, "solver": {key: "yes"}})

@@ -127,3 +127,92 @@ def test_watchdog_stops_a_solver_that_overruns(monkeypatch):
     fast = Slow()
     fast.cancelled = True  # returns at once
     assert solvers.run_highs(fast, 10.0) is False
+
+
+# --------------------------------------------------------------------------- isolated solve
+def test_isolated_solve_gives_the_in_process_optimum():
+    """isolate = "on" runs HiGHS in a child process; the answer is the same."""
+    m = compile_model(toy_scenario(), toy_parcels())
+    r = solve_model(m, isolate="on")
+    assert r.status == "optimal" and r.objective == pytest.approx(165.0)
+    assert r.options["isolated"] is True
+    assert np.array_equal(r.x, solve_model(m, isolate="off").x)
+
+
+def test_isolated_infeasible_is_reported_as_such():
+    m = compile_model(
+        toy_scenario(**{"actions.upgrade.targets": {"count": 3, "area_min": 200}}), toy_parcels()
+    )
+    r = solve_model(m, isolate="on")
+    assert r.status == "infeasible" and not r.has_solution
+
+
+# A child that reports one plan and a bound, then never returns (as HiGHS did at 1M parcels).
+HANGING_CHILD = """
+import pickle, sys, time, os
+import numpy as np
+from landopt.solvers import _send
+out = os.fdopen(os.dup(1), "wb")
+arr, opts, start = pickle.load(sys.stdin.buffer)
+x = np.zeros(arr["n_vars"]); x[{chosen}] = 1
+_send(out, "incumbent", 170.0, x)
+_send(out, "bound", 160.0)
+time.sleep(60)
+"""
+
+
+def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch):
+    import time
+
+    import landopt.solvers as solvers
+
+    m = compile_model(toy_scenario(), toy_parcels())
+    opt = solve_model(m, isolate="off")
+    chosen = np.flatnonzero(opt.x > 0.5).tolist()
+    monkeypatch.setattr(solvers, "CHILD_CODE", HANGING_CHILD.format(chosen=chosen))
+    monkeypatch.setattr(solvers, "WATCHDOG_GRACE_S", 0.5)
+    t0 = time.perf_counter()
+    r = solve_model(m, isolate="on", time_limit=1.0)
+    assert time.perf_counter() - t0 < 15  # not the child's 60 s
+    assert r.status == "time_limit" and r.time_limit_hit and not r.proven_optimal
+    assert r.has_solution and np.array_equal(r.x, opt.x)
+    assert r.objective == 170.0 and r.bound == 160.0
+    assert r.gap == pytest.approx(10 / 170)
+    assert "process was ended" in r.message
+
+
+def test_an_overrun_before_any_plan_falls_back_to_the_warm_start(monkeypatch):
+    import landopt.solvers as solvers
+
+    m = compile_model(toy_scenario(), toy_parcels())
+    monkeypatch.setattr(solvers, "CHILD_CODE", "import time; time.sleep(60)")
+    monkeypatch.setattr(solvers, "WATCHDOG_GRACE_S", 0.5)
+    r = solve_model(m, isolate="on", time_limit=1.0, warm_start="on")
+    assert r.status == "time_limit" and r.has_solution and not r.proven_optimal
+    assert r.bound is None and r.gap is None and "no bound" in r.message
+    assert r.objective == pytest.approx(r.options["warm_start_objective"])
+    assert r.objective >= 165.0 - 1e-6  # never better than the optimum
+
+
+def test_a_child_that_dies_is_an_error_not_a_plan(monkeypatch):
+    import landopt.solvers as solvers
+    from landopt.errors import SolverError
+
+    m = compile_model(toy_scenario(), toy_parcels())
+    monkeypatch.setattr(solvers, "CHILD_CODE", "import sys; sys.exit(3)")
+    with pytest.raises(SolverError, match="exit code 3"):
+        solve_model(m, isolate="on", time_limit=30.0)
+
+
+def test_isolate_auto_only_for_large_time_limited_models(monkeypatch):
+    import landopt.solvers as solvers
+
+    m = compile_model(toy_scenario(), toy_parcels())
+    opts = m.scenario.solver
+    assert not solvers._isolated(m, opts)
+    monkeypatch.setattr(solvers, "ISOLATE_AUTO_MIN_VARS", 1)
+    assert solvers._isolated(m, opts)
+    from dataclasses import replace
+
+    assert not solvers._isolated(m, replace(opts, time_limit=float("inf")))
+    assert not solvers._isolated(m, replace(opts, isolate="off"))

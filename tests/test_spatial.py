@@ -191,3 +191,49 @@ def test_min_block_check_fails_on_a_small_block():
     bad["action"] = ["clear" if p in ("A", "B") else "none" for p in bad["parcel_id"]]
     checks = {c.name: c for c in check_plan(s, bad)}
     assert not checks["min_block"].ok
+
+
+# ------------------------------------------------------------------ penalty-free fallback
+def test_without_penalty_is_the_model_compiled_without_it():
+    """Same x columns, costs and rows as the unpenalised model; the floor is 0 on a clean tiling."""
+    m = compile_model(scenario(50.0), layer())
+    base, floor = m.without_penalty()
+    plain = compile_model(scenario(0.0), layer())
+    assert floor == 0.0
+    assert np.allclose(base.c, plain.c) and base.row_names == plain.row_names
+    assert (base.A != plain.A).nnz == 0 and base.n_vars == plain.n_vars
+    # its optimum (15: E + one square) bounds the penalised optimum (45) from below
+    assert solve_model(base).objective + floor <= solve_model(m).objective
+
+
+# A HiGHS child that never returns on a model with edge columns (as at 1M parcels), and
+# solves normally otherwise.
+HANG_IF_PENALISED = """
+import io, pickle, sys, time
+data = sys.stdin.buffer.read()
+arr, opts, start = pickle.loads(data)
+if not arr["integer"].all():
+    time.sleep(60)
+sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+from landopt.solvers import _child_main
+_child_main()
+"""
+
+
+def test_overrun_of_a_penalised_solve_is_backed_by_the_penalty_free_bound(monkeypatch):
+    """When HiGHS must be ended, the penalty-free solve still proves a bound and gives a plan."""
+    import landopt.solvers as solvers
+
+    monkeypatch.setattr(solvers, "CHILD_CODE", HANG_IF_PENALISED)
+    monkeypatch.setattr(solvers, "WATCHDOG_GRACE_S", 0.2)
+    m = compile_model(scenario(50.0), layer())
+    r = solve_model(m, isolate="on", time_limit=1.0, warm_start="off")
+    assert r.status == "time_limit" and not r.proven_optimal and r.has_solution
+    # penalty-free optimum: E and one square (15), a lower bound of the penalised optimum (45)
+    assert r.bound == pytest.approx(15.0)
+    # its plan, priced with the penalty: E + D 15 + 0.7 km * 50 = 50, E + A/B/C 55
+    assert r.objective == pytest.approx(m.objective_value(r.x))
+    assert r.objective in (pytest.approx(50.0), pytest.approx(55.0))
+    assert r.gap == pytest.approx((r.objective - 15.0) / r.objective)
+    assert "bound from the model without the boundary penalty" in r.message
+    assert r.options["penalty_free_fallback_s"] > 0
