@@ -17,6 +17,8 @@ import itertools
 import logging
 import multiprocessing as mp
 import os
+import re
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -193,6 +195,15 @@ def sweep(
         scenario.with_value(k, _typed(k, points[0][k]))
     model = compile_model(scenario, parcels)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(points)))
+    if jobs > 1 and not _spawn_is_safe():
+        log.warning(
+            "solving the sweep in this process only: worker processes would re-run %s from "
+            'the top, since it has no `if __name__ == "__main__":` block; put the script\'s '
+            "work inside one to use %d cores",
+            getattr(sys.modules.get("__main__"), "__file__", "the script"),
+            jobs,
+        )
+        jobs = 1
     t0 = time.perf_counter()
     _WORKER.clear()
     _WORKER.update(model=model, parcels=parcels, session=None)
@@ -225,6 +236,28 @@ def sweep(
         table.loc[f.index, "marginal"] = marginal
     reused = int(table.pop("reused").sum())
     return SweepResult(table=table, keys=keys, wall_s=wall, jobs=jobs, reused_model=reused)
+
+
+_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+
+
+def _spawn_is_safe() -> bool:
+    """Whether spawned workers can start without re-running the user's script.
+
+    A spawned process imports the main module again; a script without an ``if __name__ ==
+    "__main__":`` block would then repeat everything before the sweep (reading, writing
+    files) in every worker and fail at the sweep. Notebooks, ``python -c`` and the
+    interactive prompt have no main file and are safe.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path:
+        return True
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return bool(_MAIN_GUARD.search(f.read()))
+    except OSError:
+        return False
 
 
 def calibrate(

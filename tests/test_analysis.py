@@ -162,3 +162,50 @@ def _geo_toy():
         for i, s in enumerate(side)
     ]
     return gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4548")
+
+
+# ------------------------------------------------------------------ scripts without a guard
+def test_spawn_is_safe_only_for_guarded_scripts(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from landopt import analysis
+
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text('print(1)\nif __name__ == "__main__":\n    pass\n', encoding="utf-8")
+    bare = tmp_path / "bare.py"
+    bare.write_text("print(1)\n", encoding="utf-8")
+    for path, safe in ((guarded, True), (bare, False), (None, True)):
+        main = types.ModuleType("__main__")
+        if path is not None:
+            main.__file__ = str(path)
+        monkeypatch.setitem(sys.modules, "__main__", main)
+        assert analysis._spawn_is_safe() is safe
+
+
+SWEEP_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from toy import toy_parcels, toy_scenario
+from landopt.analysis import sweep
+r = sweep(toy_scenario(), toy_parcels(), {{"actions.clear.targets.count": [0, 1]}}, jobs=2)
+print("JOBS", r.jobs, list(r.table["status"]))
+"""
+
+
+@pytest.mark.parametrize("guard", [False, True])
+def test_a_script_sweeps_with_or_without_a_main_guard(tmp_path, guard):
+    """Without the guard, spawned workers would re-run the script and the sweep would crash."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    body = SWEEP_SCRIPT.format(tests=str(Path(__file__).parent))
+    if guard:
+        body = "if __name__ == '__main__':\n" + "".join(f"    {ln}\n" for ln in body.splitlines())
+    script = tmp_path / "my_sweep.py"
+    script.write_text(body, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert f"JOBS {2 if guard else 1} ['infeasible', 'optimal']" in out.stdout
+    assert ("no `if __name__" in out.stderr) is not guard
