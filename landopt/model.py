@@ -53,6 +53,12 @@ edges shared by two chosen plots, less edges against existing cleared land. The
 objective rewards y_pq, so y_pq = min(sel_p, sel_q) at the optimum and the linearisation
 is exact. One-sided edges (a neighbour outside C) are linear terms, not variables.
 
+Penalty relaxation (:meth:`CompiledModel.penalty_relaxation`, the bound of last resort when
+HiGHS cannot finish a penalised model): y_pq <= (sel_p + sel_q) / 2 follows from the two edge
+rows, so replacing each y_pq by that estimate moves -w/1000 * L_pq onto sel_p and onto sel_q
+and drops the y columns and edge rows. Its optimum is never worse than the penalised
+optimum: a bound, and a plan that is also a plan of the penalised model.
+
 Pairs outside *E* have no variable: a parcel that no rule admits can never be
 chosen. Locks are bounds, not rows; the diagnosis treats each lock, like each
 target and budget, as one statement of the planner that can be relaxed.
@@ -150,8 +156,6 @@ class CompiledModel:
     edges: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     edge_length_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     spatial: dict[str, Any] = field(default_factory=dict)
-    c_penalty: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    penalty_floor: float = 0.0
 
     # ------------------------------------------------------------------ shape
     @property
@@ -222,28 +226,35 @@ class CompiledModel:
         out[self.var_parcel[on]] = self.var_action[on]
         return out
 
-    def without_penalty(self) -> tuple[CompiledModel, float]:
-        """The model without its boundary penalty, and the offset that turns its bound into one
-        of this model.
+    def penalty_relaxation(self) -> CompiledModel:
+        """The model with each edge variable replaced by its upper estimate; a relaxation.
 
-        Dropping the penalty keeps the x columns and every row but the edge rows, and takes
-        the penalty's linear terms (``c_penalty``) out of c. The exposed boundary of any plan
-        is at least ``penalty_floor / w`` (zero when shared edges never exceed a perimeter),
-        so a proven bound of the returned model plus ``penalty_floor`` bounds this one: from
-        below when minimising, from above when maximising (w is then negative).
+        Since ``y_pq <= sel_p`` and ``y_pq <= sel_q``, also ``y_pq <= (sel_p + sel_q) / 2``:
+        giving each end of an edge half of the edge's objective term treats every shared
+        boundary with another candidate as if that candidate were chosen too. What is left
+        is x columns only, every row but the edge rows, and an objective that is never worse
+        than the penalised one, so its proven bound bounds this model (from below when
+        minimising, from above when maximising), and its plan is a plan of this model.
         """
-        if not len(self.edges) and not self.c_penalty.any():
-            return self, 0.0
+        if not len(self.edges):
+            return self
         nx = self.n_x
+        S = [self.action_names.index(a) for a in self.spatial.get("actions", [])]
+        in_s = np.isin(self.var_action, S)
+        half = np.zeros(len(self.parcel_ids))
+        cy = self.c[nx:] / 2.0
+        np.add.at(half, self.edges[:, 0], cy)
+        np.add.at(half, self.edges[:, 1], cy)
+        c = self.c[:nx] + np.where(in_s, half[self.var_parcel], 0.0)
         keep = np.array([not n.startswith("edge_") for n in self.row_names])
         new_index = np.cumsum(keep) - 1
         statements = [
             replace(st, rows=tuple(int(new_index[r]) for r in st.rows if keep[r]))
             for st in self.statements
         ]
-        base = replace(
+        return replace(
             self,
-            c=self.c[:nx] - self.c_penalty,
+            c=c,
             A=self.A[keep][:, :nx].tocsr(),
             senses=self.senses[keep],
             rhs=self.rhs[keep],
@@ -253,11 +264,8 @@ class CompiledModel:
             statements=statements,
             edges=np.zeros((0, 2), dtype=np.int64),
             edge_length_m=np.zeros(0),
-            spatial={},
-            c_penalty=np.zeros(0),
-            penalty_floor=0.0,
+            spatial={**self.spatial, "relaxed": True},
         )
-        return base, self.penalty_floor
 
     def retarget(self, scenario: Scenario) -> CompiledModel | None:
         """The same model with another scenario's target and budget numbers, without recompiling.
@@ -611,16 +619,11 @@ def compile_model(
     edges = np.zeros((0, 2), dtype=np.int64)
     edge_len = np.zeros(0)
     spatial: dict[str, Any] = {}
-    c_penalty = np.zeros(0)
-    penalty_floor = 0.0
     if scenario.spatial.active:
-        c_base = c
         c, lb, ub, edges, edge_len, spatial = _boundary_penalty(
             scenario, parcels, var_parcel, var_action, c, lb, ub, b, adjacency
         )
         nv = len(c)
-        c_penalty = c[: len(c_base)] - c_base
-        penalty_floor = spatial.pop("penalty_floor")
     A, senses, rhs, row_names = b.build(nv)
     log.info(
         "compiled %s: %d variables, %d rows, %d non-zeros", scenario.name, nv, A.shape[0], A.nnz
@@ -647,8 +650,6 @@ def compile_model(
         edges=edges,
         edge_length_m=edge_len,
         spatial=spatial,
-        c_penalty=c_penalty,
-        penalty_floor=penalty_floor,
     )
 
 
@@ -761,13 +762,7 @@ def _boundary_penalty(
     c = np.concatenate([c, -2.0 * w * el])
     lb = np.concatenate([lb, np.zeros(k)])
     ub = np.concatenate([ub, np.ones(k)])
-    # least exposed boundary any plan can have: 0 unless shared edges (matched with a
-    # tolerance) add up to more than a candidate's perimeter
-    slack = adj.perimeter_m.astype(float).copy()
-    np.subtract.at(slack, i, length)
-    np.subtract.at(slack, j, length)
     info = {
-        "penalty_floor": float(w * np.minimum(slack[cand], 0.0).sum()),
         "boundary_weight_wan_per_km": opts.boundary_weight,
         "actions": [scenario.actions[s_].name for s_ in S],
         "candidates": int(cand.sum()),

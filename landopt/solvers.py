@@ -519,15 +519,15 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         runtime,
     )
     notes = []
-    if len(model.edges) or model.c_penalty.any():
+    if len(model.edges):
         before = (best_obj, bound)
-        best_obj, best_x, bound = _penalty_free_fallback(model, opts, best_obj, best_x, bound)
+        best_obj, best_x, bound = _relaxation_fallback(model, opts, best_obj, best_x, bound)
         runtime = time.perf_counter() - t0
-        applied["penalty_free_fallback_s"] = round(runtime - ended, 2)
+        applied["relaxation_fallback_s"] = round(runtime - ended, 2)
         if bound is not None and bound != before[1]:
-            notes.append("bound from the model without the boundary penalty")
+            notes.append("bound from the penalty relaxation")
         if best_obj is not None and best_obj != before[0]:
-            notes.append("plan from the model without the boundary penalty")
+            notes.append("plan from the penalty relaxation")
     has = best_x is not None
     outcome = {
         "status": "time_limit",
@@ -547,46 +547,44 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
 
 
-#: Share of the time limit given to the penalty-free solve that backs a penalised solve
-#: which overran (:func:`_penalty_free_fallback`).
+#: Share of the time limit given to the penalty relaxation that backs a penalised solve
+#: which overran (:func:`_relaxation_fallback`).
 FALLBACK_SHARE = 0.1
 
 
-def _penalty_free_fallback(
+def _relaxation_fallback(
     model: CompiledModel,
     opts: SolverOptions,
     best_obj: float | None,
     best_x: np.ndarray | None,
     bound: float | None,
 ) -> tuple[float | None, np.ndarray | None, float | None]:
-    """After a penalised solve overran: solve without the penalty for a bound and a plan.
+    """After a penalised solve overran: solve its penalty relaxation for a bound and a plan.
 
-    The penalty-free model is far easier (no edge rows). Its proven bound, plus the model's
-    ``penalty_floor``, bounds the penalised optimum, since no plan has negative exposed
-    boundary; its plan is feasible for the penalised model too and is kept if better.
-    Runs in its own child for at most ``FALLBACK_SHARE`` of the time limit.
+    :meth:`CompiledModel.penalty_relaxation` has no edge rows or columns and is far easier;
+    its proven bound bounds the penalised optimum, and its plan, priced with the penalty,
+    replaces the incumbent if better. Runs in its own child for at most
+    ``FALLBACK_SHARE`` of the time limit (10 s at least).
     """
     from landopt.heuristic import objective_with_edges
 
-    base, offset = model.without_penalty()
+    relaxed = model.penalty_relaxation()
     limit = max(10.0, FALLBACK_SHARE * opts.time_limit)
-    log.info("solving without the boundary penalty for a bound (at most %.0f s)", limit)
+    log.info("solving the penalty relaxation for a bound (at most %.0f s)", limit)
     try:
         res = _solve_highs_isolated(
-            base, replace(opts, time_limit=limit, warm_start="off", isolate="on")
+            relaxed, replace(opts, time_limit=limit, warm_start="off", isolate="on")
         )
     except SolverError as exc:
-        log.warning("the penalty-free solve for a bound failed: %s", exc)
+        log.warning("the penalty relaxation failed: %s", exc)
         return best_obj, best_x, bound
     minimize = model.sense == "minimize"
-    if res.bound is not None:
-        b = res.bound + offset
-        if bound is None or (b > bound if minimize else b < bound):
-            bound = b
+    if res.bound is not None and (bound is None or (res.bound > bound) == minimize):
+        bound = res.bound
     if res.has_solution and res.x is not None:
         x = np.concatenate([np.round(res.x[: model.n_x]), np.zeros(model.n_vars - model.n_x)])
         obj, x = objective_with_edges(model, x)
-        if best_obj is None or (obj < best_obj if minimize else obj > best_obj):
+        if best_obj is None or (obj < best_obj) == minimize:
             best_obj, best_x = obj, x
     return best_obj, best_x, bound
 

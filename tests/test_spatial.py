@@ -194,16 +194,20 @@ def test_min_block_check_fails_on_a_small_block():
 
 
 # ------------------------------------------------------------------ penalty-free fallback
-def test_without_penalty_is_the_model_compiled_without_it():
-    """Same x columns, costs and rows as the unpenalised model; the floor is 0 on a clean tiling."""
+def test_penalty_relaxation_by_hand():
+    """Each candidate edge counted half-chosen: A 300 m, B/C/D 200 m (D's F edge is inner), E 400 m."""
     m = compile_model(scenario(50.0), layer())
-    base, floor = m.without_penalty()
+    r = m.penalty_relaxation()
     plain = compile_model(scenario(0.0), layer())
-    assert floor == 0.0
-    assert np.allclose(base.c, plain.c) and base.row_names == plain.row_names
-    assert (base.A != plain.A).nnz == 0 and base.n_vars == plain.n_vars
-    # its optimum (15: E + one square) bounds the penalised optimum (45) from below
-    assert solve_model(base).objective + floor <= solve_model(m).objective
+    assert r.n_vars == m.n_x and r.row_names == plain.row_names
+    assert (r.A != plain.A).nnz == 0
+    ids = list(m.parcel_ids[m.var_parcel])
+    by_id = dict(zip(ids, r.c, strict=True))
+    assert by_id == pytest.approx({"A": 25.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 25.0})
+    # its optimum (40: two of B, C, D) bounds the penalised optimum (45) from below
+    assert solve_model(r).objective == pytest.approx(40.0)
+    assert solve_model(m).objective == pytest.approx(45.0)
+    assert m.penalty_relaxation() is not m and plain.penalty_relaxation() is plain
 
 
 # A HiGHS child that never returns on a model with edge columns (as at 1M parcels), and
@@ -220,8 +224,8 @@ _child_main()
 """
 
 
-def test_overrun_of_a_penalised_solve_is_backed_by_the_penalty_free_bound(monkeypatch):
-    """When HiGHS must be ended, the penalty-free solve still proves a bound and gives a plan."""
+def test_overrun_of_a_penalised_solve_is_backed_by_the_relaxation(monkeypatch):
+    """When HiGHS must be ended, the penalty relaxation still proves a bound and gives a plan."""
     import landopt.solvers as solvers
 
     monkeypatch.setattr(solvers, "CHILD_CODE", HANG_IF_PENALISED)
@@ -229,11 +233,10 @@ def test_overrun_of_a_penalised_solve_is_backed_by_the_penalty_free_bound(monkey
     m = compile_model(scenario(50.0), layer())
     r = solve_model(m, isolate="on", time_limit=1.0, warm_start="off")
     assert r.status == "time_limit" and not r.proven_optimal and r.has_solution
-    # penalty-free optimum: E and one square (15), a lower bound of the penalised optimum (45)
-    assert r.bound == pytest.approx(15.0)
-    # its plan, priced with the penalty: E + D 15 + 0.7 km * 50 = 50, E + A/B/C 55
+    assert r.bound == pytest.approx(40.0)  # the relaxation's optimum; the true one is 45
+    # its plan (two of B, C, D), priced with the penalty: C+D 45, B+C 50, B+D 55
     assert r.objective == pytest.approx(m.objective_value(r.x))
-    assert r.objective in (pytest.approx(50.0), pytest.approx(55.0))
-    assert r.gap == pytest.approx((r.objective - 15.0) / r.objective)
-    assert "bound from the model without the boundary penalty" in r.message
-    assert r.options["penalty_free_fallback_s"] > 0
+    assert r.objective in (pytest.approx(45.0), pytest.approx(50.0), pytest.approx(55.0))
+    assert r.gap == pytest.approx((r.objective - 40.0) / r.objective)
+    assert "bound from the penalty relaxation" in r.message
+    assert r.options["relaxation_fallback_s"] > 0

@@ -91,3 +91,27 @@ def test_every_plan_keeps_block_size_and_touching(instance):
             assert cleared & set(adj.neighbours(int(p)).tolist()), (
                 f"{plan.parcels['parcel_id'].iat[p]} touches no cleared land"
             )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=grids())
+def test_penalty_relaxation_never_beats_the_penalised_optimum(instance):
+    """The relaxation's optimum is a bound, and its plan priced with the penalty is a plan."""
+    from dataclasses import replace
+
+    from landopt.heuristic import is_feasible, objective_with_edges
+    from landopt.model import compile_model
+    from landopt.solvers import solve_model
+
+    scenario, parcels = instance
+    scenario = replace(scenario, spatial=replace(scenario.spatial, min_block_mu=None))
+    clear_adjacency_cache()
+    m = compile_model(scenario, parcels)
+    full = solve_model(m)
+    if full.status == "infeasible":
+        return
+    relaxed = solve_model(m.penalty_relaxation())
+    assert relaxed.objective <= full.objective + 1e-6
+    x = np.concatenate([relaxed.x, np.zeros(m.n_vars - m.n_x)])
+    obj, x = objective_with_edges(m, x)
+    assert is_feasible(m, x) and obj >= full.objective - 1e-6
