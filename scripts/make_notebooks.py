@@ -269,6 +269,8 @@ def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     nb.cells = [
         new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells
     ]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: regenerating leaves no diff when nothing changed
     return nb
 
 
