@@ -554,45 +554,39 @@ def _hatch(plan: Plan) -> str | None:
 
 #: Outline of a block of chosen plots (and the cleared land they join): dark brown, apart
 #: from the black district line and the clearance colour.
+ZONE_COLORS = {"exclude": "#C0392B", "priority": "#1E8449"}
 BLOCK_EDGE = "#5B2C06"
 
 
-def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts) -> list[Any]:
-    """Zones (exclusion red, priority green, dashed) and, with a compactness penalty, the
-    outline of each block of chosen plots and the cleared land they join; legend handles."""
-    from matplotlib.lines import Line2D
+def spatial_overlays(
+    plan: Plan, parcels: gpd.GeoDataFrame | None = None
+) -> tuple[dict[str, gpd.GeoSeries], int]:
+    """Outlines the spatial rules add to a map, as lines in the parcels' (projected) CRS.
 
+    Returns the lines by key (present only when there is something to draw): ``"exclude"``
+    and ``"priority"`` (zone boundaries) and ``"blocks"`` (with a compactness penalty, the
+    outline of each block of chosen plots and the cleared land it joins), and the number of
+    blocks. Used by the static and the web map.
+    """
+    import shapely
+
+    if parcels is None:
+        parcels = _projected(_geo(plan))
     sc = plan.scenario
-    zh = fonts.lang == "zh"
-    handles: list[Any] = []
+    out: dict[str, list[Any]] = {}
+    n_blocks = 0
     if sc.spatial.zones:
-        import shapely
-
         from landopt.zones import zone_polygons
 
-        seen: set[str] = set()
         for z in sc.spatial.zones:
             try:
                 poly = zone_polygons(z, parcels, sc)
             except InputError as exc:  # a zone the map cannot find is not worth failing the map
                 log.warning("not drawing zone %r: %s", z.name, exc)
                 continue
-            if poly.is_empty:
-                continue
-            color = "#C0392B" if z.kind == "exclude" else "#1E8449"
-            geoms = shapely.get_parts(shapely.boundary(poly))
-            _add_layer_lines(ax, geoms, color=color, linewidth=1.4, linestyle=(0, (4, 2)), zorder=6)
-            if z.kind not in seen:
-                seen.add(z.kind)
-                label = (
-                    ("禁止区" if z.kind == "exclude" else "优先区") if zh else (f"{z.kind} zone")
-                )
-                handles.append(
-                    Line2D([], [], color=color, linewidth=1.4, linestyle=(0, (4, 2)), label=label)
-                )
+            if not poly.is_empty:
+                out.setdefault(z.kind, []).extend(shapely.get_parts(shapely.boundary(poly)))
     if sc.spatial.active and "action" in plan.parcels:
-        import shapely
-
         from landopt.adjacency import adjacency
 
         opts = sc.spatial
@@ -601,25 +595,46 @@ def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts
         inner = plan.parcels["status"].astype(str).isin(opts.inner_status).to_numpy()
         adj = adjacency(parcels, tolerance=opts.tolerance_m)
         block = adj.components(chosen | inner)
-        ids = np.unique(block[chosen])
         geoms = parcels.geometry.to_numpy()
-        rings = []
+        ids = np.unique(block[chosen])
+        n_blocks = len(ids)
         for b in ids:
             merged = shapely.union_all(shapely.buffer(geoms[block == b], 0.6, join_style="mitre"))
-            rings.extend(shapely.get_parts(shapely.boundary(merged)))
-        if rings:
-            _add_layer_lines(
-                ax, np.asarray(rings, dtype=object), color=BLOCK_EDGE, linewidth=1.8, zorder=7
+            out.setdefault("blocks", []).extend(shapely.get_parts(shapely.boundary(merged)))
+    lines = {k: gpd.GeoSeries(np.asarray(v, dtype=object), crs=parcels.crs) for k, v in out.items()}
+    return {k: v for k, v in lines.items() if len(v)}, n_blocks
+
+
+def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts) -> list[Any]:
+    """Zones (exclusion red, priority green, dashed) and, with a compactness penalty, the
+    outline of each block of chosen plots and the cleared land they join; legend handles."""
+    from matplotlib.lines import Line2D
+
+    zh = fonts.lang == "zh"
+    handles: list[Any] = []
+    over, n = spatial_overlays(plan, parcels)
+    for kind in ("exclude", "priority"):
+        if kind not in over:
+            continue
+        color = ZONE_COLORS[kind]
+        _add_layer_lines(
+            ax, over[kind].to_numpy(), color=color, linewidth=1.4, linestyle=(0, (4, 2)), zorder=6
+        )
+        label = ("禁止区" if kind == "exclude" else "优先区") if zh else f"{kind} zone"
+        handles.append(
+            Line2D([], [], color=color, linewidth=1.4, linestyle=(0, (4, 2)), label=label)
+        )
+    if "blocks" in over:
+        _add_layer_lines(ax, over["blocks"].to_numpy(), color=BLOCK_EDGE, linewidth=1.8, zorder=7)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=BLOCK_EDGE,
+                linewidth=1.6,
+                label=f"连片地块群（{n} 个）" if zh else f"blocks ({n})",
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=BLOCK_EDGE,
-                    linewidth=1.6,
-                    label=f"连片地块群（{len(ids)} 个）" if zh else f"blocks ({len(ids)})",
-                )
-            )
+        )
     return handles
 
 

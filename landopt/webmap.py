@@ -33,11 +33,13 @@ import shapely
 
 from landopt.errors import InputError
 from landopt.maps import (
+    BLOCK_EDGE,
     CANDIDATE,
     OTHER,
     OTHER_EDGE,
     OTHER_FILL,
     STATUS_WORDS,
+    ZONE_COLORS,
     Lang,
     action_colors,
     action_text,
@@ -49,6 +51,7 @@ from landopt.maps import (
     plan_title,
     read_district,
     source_note,
+    spatial_overlays,
     words,
 )
 from landopt.plan import NONE, Plan
@@ -82,6 +85,9 @@ _TIP_WORDS: dict[str, dict[str, str]] = {
         "none": "未选",
         "layers": "图层",
         "outlines": "边界",
+        "exclude": "禁止区",
+        "priority": "优先区",
+        "blocks": "连片地块群（{n} 个）",
         "dropped_other": "地块过多：{n:,} 宗非候选地块未显示",
         "dropped_candidate": "地块过多：{n:,} 宗候选未选地块未显示",
         "simplified": "边界已简化（{m:g} 米）",
@@ -100,6 +106,9 @@ _TIP_WORDS: dict[str, dict[str, str]] = {
         "none": "not chosen",
         "layers": "Layers",
         "outlines": "Boundaries",
+        "exclude": "exclusion zone",
+        "priority": "priority zone",
+        "blocks": "blocks ({n})",
         "dropped_other": "Too many parcels: {n:,} parcels that were never candidates are not shown",
         "dropped_candidate": "Too many parcels: {n:,} unchosen candidates are not shown",
         "simplified": "Outlines simplified ({m:g} m)",
@@ -154,6 +163,17 @@ def _text(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return ""
     return str(v)
+
+
+#: How outlines are drawn; ``above``: over the parcels (zones and blocks), else beneath.
+OUTLINE_STYLE: dict[str, dict[str, Any]] = {
+    "park": {"color": "#6a3d9a", "weight": 1.5, "dash": "6 4", "above": False},
+    "township": {"color": "#4d4d4d", "weight": 1.0, "dash": "8 3 2 3", "above": False},
+    "district": {"color": "#1a1a1a", "weight": 2.5, "dash": None, "above": False},
+    "exclude": {"color": ZONE_COLORS["exclude"], "weight": 2.0, "dash": "6 3", "above": True},
+    "priority": {"color": ZONE_COLORS["priority"], "weight": 2.0, "dash": "6 3", "above": True},
+    "blocks": {"color": BLOCK_EDGE, "weight": 2.5, "dash": None, "above": True},
+}
 
 
 def build_webmap_data(
@@ -315,7 +335,26 @@ def build_webmap_data(
                     strict=True,
                 )
             ]
-            outlines.append({"key": kind, "label": w[kind], "features": feats})
+            outlines.append(
+                {"key": kind, "label": w[kind], "features": feats, **OUTLINE_STYLE[kind]}
+            )
+
+    over, n_blocks = spatial_overlays(plan)
+    for key in ("exclude", "priority", "blocks"):
+        if key not in over:
+            continue
+        lines = _round_geoms(over[key].to_crs(4326).to_numpy(), 6)
+        outlines.append(
+            {
+                "key": key,
+                "label": tw[key].format(n=n_blocks),
+                "features": [
+                    {"type": "Feature", "properties": {}, "geometry": g}
+                    for g in _geojson_geoms(lines)
+                ],
+                **OUTLINE_STYLE[key],
+            }
+        )
 
     b = gpd.GeoSeries(geo, crs=4326).total_bounds if len(geo) else None
     if d is not None and len(d):
@@ -639,15 +678,16 @@ _JS = r"""
     return {color: l.edge, weight: 0.5, fillColor: l.fill, fillOpacity: 1};
   }
 
-  // outlines first (below the parcels), labels as permanent tooltips
+  // outlines below the parcels, zones and blocks above them; labels as permanent tooltips
   var outlineLayers = {}, labels = [];
+  map.createPane("lo-above").style.zIndex = 440;  // above the parcels, below the rings
+  map.getPane("lo-above").style.pointerEvents = "none";
   D.outlines.forEach(function (o) {
-    var style = o.key === "park" ? {color: "#6a3d9a", weight: 1.5, dashArray: "6 4", fill: false}
-      : o.key === "township" ? {color: "#4d4d4d", weight: 1, dashArray: "8 3 2 3", fill: false}
-      : {color: "#1a1a1a", weight: 2.5, fill: false};
+    var style = {color: o.color, weight: o.weight, dashArray: o.dash || null, fill: false};
     var group = L.layerGroup();
-    L.geoJSON(o.features, {style: style, interactive: false}).addTo(group);
-    if (o.key !== "district") {
+    L.geoJSON(o.features, {style: style, interactive: false, pane: o.above ? "lo-above" : "overlayPane"})
+      .addTo(group);
+    if (o.key === "park" || o.key === "township") {
       o.features.forEach(function (f) {
         if (!f.properties.name) { return; }
         var at = o.key === "park" ? f.properties.top : f.properties.at;
@@ -721,8 +761,7 @@ _JS = r"""
       if (D.outlines.length) {
         h += "<h2>" + esc(W.outlines) + "</h2>";
         D.outlines.forEach(function (o) {
-          var cls = o.key === "district" ? "line" : "dash";
-          var col = o.key === "park" ? "#6a3d9a" : o.key === "township" ? "#4d4d4d" : "#1a1a1a";
+          var cls = o.dash ? "dash" : "line", col = o.color;
           h += '<label class="lo-row" data-outline="' + esc(o.key) + '"><input type="checkbox" data-outline="' +
             esc(o.key) + '" checked><span class="lo-swatch ' + cls + '" style="border-color:' + col +
             '"></span><span>' + esc(o.label) + "</span></label>";

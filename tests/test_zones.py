@@ -199,3 +199,33 @@ def test_map_shows_zones_and_blocks(tmp_path):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "priority zone" in labels
     assert any(lbl.startswith("blocks (") for lbl in labels)
+
+
+def test_web_map_shows_zones_and_blocks_above_the_parcels(tmp_path):
+    import json
+    import re
+
+    from landopt.webmap import webmap_html
+
+    path = zone_file(tmp_path, ["A", "B"])
+    s = scenario(
+        tmp_path,
+        {
+            "boundary_weight": 50,
+            "zones": [{"name": "z", "kind": "priority", "path": path, "bonus_wan_per_mu": 0.1}],
+        },
+    )
+    plan = solve(s, layer())
+    page = webmap_html(plan, lang="en", district=False)
+    data = json.loads(
+        re.search(r'<script type="application/json" id="landopt-data">(.*?)</script>', page, re.S)
+        .group(1)
+        .replace("\\u003c", "<")
+    )
+    by_key = {o["key"]: o for o in data["outlines"]}
+    assert set(by_key) == {"priority", "blocks"}
+    assert by_key["priority"]["above"] and by_key["priority"]["dash"]
+    assert by_key["blocks"]["label"].startswith("blocks (") and by_key["blocks"]["features"]
+    # lines in longitude/latitude around the layer (EPSG:4548 is 117°E)
+    lon, lat = by_key["blocks"]["features"][0]["geometry"]["coordinates"][0]
+    assert 114 < lon < 120 and 30 < lat < 40
