@@ -27,7 +27,7 @@ import numpy as np
 
 from landopt.model import CompiledModel, Statement
 from landopt.scenario import SolverOptions
-from landopt.solvers import SolverResult, highs_from_model, highs_result
+from landopt.solvers import SolverResult, highs_from_model, highs_result, run_highs
 
 __all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
 
@@ -219,6 +219,7 @@ class _Feasibility:
 
     def __init__(self, model: CompiledModel, opts: SolverOptions):
         self.model = model
+        self.time_limit = opts.time_limit
         self.h, _ = highs_from_model(model, opts)
         self.h.changeColsCost(
             model.n_vars, np.arange(model.n_vars, dtype=np.int32), np.zeros(model.n_vars)
@@ -244,7 +245,7 @@ class _Feasibility:
         self.h.changeRowsBounds(m.n_rows, np.arange(m.n_rows, dtype=np.int32), lo, hi)
         self.h.changeColsBounds(m.n_vars, np.arange(m.n_vars, dtype=np.int32), lb, ub)
         self.h.clearSolver()
-        self.h.run()
+        run_highs(self.h, self.time_limit)  # under the watchdog, like every HiGHS run
         self.solves += 1
         import highspy
 
@@ -369,7 +370,7 @@ def closest_plan(
     n_slack = cols - n0
     if n_slack == 0:
         t0 = time.perf_counter()
-        h.run()
+        run_highs(h, opts.time_limit)
         return highs_result(
             h, model, opts, time.perf_counter() - t0, applied, backend="highs", version=""
         ), []
@@ -377,7 +378,7 @@ def closest_plan(
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.changeColsCost(cols, np.arange(cols, dtype=np.int32), np.concatenate([np.zeros(n0), costs]))
     t0 = time.perf_counter()
-    h.run()
+    run_highs(h, opts.time_limit)
     info = h.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         res = highs_result(
@@ -398,7 +399,7 @@ def closest_plan(
     h.changeColsCost(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
-    h.run()
+    run_highs(h, opts.time_limit)
     runtime = time.perf_counter() - t0
     res = _strip(highs_result(h, model, opts, runtime, applied, backend="highs", version=""), n0)
     return res, _shortfalls(model, res.x) if res.x is not None else []
