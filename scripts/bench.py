@@ -55,7 +55,9 @@ class Peak:
         self.peak = self.rss()
 
 
-def one_run(layer: str, penalty: float, gap: float, maps: bool) -> dict[str, dict[str, float]]:
+def one_run(
+    layer: str, penalty: float, gap: float, maps: bool, time_limit: float = 600.0
+) -> dict[str, dict[str, float]]:
     """All phases of one plan in this process; returns {phase: {s, peak_mb}}."""
     mem = Peak()
     out: dict[str, dict[str, float]] = {}
@@ -80,7 +82,7 @@ def one_run(layer: str, penalty: float, gap: float, maps: bool) -> dict[str, dic
             f"actions.{a.name}.targets.count", round(a.targets.count_min * f)
         )
         scenario = scenario.with_value(f"actions.{a.name}.targets.area_min", a.targets.area_min * f)
-    scenario = scenario.with_solver(gap=gap, time_limit=600)
+    scenario = scenario.with_solver(gap=gap, time_limit=time_limit)
     adj = None
     if penalty:
         from landopt.adjacency import adjacency
@@ -94,6 +96,7 @@ def one_run(layer: str, penalty: float, gap: float, maps: bool) -> dict[str, dic
     out["solve"]["solver_own_s"] = res.runtime
     out["solve"]["status"] = res.status  # type: ignore[assignment]
     out["solve"]["gap"] = res.gap if res.gap is not None else float("nan")
+    out["solve"]["message"] = res.message  # type: ignore[assignment]
     plan_parcels = phase("check", lambda: attach_actions(parcels, model, res.x))
     checks = phase("check2", lambda: check_plan(scenario, plan_parcels, objective=res.objective))
     out["check"]["s"] += out.pop("check2")["s"]
@@ -159,11 +162,14 @@ def main() -> None:
     )
     ap.add_argument("--gap", type=float, default=0.001)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--time-limit", type=float, default=600.0, help="seconds (default 600)")
     ap.add_argument("--no-map", action="store_true")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: run once and print JSON
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.one, args.penalty, args.gap, not args.no_map)))
+        print(
+            json.dumps(one_run(args.one, args.penalty, args.gap, not args.no_map, args.time_limit))
+        )
         return
     layers = [args.layer] if args.layer else [ensure_layer(n) for n in args.parcels]
     for layer in layers:
@@ -178,6 +184,8 @@ def main() -> None:
                 str(args.penalty),
                 "--gap",
                 str(args.gap),
+                "--time-limit",
+                str(args.time_limit),
             ] + (["--no-map"] if args.no_map else [])
             runs.append(
                 json.loads(
@@ -202,6 +210,7 @@ def main() -> None:
         print(
             f"  solver's own time {own:.2f} s ({runs[0]['solve']['status']}, gap {runs[0]['solve']['gap']:.4%}); everything else {total - own:.2f} s; ratio {(total - own) / max(own, 1e-9):.2f}"
         )
+        print(f"  solver said: {runs[0]['solve'].get('message', '')}")
 
 
 if __name__ == "__main__":
