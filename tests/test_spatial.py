@@ -240,3 +240,50 @@ def test_overrun_of_a_penalised_solve_is_backed_by_the_relaxation(monkeypatch):
     assert r.gap == pytest.approx((r.objective - 40.0) / r.objective)
     assert "bound from the penalty relaxation" in r.message
     assert r.options["relaxation_fallback_s"] > 0
+
+
+def test_reported_objective_is_the_plans_own_even_when_highs_misreports_it():
+    """HiGHS 1.16, given the warm start G14 on this grid, said "optimal, objective 0" for a
+    plan worth 9 (presolve had removed G14's column). Found by the relaxation property test;
+    landopt now notices and solves again without the start."""
+    side = 4
+    status = (
+        "in_use inefficient inefficient cleared cleared inefficient inefficient cleared "
+        "in_use inefficient inefficient in_use inefficient inefficient inefficient cleared"
+    ).split()
+    cost = [1, 1, 4, 1, 1, 4, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1]
+    rows = [
+        {
+            "parcel_id": f"G{k}",
+            "status": status[k],
+            "cost_clear_wan": float(cost[k]),
+            "geometry": box(
+                X0 + 100 * (k % side),
+                Y0 + 100 * (k // side),
+                X0 + 100 * (k % side) + 100,
+                Y0 + 100 * (k // side) + 100,
+            ),
+        }
+        for k in range(side * side)
+    ]
+    parcels = prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+    s = scenario_from_dict(
+        {
+            "name": "grid",
+            "actions": {
+                "clear": {
+                    "label": "c",
+                    "cost": "cost_clear_wan",
+                    "eligible": {"field": "status", "in": ["inefficient"]},
+                    "targets": {"count_min": 1},
+                }
+            },
+            "spatial": {"boundary_weight": 20.0, "touch": {"clear": ["cleared"]}},
+        }
+    )
+    m = compile_model(s, parcels)
+    # candidates touching cleared land: G2, G5 (10 each with the penalty), G6, G14 (9 each)
+    r = solve_model(m, warm_start="on")
+    assert r.status == "optimal" and r.objective == pytest.approx(9.0)
+    assert r.objective == pytest.approx(m.objective_value(r.x)) and r.bound == pytest.approx(9.0)
+    assert all(c.ok for c in solve(s, parcels).checks)
