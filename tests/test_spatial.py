@@ -287,3 +287,17 @@ def test_reported_objective_is_the_plans_own_even_when_highs_misreports_it():
     assert r.status == "optimal" and r.objective == pytest.approx(9.0)
     assert r.objective == pytest.approx(m.objective_value(r.x)) and r.bound == pytest.approx(9.0)
     assert all(c.ok for c in solve(s, parcels).checks)
+
+
+def test_boundary_swaps_move_a_lone_plot_next_to_the_others():
+    """Greedy takes D and E (25 each with their perimeters priced, 50 in all); giving up E
+    for C, which shares 100 m with D, saves 5: C + D is the optimum, 45."""
+    from landopt.heuristic import greedy_start, improve_boundary, is_feasible
+
+    m = compile_model(scenario(50.0), layer())
+    ids = m.parcel_ids[m.var_parcel]
+    x = greedy_start(m)
+    assert sorted(ids[x[: m.n_x] > 0.5]) == ["D", "E"] and m.objective_value(x) == 50.0
+    y = improve_boundary(m, x)
+    assert sorted(ids[y[: m.n_x] > 0.5]) == ["C", "D"]
+    assert m.objective_value(y) == pytest.approx(45.0) and is_feasible(m, y)

@@ -115,3 +115,20 @@ def test_penalty_relaxation_never_beats_the_penalised_optimum(instance):
     x = np.concatenate([relaxed.x, np.zeros(m.n_vars - m.n_x)])
     obj, x = objective_with_edges(m, x)
     assert is_feasible(m, x) and obj >= full.objective - 1e-6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance=grids())
+def test_boundary_swaps_keep_the_plan_feasible_and_never_worsen_it(instance):
+    from landopt.heuristic import greedy_start, improve_boundary, is_feasible
+    from landopt.model import compile_model
+
+    scenario, parcels = instance
+    clear_adjacency_cache()
+    m = compile_model(scenario, parcels)
+    x = greedy_start(m)
+    if x is None:
+        return
+    y = improve_boundary(m, x)
+    assert is_feasible(m, y)
+    assert m.objective_value(y) <= m.objective_value(x) + 1e-9
