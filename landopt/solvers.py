@@ -412,6 +412,15 @@ def _child_main() -> None:
     """
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the parent was killed outright: stop, do not run on alone
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=orphaned, daemon=True).start()
     try:
         arr, opts, start = pickle.load(sys.stdin.buffer)
         h, applied = highs_from_arrays(arr, opts)
@@ -523,7 +532,11 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     t0 = time.perf_counter()
     child = _ChildSolve(payload)
     grace = max(WATCHDOG_GRACE_S, 0.05 * opts.time_limit)
-    child.finished.wait(opts.time_limit + grace)
+    try:
+        child.finished.wait(opts.time_limit + grace)
+    except BaseException:  # Ctrl-C or any error here: never leave HiGHS running
+        child.stop()
+        raise
     runtime = time.perf_counter() - t0
     child.stop(wait=10.0 if child.finished.is_set() else 0.0)
     applied: dict[str, Any] = {"isolated": True}

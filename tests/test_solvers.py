@@ -216,3 +216,90 @@ def test_isolate_auto_only_for_large_time_limited_models(monkeypatch):
 
     assert not solvers._isolated(m, replace(opts, time_limit=float("inf")))
     assert not solvers._isolated(m, replace(opts, isolate="off"))
+
+
+PARENT_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import landopt.solvers as solvers
+from toy import toy_parcels, toy_scenario
+from landopt.model import compile_model
+# the child's HiGHS never returns, as at 1M parcels with a penalty
+solvers.CHILD_CODE = (
+    "import time, highspy; highspy.Highs.run = lambda self: time.sleep(120); "
+    "from landopt.solvers import _child_main; _child_main()"
+)
+solvers.solve_model(compile_model(toy_scenario(), toy_parcels()), isolate="on", time_limit=100)
+"""
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc")
+def test_the_child_stops_when_its_parent_is_killed(tmp_path):
+    """A planner's run killed outright must not leave HiGHS running on alone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT_SCRIPT.format(tests=str(Path(__file__).parent)), encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)])
+    children_file = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+    child = None
+    t0 = time.monotonic()
+    while child is None and time.monotonic() - t0 < 60:
+        kids = children_file.read_text().split() if children_file.exists() else []
+        child = int(kids[0]) if kids else None
+        time.sleep(0.2)
+    assert child is not None, "the solve never started its child"
+    time.sleep(2)  # let the child load the model and start its watch
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def running(pid: int) -> bool:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+
+    t0 = time.monotonic()
+    while running(child) and time.monotonic() - t0 < 10:
+        time.sleep(0.2)
+    alive = running(child)
+    if alive:  # pragma: no cover - clean up before failing
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "HiGHS's child process outlived its parent"
+
+
+def test_an_interrupted_solve_ends_its_child(monkeypatch):
+    """Ctrl-C in a notebook interrupts the wait; the kernel lives on, so the child must go."""
+    import landopt.solvers as solvers
+
+    made = []
+
+    class Interrupted(solvers._ChildSolve):
+        def __init__(self, payload):
+            super().__init__(payload)
+            made.append(self)
+
+            class Wait:
+                def wait(self, timeout=None):
+                    raise KeyboardInterrupt
+
+                def is_set(self):
+                    return False
+
+                def set(self):  # the reader thread's end
+                    pass
+
+            self.finished = Wait()
+
+    monkeypatch.setattr(solvers, "CHILD_CODE", "import time; time.sleep(60)")
+    monkeypatch.setattr(solvers, "_ChildSolve", Interrupted)
+    m = compile_model(toy_scenario(), toy_parcels())
+    with pytest.raises(KeyboardInterrupt):
+        solve_model(m, isolate="on", time_limit=30.0)
+    assert made and made[0].proc.poll() is not None
