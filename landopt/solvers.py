@@ -452,6 +452,9 @@ def _child_main() -> None:
         out.close()
 
 
+#: How often a long isolated solve logs its best plan and bound (INFO; ``landopt -v``).
+PROGRESS_EVERY_S = 30.0
+
 #: What the child process runs (``python -c``); tests replace it with children that hang.
 CHILD_CODE = "from landopt.solvers import _child_main; _child_main()"
 
@@ -532,8 +535,21 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     t0 = time.perf_counter()
     child = _ChildSolve(payload)
     grace = max(WATCHDOG_GRACE_S, 0.05 * opts.time_limit)
+    deadline = t0 + opts.time_limit + grace
     try:
-        child.finished.wait(opts.time_limit + grace)
+        while not child.finished.wait(
+            min(PROGRESS_EVERY_S, max(0.0, deadline - time.perf_counter()))
+        ):
+            if time.perf_counter() >= deadline:
+                break
+            inc = child.incumbent[0] if child.incumbent is not None else start_obj
+            log.info(
+                "HiGHS, %.0f s of %.0f: best plan %s, bound %s",
+                time.perf_counter() - t0,
+                opts.time_limit,
+                "none yet" if inc is None else f"{inc:,.1f}",
+                "none yet" if child.bound is None else f"{child.bound:,.1f}",
+            )
     except BaseException:  # Ctrl-C or any error here: never leave HiGHS running
         child.stop()
         raise

@@ -161,10 +161,14 @@ time.sleep(60)
 """
 
 
-def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch):
+def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch, caplog):
+    import logging
     import time
 
     import landopt.solvers as solvers
+
+    caplog.set_level(logging.INFO, logger="landopt.solvers")
+    monkeypatch.setattr(solvers, "PROGRESS_EVERY_S", 0.3)
 
     m = compile_model(toy_scenario(), toy_parcels())
     opt = solve_model(m, isolate="off")
@@ -179,6 +183,8 @@ def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch):
     assert r.objective == 165.0 and r.bound == 160.0
     assert r.gap == pytest.approx(5 / 165)
     assert "process was ended" in r.message
+    # progress while it ran (landopt -v): the plan and bound the child had reported
+    assert any("best plan 165.0, bound 160.0" in m for m in caplog.messages)
 
 
 def test_an_overrun_before_any_plan_falls_back_to_the_warm_start(monkeypatch):
