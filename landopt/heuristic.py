@@ -55,8 +55,7 @@ def objective_with_edges(model: CompiledModel, x: np.ndarray) -> tuple[float, np
     """Set each edge variable to its best value, min(sel_p, sel_q); return objective and vector."""
     x = np.asarray(x, dtype=float).copy()
     if len(model.edges):
-        S = [model.action_names.index(a) for a in model.spatial.get("actions", [])]
-        on = np.isin(model.var_action, S)
+        on = model.penalised
         sel = np.bincount(
             model.var_parcel[on], weights=x[: model.n_x][on], minlength=len(model.parcel_ids)
         )
@@ -221,7 +220,7 @@ def improve_boundary(
     sign = 1.0 if model.sense == "minimize" else -1.0
     sc = sign * model.c[:nx]
     S = [model.action_names.index(a) for a in model.spatial.get("actions", [])]
-    in_s = np.isin(model.var_action, S)
+    in_s = model.penalised
     e0, e1 = model.edges[:, 0], model.edges[:, 1]
     wy = -sign * model.c[nx:]  # what sharing an edge saves, >= 0
     W = sp.csr_matrix((np.r_[wy, wy], (np.r_[e0, e1], np.r_[e1, e0])), shape=(n, n))
@@ -255,8 +254,8 @@ def improve_boundary(
             d_add = sc[off] - shared[vp[off]]
             on, d_rem = on[np.argsort(d_rem)], np.sort(d_rem)
             off, d_add = off[np.argsort(d_add)], np.sort(d_add)
-            mu = float(area[mine & xs].sum())
-            spent_a = float(cost[mine & xs].sum())
+            have = mine & xs
+            mu, spent_a = float(area[have].sum()), float(cost[have].sum())
             taken = np.zeros(len(off), dtype=bool)
             first = 0  # additions before this one are all taken
             for i, di in zip(on.tolist(), d_rem.tolist(), strict=True):

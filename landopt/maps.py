@@ -552,9 +552,10 @@ def _hatch(plan: Plan) -> str | None:
     return HATCH if n <= HATCH_MAX else None
 
 
+#: Zone outlines, dashed: exclusion red, priority green.
+ZONE_COLORS = {"exclude": "#C0392B", "priority": "#1E8449"}
 #: Outline of a block of chosen plots (and the cleared land they join): dark brown, apart
 #: from the black district line and the clearance colour.
-ZONE_COLORS = {"exclude": "#C0392B", "priority": "#1E8449"}
 BLOCK_EDGE = "#5B2C06"
 
 

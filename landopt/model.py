@@ -179,6 +179,12 @@ class CompiledModel:
         return np.arange(self.n_vars) < self.n_x
 
     @property
+    def penalised(self) -> np.ndarray:
+        """True for the x columns of the penalised actions S (``sel_p`` sums them per parcel)."""
+        S = [self.action_names.index(a) for a in self.spatial.get("actions", [])]
+        return np.isin(self.var_action, S)
+
+    @property
     def n_rows(self) -> int:
         """Number of constraint rows."""
         return self.A.shape[0]
@@ -239,13 +245,11 @@ class CompiledModel:
         if not len(self.edges):
             return self
         nx = self.n_x
-        S = [self.action_names.index(a) for a in self.spatial.get("actions", [])]
-        in_s = np.isin(self.var_action, S)
         half = np.zeros(len(self.parcel_ids))
         cy = self.c[nx:] / 2.0
         np.add.at(half, self.edges[:, 0], cy)
         np.add.at(half, self.edges[:, 1], cy)
-        c = self.c[:nx] + np.where(in_s, half[self.var_parcel], 0.0)
+        c = self.c[:nx] + np.where(self.penalised, half[self.var_parcel], 0.0)
         keep = np.array([not n.startswith("edge_") for n in self.row_names])
         new_index = np.cumsum(keep) - 1
         statements = [

@@ -375,8 +375,8 @@ def run_highs(h: Any, time_limit: float) -> bool:
 
 #: ``isolate="auto"`` runs HiGHS in a child process from this many variables up. HiGHS does
 #: not poll its time limit or a cancel request everywhere: at 1,000,000 parcels with a
-#: boundary penalty it stayed in its root LP for over 15 minutes with a 10-minute limit
-#: (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
+#: boundary penalty it stayed in its MIP setup (setupCliquePartition) for over 15 minutes
+#: on a 300 s limit (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
 ISOLATE_AUTO_MIN_VARS = 100_000
 
 
