@@ -246,27 +246,14 @@ def test_reported_objective_is_the_plans_own_even_when_highs_misreports_it():
     """HiGHS 1.16, given the warm start G14 on this grid, said "optimal, objective 0" for a
     plan worth 9 (presolve had removed G14's column). Found by the relaxation property test;
     landopt now notices and solves again without the start."""
-    side = 4
+    from test_spatial_properties import grid_layer
+
     status = (
         "in_use inefficient inefficient cleared cleared inefficient inefficient cleared "
         "in_use inefficient inefficient in_use inefficient inefficient inefficient cleared"
     ).split()
     cost = [1, 1, 4, 1, 1, 4, 3, 1, 1, 1, 1, 1, 1, 1, 3, 1]
-    rows = [
-        {
-            "parcel_id": f"G{k}",
-            "status": status[k],
-            "cost_clear_wan": float(cost[k]),
-            "geometry": box(
-                X0 + 100 * (k % side),
-                Y0 + 100 * (k // side),
-                X0 + 100 * (k % side) + 100,
-                Y0 + 100 * (k // side) + 100,
-            ),
-        }
-        for k in range(side * side)
-    ]
-    parcels = prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+    parcels = grid_layer(status, cost)
     s = scenario_from_dict(
         {
             "name": "grid",

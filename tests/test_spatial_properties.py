@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -17,18 +19,9 @@ from landopt.scenario import scenario_from_dict
 X0, Y0 = 589_000.0, 4_074_000.0
 
 
-@st.composite
-def grids(draw):
-    side = draw(st.integers(2, 4))
-    n = side * side
-    status = draw(
-        st.lists(
-            st.sampled_from(["inefficient", "inefficient", "cleared", "in_use"]),
-            min_size=n,
-            max_size=n,
-        )
-    )
-    cost = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
+def grid_layer(status: list[str], cost: list[float]) -> gpd.GeoDataFrame:
+    """A square grid of 100 m plots (15 mu), G0 at the south-west corner, row by row."""
+    side = math.isqrt(len(status))
     rows = [
         {
             "parcel_id": f"G{k}",
@@ -41,8 +34,23 @@ def grids(draw):
                 Y0 + 100 * (k // side) + 100,
             ),
         }
-        for k in range(n)
+        for k in range(len(status))
     ]
+    return prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+
+
+@st.composite
+def grids(draw):
+    side = draw(st.integers(2, 4))
+    n = side * side
+    status = draw(
+        st.lists(
+            st.sampled_from(["inefficient", "inefficient", "cleared", "in_use"]),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    cost = draw(st.lists(st.integers(1, 30), min_size=n, max_size=n))
     spatial = {"boundary_weight": float(draw(st.sampled_from([0, 0, 20, 200])))}
     if draw(st.booleans()):
         spatial["min_block_mu"] = float(draw(st.sampled_from([15, 30, 45, 60])))
@@ -62,7 +70,7 @@ def grids(draw):
             "spatial": spatial,
         }
     )
-    return sc, prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+    return sc, grid_layer(status, cost)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

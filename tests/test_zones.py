@@ -183,9 +183,8 @@ def test_zone_table_errors():
     assert "no zone named 'q'" in text
 
 
-def test_map_shows_zones_and_blocks(tmp_path):
-    from landopt.maps import plot_plan
-
+def zoned_plan(tmp_path):
+    """A compact plan (weight 50) with a priority zone over A and B."""
     path = zone_file(tmp_path, ["A", "B"])
     s = scenario(
         tmp_path,
@@ -194,34 +193,24 @@ def test_map_shows_zones_and_blocks(tmp_path):
             "zones": [{"name": "z", "kind": "priority", "path": path, "bonus_wan_per_mu": 0.1}],
         },
     )
-    plan = solve(s, layer())
-    ax = plot_plan(plan, lang="en", district=False)
+    return solve(s, layer())
+
+
+def test_map_shows_zones_and_blocks(tmp_path):
+    from landopt.maps import plot_plan
+
+    ax = plot_plan(zoned_plan(tmp_path), lang="en", district=False)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "priority zone" in labels
     assert any(lbl.startswith("blocks (") for lbl in labels)
 
 
 def test_web_map_shows_zones_and_blocks_above_the_parcels(tmp_path):
-    import json
-    import re
+    from test_webmap import page_data
 
     from landopt.webmap import webmap_html
 
-    path = zone_file(tmp_path, ["A", "B"])
-    s = scenario(
-        tmp_path,
-        {
-            "boundary_weight": 50,
-            "zones": [{"name": "z", "kind": "priority", "path": path, "bonus_wan_per_mu": 0.1}],
-        },
-    )
-    plan = solve(s, layer())
-    page = webmap_html(plan, lang="en", district=False)
-    data = json.loads(
-        re.search(r'<script type="application/json" id="landopt-data">(.*?)</script>', page, re.S)
-        .group(1)
-        .replace("\\u003c", "<")
-    )
+    data = page_data(webmap_html(zoned_plan(tmp_path), lang="en", district=False))
     by_key = {o["key"]: o for o in data["outlines"]}
     assert set(by_key) == {"priority", "blocks"}
     assert by_key["priority"]["above"] and by_key["priority"]["dash"]
