@@ -35,7 +35,8 @@ from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
 from landopt.plan import NONE, Plan, attach_actions, check_plan, solve, spatial_stats, summarize
 from landopt.scenario import Scenario
-from landopt.solvers import HighsSession, SolverResult, solve_model
+from landopt.solvers import HighsSession, SolverResult
+from landopt.solving import BlockCuts, Deadline, solve_compiled
 
 __all__ = [
     "Alternatives",
@@ -206,7 +207,7 @@ def sweep(
         jobs = 1
     t0 = time.perf_counter()
     _WORKER.clear()
-    _WORKER.update(model=model, parcels=parcels, session=None)
+    _WORKER.update(model=model, parcels=parcels, session=None, blocks=None)
     rows: list[dict[str, Any]] = [{} for _ in points]
     if jobs == 1:
         for i, pt in enumerate(points):
@@ -315,7 +316,7 @@ def _init_worker(model: CompiledModel, parcels: pd.DataFrame, threads: int | Non
         from dataclasses import replace
 
         model = replace(model, scenario=model.scenario.with_solver(threads=threads))
-    _WORKER.update(model=model, parcels=parcels, session=None)
+    _WORKER.update(model=model, parcels=parcels, session=None, blocks=None)
 
 
 def _typed(key: str, value: float) -> float | int:
@@ -357,14 +358,24 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
             "reused": reused,
             **_figures(model, None),
         }
+    parcels = _WORKER["parcels"]
     if reused and sc.solver.backend == "highs":
+        # one session per worker; min-block cuts found at one point hold at every other
+        # (they depend only on the columns), so they stay in it
         if _WORKER.get("session") is None:
             _WORKER["session"] = HighsSession(base)
+            _WORKER["blocks"] = BlockCuts(base, parcels) if sc.spatial.min_block_mu else None
         session: HighsSession = _WORKER["session"]
         session.set_rhs(model.rhs)
-        res = session.solve()
+        res = solve_compiled(
+            model,
+            parcels=parcels,
+            deadline=Deadline(sc.solver.time_limit),
+            session=session,
+            blocks=_WORKER["blocks"],
+        )
     else:
-        res = solve_model(model)
+        res = solve_compiled(model, parcels=parcels, deadline=Deadline(sc.solver.time_limit))
     row.update(
         status=res.status,
         objective=res.objective if res.has_solution else np.nan,
@@ -452,6 +463,8 @@ def alternatives(
         parcels = _input_columns(optimal)
     model = compile_model(scenario, parcels)
     session = HighsSession(model)
+    # every alternative is solved with the scenario's rules (min-block cuts kept in the session)
+    blocks = BlockCuts(model, parcels) if scenario.spatial.min_block_mu else None
     z = float(optimal.result.objective)
     slack = within * max(abs(z), 1e-9)
     if model.sense == "minimize":
@@ -463,7 +476,13 @@ def alternatives(
     message = f"found all {k} alternatives within {within:.1%} of the optimum, each differing in ≥ {differ} parcels"
     for i in range(k):
         _add_differ_row(session, model, chosen_sets[-1], differ)
-        res = session.solve()
+        res = solve_compiled(
+            model,
+            parcels=parcels,
+            deadline=Deadline(scenario.solver.time_limit),
+            session=session,
+            blocks=blocks,
+        )
         if not res.has_solution:
             message = (
                 f"only {i} alternative{'s' if i != 1 else ''} exist within {within:.1%} of the optimum "
@@ -514,13 +533,20 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
 
     The replacement cost is the objective with the parcel locked out of every action
     minus the plan's objective (positive = worse, for minimisation and maximisation
-    alike); ``inf`` when no plan meets the targets without it (irreplaceable).
+    alike). It is ``inf`` only when the re-solve proved that no plan meets the targets
+    without the parcel (irreplaceable), and ``NaN`` when it could not be proven: the
+    re-solve stopped at its time limit, or the plan itself is not proven optimal (a
+    difference of incumbents is no cost). ``status_without`` is the re-solve's status and
+    ``note`` says why a cost is missing. Every re-solve keeps the scenario's rules
+    (minimum blocks included) and gets the scenario's time limit.
     """
     if parcels is None:
         parcels = _input_columns(plan)
     model = compile_model(plan.scenario, parcels)
     session = HighsSession(model)
+    blocks = BlockCuts(model, parcels) if plan.scenario.spatial.min_block_mu else None
     z = float(plan.result.objective)
+    plan_proven = bool(plan.result.proven_optimal)
     sign = 1.0 if model.sense == "minimize" else -1.0
     chosen = np.flatnonzero(plan.parcels["action"].to_numpy() != NONE)
     rows = []
@@ -528,9 +554,26 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
         ub = model.ub.copy()
         ub[: model.n_x][model.var_parcel == p] = 0.0
         session.set_bounds(model.lb, ub)
-        res = session.solve()
+        res = solve_compiled(
+            model,
+            parcels=parcels,
+            deadline=Deadline(plan.scenario.solver.time_limit),
+            session=session,
+            blocks=blocks,
+        )
         without = res.objective if res.has_solution else np.nan
-        cost = sign * (without - z) if res.has_solution else np.inf
+        note = ""
+        if res.status == "infeasible":
+            cost = np.inf  # proven: no plan without it
+        elif res.proven_optimal and res.has_solution and plan_proven:
+            cost = sign * (without - z)
+        else:
+            cost = np.nan
+            note = (
+                "the plan is not proven optimal"
+                if res.proven_optimal and res.has_solution
+                else f"the re-solve was not proven ({res.status}: {res.message})"
+            )
         rows.append(
             {
                 "parcel_id": model.parcel_ids[p],
@@ -539,6 +582,7 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
                 "objective_without": without,
                 "replacement_cost": cost,
                 "status_without": res.status,
+                "note": note,
             }
         )
     session.set_bounds(model.lb, model.ub)

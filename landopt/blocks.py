@@ -14,30 +14,31 @@ the minimum, with N(B) the candidates adjacent to B but not in it::
 i.e. either some plot of B is dropped or the block grows through a neighbour. Any plan
 that chooses all of B_c and none of N(B) has B as a whole block, too small, so the cut
 removes no valid plan; each cut removes the offending one, and the loop ends when the
-solver's plan has no small block. The model is kept in HiGHS between rounds.
+solver's plan has no small block. The model is kept in HiGHS between rounds, and the
+rounds share one time budget (:class:`landopt.solving.Deadline`). The loop itself lives in
+:func:`landopt.solving.solve_compiled`, which every solving path calls.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from landopt.errors import SolverError
 from landopt.model import CompiledModel, boundary_sets
 from landopt.scenario import SolverOptions
-from landopt.solvers import HighsSession, SolverResult
+from landopt.solvers import SolverResult
+from landopt.solving import MAX_ROUNDS
 from landopt.zones import effective_eligibility
+
+if TYPE_CHECKING:
+    from landopt.solving import Deadline
 
 __all__ = ["MAX_ROUNDS", "small_blocks", "solve_with_min_blocks"]
 
 log = logging.getLogger(__name__)
-
-#: Rounds of cuts before giving up (each round adds a cut per small block found).
-MAX_ROUNDS = 200
 
 
 def small_blocks(
@@ -60,49 +61,19 @@ def small_blocks(
 
 
 def solve_with_min_blocks(
-    model: CompiledModel, parcels: pd.DataFrame, opts: SolverOptions
+    model: CompiledModel,
+    parcels: pd.DataFrame,
+    opts: SolverOptions,
+    *,
+    deadline: Deadline | float | None = None,
 ) -> tuple[SolverResult, dict[str, int]]:
-    """Solve with the minimum block size enforced by cuts; return the result and cut counts."""
-    from landopt.adjacency import adjacency
+    """Solve with the minimum block size enforced by cuts; return the result and cut counts.
 
-    if opts.backend != "highs":
-        raise SolverError(
-            f'[spatial] min_block_mu is enforced with cuts in HiGHS; use backend = "highs" (not {opts.backend!r})'
-        )
-    sc = model.scenario
-    adj = adjacency(parcels, tolerance=sc.spatial.tolerance_m)
-    S, cand, _ = boundary_sets(sc, parcels, effective_eligibility(sc, parcels))
-    in_s = np.isin(model.var_action, S)
-    cols_of = pd.Series(np.flatnonzero(in_s)).groupby(model.var_parcel[in_s]).apply(np.asarray)
-    nbrs = adj.to_sparse()
-    session = HighsSession(model, opts)
-    t0 = time.perf_counter()
-    cuts = 0
-    res = session.solve()
-    for rounds in range(1, MAX_ROUNDS + 1):
-        if not res.has_solution:
-            break
-        small = small_blocks(model, parcels, res.x, adj)
-        if not small:
-            break
-        for members in small:
-            inside = np.zeros(len(parcels), dtype=bool)
-            inside[members] = True
-            chosen_cols = [
-                c for p in members if p in cols_of.index for c in cols_of[p] if res.x[c] > 0.5
-            ]
-            around = np.unique(nbrs[members].indices)
-            around = around[~inside[around] & cand[around]]
-            grow_cols = [c for q in around if q in cols_of.index for c in cols_of[q]]
-            cols = np.array(chosen_cols + grow_cols, dtype=np.int64)
-            vals = np.concatenate([-np.ones(len(chosen_cols)), np.ones(len(grow_cols))])
-            session.add_row(1 - len(chosen_cols), np.inf, cols, vals)
-            cuts += 1
-        log.info("min block size: round %d, %d small blocks cut", rounds, len(small))
-        res = session.solve()
-    else:
-        raise SolverError(
-            f"min_block_mu: still small blocks after {MAX_ROUNDS} rounds of cuts; lower the minimum or raise the weight"
-        )
-    res = replace(res, runtime=time.perf_counter() - t0)
-    return res, {"block_cuts": cuts, "rounds": rounds}
+    The rounds of cuts share one time budget (``deadline``, ``opts.time_limit`` by
+    default): each round gets only what is left. See :func:`landopt.solving.solve_compiled`.
+    """
+    from landopt.solving import BlockCuts, solve_compiled
+
+    blocks = BlockCuts(model, parcels)
+    res = solve_compiled(model, opts, parcels=parcels, deadline=deadline, blocks=blocks)
+    return res, {"block_cuts": blocks.cuts, "rounds": blocks.rounds}

@@ -6,12 +6,17 @@ solver rows:
 1. :func:`precheck` catches what the data already shows, with the numbers: too few
    eligible plots, the largest eligible plots too small for an area target, budgets
    below the cheapest way to meet a target, lock conflicts.
-2. :func:`conflict_set` finds a smallest set of statements that cannot hold together
-   (a deletion filter: drop each statement in turn, keep it dropped if the rest is
-   still infeasible; what remains is irreducible).
+2. :func:`conflict_set` finds an irreducible set of statements that cannot hold
+   together (a deletion filter: drop each statement in turn, keep it dropped if the rest
+   is still infeasible; what remains is irreducible: dropping any one of them makes the
+   rest feasible. It is not necessarily the smallest such set). A check that hits its
+   time limit is *undecided*: its statement is kept and a note says so.
 3. :func:`closest_plan` solves an elastic version in which every count and area target
    may fall short at a price (relative shortfall, so plots and mu weigh alike), then,
-   with the least shortfall fixed, the scenario's own objective.
+   with the least shortfall fixed, the scenario's own objective. It is labelled optimal
+   only when both phases were proven; otherwise time-limited.
+
+The phases share one time budget (:class:`landopt.solving.Deadline`).
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ import itertools
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from landopt.model import CompiledModel, Statement
 from landopt.scenario import SolverOptions
-from landopt.solvers import SolverResult, highs_from_model, highs_result, run_highs
+from landopt.solvers import HighsSession, SolverResult, highs_from_model, run_highs
+from landopt.solving import BlockCuts, Deadline, solve_compiled
 
 __all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
 
@@ -228,7 +234,8 @@ class _Feasibility:
         self.upper = np.where(np.isinf(model.row_upper), 1e30, model.row_upper)
         self.solves = 0
 
-    def feasible(self, active: list[Statement]) -> bool | None:
+    def feasible(self, active: list[Statement], time_limit: float | None = None) -> bool | None:
+        """True (a plan exists), False (proven infeasible) or None (undecided: time limit)."""
         m = self.model
         on = {s.key for s in active}
         lo, hi = self.lower.copy(), self.upper.copy()
@@ -245,7 +252,9 @@ class _Feasibility:
         self.h.changeRowsBounds(m.n_rows, np.arange(m.n_rows, dtype=np.int32), lo, hi)
         self.h.changeColsBounds(m.n_vars, np.arange(m.n_vars, dtype=np.int32), lb, ub)
         self.h.clearSolver()
-        run_highs(self.h, self.time_limit)  # under the watchdog, like every HiGHS run
+        limit = max(1e-3, self.time_limit if time_limit is None else time_limit)
+        self.h.setOptionValue("time_limit", float(limit))
+        run_highs(self.h, limit)  # under the watchdog, like every HiGHS run
         self.solves += 1
         import highspy
 
@@ -261,47 +270,76 @@ class _Feasibility:
 
 
 def conflict_set(
-    model: CompiledModel, opts: SolverOptions | None = None, *, time_budget: float = 120.0
+    model: CompiledModel,
+    opts: SolverOptions | None = None,
+    *,
+    time_budget: float = 120.0,
+    deadline: Deadline | float | None = None,
 ) -> tuple[list[Statement], list[str]]:
-    """A smallest set of the planner's statements that cannot hold together.
+    """An irreducible set of the planner's statements that cannot hold together.
+
+    Irreducible, not smallest: dropping any one statement of the set makes the rest
+    feasible, but another, smaller set may exist. Minimum blocks (``min_block_mu``) are
+    not a statement and are left out of these checks: a set infeasible without them is
+    infeasible with them too.
+
+    Parameters
+    ----------
+    time_budget
+        At most this many seconds for the search.
+    deadline
+        The command's budget the search draws from as well (never more than is left).
 
     Returns
     -------
     statements, notes
-        The irreducible set (empty if the model is feasible) and notes on anything
-        left undecided (a check that hit its time limit keeps its statement in).
+        The irreducible set (empty if the model is feasible or the first check is
+        undecided) and notes on anything left undecided (a check that hit its time
+        limit keeps its statement in).
     """
     opts = opts or model.scenario.solver
+    dl = Deadline.of(deadline, opts.time_limit)
+    time_budget = dl.remaining(time_budget)
     per_check = min(opts.time_limit, max(5.0, time_budget / max(1, len(model.statements))))
     oracle = _Feasibility(
         model, SolverOptions(backend="highs", time_limit=per_check, gap=0.0, presolve=opts.presolve)
     )
     notes: list[str] = []
-    if oracle.feasible(list(model.statements)) is not False:
+    verdict = oracle.feasible(list(model.statements), dl.remaining(per_check))
+    if verdict is None:
+        notes.append(
+            f"could not decide within {per_check:.0f} s whether the statements conflict at all "
+            "(undecided); no conflict set was searched"
+        )
+        return [], notes
+    if verdict:
         return [], notes
     # grow the search from the statements of one action, then two, ...: conflicts are
     # usually local, and a local set is the one the planner can act on
     active = list(model.statements)
     for subset in _growing_subsets(model):
-        if oracle.feasible(subset) is False:
+        if dl.expired:
+            break
+        if oracle.feasible(subset, dl.remaining(per_check)) is False:
             active = subset
             break
     t0 = time.perf_counter()
     # try locks first (many, usually innocent), then budgets, then targets
     order = sorted(active, key=lambda s: {"lock_out": 0, "lock_in": 1, "budget": 2}.get(s.kind, 3))
     for s in order:
-        if time.perf_counter() - t0 > time_budget:
+        if time.perf_counter() - t0 > time_budget or dl.expired:
             notes.append(
-                f"the conflict search stopped after {time_budget:.0f} s; the set may not be minimal"
+                f"the conflict search stopped after {time_budget:.0f} s; the set may not be irreducible"
             )
             break
         trial = [x for x in active if x.key != s.key]
-        verdict = oracle.feasible(trial)
+        verdict = oracle.feasible(trial, dl.remaining(per_check))
         if verdict is False:
             active = trial
         elif verdict is None:
             notes.append(
-                f"could not decide within {per_check:.0f} s whether dropping '{s.text}' helps; it was kept"
+                f"could not decide within {per_check:.0f} s whether dropping '{s.text}' helps "
+                "(undecided); it was kept, so the set may not be irreducible"
             )
     log.info("conflict set: %d statements after %d feasibility checks", len(active), oracle.solves)
     return active, notes
@@ -334,19 +372,32 @@ def _growing_subsets(model: CompiledModel, max_k: int = 2) -> Iterator[list[Stat
 
 # --------------------------------------------------------------------------- 3. closest plan
 def closest_plan(
-    model: CompiledModel, opts: SolverOptions | None = None
+    model: CompiledModel,
+    opts: SolverOptions | None = None,
+    *,
+    parcels: Any = None,
+    deadline: Deadline | float | None = None,
 ) -> tuple[SolverResult, list[Shortfall]]:
     """Solve the elastic model: least relative shortfall on the targets, then the objective.
 
     Budgets and locks stay hard; count and area targets may fall short (or overshoot a
-    maximum) at a price of 1 per 100 % of the target.
+    maximum) at a price of 1 per 100 % of the target. Both phases are solved through
+    :func:`landopt.solving.solve_compiled` (minimum blocks kept, which needs ``parcels``)
+    and share one time budget (``deadline``; ``opts.time_limit`` by default): the first
+    phase gets at most three quarters of it. The result is ``optimal`` only when both
+    phases were proven; a least shortfall that was not proven makes it ``time_limit``
+    with no gap (the gap of the second phase alone would claim too much).
     """
     import highspy
 
     opts = opts or model.scenario.solver
-    h, applied = highs_from_model(model, opts)
+    dl = Deadline.of(deadline, opts.time_limit)
     targets = [s for s in model.statements if s.kind in ("count", "area_min", "area_max")]
-    slack_rows: list[tuple[Statement, int, float, int]] = []  # (statement, row, sign, col)
+    if not targets:
+        return _elastic(solve_compiled(model, opts, parcels=parcels, deadline=dl)), []
+    session = HighsSession(model, opts)
+    h = session.h
+    blocks = BlockCuts(model, parcels) if model.scenario.spatial.min_block_mu else None
     n0 = model.n_vars
     cols = n0
     costs = []
@@ -364,34 +415,31 @@ def closest_plan(
                     0.0, 0.0, highspy.kHighsInf, 1, np.array([r], dtype=np.int32), np.array([sign])
                 )
                 h.changeColIntegrality(cols, vtype)
-                slack_rows.append((s, r, sign, cols))
                 costs.append(scale)
                 cols += 1
     n_slack = cols - n0
-    if n_slack == 0:
-        t0 = time.perf_counter()
-        run_highs(h, opts.time_limit)
-        return highs_result(
-            h, model, opts, time.perf_counter() - t0, applied, backend="highs", version=""
-        ), []
+    slack_cols = np.arange(n0, cols, dtype=np.int32)
     # phase 1: least relative shortfall
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.changeColsCost(cols, np.arange(cols, dtype=np.int32), np.concatenate([np.zeros(n0), costs]))
     t0 = time.perf_counter()
-    run_highs(h, opts.time_limit)
-    info = h.getInfo()
-    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
-        res = highs_result(
-            h, model, opts, time.perf_counter() - t0, applied, backend="highs", version=""
-        )
-        return _strip(res, n0), []
-    best = float(info.objective_function_value)
+    first = solve_compiled(
+        model,
+        opts,
+        parcels=parcels,
+        deadline=Deadline(0.75 * dl.remaining(opts.time_limit)),
+        session=session,
+        blocks=blocks,
+    )
+    if not first.has_solution:
+        return _elastic(first), []
+    best = float(h.getSolution().col_value[n0:cols] @ np.array(costs))
     # phase 2: the scenario's objective with the shortfall held at its least value
     h.addRow(
         -highspy.kHighsInf,
         best + 1e-7 + 1e-9 * abs(best),
         n_slack,
-        np.arange(n0, cols, dtype=np.int32),
+        slack_cols,
         np.array(costs),
     )
     sense = highspy.ObjSense.kMaximize if model.sense == "maximize" else highspy.ObjSense.kMinimize
@@ -399,17 +447,41 @@ def closest_plan(
     h.changeColsCost(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
-    run_highs(h, opts.time_limit)
+    second = solve_compiled(
+        model, opts, parcels=parcels, deadline=dl, session=session, blocks=blocks
+    )
     runtime = time.perf_counter() - t0
-    res = _strip(highs_result(h, model, opts, runtime, applied, backend="highs", version=""), n0)
+    if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan
+        res = replace(
+            first,
+            status="time_limit",
+            proven_optimal=False,
+            objective=float(model.c @ first.x),
+            bound=None,
+            gap=None,
+            time_limit_hit=True,
+            message=f"the objective phase found no plan in time ({second.message}); "
+            "this is the least-shortfall plan",
+        )
+    elif not first.proven_optimal:
+        res = replace(
+            second,
+            status="time_limit",
+            proven_optimal=False,
+            bound=None,
+            gap=None,
+            time_limit_hit=True,
+            message=f"the least shortfall was not proven ({first.status}: {first.message}); "
+            "a closer plan may exist",
+        )
+    else:
+        res = second
+    res = _elastic(replace(res, runtime=runtime, time_limit=dl.total))
     return res, _shortfalls(model, res.x) if res.x is not None else []
 
 
-def _strip(res: SolverResult, n0: int) -> SolverResult:
-    from dataclasses import replace
-
-    x = None if res.x is None else np.round(res.x[:n0]).clip(0, 1)
-    return replace(res, x=x, backend="highs (elastic)")
+def _elastic(res: SolverResult) -> SolverResult:
+    return replace(res, backend="highs (elastic)")
 
 
 def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
@@ -449,12 +521,27 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
 
 # --------------------------------------------------------------------------- all together
 def diagnose(
-    model: CompiledModel, opts: SolverOptions | None = None, *, findings: list[str] | None = None
+    model: CompiledModel,
+    opts: SolverOptions | None = None,
+    *,
+    findings: list[str] | None = None,
+    parcels: Any = None,
+    deadline: Deadline | float | None = None,
 ) -> Diagnosis:
-    """Precheck findings, conflict set and closest plan, for an infeasible scenario."""
+    """Precheck findings, conflict set and closest plan, for an infeasible scenario.
+
+    The phases share one time budget (``deadline``, ``opts.time_limit`` by default): the
+    conflict search takes at most half of what is left, the closest plan the rest.
+    ``parcels`` is needed when the scenario has minimum blocks.
+    """
     opts = opts or model.scenario.solver
+    dl = Deadline.of(deadline, opts.time_limit)
     d = Diagnosis(findings=list(findings) if findings is not None else precheck(model))
-    d.conflict, notes = conflict_set(model, opts)
+    d.conflict, notes = conflict_set(
+        model, opts, time_budget=min(120.0, 0.5 * dl.remaining()), deadline=dl
+    )
     d.notes += notes
-    d.closest, d.shortfalls = closest_plan(model, opts)
+    d.closest, d.shortfalls = closest_plan(model, opts, parcels=parcels, deadline=dl)
+    if d.closest is not None and d.closest.has_solution and not d.closest.proven_optimal:
+        d.notes.append(f"the closest plan is not proven closest: {d.closest.message}")
     return d

@@ -34,7 +34,7 @@ from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, boundary_sets, compile_model
 from landopt.parcels import read_parcels
 from landopt.scenario import Scenario
-from landopt.solvers import SolverResult, solve_model
+from landopt.solvers import SolverResult
 from landopt.zones import IN_ZONE_SHARE, effective_eligibility, zone_shares
 
 __all__ = [
@@ -209,6 +209,9 @@ def solve(
 
         opts = replace(opts, **solver_overrides)
 
+    from landopt.solving import Deadline
+
+    deadline = Deadline(opts.time_limit)  # one budget for the solve and any diagnosis
     t = time.perf_counter()
     findings = precheck(model)
     timings["precheck"] = time.perf_counter() - t
@@ -217,18 +220,18 @@ def solve(
     if not findings:
         t = time.perf_counter()
         cut_info: dict[str, int] = {}
-        if scenario.spatial.min_block_mu:
-            from landopt.blocks import solve_with_min_blocks
+        from landopt.solving import BlockCuts, solve_compiled
 
-            result, cut_info = solve_with_min_blocks(model, parcels, opts)
+        blocks = BlockCuts(model, parcels) if scenario.spatial.min_block_mu else None
+        result = solve_compiled(model, opts, parcels=parcels, deadline=deadline, blocks=blocks)
+        if blocks is not None:
+            cut_info = {"block_cuts": blocks.cuts, "rounds": blocks.rounds}
             if result.status == "infeasible":
                 raise TargetsUnmetError(
                     f"no plan meets the targets with every block of {', '.join(scenario.spatial.boundary_actions or scenario.action_names)} "
                     f"plots at least {scenario.spatial.min_block_mu:g} mu (after {cut_info['block_cuts']} block cuts): "
                     "lower [spatial] min_block_mu or the targets"
                 )
-        else:
-            result = solve_model(model, opts)
         timings["solve"] = time.perf_counter() - t
         if result.status == "error" or (not result.has_solution and result.status != "infeasible"):
             why = "its time limit" if result.time_limit_hit else "the run"
@@ -238,7 +241,7 @@ def solve(
             )
     if findings or (result is not None and result.status == "infeasible"):
         t = time.perf_counter()
-        diagnosis = diagnose(model, opts, findings=findings)
+        diagnosis = diagnose(model, opts, findings=findings, parcels=parcels, deadline=deadline)
         timings["diagnose"] = time.perf_counter() - t
         if not allow_shortfall:
             raise TargetsUnmetError(diagnosis.explain(), diagnosis)

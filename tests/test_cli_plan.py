@@ -151,7 +151,7 @@ def test_failed_run_leaves_no_partial_files(toy_files, tmp_path, monkeypatch):
 
 
 def test_solver_failure_exits_4(toy_files, tmp_path, monkeypatch, capsys):
-    import landopt.plan as plan_mod
+    import landopt.solving as plan_mod  # the one solve entry
     from landopt.solvers import SolverResult
 
     monkeypatch.setattr(

@@ -208,7 +208,7 @@ def test_write_plan_refuses_to_overwrite_and_is_atomic(tmp_path):
 
 
 def test_solver_failure_is_solver_error(monkeypatch):
-    import landopt.plan as plan_mod
+    import landopt.solving as plan_mod  # the one solve entry
     from landopt.solvers import SolverResult
 
     def fake(model, opts):
