@@ -1,0 +1,76 @@
+"""Minimum block size by lazy cuts (landopt.blocks): labels and the shared time budget."""
+
+from __future__ import annotations
+
+import pytest
+from test_spatial import layer, scenario
+
+import landopt.solvers as solvers_mod
+from landopt.blocks import small_blocks, solve_with_min_blocks
+from landopt.model import compile_model
+from landopt.solvers import SolverResult
+
+
+def _min40():
+    s = scenario(0.0).with_value("spatial.min_block_mu", 40.0)
+    return s, compile_model(s, layer())
+
+
+def test_rounds_draw_from_one_budget_not_the_full_limit_each(monkeypatch):
+    # the old loop gave each of its rounds the whole time limit (3 rounds x 10 s here)
+    s, model = _min40()
+    opts = s.with_solver(time_limit=10.0).solver
+    limits: list[float] = []
+    real = solvers_mod.HighsSession.solve
+
+    def solve(self):
+        limits.append(self.opts.time_limit)
+        return real(self)
+
+    monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
+    res, info = solve_with_min_blocks(model, layer(), opts)
+    assert res.status == "optimal" and res.objective == pytest.approx(20.0)
+    assert info == {"block_cuts": 3, "rounds": 3}
+    assert len(limits) == 3
+    assert limits[0] <= 10.0 and all(b < a for a, b in zip(limits, limits[1:], strict=False))
+    assert sum(limits) < 3 * 10.0 - 1e-6
+
+
+def _fake_time_limited(x):
+    return SolverResult(
+        "time_limit", True, False, 15.0, 10.0, 0.5, 1.0, "highs", "HiGHS", "x", 1.0, True, 0.0, x=x
+    )
+
+
+def test_time_limited_last_round_is_never_optimal(monkeypatch):
+    # the last round stopped at its limit with a plan of no small block: a plan, unproven
+    s, model = _min40()
+    real = solvers_mod.HighsSession.solve
+
+    def solve(self):
+        res = real(self)
+        if small_blocks(model, layer(), res.x, _adj()):
+            return res
+        return _fake_time_limited(res.x)
+
+    monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
+    res, _ = solve_with_min_blocks(model, layer(), s.solver)
+    assert res.status == "time_limit" and not res.proven_optimal and res.has_solution
+    assert not small_blocks(model, layer(), res.x, _adj())
+
+
+def _adj():
+    from landopt.adjacency import adjacency
+
+    return adjacency(layer(), tolerance=scenario(0.0).spatial.tolerance_m)
+
+
+def test_keyboard_interrupt_propagates_from_the_cut_loop(monkeypatch):
+    s, model = _min40()
+
+    def solve(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
+    with pytest.raises(KeyboardInterrupt):
+        solve_with_min_blocks(model, layer(), s.solver)
