@@ -17,23 +17,27 @@ def _min40():
 
 
 def test_rounds_draw_from_one_budget_not_the_full_limit_each(monkeypatch):
-    # the old loop gave each of its rounds the whole time limit (3 rounds x 10 s here)
+    # the old loop gave each of its rounds the whole time limit (3 rounds x 10 s here);
+    # with each round taking 2 s (a fake clock) they now get 10, 8 and 6 s
+    from landopt.solving import Deadline
+
     s, model = _min40()
     opts = s.with_solver(time_limit=10.0).solver
+    now = [0.0]
     limits: list[float] = []
     real = solvers_mod.HighsSession.solve
 
     def solve(self):
         limits.append(self.opts.time_limit)
+        now[0] += 2.0
         return real(self)
 
     monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
-    res, info = solve_with_min_blocks(model, layer(), opts)
+    budget = Deadline(10.0, clock=lambda: now[0])
+    res, info = solve_with_min_blocks(model, layer(), opts, deadline=budget)
     assert res.status == "optimal" and res.objective == pytest.approx(20.0)
     assert info == {"block_cuts": 3, "rounds": 3}
-    assert len(limits) == 3
-    assert limits[0] <= 10.0 and all(b < a for a, b in zip(limits, limits[1:], strict=False))
-    assert sum(limits) < 3 * 10.0 - 1e-6
+    assert limits == pytest.approx([10.0, 8.0, 6.0])
 
 
 def _fake_time_limited(x):
