@@ -209,3 +209,127 @@ def test_a_script_sweeps_with_or_without_a_main_guard(tmp_path, guard):
     assert out.returncode == 0, out.stderr
     assert f"JOBS {2 if guard else 1} ['infeasible', 'optimal']" in out.stdout
     assert ("no `if __name__" in out.stderr) is not guard
+
+
+# ------------------------------------------------------------------ minimum blocks on every path
+def _row_min40(count: int = 2):
+    from test_spatial import layer, scenario
+
+    s = scenario(0.0).with_value("spatial.min_block_mu", 40.0)
+    return s.with_value("actions.clear.targets.count", count), layer()
+
+
+def test_sweep_keeps_min_blocks_and_agrees_with_solve():
+    # the bare model's optimum is E + one square (15.0); with 40 mu blocks only C+D (20.0)
+    s, parcels = _row_min40()
+    plan = solve(s, parcels)
+    assert plan.result.objective == pytest.approx(20.0)
+    t = sweep(s, parcels, {"actions.clear.targets.count": [2, 3]}, jobs=1).table
+    assert t["status"].tolist() == ["optimal", "optimal"]
+    assert t["objective"].tolist() == pytest.approx([20.0, 30.0])  # A+B+C or B+C+D
+
+
+def test_replacement_costs_keep_min_blocks():
+    # without C or D no block of 40 mu exists: irreplaceable, never -5
+    s, parcels = _row_min40()
+    rc = replacement_costs(solve(s, parcels), parcels)
+    assert (rc["replacement_cost"] >= 0).all()
+    assert rc["replacement_cost"].tolist() == [np.inf, np.inf]
+    assert rc["status_without"].tolist() == ["infeasible", "infeasible"]
+
+
+def test_alternatives_keep_min_blocks():
+    from landopt.blocks import small_blocks
+    from landopt.model import compile_model
+    from landopt.plan import check_plan
+
+    s, parcels = _row_min40(count=3)
+    alt = alternatives(s, parcels, k=3, within=0.5, differ=1)
+    assert alt.optimal.result.objective == pytest.approx(30.0)
+    assert len(alt.plans) == 1  # A+B+C and B+C+D are the only 3-square plans with 40 mu blocks
+    model = compile_model(s, parcels)
+    for p in alt.all_plans:
+        assert all(c.ok for c in check_plan(s, p.parcels))
+        from landopt.adjacency import adjacency
+
+        x = np.zeros(model.n_vars)
+        on = p.parcels["action"].to_numpy()[model.var_parcel] == "clear"
+        x[: model.n_x][on] = 1.0
+        assert not small_blocks(model, parcels, x, adjacency(parcels))
+
+
+def _fake(status, has, x=None, objective=None):
+    from landopt.solvers import SolverResult
+
+    return SolverResult(
+        status,
+        has,
+        status == "optimal",
+        objective,
+        None,
+        None,
+        1.0,
+        "highs",
+        "HiGHS",
+        "x",
+        1.0,
+        status == "time_limit",
+        0.0,
+        x=x,
+        message=f"fake {status}",
+    )
+
+
+@pytest.mark.parametrize("has_solution", [True, False])
+def test_time_limited_resolve_gives_nan_replacement_cost(monkeypatch, has_solution):
+    import landopt.analysis as analysis_mod
+
+    plan = solve(toy_scenario(), toy_parcels())
+    x = np.zeros(compile_model_toy().n_vars)
+    monkeypatch.setattr(
+        analysis_mod,
+        "solve_compiled",
+        lambda *a, **k: _fake(
+            "time_limit", has_solution, x if has_solution else None, 150.0 if has_solution else None
+        ),
+    )
+    rc = replacement_costs(plan, toy_parcels())
+    assert rc["replacement_cost"].isna().all()  # neither inf nor a difference of incumbents
+    assert (rc["status_without"] == "time_limit").all()
+    assert rc["note"].str.contains("not proven").all()
+
+
+def test_replacement_cost_of_an_unproven_plan_is_nan(monkeypatch):
+    from dataclasses import replace
+
+    plan = solve(toy_scenario(), toy_parcels())
+    plan.result = replace(plan.result, status="time_limit", proven_optimal=False)
+    rc = replacement_costs(plan, toy_parcels()).set_index("parcel_id")
+    assert rc.loc["P5", "replacement_cost"] == np.inf  # proven infeasible still counts
+    assert np.isnan(rc.loc["P1", "replacement_cost"])
+    assert "plan is not proven optimal" in rc.loc["P1", "note"]
+
+
+def compile_model_toy():
+    from landopt.model import compile_model
+
+    return compile_model(toy_scenario(), toy_parcels())
+
+
+@pytest.mark.parametrize("what", ["sweep", "alternatives", "replacement_costs"])
+def test_keyboard_interrupt_is_not_swallowed(monkeypatch, what):
+    import landopt.analysis as analysis_mod
+
+    plan = solve(toy_scenario(), toy_parcels())
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analysis_mod, "solve_compiled", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        if what == "sweep":
+            sweep(toy_scenario(), toy_parcels(), {"actions.clear.targets.count": [1]}, jobs=1)
+        elif what == "alternatives":
+            alternatives(toy_scenario(), toy_parcels(), k=1, optimal=plan)
+        else:
+            replacement_costs(plan, toy_parcels())

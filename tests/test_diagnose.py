@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from toy import toy_parcels, toy_scenario
 
@@ -124,3 +126,105 @@ def test_other_infeasible_forms(target):
     d = diagnose(m)
     assert d.conflict and d.closest is not None and d.closest.has_solution
     assert_irreducible(m, d.conflict)
+
+
+# ------------------------------------------------------------------ honest labels
+def _short_model():
+    # revitalize 3 plots where only 2 are eligible: short 1 plot
+    return compile_model(
+        toy_scenario(**{"actions.revitalize.targets": {"count": 3, "area_min": 40}}), toy_parcels()
+    )
+
+
+def test_closest_plan_is_optimal_only_when_both_phases_were_proven(monkeypatch):
+    from dataclasses import replace
+
+    diagnose_mod = importlib.import_module("landopt.diagnose")
+
+    proven, _ = closest_plan(_short_model())
+    assert proven.status == "optimal" and proven.proven_optimal
+    real = diagnose_mod.solve_compiled
+    calls = []
+
+    def first_phase_stopped(*a, **k):
+        res = real(*a, **k)
+        calls.append(res)
+        if len(calls) == 1:  # the least-shortfall phase stopped early
+            return replace(res, status="time_limit", proven_optimal=False, time_limit_hit=True)
+        return res
+
+    monkeypatch.setattr(diagnose_mod, "solve_compiled", first_phase_stopped)
+    res, shortfalls = closest_plan(_short_model())
+    assert len(calls) == 2 and calls[1].status == "optimal"
+    assert res.has_solution and res.status == "time_limit" and not res.proven_optimal
+    assert res.gap is None and "least shortfall was not proven" in res.message
+    assert shortfalls
+
+
+def test_closest_plan_without_a_second_phase_plan_is_the_first_phase_plan(monkeypatch):
+    from dataclasses import replace
+
+    diagnose_mod = importlib.import_module("landopt.diagnose")
+
+    real = diagnose_mod.solve_compiled
+    calls = []
+
+    def second_phase_empty(*a, **k):
+        res = real(*a, **k)
+        calls.append(res)
+        if len(calls) == 2:
+            return replace(
+                res, status="time_limit", has_solution=False, x=None, proven_optimal=False
+            )
+        return res
+
+    monkeypatch.setattr(diagnose_mod, "solve_compiled", second_phase_empty)
+    res, shortfalls = closest_plan(_short_model())
+    assert res.has_solution and res.status == "time_limit" and not res.proven_optimal
+    assert {s.key: s.missing for s in shortfalls}["count[revitalize]"] == 1
+
+
+def test_diagnosis_phases_share_one_budget(monkeypatch):
+    diagnose_mod = importlib.import_module("landopt.diagnose")
+    from landopt.solving import Deadline
+
+    now = [0.0]
+    seen = []
+    real = diagnose_mod.solve_compiled
+
+    def spy(*a, deadline=None, **k):
+        seen.append(deadline.remaining())
+        now[0] += 3.0
+        return real(*a, deadline=deadline, **k)
+
+    monkeypatch.setattr(diagnose_mod, "solve_compiled", spy)
+    closest_plan(_short_model(), deadline=Deadline(10.0, clock=lambda: now[0]))
+    assert seen == pytest.approx([7.5, 7.0])  # phase 1: 3/4 of the budget; phase 2: the rest
+
+
+def test_undecided_feasibility_is_said_to_be_undecided(monkeypatch):
+    m = compile_model(
+        toy_scenario(**{"actions.upgrade.targets": {"count": 2, "area_min": 100}}), toy_parcels()
+    )
+    monkeypatch.setattr(_Feasibility, "feasible", lambda self, active, time_limit=None: None)
+    conflict, notes = conflict_set(m)
+    assert conflict == []
+    assert notes and "undecided" in notes[0]
+
+
+def test_conflict_set_is_called_irreducible_not_smallest():
+    diagnose_mod = importlib.import_module("landopt.diagnose")
+
+    assert (conflict_set.__doc__ or "").startswith("An irreducible set")
+    assert "irreducible" in (diagnose_mod.__doc__ or "")
+
+
+def test_keyboard_interrupt_propagates_from_the_closest_plan(monkeypatch):
+    diagnose_mod = importlib.import_module("landopt.diagnose")
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(diagnose_mod, "solve_compiled", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        diagnose(_short_model())
