@@ -221,10 +221,16 @@ def sweep(
             max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(model, parcels)
         ) as pool:
             futures = {pool.submit(_solve_point, pt): i for i, pt in enumerate(points)}
-            for done, fut in enumerate(as_completed(futures), start=1):
-                rows[futures[fut]] = fut.result()
-                if progress:
-                    progress(done, len(points))
+            try:
+                for done, fut in enumerate(as_completed(futures), start=1):
+                    rows[futures[fut]] = fut.result()
+                    if progress:
+                        progress(done, len(points))
+            except BaseException:
+                # Ctrl-C (or a failed point): do not solve the points still queued before
+                # the interrupt reaches the caller
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     wall = time.perf_counter() - t0
     _WORKER.clear()
     table = pd.DataFrame(rows)
