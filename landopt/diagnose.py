@@ -427,7 +427,7 @@ def closest_plan(
         model,
         opts,
         parcels=parcels,
-        deadline=Deadline(0.75 * dl.remaining(opts.time_limit)),
+        deadline=dl.part(0.75, opts.time_limit),
         session=session,
         blocks=blocks,
     )

@@ -30,6 +30,11 @@ def test_deadline_counts_down_and_never_goes_negative():
     assert d.remaining() == 0.0 and d.expired
     assert Deadline(math.inf).remaining() == math.inf
     assert Deadline.of(d, 99.0) is d and Deadline.of(None, 3.0).total == 3.0
+    clock.now = 8.0
+    part = d.part(0.5)
+    assert part.total == pytest.approx(1.0) and part.remaining() == pytest.approx(1.0)
+    clock.now = 9.0
+    assert part.expired
 
 
 def test_without_min_blocks_a_fresh_solve_gets_only_what_is_left(monkeypatch):
