@@ -228,3 +228,19 @@ def test_keyboard_interrupt_propagates_from_the_closest_plan(monkeypatch):
     monkeypatch.setattr(diagnose_mod, "solve_compiled", interrupted)
     with pytest.raises(KeyboardInterrupt):
         diagnose(_short_model())
+
+
+def test_closest_plan_keeps_min_blocks():
+    # clear 6 of the row of squares where only 5 are eligible: the closest plan may not take
+    # the lone E (a 15 mu block) when blocks must reach 40 mu; the bare elastic model did
+    from test_spatial import layer, scenario
+
+    from landopt.plan import solve
+
+    s = scenario(0.0).with_value("spatial.min_block_mu", 40.0)
+    s = s.with_value("actions.clear.targets.count", 6)
+    plan = solve(s, layer(), allow_shortfall=True)
+    assert sorted(plan.chosen["parcel_id"]) == ["A", "B", "C", "D"]
+    checks = {c.name: c for c in plan.checks}
+    assert checks["min_block"].ok
+    assert plan.result.status == "optimal"
