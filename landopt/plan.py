@@ -78,6 +78,9 @@ class Plan:
         recorded in ``run.json``).
     notes
         What :func:`read_plan` found, e.g. that ``plan.gpkg`` changed after the run.
+    edited
+        Set by :func:`read_plan` when ``plan.gpkg``'s SHA-256 differs from the one in
+        ``run.json``: the plan was edited after the run.
     """
 
     scenario: Scenario
@@ -92,6 +95,7 @@ class Plan:
     spatial: dict[str, Any] = field(default_factory=dict)
     plan_sha256: str | None = None
     notes: list[str] = field(default_factory=list)
+    edited: bool = False
 
     @property
     def targets_met(self) -> bool:
@@ -587,6 +591,7 @@ def read_plan(path: str | Path) -> Plan:
         model_size=run.get("model", {}),
         plan_sha256=sha,
         notes=notes,
+        edited=recorded is not None and recorded != sha,
     )
 
 
