@@ -578,7 +578,7 @@ def check_plan(
                     "min_block",
                     not small,
                     f"{len(small)} of {blocks['blocks']} blocks smaller than {m:,.1f} mu "
-                    f"(smallest {blocks['smallest_mu']:,.1f} mu, holding {', '.join(small[0][:5])})"
+                    f"(smallest {small[0][0]:,.1f} mu, holding {', '.join(small[0][1][:5])})"
                     if small
                     else f"{blocks['blocks']} blocks, smallest {blocks['smallest_mu']:,.1f} mu "
                     f"against ≥ {m:,.1f}",
@@ -643,11 +643,14 @@ def _blocks(
     sizes = mu.reindex(block_ids).to_numpy(float) if len(block_ids) else np.zeros(0)
     m = sp_.min_block_mu or 0.0
     ids = parcels["parcel_id"].astype(str).to_numpy()
-    small = [
-        list(ids[chosen & (label == b)])
-        for b, s in zip(block_ids, sizes, strict=True)
-        if s < m - 1e-6
-    ]
+    small = sorted(
+        (
+            (float(size), list(ids[chosen & (label == b)]))
+            for b, size in zip(block_ids, sizes, strict=True)
+            if size < m - 1e-6
+        ),
+        key=lambda t: t[0],
+    )
     out: dict[str, Any] = {
         "blocks": len(block_ids),
         "smallest_mu": float(sizes.min()) if len(sizes) else 0.0,
