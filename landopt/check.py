@@ -42,7 +42,7 @@ import shapely
 from landopt.scenario import Condition, Rule, Scenario, Zone
 from landopt.zones import IN_ZONE_SHARE, TOUCH_ZONE_SHARE, zone_polygons
 
-__all__ = ["Check", "check_plan", "evaluate_rule", "failed_checks"]
+__all__ = ["Check", "Contacts", "check_plan", "evaluate_rule", "failed_checks"]
 
 log = logging.getLogger(__name__)
 
@@ -176,39 +176,52 @@ def _geoms(parcels: pd.DataFrame) -> np.ndarray:
     return np.asarray(geom.to_numpy() if hasattr(geom, "to_numpy") else geom, dtype=object)
 
 
-def neighbour_pairs(
-    geoms: np.ndarray, rows: np.ndarray, others: np.ndarray, tolerance: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ``(p, q)`` (parcel rows, ``p`` in ``rows``, ``q`` in ``others``, ``p != q``) that share boundary.
+class Contacts:
+    """Neighbours among some parcels (``others``), found from the geometry.
 
     Candidates come from an STRtree query within ``tolerance``; a pair is kept when the
     contact (the mean of each boundary's length within ``tolerance`` of the other polygon,
-    less ``2 × tolerance`` for the ends) exceeds half the tolerance.
+    less ``2 × tolerance`` for the ends) exceeds half the tolerance. Buffers and
+    boundaries are made once per parcel, when first needed.
     """
-    rows = np.asarray(rows, dtype=np.int64)
-    others = np.asarray(others, dtype=np.int64)
-    if not len(rows) or not len(others):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    tree = shapely.STRtree(geoms[others])
-    a, b = tree.query(geoms[rows], predicate="dwithin", distance=tolerance)
-    p, q = rows[a], others[b]
-    keep = p != q
-    p, q = p[keep], q[keep]
-    if not len(p):
-        return p, q
-    gp, gq = geoms[p], geoms[q]
-    if tolerance > 0:
-        near_q, near_p = (
-            shapely.buffer(gq, tolerance, quad_segs=4),
-            shapely.buffer(gp, tolerance, quad_segs=4),
+
+    def __init__(self, geoms: np.ndarray, others: np.ndarray, tolerance: float) -> None:
+        self.geoms = geoms
+        self.others = np.asarray(others, dtype=np.int64)
+        self.tolerance = float(tolerance)
+        self.tree = shapely.STRtree(geoms[self.others]) if len(self.others) else None
+        self._near = np.empty(len(geoms), dtype=object)
+        self._edge = np.empty(len(geoms), dtype=object)
+
+    def _prepare(self, idx: np.ndarray) -> None:
+        todo = np.unique(idx)
+        todo = todo[pd.isna(self._edge[todo])]
+        if not len(todo):
+            return
+        g = self.geoms[todo]
+        self._edge[todo] = shapely.boundary(g)
+        self._near[todo] = (
+            shapely.buffer(g, self.tolerance, quad_segs=4) if self.tolerance > 0 else g
         )
-    else:
-        near_q, near_p = gq, gp
-    lp = shapely.length(shapely.intersection(shapely.boundary(gp), near_q))
-    lq = shapely.length(shapely.intersection(shapely.boundary(gq), near_p))
-    contact = (lp + lq) / 2.0 - 2.0 * tolerance
-    keep = contact > max(0.5 * tolerance, 1e-9)
-    return p[keep], q[keep]
+
+    def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(p, q)`` of parcel rows, ``p`` in ``rows``, ``q`` in ``others``, ``p != q``, that share boundary."""
+        rows = np.asarray(rows, dtype=np.int64)
+        empty = np.zeros(0, np.int64)
+        if not len(rows) or self.tree is None:
+            return empty, empty
+        a, b = self.tree.query(self.geoms[rows], predicate="dwithin", distance=self.tolerance)
+        p, q = rows[a], self.others[b]
+        keep = p != q
+        p, q = p[keep], q[keep]
+        if not len(p):
+            return p, q
+        self._prepare(np.concatenate([p, q]))
+        lp = shapely.length(shapely.intersection(self._edge[p], self._near[q]))
+        lq = shapely.length(shapely.intersection(self._edge[q], self._near[p]))
+        contact = (lp + lq) / 2.0 - 2.0 * self.tolerance
+        keep = contact > max(0.5 * self.tolerance, 1e-9)
+        return p[keep], q[keep]
 
 
 def _zone_share(
@@ -238,10 +251,13 @@ def _zone_share(
         own = np.zeros(len(rows), dtype=bool)
     if poly.is_empty:
         return share
-    area = shapely.area(sub)
-    inside = shapely.area(shapely.intersection(sub, poly))
-    share = np.divide(inside, area, out=np.zeros(len(rows)), where=area > 0)
-    share[own] = 0.0
+    shapely.prepare(poly)
+    hit = np.flatnonzero(shapely.intersects(poly, sub) & ~own)
+    if not len(hit):
+        return share
+    area = shapely.area(sub[hit])
+    inside = shapely.area(shapely.intersection(sub[hit], poly))
+    share[hit] = np.divide(inside, area, out=np.zeros(len(hit)), where=area > 0)
     return share
 
 
@@ -292,7 +308,7 @@ class _Eligibility:
             inner = np.flatnonzero(
                 parcels["status"].astype(str).isin(sc.spatial.inner_status).to_numpy()
             )
-            p, _ = neighbour_pairs(_geoms(parcels), rows, inner, sc.spatial.tolerance_m)
+            p, _ = Contacts(_geoms(parcels), inner, sc.spatial.tolerance_m).pairs(rows)
             return np.isin(rows, p)
         kind, _, name = target.partition(":")
         if kind == "zone":
@@ -632,8 +648,19 @@ def _blocks(
         cand |= elig.of(name, inner_rows)
     inner = np.zeros(len(parcels), dtype=bool)
     inner[inner_rows[~cand]] = True
-    members = np.flatnonzero(chosen | inner)
-    p, q = neighbour_pairs(geoms, members, members, sp_.tolerance_m)
+    # grow the blocks from the chosen plots through their neighbours (chosen or inner)
+    contacts = Contacts(geoms, np.flatnonzero(chosen | inner), sp_.tolerance_m)
+    first_p, first_q = contacts.pairs(np.flatnonzero(chosen))
+    seen = chosen.copy()
+    ps, qs = [first_p], [first_q]
+    frontier = np.unique(first_q[~seen[first_q]])
+    while len(frontier):
+        seen[frontier] = True
+        fp, fq = contacts.pairs(frontier)
+        ps.append(fp)
+        qs.append(fq)
+        frontier = np.unique(fq[~seen[fq]])
+    p, q = np.concatenate(ps), np.concatenate(qs)
     n = len(parcels)
     graph = sp.coo_matrix((np.ones(len(p)), (p, q)), shape=(n, n)).tocsr()
     _, label = sp.csgraph.connected_components(graph, directed=False)
@@ -663,12 +690,12 @@ def _blocks(
         union = shapely.union_all(geoms[chosen])
         edge = shapely.boundary(union)
         exposed = float(shapely.length(edge))
-        touching_inner = np.unique(q[chosen[p] & inner[q]])
+        touching_inner = np.unique(first_q[inner[first_q]])
         if len(touching_inner):
             inner_edge = shapely.boundary(shapely.union_all(geoms[touching_inner]))
             exposed -= float(shapely.length(shapely.intersection(edge, inner_edge)))
         out["exposed_km"] = exposed / 1000.0
-        near = np.unique(np.concatenate([np.flatnonzero(chosen), q, p]))
+        near = np.unique(np.concatenate([np.flatnonzero(chosen), first_q]))
         valid = getattr(shapely, "coverage_is_valid", None)  # shapely >= 2.1
         if valid is None or not bool(valid(geoms[near])):
             out["exact"] = False

@@ -570,11 +570,11 @@ def read_plan(path: str | Path) -> Plan:
             f"{gpkg.name} changed after the run (SHA-256 {sha[:12]}…, run.json recorded {recorded[:12]}…): "
             "the checks are recomputed from the file as it is now"
         )
-        log.warning("%s: %s", folder, notes[-1])
+        log.info("%s: %s", folder, notes[-1])
     checks = check_plan(scenario, parcels, objective=result.objective)
     bad = failed_checks(checks, shortfall=diagnosis is not None)
     if bad:
-        log.warning(
+        log.info(  # Plan.failed_checks has them; the CLI reports them
             "%s: the plan fails its re-check: %s",
             folder,
             "; ".join(f"{c.name}: {c.detail}" for c in bad),
