@@ -192,6 +192,7 @@ class Contacts:
         self.tree = shapely.STRtree(geoms[self.others]) if len(self.others) else None
         self._near = np.empty(len(geoms), dtype=object)
         self._edge = np.empty(len(geoms), dtype=object)
+        self.borderline = False
 
     def _prepare(self, idx: np.ndarray) -> None:
         todo = np.unique(idx)
@@ -221,6 +222,9 @@ class Contacts:
         lq = shapely.length(shapely.intersection(self._edge[q], self._near[p]))
         contact = (lp + lq) / 2.0 - 2.0 * self.tolerance
         keep = contact > max(0.5 * self.tolerance, 1e-9)
+        tol = self.tolerance
+        #: contacts about as short as the tolerance, which the model may count either way
+        self.borderline = bool(np.any((contact > 0.25 * tol) & (contact <= 2.0 * tol)))
         return p[keep], q[keep]
 
 
@@ -651,6 +655,7 @@ def _blocks(
     # grow the blocks from the chosen plots through their neighbours (chosen or inner)
     contacts = Contacts(geoms, np.flatnonzero(chosen | inner), sp_.tolerance_m)
     first_p, first_q = contacts.pairs(np.flatnonzero(chosen))
+    borderline = contacts.borderline
     seen = chosen.copy()
     ps, qs = [first_p], [first_q]
     frontier = np.unique(first_q[~seen[first_q]])
@@ -670,14 +675,11 @@ def _blocks(
     sizes = mu.reindex(block_ids).to_numpy(float) if len(block_ids) else np.zeros(0)
     m = sp_.min_block_mu or 0.0
     ids = parcels["parcel_id"].astype(str).to_numpy()
-    small = sorted(
-        (
-            (float(size), list(ids[chosen & (label == b)]))
-            for b, size in zip(block_ids, sizes, strict=True)
-            if size < m - 1e-6
-        ),
-        key=lambda t: t[0],
-    )
+    too_small = sizes < m - 1e-6
+    order = np.argsort(sizes[too_small], kind="stable")
+    small = [(float(sizes[too_small][k]), block_ids[too_small][k]) for k in order]
+    if small:  # name the plots of the smallest block only
+        small[0] = (small[0][0], list(ids[chosen & (label == small[0][1])]))
     out: dict[str, Any] = {
         "blocks": len(block_ids),
         "smallest_mu": float(sizes.min()) if len(sizes) else 0.0,
@@ -697,7 +699,13 @@ def _blocks(
         out["exposed_km"] = exposed / 1000.0
         near = np.unique(np.concatenate([np.flatnonzero(chosen), first_q]))
         valid = getattr(shapely, "coverage_is_valid", None)  # shapely >= 2.1
-        if valid is None or not bool(valid(geoms[near])):
+        if borderline:
+            out["exact"] = False
+            out["why_inexact"] = (
+                "some chosen plots share a boundary about as short as the tolerance, which "
+                "counts as contact or not depending on how it is measured"
+            )
+        elif valid is None or not bool(valid(geoms[near])):
             out["exact"] = False
             out["why_inexact"] = (
                 "the chosen plots and their neighbours have gaps, overlaps or unmatched "
