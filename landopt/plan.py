@@ -99,8 +99,12 @@ class Plan:
 
     @property
     def targets_met(self) -> bool:
-        """Whether every target is met (False for a shortfall plan)."""
-        return all(c.ok for c in self.checks if c.kind == "target")
+        """Whether every target is met and no check failed (False for a shortfall plan).
+
+        A plan that fails its re-check (e.g. one edited after the run, read back with
+        :func:`read_plan`) is never reported, mapped or drawn as met.
+        """
+        return all(c.ok for c in self.checks if c.kind == "target") and not self.failed_checks
 
     @property
     def failed_checks(self) -> list[Check]:

@@ -359,3 +359,25 @@ def test_objective_on_overlapping_parcels_is_undecided_not_failed():
     assert objective.state in ("passed", "undecided")
     wrong = by_name(check_plan(s, plan.parcels, objective=plan.result.objective + 7.0))
     assert wrong["objective"].state == "undecided" and "gaps, overlaps" in wrong["objective"].detail
+
+
+def test_a_plan_failing_a_rule_check_is_never_shown_as_met():
+    from dataclasses import replace
+
+    from landopt.report import report_html
+
+    plan = solve(scenario(), layer())
+    assert plan.targets_met
+    broken = replace(
+        plan,
+        checks=[*plan.checks, Check("eligibility[clear]", False, "P6: not eligible for clear")],
+    )
+    assert not broken.targets_met  # its targets checks pass, but the plan is wrong
+    assert [c.name for c in broken.failed_checks] == ["eligibility[clear]"]
+    for lang, met, banner in (
+        ("zh", "全部目标达成", "复核未通过"),
+        ("en", "All targets met", "Re-check FAILED"),
+    ):
+        html = report_html(broken, map_png=b"png", interactive=False, lang=lang)
+        assert met not in html and banner in html and "P6: not eligible for clear" in html
+    assert "checks-failed" not in report_html(plan, map_png=b"png", interactive=False)
