@@ -19,6 +19,16 @@ Power users compile the model themselves::
 
 from __future__ import annotations
 
+import sys as _sys
+
+if _sys.argv[:1] == ["-m"]:
+    # ``python -m landopt``: Python put the working directory first on the import path, and
+    # this runs before any other import, so take it off again. landopt never runs code from
+    # the planner's folder (a stray numpy.py or highspy.py there would otherwise be imported).
+    from landopt._syspath import drop_working_directory as _drop
+
+    _drop(_sys.path)
+
 __version__ = "0.1.0"
 
 # the function landopt.adjacency.adjacency is not re-exported: it would hide the module

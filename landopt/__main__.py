@@ -1,4 +1,8 @@
-"""``python -m landopt``: the same as the ``landopt`` command."""
+"""``python -m landopt``: the same as the ``landopt`` command.
+
+The working directory is already off the import path here: ``landopt/__init__.py`` takes it
+off before importing anything when it is started with ``-m``.
+"""
 
 from __future__ import annotations
 

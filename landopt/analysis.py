@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landopt.check import failed_checks
 from landopt.diagnose import precheck
 from landopt.errors import InputError, LandoptError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
@@ -526,8 +527,8 @@ def _plan_from_x(model: CompiledModel, parcels: pd.DataFrame, res: SolverResult,
 
     sc = replace(model.scenario, name=name)
     pp = attach_actions(parcels, model, res.x)
-    checks = check_plan(sc, pp, objective=res.objective)
-    bad = [c for c in checks if not c.ok]
+    checks = check_plan(sc, pp, objective=res.objective, x=res.x, model=model)
+    bad = failed_checks(checks)  # an undecided check is reported, not a failure
     if bad:  # pragma: no cover - the solver would be wrong
         raise TargetsUnmetError(f"alternative {name} fails its check: {bad}")
     return Plan(scenario=sc, parcels=pp, summary=summarize(sc, pp), result=res, checks=checks)

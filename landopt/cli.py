@@ -663,6 +663,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
     formats = _extra_formats(args)
     district = _district_arg(args)
+    plan = read_plan(args.plan)  # its checks recomputed from plan.gpkg, not run.json's
     files = redraw_plan(
         args.plan,
         out_dir=args.out,
@@ -670,16 +671,29 @@ def _cmd_map(args: argparse.Namespace) -> int:
         district=district,
         tiles=args.tiles,
         dpi=args.dpi,
+        plan=plan,
     )
-    if formats:
-        plan = read_plan(args.plan)
-        for fmt in formats:
-            files.append(
-                save_plan_map(
-                    plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district
-                )
-            )
+    for fmt in formats:
+        files.append(
+            save_plan_map(plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district)
+        )
     _out(f"Wrote {', '.join(str(f) for f in files)}")
+    return _plan_verdict(plan, args.plan)
+
+
+def _plan_verdict(plan: Any, source: str) -> int:
+    """Warn about a read plan that was edited, fails its re-check or misses its targets; the exit code."""
+    for note in plan.notes:
+        _err(f"note: {source}: {note}")
+    failed = plan.failed_checks
+    if failed:
+        _err(f"error: {source}: the plan fails {len(failed)} of its {len(plan.checks)} checks:")
+        for c in failed:
+            _err(f"  - {c.name}: {c.detail}")
+        return 3
+    if not plan.targets_met:
+        _err(f"warning: {source}: the targets are not all met (a shortfall plan)")
+        return 3
     return 0
 
 
@@ -738,6 +752,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     names = ["compare.csv", "changes.csv"] + ([] if args.no_maps else ["compare.png"])
     out = check_output_dir(args.out, force=args.force, names=names)
     plans = [_load_plan_or_solve(x) for x in args.inputs]
+    read = [(p, x) for p, x in zip(plans, args.inputs, strict=True) if p.result.x is None]
+    verdict = max([_plan_verdict(p, x) for p, x in read], default=0)
     table, changes = compare(plans)
     out.mkdir(parents=True, exist_ok=True)
     _atomic_csv(table, out / "compare.csv")
@@ -750,7 +766,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         )
     _out(format_compare_report(table, changes))
     _out(f"\nWrote {', '.join(names)} to {out}")
-    return 0
+    return verdict
 
 
 def _atomic_csv(df: Any, path: Any) -> None:

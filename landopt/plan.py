@@ -29,13 +29,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landopt.check import Check, check_plan, failed_checks
 from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, boundary_sets, compile_model
 from landopt.parcels import read_parcels
 from landopt.scenario import Scenario
 from landopt.solvers import SolverResult
-from landopt.zones import IN_ZONE_SHARE, effective_eligibility, zone_shares
+from landopt.zones import effective_eligibility
 
 __all__ = [
     "OUTPUT_FILES",
@@ -55,16 +56,6 @@ OUTPUT_FILES = ("plan.gpkg", "summary.csv", "run.json")
 NONE = "none"
 
 
-@dataclass(frozen=True)
-class Check:
-    """One re-check of the plan against the scenario."""
-
-    name: str
-    ok: bool
-    detail: str
-    kind: str = "rule"  # "target" checks may fail in a shortfall plan; others never
-
-
 @dataclass
 class Plan:
     """A plan: parcels with their action, a summary, the solver record and the checks.
@@ -82,6 +73,14 @@ class Plan:
         Every target, budget, lock and eligibility rule re-checked from ``parcels``.
     diagnosis
         Set when the targets could not all be met (a shortfall plan).
+    plan_sha256
+        SHA-256 of the ``plan.gpkg`` written for this plan (set by :func:`write_plan`,
+        recorded in ``run.json``).
+    notes
+        What :func:`read_plan` found, e.g. that ``plan.gpkg`` changed after the run.
+    edited
+        Set by :func:`read_plan` when ``plan.gpkg``'s SHA-256 differs from the one in
+        ``run.json``: the plan was edited after the run.
     """
 
     scenario: Scenario
@@ -94,11 +93,23 @@ class Plan:
     source: dict[str, Any] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
     spatial: dict[str, Any] = field(default_factory=dict)
+    plan_sha256: str | None = None
+    notes: list[str] = field(default_factory=list)
+    edited: bool = False
 
     @property
     def targets_met(self) -> bool:
-        """Whether every target is met (False for a shortfall plan)."""
-        return all(c.ok for c in self.checks if c.kind == "target")
+        """Whether every target is met and no check failed (False for a shortfall plan).
+
+        A plan that fails its re-check (e.g. one edited after the run, read back with
+        :func:`read_plan`) is never reported, mapped or drawn as met.
+        """
+        return all(c.ok for c in self.checks if c.kind == "target") and not self.failed_checks
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        """Checks that failed (target checks excused in a shortfall plan): such a plan is wrong."""
+        return failed_checks(self.checks, shortfall=self.diagnosis is not None)
 
     @property
     def chosen(self) -> gpd.GeoDataFrame:
@@ -118,6 +129,7 @@ class Plan:
             "scenario": self.scenario.to_dict(),
             "scenario_file": str(self.scenario.source) if self.scenario.source else None,
             "input": self.source,
+            "plan_sha256": self.plan_sha256,
             "targets_met": self.targets_met,
             "solver": self.result.record(),
             "model": self.model_size,
@@ -252,8 +264,8 @@ def solve(
 
     t = time.perf_counter()
     plan_parcels = attach_actions(parcels, model, result.x)
-    checks = check_plan(scenario, plan_parcels, objective=result.objective)
-    bad = [c for c in checks if not c.ok and (c.kind != "target" or diagnosis is None)]
+    checks = check_plan(scenario, plan_parcels, objective=result.objective, x=result.x, model=model)
+    bad = failed_checks(checks, shortfall=diagnosis is not None)
     timings["check"] = time.perf_counter() - t
     if bad:
         raise SolverError(
@@ -304,159 +316,7 @@ def _eligible_strings(elig: pd.DataFrame) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- check
-def check_plan(
-    scenario: Scenario, parcels: pd.DataFrame, *, objective: float | None = None
-) -> list[Check]:
-    """Re-check a plan from its own parcels, independently of the solver.
-
-    Every chosen parcel must be eligible for its action (rules evaluated afresh) and
-    respect the locks; every count, area and budget is recomputed from the columns.
-    When ``objective`` is given, the objective recomputed from the columns must match it.
-    """
-    checks: list[Check] = []
-    action = parcels["action"].astype(str).to_numpy()
-    known = {*scenario.action_names, NONE}
-    unknown = sorted(set(action) - known)
-    checks.append(
-        Check(
-            "actions known",
-            not unknown,
-            f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
-        )
-    )
-    elig = effective_eligibility(scenario, parcels)
-    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
-    ids = parcels["parcel_id"].astype(str).to_numpy()
-    total_cost = 0.0
-    objective_check = 0.0
-    obj = scenario.objective
-    for a in scenario.actions:
-        on = action == a.name
-        ineligible = on & ~elig[a.name].to_numpy()
-        checks.append(
-            Check(
-                f"eligibility[{a.name}]",
-                not ineligible.any(),
-                _ids_detail(ids[ineligible], f"not eligible for {a.name}")
-                if ineligible.any()
-                else f"all {int(on.sum())} plots eligible",
-            )
-        )
-        n = int(on.sum())
-        mu = float(area[on].sum())
-        cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
-        total_cost += cost
-        t = a.targets
-        if t.count_min is not None or t.count_max is not None:
-            checks.append(
-                Check(
-                    f"count[{a.name}]",
-                    t.count_met(n),
-                    f"{n} plots against {t.describe().split(', ')[0]}",
-                    "target",
-                )
-            )
-        if t.area_min is not None:
-            checks.append(
-                Check(
-                    f"area_min[{a.name}]",
-                    t.area_min_met(mu),
-                    f"{mu:,.2f} mu against ≥ {t.area_min:,.2f}",
-                    "target",
-                )
-            )
-        if t.area_max is not None:
-            checks.append(
-                Check(
-                    f"area_max[{a.name}]",
-                    t.area_max_met(mu),
-                    f"{mu:,.2f} mu against ≤ {t.area_max:,.2f}",
-                    "target",
-                )
-            )
-        if a.budget is not None:
-            checks.append(
-                Check(
-                    f"budget[{a.name}]",
-                    cost <= a.budget + 1e-6,
-                    f"{cost:,.1f} 万元 against {a.budget:,.1f}",
-                )
-            )
-        for of, w in obj.terms:
-            col = a.cost if of == "cost" else a.benefit if of == "benefit" else of
-            if col:
-                objective_check += w * float(
-                    np.nansum(pd.to_numeric(parcels[col], errors="coerce").to_numpy(float)[on])
-                )
-        if obj.difficulty_weight:
-            sign = 1.0 if obj.sense == "minimize" else -1.0
-            diff = pd.to_numeric(parcels["difficulty"], errors="coerce").fillna(0).to_numpy(float)
-            objective_check += sign * obj.difficulty_weight * float(diff[on].sum())
-    if scenario.budget_total is not None:
-        checks.append(
-            Check(
-                "budget_total",
-                total_cost <= scenario.budget_total + 1e-6,
-                f"{total_cost:,.1f} 万元 against {scenario.budget_total:,.1f}",
-            )
-        )
-    pos = pd.Series(np.arange(len(ids)), index=ids)
-    for pid, aname in scenario.locks.include:
-        got = action[pos[pid]] if pid in pos.index else "(missing)"
-        checks.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
-    for pid, anames in scenario.locks.exclude:
-        got = action[pos[pid]] if pid in pos.index else NONE
-        banned = scenario.action_names if anames is None else anames
-        checks.append(
-            Check(
-                f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
-            )
-        )
-    for k, z in enumerate(scenario.spatial.zones):
-        if z.kind != "priority":
-            continue
-        inside = zone_shares(scenario, parcels)[z.name] >= IN_ZONE_SHARE
-        for name in z.actions or scenario.action_names:
-            on = action == name
-            sign = 1.0 if obj.sense == "minimize" else -1.0
-            objective_check -= sign * z.bonus_wan_per_mu * float(area[on & inside].sum())
-            if z.min_share is not None:
-                got = (
-                    float(area[on & inside].sum()) / max(float(area[on].sum()), 1e-12)
-                    if on.any()
-                    else 1.0
-                )
-                checks.append(
-                    Check(
-                        f"zone_share[{z.name},{name}]",
-                        got >= z.min_share - 1e-9,
-                        f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
-                    )
-                )
-    if scenario.spatial.active or scenario.spatial.min_block_mu:
-        stats = spatial_stats(scenario, parcels)
-        sign = 1.0 if obj.sense == "minimize" else -1.0
-        objective_check += sign * scenario.spatial.boundary_weight * stats["boundary_km"]
-        m = scenario.spatial.min_block_mu
-        if m:
-            ok = stats["blocks"] == 0 or stats["smallest_block_mu"] >= m - 1e-6
-            checks.append(
-                Check(
-                    "min_block",
-                    ok,
-                    f"smallest block {stats['smallest_block_mu']:,.1f} mu against ≥ {m:,.1f}",
-                )
-            )
-    if objective is not None:
-        tol = 1e-6 * max(1.0, abs(objective))
-        checks.append(
-            Check(
-                "objective",
-                abs(objective_check - objective) <= tol,
-                f"recomputed {objective_check:,.4f} against the solver's {objective:,.4f}",
-            )
-        )
-    return checks
+# check_plan is landopt.check.check_plan, re-exported here for compatibility.
 
 
 def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -494,12 +354,6 @@ def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, An
         if len(sizes)
         else 0.0,
     }
-
-
-def _ids_detail(ids: Iterable[str], what: str) -> str:
-    ids = list(ids)
-    head = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
-    return f"{head}: {what}"
 
 
 # --------------------------------------------------------------------------- summary
@@ -623,6 +477,7 @@ def write_plan(
         layer.to_file(
             stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio", use_arrow=True
         )
+        plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
         for name, writer in (extra or {}).items():
             writer(stage / name)
@@ -647,8 +502,12 @@ def write_plan(
 def read_plan(path: str | Path) -> Plan:
     """Read a plan written by :func:`write_plan` (its folder, or its ``plan.gpkg``).
 
-    The parcels come from ``plan.gpkg``; scenario, summary, solver record and checks
-    from ``run.json`` beside it. The solution vector is not kept (``result.x`` is None).
+    The parcels come from ``plan.gpkg``; scenario, solver record and diagnosis from
+    ``run.json`` beside it. The checks and the summary are not taken from ``run.json``:
+    they are recomputed from ``plan.gpkg``'s own parcels (their ``action`` column) and the
+    scenario, so a plan edited after the run is judged by what it now holds. When the
+    file's SHA-256 differs from the one ``run.json`` recorded, ``notes`` says so. The
+    solution vector is not kept (``result.x`` is None).
     """
     from landopt.scenario import scenario_from_dict
 
@@ -703,16 +562,43 @@ def read_plan(path: str | Path) -> Plan:
         )
     parcels["eligible_actions"] = parcels["eligible_actions"].fillna("")
     parcels["action_label"] = parcels["action_label"].fillna("")
+    if "action" not in parcels.columns:
+        raise InputError(f"{gpkg} has no action column: it is not a plan written by 'landopt plan'")
+    parcels["action"] = parcels["action"].fillna("(empty)").astype(str)
+    sha = file_sha256(gpkg)
+    notes: list[str] = []
+    recorded = run.get("plan_sha256")
+    if recorded is None:
+        notes.append(
+            f"{run_file.name} records no SHA-256 of {gpkg.name}: it cannot tell whether the plan was edited"
+        )
+    elif recorded != sha:
+        notes.append(
+            f"{gpkg.name} changed after the run (SHA-256 {sha[:12]}…, run.json recorded {recorded[:12]}…): "
+            "the checks are recomputed from the file as it is now"
+        )
+        log.info("%s: %s", folder, notes[-1])
+    checks = check_plan(scenario, parcels, objective=result.objective)
+    bad = failed_checks(checks, shortfall=diagnosis is not None)
+    if bad:
+        log.info(  # Plan.failed_checks has them; the CLI reports them
+            "%s: the plan fails its re-check: %s",
+            folder,
+            "; ".join(f"{c.name}: {c.detail}" for c in bad),
+        )
     return Plan(
         scenario=scenario,
         parcels=parcels,
-        summary=pd.DataFrame(run["summary"]),
+        summary=summarize(scenario, parcels),
         result=result,
-        checks=[Check(**c) for c in run.get("checks", [])],
+        checks=checks,
         diagnosis=diagnosis,
         timings=run.get("timings_s", {}),
         source=run.get("input", {}),
         model_size=run.get("model", {}),
+        plan_sha256=sha,
+        notes=notes,
+        edited=recorded is not None and recorded != sha,
     )
 
 

@@ -87,6 +87,9 @@ _H: dict[str, dict[str, str]] = {
         "area": "面积",
         "all_met": "全部目标达成",
         "not_met": "目标未全部达成",
+        "checks_failed": "复核未通过：本方案不满足方案要求，不可作为达标方案使用",
+        "checks_failed_list": "未通过的复核项",
+        "edited": "方案文件在求解后被修改过",
         "webmap_note": "悬停或点击地块查看详情；右上角可切换图层。打印时不含交互地图，见上方规划图。",
         "no_chosen": "本方案未选中任何地块。",
         "status_k": "求解状态",
@@ -109,6 +112,7 @@ _H: dict[str, dict[str, str]] = {
         "checks": "独立复核",
         "check_ok": "通过",
         "check_bad": "未通过",
+        "check_undecided": "无法判定",
         "generated": "由 landopt {v} 生成",
         "candidates": "候选地块",
         "year": "年度",
@@ -153,6 +157,9 @@ _H: dict[str, dict[str, str]] = {
         "area": "Area",
         "all_met": "All targets met",
         "not_met": "Targets NOT all met",
+        "checks_failed": "Re-check FAILED: this plan breaks the scenario's rules and must not be used as a plan that meets them",
+        "checks_failed_list": "Checks that failed",
+        "edited": "The plan file was changed after the run",
         "webmap_note": "Hover or tap a parcel for details; switch layers in the panel. Not printed: see the map above.",
         "no_chosen": "This plan chooses no parcel.",
         "status_k": "Status",
@@ -175,6 +182,7 @@ _H: dict[str, dict[str, str]] = {
         "checks": "Independent re-check",
         "check_ok": "passed",
         "check_bad": "FAILED",
+        "check_undecided": "undecided",
         "generated": "Made with landopt {v}",
         "candidates": "Candidates",
         "year": "Year",
@@ -273,9 +281,10 @@ def _header(plan: Plan, doc: _Doc, record: dict[str, Any]) -> str:
     cost = float(total["cost_wan"].iloc[0]) if len(total) else float("nan")
     benefit = float(total["benefit_wan"].iloc[0]) if len(total) else float("nan")
     w = _maps.words(doc.lang)
+    failed = plan.failed_checks
     badge = (
         f'<span class="badge ok">{_e(h["all_met"])}</span>'
-        if plan.targets_met
+        if plan.targets_met and not failed
         else f'<span class="badge bad">{_e(h["not_met"])}</span>'
     )
     if not plan.result.proven_optimal:
@@ -298,8 +307,31 @@ def _header(plan: Plan, doc: _Doc, record: dict[str, Any]) -> str:
     return (
         f"<header><h1>{_e(_maps.plan_title(plan))}</h1>"
         f'<p class="meta">{" · ".join(meta)}</p><p>{badge}</p>'
+        f"{_failing_banner(plan, doc)}"
         f'<div class="kpis">{kpis}</div></header>'
     )
+
+
+def _failing_banner(plan: Plan, doc: _Doc) -> str:
+    """The banner of a plan that fails its re-check (and the note of an edited plan file)."""
+    h = doc.h
+    failed = plan.failed_checks
+    notes = list(getattr(plan, "notes", []) or [])
+    if not failed and not getattr(plan, "edited", False):
+        return ""
+    parts = []
+    if failed:
+        items = "".join(
+            f"<li><code>{_e(c.name)}</code>: {_e(c.detail)}</li>" for c in failed[:20]
+        ) + (f"<li>… {len(failed) - 20} more</li>" if len(failed) > 20 else "")
+        parts.append(
+            f"<p><strong>✗ {_e(h['checks_failed'])}</strong></p>"
+            f"<p>{_e(h['checks_failed_list'])} ({len(failed)}/{len(plan.checks)}):</p><ul>{items}</ul>"
+        )
+    if getattr(plan, "edited", False):
+        parts.append(f"<p><strong>{_e(h['edited'])}</strong></p>")
+    parts += [f"<p>{_e(note)}</p>" for note in notes]
+    return f'<div class="alert checks-failed" role="alert">{"".join(parts)}</div>'
 
 
 def _scenario_section(plan: Plan, doc: _Doc) -> str:
@@ -580,17 +612,23 @@ def _record_section(plan: Plan, doc: _Doc, record: dict[str, Any]) -> str:
             + " · ".join(f"{_e(k)} <code>{_e(v)}</code>" for k, v in versions.items())
             + "</p>"
         )
-    checks = record.get("checks") or [c.__dict__ for c in plan.checks]
+    # the plan's own checks (recomputed by read_plan), never the ones a run.json recorded
+    checks = plan.checks
     if checks:
-        n_ok = sum(1 for c in checks if c.get("ok"))
+        n_ok = sum(1 for c in checks if c.ok)
+        mark = {
+            "passed": ("ok", "✓", h["check_ok"]),
+            "failed": ("bad", "✗", h["check_bad"]),
+            "undecided": ("warn", "?", h["check_undecided"]),
+        }
         body += f"<h3>{_e(h['checks'])} ({n_ok}/{len(checks)})</h3>"
         body += _table(
             ["", "check", "detail"],
             [
                 [
-                    f'<span class="{"ok" if c.get("ok") else "bad"}">{"✓" if c.get("ok") else "✗"}</span>',
-                    f"<code>{_e(c.get('name'))}</code>",
-                    _e(c.get("detail")),
+                    f'<span class="{mark[c.state][0]}" title="{_e(mark[c.state][2])}">{mark[c.state][1]}</span>',
+                    f"<code>{_e(c.name)}</code>",
+                    _e(c.detail),
                 ]
                 for c in checks
             ],
@@ -759,6 +797,7 @@ def redraw_plan(
     district: gpd.GeoDataFrame | str | Path | bool | None = None,
     tiles: str | None = None,
     dpi: float = 300,
+    plan: Plan | None = None,
 ) -> list[Path]:
     """Redraw ``plan.png``, ``plan.html`` and ``report.html`` from a written plan.
 
@@ -773,13 +812,17 @@ def redraw_plan(
         A folder written by ``landopt plan`` (``plan.gpkg`` and ``run.json``).
     out_dir
         Where to write (default ``plan_dir``).
+    plan
+        The plan already read from ``plan_dir`` with :func:`~landopt.plan.read_plan`
+        (read here when omitted). Its checks are recomputed from ``plan.gpkg``; a plan
+        that fails them is drawn with a failing banner, never as met.
 
     Returns
     -------
     list of Path
     """
     src = Path(plan_dir)
-    plan = read_plan(src)
+    plan = plan if plan is not None else read_plan(src)
     folder = src if src.is_dir() else src.parent
     try:
         record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
@@ -867,6 +910,7 @@ code { font-family: "Noto Sans Mono CJK SC", ui-monospace, "SFMono-Regular", Men
 .badge.warn { background: #fff4e0; color: var(--warn); border: 1px solid #f0c98a; }
 .ok { color: var(--ok); font-weight: 700; }
 .bad { color: var(--bad); font-weight: 700; }
+.warn { color: var(--warn); font-weight: 700; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-top: 12px; }
 .kpi { background: var(--soft); border-radius: 8px; padding: 10px 14px; }
 .kpi .k { color: var(--muted); font-size: .85rem; }

@@ -305,3 +305,66 @@ def test_demo_compact_scenario_forms_fewer_larger_blocks(tmp_path, capsys):
     assert run["targets_met"] and run["solver"]["proven_optimal"]
     # against the plain plan's clearance: 17 separate plots, 8.38 km of exposed boundary
     assert run["spatial"]["blocks"] < 17 and run["spatial"]["boundary_km"] < 8.0
+
+
+def _tamper(out: Path) -> str:
+    """Set one chosen parcel of the written plan to none in plan.gpkg; return its id."""
+    layer = gpd.read_file(out / "plan.gpkg", layer="plan", engine="pyogrio")
+    pid = str(layer.loc[layer["action"] != "none", "parcel_id"].iloc[0])
+    layer.loc[layer["parcel_id"] == pid, "action"] = "none"
+    layer.to_file(out / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio")
+    return pid
+
+
+def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    run_before = (out / "run.json").read_text(encoding="utf-8")
+    assert main(["map", str(out), "--district", "none", "--lang", "zh"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "全部目标达成" in html and "复核未通过" not in html
+    capsys.readouterr()
+
+    _tamper(out)
+    assert main(["map", str(out), "--district", "none", "--lang", "zh"]) == 3
+    err = capsys.readouterr().err
+    assert "fails" in err and "count[" in err and "changed after the run" in err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "全部目标达成" not in html
+    assert "复核未通过" in html and "方案文件在求解后被修改过" in html
+    assert "checks-failed" in html
+    assert (out / "run.json").read_text(encoding="utf-8") == run_before
+
+    assert main(["map", str(out), "--district", "none", "--lang", "en"]) == 3
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "All targets met" not in html and "Re-check FAILED" in html
+
+
+def test_read_plan_recomputes_checks_and_notes_an_edited_file(toy_files, tmp_path):
+    from landopt.plan import file_sha256, read_plan
+
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["plan_sha256"] == file_sha256(out / "plan.gpkg")
+    plan = read_plan(out)
+    assert not plan.edited and plan.notes == [] and plan.failed_checks == []
+    assert plan.targets_met and all(c.ok for c in plan.checks)
+
+    _tamper(out)
+    plan = read_plan(out)
+    assert plan.edited and "changed after the run" in plan.notes[0]
+    assert not plan.targets_met
+    assert {c.name for c in plan.failed_checks} >= {"objective"}
+    total = plan.summary.set_index("action").loc["total", "plots"]
+    assert total == run["summary"][-1]["plots"] - 1  # the summary is recomputed, too
+
+
+def test_compare_reads_a_tampered_plan_with_exit_3(toy_files, tmp_path, capsys):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["plan", str(toy_files()), "--out", str(a), "--no-maps"]) == 0
+    assert main(["plan", str(toy_files()), "--out", str(b), "--no-maps"]) == 0
+    _tamper(b)
+    code = main(["compare", str(a), str(b), "--out", str(tmp_path / "c"), "--no-maps"])
+    assert code == 3
+    assert "fails" in capsys.readouterr().err

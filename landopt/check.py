@@ -1,0 +1,714 @@
+"""The independent re-check of a plan: every rule recomputed from the plan's own parcels.
+
+:func:`check_plan` starts from the parcels and their ``action`` column (and, when the
+solver's vector ``x`` is given, from ``x`` itself) and recomputes everything the plan must
+satisfy without the model's arrays: the scenario's eligibility rules are evaluated afresh
+on the parcel attributes by :func:`evaluate_rule` (its own evaluator, not
+:meth:`landopt.scenario.Rule.evaluate`), zone membership is measured on the geometry,
+touching and blocks come from shapely predicates on the geometry (not from
+:mod:`landopt.adjacency` or its cache), and the objective is summed from the columns.
+
+Geometry rules used here, matching the definitions in :mod:`landopt.zones` and
+:mod:`landopt.adjacency`:
+
+- a parcel is *in* a zone when at least :data:`~landopt.zones.IN_ZONE_SHARE` of its area
+  lies inside; an exclusion zone applies when more than
+  :data:`~landopt.zones.TOUCH_ZONE_SHARE` does;
+- two parcels are *neighbours* when they share boundary: their contact, measured as the
+  boundary of each within ``tolerance_m`` of the other less the ``2 × tolerance_m`` a
+  contact picks up at its two ends, is longer than half the tolerance (so parcels that
+  meet at a corner are not neighbours, as in :mod:`landopt.adjacency`);
+- a *block* is a connected group (through neighbours) of plots chosen for the boundary
+  actions together with the land of an inner status that is no candidate for them.
+
+Each :class:`Check` passes, fails, or is *undecided* (``decided=False``, never ``ok``):
+what cannot be re-derived (a column the plan no longer has, an objective on a layer
+whose gaps and overlaps keep the exposed boundary from being measured exactly) is said
+to be so rather than passed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import shapely
+
+from landopt.scenario import Condition, Rule, Scenario, Zone
+from landopt.zones import IN_ZONE_SHARE, TOUCH_ZONE_SHARE, zone_polygons
+
+__all__ = ["Check", "Contacts", "check_plan", "evaluate_rule", "failed_checks"]
+
+log = logging.getLogger(__name__)
+
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One re-check of the plan against the scenario.
+
+    ``ok`` is True only for a check that passed; an undecided check (``decided=False``)
+    has ``ok=False`` and says in ``detail`` why it could not be decided.
+    """
+
+    name: str
+    ok: bool
+    detail: str
+    kind: str = "rule"  # "target" checks may fail in a shortfall plan; others never
+    decided: bool = True
+
+    @property
+    def state(self) -> str:
+        """``"passed"``, ``"failed"`` or ``"undecided"``."""
+        return "passed" if self.ok else "failed" if self.decided else "undecided"
+
+
+def failed_checks(checks: Iterable[Check], *, shortfall: bool = False) -> list[Check]:
+    """The checks that were decided and failed (target checks excused in a shortfall plan)."""
+    return [c for c in checks if c.decided and not c.ok and not (shortfall and c.kind == "target")]
+
+
+def _undecided(name: str, why: str, kind: str = "rule") -> Check:
+    return Check(name, False, f"undecided: {why}", kind, decided=False)
+
+
+# --------------------------------------------------------------------------- rules
+def evaluate_rule(rule: Rule, df: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``df`` a rule admits, evaluated value by value.
+
+    Semantics (as documented for the scenario's rules): ``eq``/``in`` match a value
+    whether codes are stored as text or numbers (a number column matches the values that
+    read as numbers, a text column the values' text, a boolean column only booleans) and
+    never match an empty cell; ``ne``/``not_in`` are their negation (so they admit empty
+    cells); comparisons read the cell as a number and fail on empty or non-numeric
+    cells; ``is_null``/``not_null`` test for empty cells.
+
+    Raises
+    ------
+    KeyError
+        A field the rule reads is not a column of ``df``.
+    """
+    n = len(df)
+    if rule.kind == "true":
+        return np.ones(n, dtype=bool)
+    if rule.kind == "leaf":
+        assert rule.condition is not None
+        return _evaluate_condition(rule.condition, df[rule.condition.field])
+    if rule.kind == "not":
+        return ~evaluate_rule(rule.children[0], df)
+    out = np.full(n, rule.kind == "all", dtype=bool)
+    for child in rule.children:
+        m = evaluate_rule(child, df)
+        out = (out & m) if rule.kind == "all" else (out | m)
+    return out
+
+
+def _evaluate_condition(cond: Condition, col: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    if pd.api.types.is_bool_dtype(col):
+        kind = "bool"
+    elif pd.api.types.is_numeric_dtype(col):
+        kind = "number"
+    else:
+        kind = "text"
+    verdict = np.array([_test_value(cond, v, kind) for v in uniques], dtype=bool)
+    on_null = cond.op in ("is_null", "ne", "not_in")
+    out = np.full(len(col), on_null, dtype=bool)
+    known = codes >= 0
+    out[known] = verdict[codes[known]]
+    return out
+
+
+def _as_number(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
+
+
+def _same(v: Any, r: Any, kind: str) -> bool:
+    if kind == "bool":
+        return isinstance(r, bool | np.bool_) and bool(v) == bool(r)
+    if kind == "number":
+        if isinstance(r, bool | np.bool_):
+            return False
+        f = _as_number(r)
+        return f is not None and float(v) == f
+    return str(v) == str(r)
+
+
+def _test_value(cond: Condition, v: Any, kind: str) -> bool:
+    """The condition on one non-empty value."""
+    op = cond.op
+    if op == "is_null":
+        return False
+    if op == "not_null":
+        return True
+    if op in ("eq", "ne"):
+        hit = _same(v, cond.value, kind)
+        return hit if op == "eq" else not hit
+    if op in ("in", "not_in"):
+        hit = any(_same(v, r, kind) for r in cond.value)
+        return hit if op == "in" else not hit
+    f = _as_number(v)
+    if f is None:
+        return False
+    return {
+        "lt": f < cond.value,
+        "le": f <= cond.value,
+        "gt": f > cond.value,
+        "ge": f >= cond.value,
+    }[op]
+
+
+# --------------------------------------------------------------------------- geometry
+def _geoms(parcels: pd.DataFrame) -> np.ndarray:
+    geom = getattr(parcels, "geometry", None)
+    if geom is None:
+        raise ValueError("the parcels have no geometry")
+    return np.asarray(geom.to_numpy() if hasattr(geom, "to_numpy") else geom, dtype=object)
+
+
+class Contacts:
+    """Neighbours among some parcels (``others``), found from the geometry.
+
+    Candidates come from an STRtree query within ``tolerance``; a pair is kept when the
+    contact (the mean of each boundary's length within ``tolerance`` of the other polygon,
+    less ``2 × tolerance`` for the ends) exceeds half the tolerance. Buffers and
+    boundaries are made once per parcel, when first needed.
+    """
+
+    def __init__(self, geoms: np.ndarray, others: np.ndarray, tolerance: float) -> None:
+        self.geoms = geoms
+        self.others = np.asarray(others, dtype=np.int64)
+        self.tolerance = float(tolerance)
+        self.tree = shapely.STRtree(geoms[self.others]) if len(self.others) else None
+        self._near = np.empty(len(geoms), dtype=object)
+        self._edge = np.empty(len(geoms), dtype=object)
+        self.borderline = False
+
+    def _prepare(self, idx: np.ndarray) -> None:
+        todo = np.unique(idx)
+        todo = todo[pd.isna(self._edge[todo])]
+        if not len(todo):
+            return
+        g = self.geoms[todo]
+        self._edge[todo] = shapely.boundary(g)
+        self._near[todo] = (
+            shapely.buffer(g, self.tolerance, quad_segs=4) if self.tolerance > 0 else g
+        )
+
+    def pairs(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(p, q)`` of parcel rows, ``p`` in ``rows``, ``q`` in ``others``, ``p != q``, that share boundary."""
+        rows = np.asarray(rows, dtype=np.int64)
+        empty = np.zeros(0, np.int64)
+        if not len(rows) or self.tree is None:
+            return empty, empty
+        a, b = self.tree.query(self.geoms[rows], predicate="dwithin", distance=self.tolerance)
+        p, q = rows[a], self.others[b]
+        keep = p != q
+        p, q = p[keep], q[keep]
+        if not len(p):
+            return p, q
+        self._prepare(np.concatenate([p, q]))
+        lp = shapely.length(shapely.intersection(self._edge[p], self._near[q]))
+        lq = shapely.length(shapely.intersection(self._edge[q], self._near[p]))
+        contact = (lp + lq) / 2.0 - 2.0 * self.tolerance
+        keep = contact > max(0.5 * self.tolerance, 1e-9)
+        tol = self.tolerance
+        #: contacts about as short as the tolerance, which the model may count either way
+        self.borderline = bool(np.any((contact > 0.25 * tol) & (contact <= 2.0 * tol)))
+        return p[keep], q[keep]
+
+
+def _zone_share(
+    zone: Zone, scenario: Scenario, parcels: pd.DataFrame, rows: np.ndarray
+) -> np.ndarray:
+    """Share of the area of each parcel in ``rows`` inside the zone, from the geometry."""
+    geoms = _geoms(parcels)
+    sub = geoms[rows]
+    share = np.zeros(len(rows))
+    if not len(rows):
+        return share
+    if zone.around_landuse:
+        codes = {str(c) for c in zone.around_landuse}
+        is_src = parcels["landuse_code"].astype(str).isin(codes).to_numpy()
+        src = np.flatnonzero(is_src)
+        if not len(src):
+            return share
+        tree = shapely.STRtree(geoms[src])
+        _, hit = tree.query(sub, predicate="dwithin", distance=zone.buffer_m)
+        near = src[np.unique(hit)]
+        if not len(near):
+            return share
+        poly = shapely.union_all(shapely.buffer(geoms[near], zone.buffer_m))
+        own = is_src[rows]  # the source parcels are not in their own buffer zone
+    else:
+        poly = zone_polygons(zone, parcels, scenario)  # the zone's outline, read as given
+        own = np.zeros(len(rows), dtype=bool)
+    if poly.is_empty:
+        return share
+    shapely.prepare(poly)
+    hit = np.flatnonzero(shapely.intersects(poly, sub) & ~own)
+    if not len(hit):
+        return share
+    area = shapely.area(sub[hit])
+    inside = shapely.area(shapely.intersection(sub[hit], poly))
+    share[hit] = np.divide(inside, area, out=np.zeros(len(hit)), where=area > 0)
+    return share
+
+
+# --------------------------------------------------------------------------- eligibility
+class _Eligibility:
+    """Eligibility recomputed for some parcel rows: rules, exclusion zones, touching."""
+
+    def __init__(self, scenario: Scenario, parcels: pd.DataFrame) -> None:
+        self.scenario = scenario
+        self.parcels = parcels
+        self.problems: list[str] = []
+        self._zone_cache: dict[tuple[str, bytes], np.ndarray] = {}
+
+    def zone_share(self, zone: Zone, rows: np.ndarray) -> np.ndarray:
+        key = (repr(zone), np.asarray(rows, dtype=np.int64).tobytes())
+        if key not in self._zone_cache:
+            self._zone_cache[key] = _zone_share(zone, self.scenario, self.parcels, rows)
+        return self._zone_cache[key]
+
+    def of(self, action: str, rows: np.ndarray) -> np.ndarray:
+        """Whether each parcel in ``rows`` is eligible for ``action``."""
+        sc, parcels = self.scenario, self.parcels
+        rows = np.asarray(rows, dtype=np.int64)
+        a = sc.action(action)
+        try:
+            ok = evaluate_rule(a.eligible, parcels.iloc[rows])
+        except KeyError as exc:
+            self.problems.append(f"the parcels have no column {exc} that {action}'s rule reads")
+            return np.ones(len(rows), dtype=bool)
+        sp_ = sc.spatial
+        if not (sp_.zones or sp_.touch) or not len(rows):
+            return ok
+        for z in sp_.zones:
+            if z.kind == "exclude" and action in (z.actions or sc.action_names):
+                ok &= ~(self.zone_share(z, rows) > TOUCH_ZONE_SHARE)
+        for name, targets in sp_.touch:
+            if name != action:
+                continue
+            hit = np.zeros(len(rows), dtype=bool)
+            for t in targets:
+                hit |= self.touches(t, rows)
+            ok &= hit
+        return ok
+
+    def touches(self, target: str, rows: np.ndarray) -> np.ndarray:
+        sc, parcels = self.scenario, self.parcels
+        if target == "cleared":
+            inner = np.flatnonzero(
+                parcels["status"].astype(str).isin(sc.spatial.inner_status).to_numpy()
+            )
+            p, _ = Contacts(_geoms(parcels), inner, sc.spatial.tolerance_m).pairs(rows)
+            return np.isin(rows, p)
+        kind, _, name = target.partition(":")
+        if kind == "zone":
+            zone = next((z for z in sc.spatial.zones if z.name == name), None)
+            if zone is None:
+                self.problems.append(f"touch target {target!r} names no zone")
+                return np.ones(len(rows), dtype=bool)
+        elif kind == "park":
+            zone = Zone(name=target, kind="priority", park=name)
+        else:
+            self.problems.append(f"touch target {target!r} is not understood")
+            return np.ones(len(rows), dtype=bool)
+        return self.zone_share(zone, rows) >= IN_ZONE_SHARE
+
+
+# --------------------------------------------------------------------------- the check
+def _column(parcels: pd.DataFrame, name: str) -> np.ndarray | None:
+    if name not in parcels.columns:
+        return None
+    return pd.to_numeric(parcels[name], errors="coerce").to_numpy(float)
+
+
+def _ids_detail(ids: Iterable[str], what: str) -> str:
+    ids = list(ids)
+    head = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    return f"{head}: {what}"
+
+
+def _x_checks(
+    model: Any, x: np.ndarray, action: np.ndarray, ids: np.ndarray, names: Sequence[str]
+) -> list[Check]:
+    """One action per parcel, read from the solver's vector itself (not collapsed)."""
+    out: list[Check] = []
+    xv = np.asarray(x, dtype=float)[: model.n_x]
+    frac = np.abs(xv - np.round(xv)) > 1e-6
+    out.append(
+        Check(
+            "binary[x]",
+            not frac.any(),
+            f"{int(frac.sum())} plot-action values of x are not 0 or 1"
+            if frac.any()
+            else f"all {len(xv)} plot-action values are 0 or 1",
+        )
+    )
+    on = xv > 0.5
+    per = np.bincount(model.var_parcel[on], minlength=len(ids))
+    two = per > 1
+    out.append(
+        Check(
+            "one_action",
+            not two.any(),
+            _ids_detail(ids[two], "given two or more actions in the solver's plan")
+            if two.any()
+            else "no plot has more than one action in the solver's plan",
+        )
+    )
+    want = np.full(len(ids), NONE, dtype=object)
+    one = on & (per[model.var_parcel] == 1)
+    want[model.var_parcel[one]] = np.asarray(names, dtype=object)[model.var_action[one]]
+    differ = (want != action) & ~two
+    out.append(
+        Check(
+            "actions match x",
+            not differ.any(),
+            _ids_detail(ids[differ], "action differs from the solver's plan")
+            if differ.any()
+            else "every plot's action is the solver's",
+        )
+    )
+    return out
+
+
+def check_plan(
+    scenario: Scenario,
+    parcels: pd.DataFrame,
+    *,
+    objective: float | None = None,
+    x: np.ndarray | None = None,
+    model: Any = None,
+) -> list[Check]:
+    """Re-check a plan from its own parcels, independently of the model.
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan answers.
+    parcels
+        The plan's parcels: the layer with an ``action`` column (an action name or
+        ``"none"``); a GeoDataFrame when the scenario has zones, touching rules, a
+        boundary weight or a minimum block size.
+    objective
+        The solver's objective value; the objective recomputed from the columns must
+        match it (the check is undecided when it is not given).
+    x, model
+        The solver's vector and the model it solves (only its column labels
+        ``var_parcel``, ``var_action`` and ``n_x`` are read): when given, "one action per
+        plot" is checked in ``x`` itself, and the ``action`` column must agree with it.
+
+    Returns
+    -------
+    list of Check
+        Actions known, one action per plot, eligibility, targets, budgets, locks, zone
+        shares, minimum block size and the objective.
+    """
+    checks: list[Check] = []
+    names = scenario.action_names
+    action = parcels["action"].astype(str).to_numpy()
+    ids = parcels["parcel_id"].astype(str).to_numpy()
+    unknown = sorted(set(action) - {*names, NONE})
+    checks.append(
+        Check(
+            "actions known",
+            not unknown,
+            f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
+        )
+    )
+    if x is not None and model is not None:
+        checks += _x_checks(model, x, action, ids, names)
+    else:
+        dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (action != NONE)
+        checks.append(
+            Check(
+                "one_action",
+                not dup.any(),
+                _ids_detail(sorted(set(ids[dup])), "appears in more than one row")
+                if dup.any()
+                else "one row, so one action, per plot (no solver vector to check)",
+            )
+        )
+
+    sp_ = scenario.spatial
+    needs_geometry = bool(sp_.zones or sp_.touch or sp_.active or sp_.min_block_mu)
+    if needs_geometry:
+        try:
+            _geoms(parcels)
+        except ValueError:
+            return [
+                *checks,
+                _undecided(
+                    "geometry",
+                    "the scenario has zones, touching rules or blocks, but the parcels "
+                    "have no geometry: pass the plan's GeoDataFrame",
+                ),
+            ]
+
+    elig = _Eligibility(scenario, parcels)
+    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
+    obj = scenario.objective
+    sign = 1.0 if obj.sense == "minimize" else -1.0
+    total_cost = 0.0
+    objective_check = 0.0
+    missing: list[str] = []
+    for a in scenario.actions:
+        on = action == a.name
+        rows = np.flatnonzero(on)
+        before = len(elig.problems)
+        ok_rows = elig.of(a.name, rows)
+        if len(elig.problems) > before:
+            checks.append(_undecided(f"eligibility[{a.name}]", "; ".join(elig.problems[before:])))
+        else:
+            bad = rows[~ok_rows]
+            checks.append(
+                Check(
+                    f"eligibility[{a.name}]",
+                    not len(bad),
+                    _ids_detail(ids[bad], f"not eligible for {a.name}")
+                    if len(bad)
+                    else f"all {len(rows)} plots eligible",
+                )
+            )
+        n = int(on.sum())
+        mu = float(area[on].sum())
+        cost_col = _column(parcels, a.cost)
+        cost = float(np.nansum(cost_col[on])) if cost_col is not None else float("nan")
+        if cost_col is None:
+            missing.append(a.cost)
+        total_cost += cost
+        t = a.targets
+        if t.count_min is not None or t.count_max is not None:
+            checks.append(
+                Check(
+                    f"count[{a.name}]",
+                    t.count_met(n),
+                    f"{n} plots against {t.describe().split(', ')[0]}",
+                    "target",
+                )
+            )
+        if t.area_min is not None:
+            checks.append(
+                Check(
+                    f"area_min[{a.name}]",
+                    t.area_min_met(mu),
+                    f"{mu:,.2f} mu against ≥ {t.area_min:,.2f}",
+                    "target",
+                )
+            )
+        if t.area_max is not None:
+            checks.append(
+                Check(
+                    f"area_max[{a.name}]",
+                    t.area_max_met(mu),
+                    f"{mu:,.2f} mu against ≤ {t.area_max:,.2f}",
+                    "target",
+                )
+            )
+        if a.budget is not None:
+            checks.append(
+                _undecided(f"budget[{a.name}]", f"the parcels have no column {a.cost!r}")
+                if cost_col is None
+                else Check(
+                    f"budget[{a.name}]",
+                    cost <= a.budget + 1e-6,
+                    f"{cost:,.1f} 万元 against {a.budget:,.1f}",
+                )
+            )
+        for of, w in obj.terms:
+            col = a.cost if of == "cost" else a.benefit if of == "benefit" else of
+            if col:
+                v = _column(parcels, col)
+                if v is None:
+                    missing.append(col)
+                else:
+                    objective_check += w * float(np.nansum(v[on]))
+        if obj.difficulty_weight:
+            diff = _column(parcels, "difficulty")
+            if diff is None:
+                missing.append("difficulty")
+            else:
+                objective_check += (
+                    sign * obj.difficulty_weight * float(np.nan_to_num(diff[on]).sum())
+                )
+    if scenario.budget_total is not None:
+        checks.append(
+            _undecided("budget_total", "a cost column is missing from the parcels")
+            if np.isnan(total_cost)
+            else Check(
+                "budget_total",
+                total_cost <= scenario.budget_total + 1e-6,
+                f"{total_cost:,.1f} 万元 against {scenario.budget_total:,.1f}",
+            )
+        )
+
+    row_of = pd.Series(np.arange(len(ids)), index=ids)
+    row_of = row_of[~row_of.index.duplicated()]
+    for pid, aname in scenario.locks.include:
+        got = action[row_of[pid]] if pid in row_of.index else "(missing)"
+        checks.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
+    for pid, anames in scenario.locks.exclude:
+        got = action[row_of[pid]] if pid in row_of.index else NONE
+        banned = names if anames is None else anames
+        checks.append(
+            Check(
+                f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
+            )
+        )
+
+    for k, z in enumerate(sp_.zones):
+        if z.kind != "priority":
+            continue
+        for name in z.actions or names:
+            rows = np.flatnonzero(action == name)
+            inside = elig.zone_share(z, rows) >= IN_ZONE_SHARE
+            mu_in = float(area[rows[inside]].sum())
+            objective_check -= sign * z.bonus_wan_per_mu * mu_in
+            if z.min_share is not None:
+                got = mu_in / max(float(area[rows].sum()), 1e-12) if len(rows) else 1.0
+                checks.append(
+                    Check(
+                        f"zone_share[{z.name},{name}]",
+                        got >= z.min_share - 1e-9,
+                        f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
+                    )
+                )
+
+    boundary_note = ""
+    if sp_.active or sp_.min_block_mu:
+        blocks = _blocks(scenario, parcels, action, area, elig)
+        if sp_.min_block_mu:
+            m = sp_.min_block_mu
+            small = blocks["small"]
+            checks.append(
+                Check(
+                    "min_block",
+                    not small,
+                    f"{len(small)} of {blocks['blocks']} blocks smaller than {m:,.1f} mu "
+                    f"(smallest {small[0][0]:,.1f} mu, holding {', '.join(small[0][1][:5])})"
+                    if small
+                    else f"{blocks['blocks']} blocks, smallest {blocks['smallest_mu']:,.1f} mu "
+                    f"against ≥ {m:,.1f}",
+                )
+            )
+        if sp_.active:
+            objective_check += sign * sp_.boundary_weight * blocks["exposed_km"]
+            boundary_note = "" if blocks["exact"] else blocks["why_inexact"]
+
+    if objective is None:
+        checks.append(_undecided("objective", "no solver objective to compare with"))
+    elif missing:
+        checks.append(
+            _undecided(
+                "objective",
+                f"the parcels have no column {', '.join(sorted(set(missing)))}: "
+                "the objective cannot be re-derived",
+            )
+        )
+    else:
+        tol = 1e-6 * max(1.0, abs(objective))
+        ok = abs(objective_check - objective) <= tol
+        detail = f"recomputed {objective_check:,.4f} against the solver's {objective:,.4f}"
+        if ok or not boundary_note:
+            checks.append(Check("objective", ok, detail))
+        else:
+            checks.append(_undecided("objective", f"{detail}; {boundary_note}"))
+    return checks
+
+
+def _blocks(
+    scenario: Scenario,
+    parcels: pd.DataFrame,
+    action: np.ndarray,
+    area: np.ndarray,
+    elig: _Eligibility,
+) -> dict[str, Any]:
+    """Blocks and exposed boundary of the plots chosen for the boundary actions, from the geometry."""
+    sp_ = scenario.spatial
+    geoms = _geoms(parcels)
+    S = [
+        a.name
+        for a in scenario.actions
+        if not sp_.boundary_actions or a.name in sp_.boundary_actions
+    ]
+    chosen = np.isin(action, S)
+    status_inner = parcels["status"].astype(str).isin(sp_.inner_status).to_numpy() & ~chosen
+    inner_rows = np.flatnonzero(status_inner)
+    cand = np.zeros(len(inner_rows), dtype=bool)
+    for name in S:
+        cand |= elig.of(name, inner_rows)
+    inner = np.zeros(len(parcels), dtype=bool)
+    inner[inner_rows[~cand]] = True
+    # grow the blocks from the chosen plots through their neighbours (chosen or inner)
+    contacts = Contacts(geoms, np.flatnonzero(chosen | inner), sp_.tolerance_m)
+    first_p, first_q = contacts.pairs(np.flatnonzero(chosen))
+    borderline = contacts.borderline
+    seen = chosen.copy()
+    ps, qs = [first_p], [first_q]
+    frontier = np.unique(first_q[~seen[first_q]])
+    while len(frontier):
+        seen[frontier] = True
+        fp, fq = contacts.pairs(frontier)
+        ps.append(fp)
+        qs.append(fq)
+        frontier = np.unique(fq[~seen[fq]])
+    p, q = np.concatenate(ps), np.concatenate(qs)
+    n = len(parcels)
+    graph = sp.coo_matrix((np.ones(len(p)), (p, q)), shape=(n, n)).tocsr()
+    _, label = sp.csgraph.connected_components(graph, directed=False)
+    in_block = chosen | inner
+    block_ids = np.unique(label[chosen])
+    mu = pd.Series(area[in_block]).groupby(label[in_block]).sum()
+    sizes = mu.reindex(block_ids).to_numpy(float) if len(block_ids) else np.zeros(0)
+    m = sp_.min_block_mu or 0.0
+    ids = parcels["parcel_id"].astype(str).to_numpy()
+    too_small = sizes < m - 1e-6
+    order = np.argsort(sizes[too_small], kind="stable")
+    small = [(float(sizes[too_small][k]), block_ids[too_small][k]) for k in order]
+    if small:  # name the plots of the smallest block only
+        small[0] = (small[0][0], list(ids[chosen & (label == small[0][1])]))
+    out: dict[str, Any] = {
+        "blocks": len(block_ids),
+        "smallest_mu": float(sizes.min()) if len(sizes) else 0.0,
+        "small": small,
+        "exposed_km": 0.0,
+        "exact": True,
+        "why_inexact": "",
+    }
+    if sp_.active and chosen.any():
+        union = shapely.union_all(geoms[chosen])
+        edge = shapely.boundary(union)
+        exposed = float(shapely.length(edge))
+        touching_inner = np.unique(first_q[inner[first_q]])
+        if len(touching_inner):
+            inner_edge = shapely.boundary(shapely.union_all(geoms[touching_inner]))
+            exposed -= float(shapely.length(shapely.intersection(edge, inner_edge)))
+        out["exposed_km"] = exposed / 1000.0
+        near = np.unique(np.concatenate([np.flatnonzero(chosen), first_q]))
+        valid = getattr(shapely, "coverage_is_valid", None)  # shapely >= 2.1
+        if borderline:
+            out["exact"] = False
+            out["why_inexact"] = (
+                "some chosen plots share a boundary about as short as the tolerance, which "
+                "counts as contact or not depending on how it is measured"
+            )
+        elif valid is None or not bool(valid(geoms[near])):
+            out["exact"] = False
+            out["why_inexact"] = (
+                "the chosen plots and their neighbours have gaps, overlaps or unmatched "
+                "vertices, so the exposed boundary cannot be measured exactly from the geometry"
+            )
+    return out
