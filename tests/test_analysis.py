@@ -239,6 +239,7 @@ def test_replacement_costs_keep_min_blocks():
 
 
 def test_alternatives_keep_min_blocks():
+    from landopt.adjacency import adjacency
     from landopt.blocks import small_blocks
     from landopt.model import compile_model
     from landopt.plan import check_plan
@@ -249,9 +250,8 @@ def test_alternatives_keep_min_blocks():
     assert len(alt.plans) == 1  # A+B+C and B+C+D are the only 3-square plans with 40 mu blocks
     model = compile_model(s, parcels)
     for p in alt.all_plans:
-        assert all(c.ok for c in check_plan(s, p.parcels))
-        from landopt.adjacency import adjacency
-
+        checks = {c.name: c for c in check_plan(s, p.parcels, objective=p.result.objective)}
+        assert all(c.ok for c in checks.values()) and checks["min_block"].ok
         x = np.zeros(model.n_vars)
         on = p.parcels["action"].to_numpy()[model.var_parcel] == "clear"
         x[: model.n_x][on] = 1.0
