@@ -580,8 +580,6 @@ def _wait_child(
     """Wait for the child until ``deadline``, logging progress; return whether it finished."""
     next_log = t0 + PROGRESS_EVERY_S
     while not child.wait_until(min(deadline, next_log)):
-        if child.deadline_passed(deadline):
-            return False
         if time.perf_counter() >= next_log:
             next_log += PROGRESS_EVERY_S
             inc = child.incumbent[0] if child.incumbent is not None else start_obj
@@ -592,6 +590,8 @@ def _wait_child(
                 "none yet" if inc is None else f"{inc:,.1f}",
                 "none yet" if child.bound is None else f"{child.bound:,.1f}",
             )
+        if child.deadline_passed(deadline):
+            return False
     return True
 
 
