@@ -327,6 +327,7 @@ def test_one_deadline_for_the_whole_penalised_solve_phase(monkeypatch):
 
     monkeypatch.setattr(solvers, "_ChildSolve", Recorded)
     monkeypatch.setattr(solvers, "CHILD_CODE", HANG_IF_PENALISED)
+    monkeypatch.setattr(solvers, "PROGRESS_EVERY_S", 0.2)  # how often the wait looks up
     m = compile_model(scenario(50.0), layer())
     limit = 20.0
     grace = solvers._grace(limit)
