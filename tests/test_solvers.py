@@ -441,6 +441,11 @@ def test_the_child_stops_when_its_parent_is_killed(tmp_path):
 
 
 # --------------------------------------------------------------------------- Ctrl-C
+posix_signals = pytest.mark.skipif(
+    __import__("sys").platform == "win32", reason="sends SIGINT to its own process"
+)
+
+
 def _sigint_when(event) -> None:
     """Send SIGINT to this process (Ctrl-C) once ``event`` is set, from a thread."""
     import os
@@ -454,6 +459,7 @@ def _sigint_when(event) -> None:
     threading.Thread(target=go, daemon=True).start()
 
 
+@posix_signals
 def test_ctrl_c_during_an_isolated_solve_raises_and_ends_the_child(monkeypatch):
     """Ctrl-C interrupts the wait; the child is ended (the kernel of a notebook lives on)."""
     import landopt.solvers as solvers
@@ -506,6 +512,7 @@ def _hard_model(time_limit: float):
     return compile_model(s, parcels)
 
 
+@posix_signals
 def test_ctrl_c_during_an_in_process_solve_raises_keyboard_interrupt(monkeypatch):
     """Ctrl-C used to land in a HiGHS callback: HiGHS said "Solve error" and the planner was
     told the solver had failed (exit 4, "raise time_limit")."""
@@ -528,6 +535,7 @@ def test_ctrl_c_during_an_in_process_solve_raises_keyboard_interrupt(monkeypatch
     assert not any(t.name == "highs" and t.is_alive() for t in threading.enumerate())
 
 
+@posix_signals
 def test_ctrl_c_in_run_highs_cancels_the_solve(monkeypatch):
     import threading
 
