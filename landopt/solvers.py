@@ -22,18 +22,20 @@ import logging
 import os
 import pickle
 import shutil
-import struct
 import subprocess
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from landopt import _highs_child
+from landopt._highs_child import highs_outcome, new_highs  # noqa: F401  (kept importable here)
+from landopt._highs_child import silence_stdout as _silence_stdout
 from landopt.errors import SolverError
 from landopt.model import CompiledModel
 from landopt.scenario import BACKENDS, SolverOptions
@@ -210,21 +212,6 @@ def _check_objective(model: CompiledModel, opts: SolverOptions, res: SolverResul
 
 
 # --------------------------------------------------------------------------- HiGHS direct
-def new_highs(*, log_output: bool = False) -> Any:
-    """A ``highspy.Highs`` object, without the banner HiGHS prints on creation unless logging."""
-    try:
-        import highspy
-    except ImportError as exc:  # pragma: no cover - highspy is a dependency
-        raise SolverError("highspy is not installed: pip install highspy") from exc
-    if log_output:
-        h = highspy.Highs()
-    else:
-        with _silence_stdout():
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-    return h
-
-
 def highs_arrays(model: CompiledModel) -> dict[str, Any]:
     """The model as the plain arrays HiGHS takes (picklable, for a child process)."""
     csc = model.A.tocsc()
@@ -251,38 +238,19 @@ def highs_from_model(model: CompiledModel, opts: SolverOptions) -> tuple[Any, di
 
 def highs_from_arrays(arr: dict[str, Any], opts: SolverOptions) -> tuple[Any, dict[str, Any]]:
     """Load :func:`highs_arrays` into a fresh HiGHS object; return it and the options applied."""
-    import highspy
-
-    h = new_highs(log_output=opts.log)
-    lp = highspy.HighsLp()
-    lp.num_col_ = arr["n_vars"]
-    lp.num_row_ = arr["n_rows"]
-    lp.col_cost_ = arr["c"]
-    lp.col_lower_ = arr["lb"]
-    lp.col_upper_ = arr["ub"]
-    lp.row_lower_ = np.where(np.isinf(arr["row_lower"]), -highspy.kHighsInf, arr["row_lower"])
-    lp.row_upper_ = np.where(np.isinf(arr["row_upper"]), highspy.kHighsInf, arr["row_upper"])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = arr["start"]
-    lp.a_matrix_.index_ = arr["index"]
-    lp.a_matrix_.value_ = arr["value"]
-    lp.a_matrix_.num_col_ = arr["n_vars"]
-    lp.a_matrix_.num_row_ = arr["n_rows"]
-    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-    lp.integrality_ = [kinds[int(v)] for v in arr["integer"]]
-    lp.sense_ = highspy.ObjSense.kMaximize if arr["maximize"] else highspy.ObjSense.kMinimize
-    status = h.passModel(lp)
-    if status == highspy.HighsStatus.kError:
-        raise SolverError("HiGHS rejected the model (passModel returned an error)")
+    try:
+        h = _highs_child.load_arrays(arr, log_output=opts.log)
+    except _highs_child.ModelRejected as exc:
+        raise SolverError(str(exc)) from exc
     return h, apply_highs_options(h, opts, arr["n_vars"])
 
 
-def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, Any]:
-    """Set time limit, gap, threads and presolve on a HiGHS object; return what was set."""
+def highs_option_values(opts: SolverOptions, n_vars: int) -> dict[str, Any]:
+    """The HiGHS options (name: value) that ``opts`` asks for on a model of ``n_vars``."""
     presolve = opts.presolve
     if presolve == "auto":
         presolve = "off" if n_vars > PRESOLVE_AUTO_MAX_VARS else "on"
-    set_ = {
+    set_: dict[str, Any] = {
         "time_limit": float(opts.time_limit),
         "mip_rel_gap": float(opts.gap),
         "mip_abs_gap": 1e-6,
@@ -291,8 +259,13 @@ def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, A
     }
     if opts.threads:
         set_["threads"] = int(opts.threads)
-    for k, v in set_.items():
-        h.setOptionValue(k, v)
+    return set_
+
+
+def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, Any]:
+    """Set time limit, gap, threads and presolve on a HiGHS object; return what was set."""
+    set_ = highs_option_values(opts, n_vars)
+    _highs_child.set_options(h, set_)
     return set_
 
 
@@ -301,12 +274,18 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
 
     if _isolated(model, opts):
         return _solve_highs_isolated(model, opts)
-    h, applied = highs_from_model(model, opts)
     t0 = time.perf_counter()
+    h, applied = highs_from_model(model, opts)
     start = give_warm_start(h, model, opts)
     if start is not None:
         applied = {**applied, "warm_start_objective": start}
-    stopped = run_highs(h, opts.time_limit)
+    # one deadline for the solve phase: HiGHS gets what loading and the warm start left
+    left = opts.time_limit - (time.perf_counter() - t0)
+    if np.isfinite(left):
+        left = max(0.0, left)
+        h.setOptionValue("time_limit", left)
+        applied["time_limit"] = round(left, 3)
+    stopped = run_highs(h, left, grace=_grace(opts.time_limit))
     runtime = time.perf_counter() - t0
     res = highs_result(
         h, model, opts, runtime, applied, backend="highs", version=_highs_version(highspy)
@@ -341,153 +320,212 @@ def warm_start_plan(
     return x, objective_with_edges(model, x)[0]
 
 
-#: The watchdog stops HiGHS this long after its own time limit, which it does not always
-#: honour (shared/perf-notes.md: a 300 s limit ran past 700 s; seen here too at 1M parcels).
+#: The solve phase may run this long past its time limit (or 5 % of the limit if more):
+#: HiGHS does not always honour its limit (shared/perf-notes.md: a 300 s limit ran past
+#: 700 s; seen here too at 1M parcels), so the watchdog or the end of its process stops it.
 WATCHDOG_GRACE_S = 5.0
 
+#: After Ctrl-C, how long to wait for HiGHS to stop (it is asked to at once) before the
+#: KeyboardInterrupt is raised anyway.
+INTERRUPT_WAIT_S = 5.0
 
-def run_highs(h: Any, time_limit: float) -> bool:
+
+def _grace(time_limit: float) -> float:
+    """How far past ``time_limit`` a solve phase may run: the documented grace."""
+    return max(WATCHDOG_GRACE_S, 0.05 * time_limit)
+
+
+def run_highs(h: Any, time_limit: float, *, grace: float | None = None) -> bool:
     """``h.run()`` under a wall-clock watchdog; return whether the watchdog had to stop it.
 
-    HiGHS is asked to stop (``cancelSolve``) when ``time_limit`` plus a grace period has
-    passed; it then returns its best plan so far with an interrupt status, which
-    :func:`highs_result` reports as a time-limited, unproven result.
+    HiGHS runs in a worker thread while this thread waits, so that Ctrl-C (which Python
+    delivers to the main thread only) is never swallowed by HiGHS: it is asked to stop
+    (``cancelSolve``), given :data:`INTERRUPT_WAIT_S` to do so, and the
+    ``KeyboardInterrupt`` is raised. HiGHS is also asked to stop when ``time_limit`` plus
+    ``grace`` (by default :func:`_grace`) has passed; it then returns its best plan so
+    far with an interrupt status, which :func:`highs_result` reports as a time-limited,
+    unproven result.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C (SIGINT) while HiGHS runs.
     """
-    if not np.isfinite(time_limit):
-        h.run()
-        return False
     h.HandleUserInterrupt = True
-    fired = threading.Event()
+    stop_at = time.perf_counter() + time_limit + (_grace(time_limit) if grace is None else grace)
+    done = threading.Event()
+    failed: list[BaseException] = []
 
-    def stop() -> None:
-        fired.set()
-        h.cancelSolve()
+    def work() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # re-raised in the calling thread
+            failed.append(exc)
+        finally:
+            # as highspy does after a solve in a thread of its own (its thread scheduler)
+            reset = getattr(type(h), "resetThreadScheduler", None)
+            if reset is not None:
+                with contextlib.suppress(Exception):
+                    reset(False)
+            done.set()
 
-    timer = threading.Timer(time_limit + max(WATCHDOG_GRACE_S, 0.05 * time_limit), stop)
-    timer.daemon = True
-    timer.start()
+    worker = threading.Thread(target=work, name="highs", daemon=True)
+    fired = False
     try:
-        h.run()
-    finally:
-        timer.cancel()
-    return fired.is_set()
+        worker.start()
+        while not done.wait(min(0.25, max(0.0, stop_at - time.perf_counter()))):
+            if not fired and time.perf_counter() >= stop_at:
+                fired = True
+                h.cancelSolve()
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        if not done.wait(INTERRUPT_WAIT_S):
+            log.warning(
+                "HiGHS did not stop within %.0f s of Ctrl-C; it runs on in the background "
+                "until it does",
+                INTERRUPT_WAIT_S,
+            )
+        raise
+    if failed:
+        raise failed[0]
+    return fired
 
 
 #: ``isolate="auto"`` runs HiGHS in a child process from this many variables up. HiGHS does
 #: not poll its time limit or a cancel request everywhere: at 1,000,000 parcels with a
 #: boundary penalty it stayed in its MIP setup (setupCliquePartition) for over 15 minutes
-#: on a 300 s limit (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
-ISOLATE_AUTO_MIN_VARS = 100_000
+#: on a 300 s limit (BENCHMARKS.md), and without edge columns too: the 100,000-parcel
+#: penalty relaxation (38,575 binaries, the shape of the unpenalised 100k model) ran 22 s
+#: on a 4.5 s limit, in its root separation after a restart (HiGHS 1.16 log). A child
+#: process can be ended; a thread inside HiGHS cannot. A child costs about 0.4 s (numpy and
+#: highspy imported; measured on the project's 2-core machine); the 3,000-parcel demo
+#: (1,139 variables, solved in 0.2 s) stays in-process.
+ISOLATE_AUTO_MIN_VARS = 10_000
+
+#: ... and models with a boundary penalty from this many variables up: the objective clique
+#: partition HiGHS builds for the edge columns is where it ignored its clock (100,000
+#: parcels, 49,450 variables, ``--time-limit 5``: 12-34 s in-process), and it grows with
+#: the model; the tests' penalised grids (a few hundred variables) stay in-process.
+ISOLATE_PENALISED_MIN_VARS = 1_000
 
 
 def _isolated(model: CompiledModel, opts: SolverOptions) -> bool:
     if opts.isolate == "auto":
-        return bool(np.isfinite(opts.time_limit)) and model.n_vars >= ISOLATE_AUTO_MIN_VARS
+        if not np.isfinite(opts.time_limit):
+            return False
+        if len(model.edges) and model.n_vars >= ISOLATE_PENALISED_MIN_VARS:
+            return True
+        return model.n_vars >= ISOLATE_AUTO_MIN_VARS
     return opts.isolate == "on"
-
-
-def _send(stream: Any, *msg: Any) -> None:
-    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack("<Q", len(data)))
-    stream.write(data)
-    stream.flush()
-
-
-def _receive(stream: Any) -> tuple[Any, ...] | None:
-    head = stream.read(8)
-    if len(head) < 8:
-        return None
-    (n,) = struct.unpack("<Q", head)
-    data = stream.read(n)
-    return pickle.loads(data) if len(data) == n else None
-
-
-def _child_main() -> None:
-    """Entry point of the HiGHS child process (``python -c``; see :func:`_solve_highs_isolated`).
-
-    Reads ``(arrays, options, start)`` from stdin; writes ``("incumbent", objective, x)`` for
-    each improving plan, ``("bound", bound)`` about once a second, then ``("done", outcome,
-    runtime, applied)`` or ``("error", text)`` to the original stdout. HiGHS's own log goes
-    to stderr so that it cannot corrupt the messages.
-    """
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    parent = os.getppid()
-
-    def orphaned() -> None:  # the parent was killed outright: stop, do not run on alone
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(3)
-
-    threading.Thread(target=orphaned, daemon=True).start()
-    try:
-        arr, opts, start = pickle.load(sys.stdin.buffer)
-        h, applied = highs_from_arrays(arr, opts)
-        n = arr["n_vars"]
-        if start is not None:
-            h.setSolution(n, np.arange(n, dtype=np.int32), start)
-        last = [0.0]
-
-        def improving(e: Any) -> None:
-            x = np.array(e.data_out.mip_solution, dtype=float)
-            _send(out, "incumbent", float(e.data_out.objective_function_value), x)
-
-        def progress(e: Any) -> None:
-            now = time.monotonic()
-            if now - last[0] >= 1.0:
-                last[0] = now
-                bound = float(e.data_out.mip_dual_bound)
-                if np.isfinite(bound):
-                    _send(out, "bound", bound)
-
-        h.cbMipImprovingSolution.subscribe(improving)
-        h.cbMipInterrupt.subscribe(progress)
-        t0 = time.perf_counter()
-        h.run()
-        _send(out, "done", highs_outcome(h), time.perf_counter() - t0, applied)
-    except BaseException as exc:  # reported to the parent, which raises SolverError
-        _send(out, "error", f"{type(exc).__name__}: {exc}")
-    finally:
-        out.close()
 
 
 #: How often a long isolated solve logs its best plan and bound (INFO; ``landopt -v``).
 PROGRESS_EVERY_S = 30.0
 
-#: What the child process runs (``python -c``); tests replace it with children that hang.
-CHILD_CODE = "from landopt.solvers import _child_main; _child_main()"
+#: The file the child process runs (by its path; see landopt/_highs_child.py).
+CHILD_SCRIPT = Path(_highs_child.__file__).resolve()
+
+#: Python source the child runs instead of :data:`CHILD_SCRIPT` when set (tests use it for
+#: children that hang or die). It is run as ``python -I -c CHILD_CODE <parent pid> <dir>...``.
+CHILD_CODE: str | None = None
+
+#: The solve phase ends this long before its deadline (at most a quarter of the grace):
+#: time to end a child, read what it left and build the result.
+STOP_MARGIN_S = 1.0
+
+#: The slice of a penalised solve reserved for the penalty relaxation
+#: (:func:`_relaxation_fallback`): this share of the time limit, at least
+#: :data:`RELAX_MIN_S` (at 100,000 parcels the relaxation proves its bound in about 2 s of
+#: HiGHS), at most half of limit + grace.
+RELAX_SHARE = 0.2
+RELAX_MIN_S = 3.0
+
+
+def _import_dirs() -> list[str]:
+    """The directories this process imported numpy and highspy from, never the working one.
+
+    The child runs with ``python -I`` (no working directory, no ``PYTHONPATH``, no user
+    site on its path), so the places these come from are handed to it explicitly; the
+    working directory is left out even when this process found them there.
+    """
+    import highspy
+
+    cwd = os.path.realpath(os.getcwd())
+    out: list[str] = []
+    for mod in (np, highspy):
+        f = getattr(mod, "__file__", None)
+        if not f:
+            continue
+        p = Path(f).resolve()
+        d = str(p.parent.parent if p.name == "__init__.py" else p.parent)
+        if os.path.realpath(d) != cwd and d not in out:
+            out.append(d)
+    return out
+
+
+def _child_command() -> list[str]:
+    """How the child is started: isolated mode, its parent's pid first on the command line."""
+    args = [str(os.getpid()), *_import_dirs()]
+    if CHILD_CODE is not None:
+        return [sys.executable, "-I", "-c", CHILD_CODE, *args]
+    return [sys.executable, "-I", str(CHILD_SCRIPT), *args]
 
 
 class _ChildSolve:
-    """A HiGHS child process and a thread that keeps what it reports."""
+    """A HiGHS child process and a thread that keeps what it reports.
 
-    def __init__(self, payload: bytes):
+    Started at once, so that its interpreter starts up while the parent prepares the model;
+    :meth:`start_solve` hands it the model once it has said it is ready. ``role`` names it
+    in logs and lets tests tell the penalised solve ("solve") from the relaxation.
+    """
+
+    def __init__(self, role: str = "solve"):
+        self.role = role
+        self.ready = threading.Event()
         self.incumbent: tuple[float, np.ndarray] | None = None
         self.bound: float | None = None
         self.done: tuple[Any, ...] | None = None
         self.error: str | None = None
         self.finished = threading.Event()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD_CODE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        self.ended = False  # ended by the parent rather than by itself
+        try:
+            self.proc = subprocess.Popen(
+                _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+        except OSError as exc:
+            raise SolverError(
+                f"could not start HiGHS's process: {exc}; "
+                'set isolate = "off" under [solver] to solve in this process'
+            ) from exc
+        self._reader = threading.Thread(target=self._read, daemon=True, name=f"highs-{role}")
         self._reader.start()
-        threading.Thread(target=self._write, args=(payload,), daemon=True).start()
 
-    def _write(self, payload: bytes) -> None:
+    def start_solve(self, payload: bytes, highs_end: float) -> None:
+        """Send the model once the child is ready; HiGHS's own limit ends at ``highs_end``.
+
+        ``payload`` is ``_highs_child.frame("solve", arrays, options, start)``;
+        ``highs_end`` is a :func:`time.perf_counter` time, turned into seconds when sent.
+        """
+        threading.Thread(target=self._write, args=(payload, highs_end), daemon=True).start()
+
+    def _write(self, payload: bytes, highs_end: float) -> None:
         assert self.proc.stdin is not None
-        with contextlib.suppress(OSError):
+        while not self.ready.wait(0.05):
+            if self.finished.is_set():
+                return
+        with contextlib.suppress(OSError, ValueError):  # the child was ended meanwhile
+            budget = max(0.0, highs_end - time.perf_counter()) if np.isfinite(highs_end) else 1e30
+            self.proc.stdin.write(_highs_child.frame("budget", budget))
             self.proc.stdin.write(payload)
             self.proc.stdin.close()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
         try:
-            while (msg := _receive(self.proc.stdout)) is not None:
-                if msg[0] == "incumbent":
+            while (msg := _highs_child.receive(self.proc.stdout)) is not None:
+                if msg[0] == "ready":
+                    self.ready.set()
+                elif msg[0] == "incumbent":
                     self.incumbent = (msg[1], msg[2])
                 elif msg[0] == "bound":
                     self.bound = msg[1]
@@ -497,95 +535,171 @@ class _ChildSolve:
                 else:
                     self.error = msg[1]
                     break
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            pass  # the stream was closed or cut: the child ended
         finally:
             self.finished.set()
 
+    def wait_until(self, deadline: float) -> bool:
+        """Wait for the child's final report until ``deadline``; return whether it came."""
+        return self.finished.wait(max(0.0, deadline - time.perf_counter()))
+
+    def deadline_passed(self, deadline: float) -> bool:
+        """Whether the child's time is up (tests end a child on its report instead)."""
+        return time.perf_counter() >= deadline
+
     def stop(self, wait: float = 0.0) -> None:
         """Give the child ``wait`` seconds to exit, then end it (SIGTERM, then SIGKILL)."""
+        if self.proc.stdin is not None:  # a child still waiting for a model exits on EOF
+            with contextlib.suppress(OSError, ValueError):
+                self.proc.stdin.close()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(wait)
         if self.proc.poll() is None:
+            self.ended = True
             self.proc.terminate()
             try:
-                self.proc.wait(5)
+                self.proc.wait(1.0)
             except subprocess.TimeoutExpired:  # pragma: no cover - HiGHS does not trap SIGTERM
                 self.proc.kill()
                 self.proc.wait()
-        else:
-            self.proc.wait()
         self._reader.join(5)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        if self.proc.stdout is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdout.close()
+
+
+def _child_payload(model: CompiledModel, opts: SolverOptions, start: np.ndarray | None) -> bytes:
+    options = {**highs_option_values(opts, model.n_vars), "log": opts.log}
+    return _highs_child.frame("solve", highs_arrays(model), options, start)
+
+
+def _wait_child(
+    child: _ChildSolve, deadline: float, t0: float, limit: float, start_obj: float | None
+) -> bool:
+    """Wait for the child until ``deadline``, logging progress; return whether it finished."""
+    next_log = t0 + PROGRESS_EVERY_S
+    while not child.wait_until(min(deadline, next_log)):
+        if time.perf_counter() >= next_log:
+            next_log += PROGRESS_EVERY_S
+            inc = child.incumbent[0] if child.incumbent is not None else start_obj
+            log.info(
+                "HiGHS, %.0f s of %.0f: best plan %s, bound %s",
+                time.perf_counter() - t0,
+                limit,
+                "none yet" if inc is None else f"{inc:,.1f}",
+                "none yet" if child.bound is None else f"{child.bound:,.1f}",
+            )
+        if child.deadline_passed(deadline):
+            return False
+    return True
 
 
 def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverResult:
     """HiGHS in a child process that is ended if it overruns its time limit.
 
+    One deadline holds for the whole solve phase: it returns within the time limit plus
+    the grace (:func:`_grace`), warm start, child and relaxation included. A model with a
+    boundary penalty reserves a slice of it (:data:`RELAX_SHARE`) for the penalty
+    relaxation, which proves a bound when HiGHS cannot: HiGHS's own limit ends that much
+    earlier, and its process is ended soon after it overruns that limit. A second child is
+    started at once for the relaxation, so that its start-up is not spent from the slice.
+
     The parent keeps the best plan HiGHS reported (or the warm start) and the last bound, so
     a solve that HiGHS would not stop still returns a plan (checked like any other by
     :mod:`landopt.plan`), honestly labelled as time-limited.
+
+    Raises
+    ------
+    SolverError
+        When the child fails or dies.
+    KeyboardInterrupt
+        On Ctrl-C; no child is left running.
     """
     import highspy
 
-    version = _highs_version(highspy)
-    start_x, start_obj = warm_start_plan(model, opts)
-    payload = pickle.dumps((highs_arrays(model), opts, start_x), protocol=pickle.HIGHEST_PROTOCOL)
     t0 = time.perf_counter()
-    child = _ChildSolve(payload)
-    grace = max(WATCHDOG_GRACE_S, 0.05 * opts.time_limit)
-    deadline = t0 + opts.time_limit + grace
+    limit = opts.time_limit
+    finite = bool(np.isfinite(limit))
+    grace = _grace(limit) if finite else 0.0
+    end = t0 + limit + grace if finite else float("inf")
+    margin = min(STOP_MARGIN_S, grace / 4)
+    reserve = 0.0
+    if finite and len(model.edges):
+        reserve = min(max(RELAX_MIN_S, RELAX_SHARE * limit), (limit + grace) / 2)
+    children: list[_ChildSolve] = []
     try:
-        while not child.finished.wait(
-            min(PROGRESS_EVERY_S, max(0.0, deadline - time.perf_counter()))
-        ):
-            if time.perf_counter() >= deadline:
-                break
-            inc = child.incumbent[0] if child.incumbent is not None else start_obj
-            log.info(
-                "HiGHS, %.0f s of %.0f: best plan %s, bound %s",
-                time.perf_counter() - t0,
-                opts.time_limit,
-                "none yet" if inc is None else f"{inc:,.1f}",
-                "none yet" if child.bound is None else f"{child.bound:,.1f}",
+        main = _ChildSolve("solve")
+        children.append(main)
+        spare = _ChildSolve("relaxation") if reserve else None
+        if spare is not None:
+            children.append(spare)
+        start_x, start_obj = warm_start_plan(model, opts)
+        highs_end = t0 + max(limit - reserve, 0.2 * limit) if finite else float("inf")
+        main.start_solve(_child_payload(model, opts, start_x), highs_end)
+        main_end = end - margin
+        if reserve:  # past its own limit HiGHS is stuck: leave the slice to the relaxation
+            main_end = min(end - reserve - margin, highs_end + max(1.0, 0.05 * limit))
+        relaxed = None
+        if spare is not None:  # prepared while HiGHS runs
+            relaxed = _child_payload(
+                model.penalty_relaxation(), replace(opts, warm_start="off"), None
             )
+        finished = _wait_child(main, main_end, t0, limit, start_obj)
+        main.stop(wait=min(5.0, max(0.0, end - margin - time.perf_counter())) if finished else 0.0)
     except BaseException:  # Ctrl-C or any error here: never leave HiGHS running
-        child.stop()
+        for c in children:
+            c.stop()
         raise
-    runtime = time.perf_counter() - t0
-    child.stop(wait=10.0 if child.finished.is_set() else 0.0)
+    version = _highs_version(highspy)
+    ended = time.perf_counter() - t0
     applied: dict[str, Any] = {"isolated": True}
     if start_obj is not None:
         applied["warm_start_objective"] = start_obj
-    if child.done is not None:
-        _, outcome, _, child_applied = child.done
-        return _result_from_outcome(
-            outcome, opts, runtime, {**child_applied, **applied}, backend="highs", version=version
-        )
-    if child.error is not None:
-        raise SolverError(f"HiGHS failed in its process: {child.error}")
-    if child.finished.is_set() and runtime < opts.time_limit:
-        code = child.proc.returncode
+    if main.done is not None:
+        _, outcome, _, child_applied = main.done
+        applied = {**child_applied, **applied}
+        if not outcome["has_solution"] and start_x is not None:
+            outcome = {**outcome, "has_solution": True, "x": start_x, "objective": start_obj}
+        if spare is None or outcome["status"] != "time_limit":
+            if spare is not None:
+                spare.stop()
+            return _result_from_outcome(
+                outcome, opts, ended, applied, backend="highs", version=version
+            )
+    elif main.error is not None or not main.ended:
+        if spare is not None:
+            spare.stop()
+        if main.error is not None:
+            raise SolverError(f"HiGHS failed in its process: {main.error}")
+        code = main.proc.returncode
         raise SolverError(
             f"HiGHS's process ended unexpectedly (exit code {code}"
-            f"{'; out of memory?' if code == -9 else ''}) after {runtime:.0f} s; "
+            f"{'; out of memory?' if code == -9 else ''}) after {ended:.0f} s; "
             'set isolate = "off" under [solver] to solve in this process'
         )
-    best_obj, best_x = child.incumbent if child.incumbent is not None else (start_obj, start_x)
-    bound = child.bound
-    ended = runtime
-    log.warning(
-        "HiGHS overran its %.0f s time limit and its process was ended after %.0f s",
-        opts.time_limit,
-        runtime,
-    )
+    if main.done is not None:
+        best_obj, best_x, bound = outcome["objective"], outcome["x"], outcome["bound"]
+        message = outcome["message"]
+    else:
+        best_obj, best_x = main.incumbent if main.incumbent is not None else (start_obj, start_x)
+        bound = main.bound
+        log.warning(
+            "HiGHS overran its %.0f s time limit and its process was ended after %.0f s",
+            highs_end - t0,
+            ended,
+        )
+        message = (
+            "time limit reached; HiGHS did not stop by itself and its process was ended "
+            f"after {ended:.0f} s"
+        )
     notes = []
-    if len(model.edges):
+    if spare is not None and relaxed is not None:
         before = (best_obj, bound)
-        best_obj, best_x, bound = _relaxation_fallback(model, opts, best_obj, best_x, bound)
-        runtime = time.perf_counter() - t0
-        applied["relaxation_fallback_s"] = round(runtime - ended, 2)
+        best_obj, best_x, bound = _relaxation_fallback(
+            model, opts, spare, relaxed, t0, end - margin, best_obj, best_x, bound
+        )
+        applied["relaxation_fallback_s"] = round(time.perf_counter() - t0 - ended, 2)
         if bound is not None and bound != before[1]:
             notes.append("bound from the penalty relaxation")
         if best_obj is not None and best_obj != before[0]:
@@ -598,53 +712,61 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         "objective": best_obj,
         "bound": bound,
         "time_limit_hit": True,
-        "message": (
-            f"time limit reached; HiGHS did not stop by itself and its process was ended "
-            f"after {ended:.0f} s"
-            + ("" if has else "; no feasible plan had been found")
-            + ("" if bound is not None else "; no bound had been proven")
-            + "".join(f"; {n}" for n in notes)
-        ),
+        "message": message
+        + ("" if has else "; no feasible plan had been found")
+        + ("" if bound is not None else "; no bound had been proven")
+        + "".join(f"; {n}" for n in notes),
     }
+    runtime = time.perf_counter() - t0
     return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
-
-
-#: Share of the time limit given to the penalty relaxation that backs a penalised solve
-#: which overran (:func:`_relaxation_fallback`).
-FALLBACK_SHARE = 0.1
 
 
 def _relaxation_fallback(
     model: CompiledModel,
     opts: SolverOptions,
+    child: _ChildSolve,
+    payload: bytes,
+    t0: float,
+    deadline: float,
     best_obj: float | None,
     best_x: np.ndarray | None,
     bound: float | None,
 ) -> tuple[float | None, np.ndarray | None, float | None]:
-    """After a penalised solve overran: solve its penalty relaxation for a bound and a plan.
+    """After a penalised solve stopped short: solve its penalty relaxation for a bound and a plan.
 
     :meth:`CompiledModel.penalty_relaxation` has no edge rows or columns and is far easier;
     its proven bound bounds the penalised optimum, and its plan, priced with the penalty,
-    replaces the incumbent if better. Runs in its own child for at most
-    ``FALLBACK_SHARE`` of the time limit (10 s at least).
+    replaces the incumbent if better. It runs in ``child`` (started with the solve, so
+    ready) until ``deadline``; HiGHS's own limit ends at the time limit or, when the solve
+    overran into the reserved slice, a quarter of the slice before the deadline.
     """
     from landopt.heuristic import objective_with_edges
 
-    relaxed = model.penalty_relaxation()
-    limit = max(10.0, FALLBACK_SHARE * opts.time_limit)
-    log.info("solving the penalty relaxation for a bound (at most %.0f s)", limit)
+    now = time.perf_counter()
+    highs_end = max(t0 + opts.time_limit, now + 0.75 * (deadline - now))
+    highs_end = min(highs_end, deadline - min(0.5, 0.25 * max(0.0, deadline - now)))
+    log.info("solving the penalty relaxation for a bound (at most %.1f s)", deadline - now)
     try:
-        res = _solve_highs_isolated(
-            relaxed, replace(opts, time_limit=limit, warm_start="off", isolate="on")
-        )
-    except SolverError as exc:
-        log.warning("the penalty relaxation failed: %s", exc)
+        child.start_solve(payload, highs_end)
+        finished = _wait_child(child, deadline, t0, opts.time_limit, best_obj)
+        child.stop(wait=min(2.0, max(0.0, deadline - time.perf_counter())) if finished else 0.0)
+    except BaseException:
+        child.stop()
+        raise
+    if child.error is not None:
+        log.warning("the penalty relaxation failed: %s", child.error)
         return best_obj, best_x, bound
+    if child.done is not None:
+        out = child.done[1]
+        r_bound, r_x = out["bound"], out["x"]
+    else:
+        r_bound = child.bound
+        r_x = child.incumbent[1] if child.incumbent is not None else None
     minimize = model.sense == "minimize"
-    if res.bound is not None and (bound is None or (res.bound > bound) == minimize):
-        bound = res.bound
-    if res.has_solution and res.x is not None:
-        x = np.concatenate([np.round(res.x[: model.n_x]), np.zeros(model.n_vars - model.n_x)])
+    if r_bound is not None and (bound is None or (r_bound > bound) == minimize):
+        bound = r_bound
+    if r_x is not None:
+        x = np.concatenate([np.round(r_x[: model.n_x]), np.zeros(model.n_vars - model.n_x)])
         obj, x = objective_with_edges(model, x)
         if best_obj is None or (obj < best_obj) == minimize:
             best_obj, best_x = obj, x
@@ -666,35 +788,6 @@ def _watchdog_note(res: SolverResult, stopped: bool) -> SolverResult:
         time_limit_hit=True,
         message=res.message + " (stopped by the watchdog)",
     )
-
-
-def highs_outcome(h: Any) -> dict[str, Any]:
-    """Status, solution, objective and bound of a HiGHS object after ``run``, as plain data."""
-    import highspy
-
-    ms = h.getModelStatus()
-    info = h.getInfo()
-    has_sol = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    MS = highspy.HighsModelStatus
-    if ms == MS.kOptimal:
-        status = "optimal"
-    elif ms in (MS.kTimeLimit, MS.kInterrupt, MS.kIterationLimit, MS.kSolutionLimit):
-        status = "time_limit"
-    elif ms == MS.kInfeasible:
-        status = "infeasible"
-    elif ms in (MS.kUnbounded, MS.kUnboundedOrInfeasible):
-        status = "unbounded" if ms == MS.kUnbounded else "infeasible"
-    else:
-        status = "error"
-    return {
-        "status": status,
-        "has_solution": bool(has_sol),
-        "x": np.asarray(h.getSolution().col_value, dtype=float) if has_sol else None,
-        "objective": float(info.objective_function_value) if has_sol else None,
-        "bound": float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None,
-        "time_limit_hit": ms == MS.kTimeLimit,
-        "message": h.modelStatusToString(ms),
-    }
 
 
 def highs_result(
@@ -1008,26 +1101,3 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
         return None
     denom = max(abs(objective), 1e-9)
     return abs(objective - bound) / denom
-
-
-@contextlib.contextmanager
-def _silence_stdout(enabled: bool = True) -> Iterator[None]:
-    """Send C-level stdout to /dev/null (HiGHS and CBC write there directly)."""
-    if not enabled:
-        yield
-        return
-    try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
-        os.close(saved)

@@ -210,28 +210,23 @@ def test_penalty_relaxation_by_hand():
     assert m.penalty_relaxation() is not m and plain.penalty_relaxation() is plain
 
 
-# A HiGHS child that never returns on a model with edge columns (as at 1M parcels), and
-# solves normally otherwise.
-HANG_IF_PENALISED = """
-import io, pickle, sys, time
-data = sys.stdin.buffer.read()
-arr, opts, start = pickle.loads(data)
-if not arr["integer"].all():
-    time.sleep(60)
-sys.stdin = io.TextIOWrapper(io.BytesIO(data))
-from landopt.solvers import _child_main
-_child_main()
-"""
-
-
 def test_overrun_of_a_penalised_solve_is_backed_by_the_relaxation(monkeypatch):
     """When HiGHS must be ended, the penalty relaxation still proves a bound and gives a plan."""
+    from test_solvers import HANG_IF_PENALISED
+
     import landopt.solvers as solvers
 
+    class EndsWhenUp(solvers._ChildSolve):
+        def deadline_passed(self, deadline):  # the penalised solve "overruns" at once
+            return (self.role == "solve" and self.ready.is_set()) or super().deadline_passed(
+                deadline
+            )
+
     monkeypatch.setattr(solvers, "CHILD_CODE", HANG_IF_PENALISED)
-    monkeypatch.setattr(solvers, "WATCHDOG_GRACE_S", 0.2)
+    monkeypatch.setattr(solvers, "_ChildSolve", EndsWhenUp)
+    monkeypatch.setattr(solvers, "PROGRESS_EVERY_S", 0.2)
     m = compile_model(scenario(50.0), layer())
-    r = solve_model(m, isolate="on", time_limit=1.0, warm_start="off")
+    r = solve_model(m, isolate="on", time_limit=20.0, warm_start="off")
     assert r.status == "time_limit" and not r.proven_optimal and r.has_solution
     assert r.bound == pytest.approx(40.0)  # the relaxation's optimum; the true one is 45
     # its plan (two of B, C, D), priced with the penalty: C+D 45, B+C 50, B+D 55
