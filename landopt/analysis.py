@@ -8,7 +8,10 @@ what changes between two scenarios (:func:`compare`).
 Repeated solves reuse one compiled model where only numbers change: a sweep over a
 target or budget swaps right-hand sides (:meth:`CompiledModel.retarget`) in a HiGHS
 model kept in memory (:class:`~landopt.solvers.HighsSession`); alternatives and
-replacement costs add rows or change bounds in the same way.
+replacement costs add rows or change bounds in the same way. Every solve goes through
+:func:`landopt.solving.solve_compiled`, so the scenario's rules hold on each path (the
+minimum-block cuts included, kept in the session), and each point, alternative or
+re-solve has the scenario's time limit as one budget for all its rounds.
 """
 
 from __future__ import annotations

@@ -333,3 +333,13 @@ def test_keyboard_interrupt_is_not_swallowed(monkeypatch, what):
             alternatives(toy_scenario(), toy_parcels(), k=1, optimal=plan)
         else:
             replacement_costs(plan, toy_parcels())
+
+
+def test_calibrate_keeps_min_blocks():
+    # at every weight only C+D (with the cleared F) makes a 40 mu block: cost 20, never E's 15
+    from landopt.analysis import calibrate
+
+    s, parcels = _row_min40()
+    t = calibrate(s, parcels, [0, 10, 50], jobs=1).table
+    assert t["status"].tolist() == ["optimal"] * 3
+    assert t["cost_total"].tolist() == pytest.approx([20.0, 20.0, 20.0])
