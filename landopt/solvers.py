@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 #: ``presolve="auto"`` keeps HiGHS's presolve on below this many variables. Measured on
 #: landopt's own model (the 2023 rules and targets scaled to a 100,000-parcel district,
-#: 38,575 variables): presolve on 8.0 s, off 90 s; the opposite of what was measured on
-#: the bare min-set model of shared/perf-notes.md, so re-measure before changing it.
+#: 38,575 variables): presolve on 8.0 s, off 90 s. Other models can show the opposite,
+#: so re-measure before changing it.
 PRESOLVE_AUTO_MAX_VARS = 10_000_000
 
 
@@ -342,7 +342,8 @@ def warm_start_plan(
 
 
 #: The watchdog stops HiGHS this long after its own time limit, which it does not always
-#: honour (shared/perf-notes.md: a 300 s limit ran past 700 s; seen here too at 1M parcels).
+#: honour (at 1M parcels with the boundary penalty it ran past 15 minutes on a 600 s
+#: limit: BENCHMARKS.md).
 WATCHDOG_GRACE_S = 5.0
 
 
@@ -376,7 +377,7 @@ def run_highs(h: Any, time_limit: float) -> bool:
 #: ``isolate="auto"`` runs HiGHS in a child process from this many variables up. HiGHS does
 #: not poll its time limit or a cancel request everywhere: at 1,000,000 parcels with a
 #: boundary penalty it stayed in its MIP setup (setupCliquePartition) for over 15 minutes
-#: on a 300 s limit (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
+#: on a 600 s limit (BENCHMARKS.md). A child process can be ended; a thread inside HiGHS cannot.
 ISOLATE_AUTO_MIN_VARS = 100_000
 
 
