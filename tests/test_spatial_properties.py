@@ -55,11 +55,7 @@ def blocks_from_geometry(layer: gpd.GeoDataFrame) -> list[float]:
     union = shapely.union_all(geoms[chosen | cleared])
     pieces = list(getattr(union, "geoms", [union])) if not union.is_empty else []
     centres = shapely.centroid(geoms[chosen])
-    return [
-        piece.area / (10000 / 15)
-        for piece in pieces
-        if shapely.contains(piece, centres).any()
-    ]
+    return [piece.area / (10000 / 15) for piece in pieces if shapely.contains(piece, centres).any()]
 
 
 @st.composite
