@@ -55,7 +55,7 @@ NUMERIC_FIELDS: tuple[str, ...] = (
     *COST_FIELDS,
 )
 
-#: The layer's fields in the order landopt writes them (domain.md §6).
+#: The layer's fields in the order landopt writes them.
 CORE_FIELDS: tuple[str, ...] = (
     "parcel_id",
     "name",

@@ -1,9 +1,10 @@
 """A feasible plan fast: a greedy start and a swap pass, handed to the solver as its incumbent.
 
 With strong spatial terms at city scale an exact solver can run for long without any
-feasible plan (shared/perf-notes.md). A plan built greedily, improved by swaps and
-checked against every row of the compiled model, gives the solver an incumbent from the
-start, so a time-limited run returns at least that plan with the solver's bound beside it.
+feasible plan (at 1,000,000 parcels with the boundary penalty, none in 15 minutes:
+BENCHMARKS.md). A plan built greedily, improved by swaps and checked against every row of
+the compiled model, gives the solver an incumbent from the start, so a time-limited run
+returns at least that plan with the solver's bound beside it.
 
 Greedy: actions are filled scarcest first (highest plot target per eligible plot); each
 takes the k unused candidates of least cost minus lam times mu, k its minimum count and

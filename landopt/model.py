@@ -37,6 +37,19 @@ Model::
     lock_out[p,a]:   x_pa = 0                                      upper bound 0
     x_pa in {0, 1}
 
+Zones (``[[spatial.zones]]``, :mod:`landopt.zones`): an exclusion zone and a touching rule
+only narrow *E*. A priority zone k with actions A_k (all by default), bonus beta_k (万元 per
+mu, ``bonus_wan_per_mu``) and minimum share rho_k (``min_share``), with Z_k the parcels in
+it (at least ``IN_ZONE_SHARE`` = half their area inside) and [p in Z_k] 1 or 0, changes the
+objective coefficient and adds one row per action (``_priority_zones``)::
+
+    f_pa  -=  ± beta_k * s_p                          (p,a) in E, a in A_k, p in Z_k
+                                                      (+ when minimising: a bonus either way)
+    zone_share[k,a]:  sum_{p:(p,a) in E} ([p in Z_k] - rho_k) s_p x_pa  >= 0
+                                                      a in A_k, when rho_k is given
+
+i.e. at least the share rho_k of action a's chosen mu lies in the zone.
+
 With a boundary-length (compactness) penalty (``[spatial] boundary_weight`` = w, 万元
 per km; Marxan's BLM) on the actions S (all by default), let sel_p = sum_{a in S} x_pa,
 C the parcels with a variable in S, I the parcels of an inner status (land already
@@ -65,7 +78,8 @@ target and budget, as one statement of the planner that can be relaxed.
 
 Row names in :class:`CompiledModel` are exactly the names above with the action's
 name or the parcel's row number: ``count_clear``, ``area_min_upgrade``,
-``budget_total``, ``one_action_17``, ``edge_p_17_18``; variables are ``x_17_clear`` and
+``budget_total``, ``one_action_17``, ``edge_p_17_18``, and ``zone_share_<k>_<action>``
+with k the zone's position in ``[[spatial.zones]]`` (``zone_share_0_clear``); variables are ``x_17_clear`` and
 ``y_17_18``. The x columns come first (``n_x`` of them), then the y columns. Names never use
 the parcel id, which PuLP would mangle (``P-12`` and ``P 12`` would collide).
 

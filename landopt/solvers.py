@@ -46,8 +46,8 @@ log = logging.getLogger(__name__)
 
 #: ``presolve="auto"`` keeps HiGHS's presolve on below this many variables. Measured on
 #: landopt's own model (the 2023 rules and targets scaled to a 100,000-parcel district,
-#: 38,575 variables): presolve on 8.0 s, off 90 s; the opposite of what was measured on
-#: the bare min-set model of shared/perf-notes.md, so re-measure before changing it.
+#: 38,575 variables): presolve on 8.0 s, off 90 s. Other models can show the opposite,
+#: so re-measure before changing it.
 PRESOLVE_AUTO_MAX_VARS = 10_000_000
 
 
@@ -320,9 +320,9 @@ def warm_start_plan(
     return x, objective_with_edges(model, x)[0]
 
 
-#: The solve phase may run this long past its time limit (or 5 % of the limit if more):
-#: HiGHS does not always honour its limit (shared/perf-notes.md: a 300 s limit ran past
-#: 700 s; seen here too at 1M parcels), so the watchdog or the end of its process stops it.
+#: The watchdog stops HiGHS this long after its own time limit, which it does not always
+#: honour (at 1M parcels with the boundary penalty it ran past 15 minutes on a 600 s
+#: limit: BENCHMARKS.md).
 WATCHDOG_GRACE_S = 5.0
 
 #: After Ctrl-C, how long to wait for HiGHS to stop (it is asked to at once) before the
@@ -394,7 +394,7 @@ def run_highs(h: Any, time_limit: float, *, grace: float | None = None) -> bool:
 #: ``isolate="auto"`` runs HiGHS in a child process from this many variables up. HiGHS does
 #: not poll its time limit or a cancel request everywhere: at 1,000,000 parcels with a
 #: boundary penalty it stayed in its MIP setup (setupCliquePartition) for over 15 minutes
-#: on a 300 s limit (BENCHMARKS.md), and without edge columns too: the 100,000-parcel
+#: on a 600 s limit (BENCHMARKS.md), and without edge columns too: the 100,000-parcel
 #: penalty relaxation (38,575 binaries, the shape of the unpenalised 100k model) ran 22 s
 #: on a 4.5 s limit, in its root separation after a restart (HiGHS 1.16 log). A child
 #: process can be ended; a thread inside HiGHS cannot. A child costs about 0.4 s (numpy and

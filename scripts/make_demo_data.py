@@ -55,7 +55,7 @@ MAX_MU = 400.0
 SPLIT_PER_GRAIN = 2.3
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Field order of the layer (domain.md §6 plus ``benefit_tax_gain_wan``).
+#: Field order of the layer: the fields of landopt._fields.CORE_FIELDS.
 FIELDS: tuple[str, ...] = (
     "parcel_id", "name", "township", "park", "landuse_code", "planned_use_code", "status",
     "area_mu", "far", "building_coef", "tax_wan_per_mu", "muyi_class", "industry_code",

@@ -51,7 +51,7 @@ _BY_STATUS: dict[str, tuple[float, float, float, str, str, float, str]] = {
 
 
 def core_defaults(parcel_id: str, status: str, mu: float, i: int) -> dict[str, Any]:
-    """Plausible values of every core field for a parcel (see domain.md §4-§6).
+    """Plausible values of every core field for a parcel.
 
     Costs are per whole parcel: clear 45 万元/mu, revitalize 5 万元/mu, upgrade 10 万元/mu.
     """

@@ -148,7 +148,12 @@ def test_scale_bar_north_arrow_title_and_note(toy_plan):
     assert label == "500 m"
     arrow = by_gid(ax, "north-arrow")
     assert arrow.get_text() == "N" and arrow.arrow_patch is not None
-    assert ax.get_title(loc="left") == "合成区 2023 年计划" if HAS_CJK else True
+    title = by_gid(ax, "title")
+    if HAS_CJK:  # the scenario's Chinese title, set in the CJK font
+        assert ax.get_title(loc="left") == "合成区 2023 年计划"
+        assert title.get_fontfamily()[0] == maps.find_cjk_font()
+    else:  # it cannot be drawn: the scenario's name and year instead
+        assert ax.get_title(loc="left") == "toy (2023)"
     sub = by_gid(ax, "subtitle").get_text()
     assert "total 4 plots / 170.0 mu" in sub and "all targets met" in sub
     note = by_gid(ax, "source-note").get_text()
@@ -336,6 +341,8 @@ def test_plot_comparison_draws_two_plans_and_the_difference(plan_pair):
     titles = [ax.get_title(loc="left") for ax in axes]
     if HAS_CJK:
         assert titles[:2] == ["A: 合成区 2023 年计划", "B: 合成区 B 方案"]
+    else:  # Chinese titles cannot be drawn: the scenarios' names instead
+        assert titles[:2] == ["A: toy", "B: toy"]
     assert titles[2] == "Difference: A ↔ B"
     assert {p.get_gid() for p in axes[2].patches} >= {"change-same", "change-different"}
 

@@ -6,6 +6,8 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
@@ -37,6 +39,23 @@ def grid_layer(status: list[str], cost: list[float]) -> gpd.GeoDataFrame:
         for k in range(len(status))
     ]
     return prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+
+
+def blocks_from_geometry(layer: gpd.GeoDataFrame) -> list[float]:
+    """Sizes (mu) of the blocks of a plan, from the squares alone (not landopt.blocks).
+
+    A block is a piece of the union of the chosen and the cleared squares that holds a
+    chosen one. The grid's corners are whole metres, so squares sharing an edge merge
+    exactly; squares meeting at a corner only (not neighbours) stay separate pieces, which
+    a buffer would join. 1 mu = 10000/15 m².
+    """
+    chosen = layer["action"].to_numpy() == "clear"
+    cleared = layer["status"].to_numpy() == "cleared"
+    geoms = layer.geometry.to_numpy()
+    union = shapely.union_all(geoms[chosen | cleared])
+    pieces = list(getattr(union, "geoms", [union])) if not union.is_empty else []
+    centres = shapely.centroid(geoms[chosen])
+    return [piece.area / (10000 / 15) for piece in pieces if shapely.contains(piece, centres).any()]
 
 
 @st.composite
@@ -84,11 +103,13 @@ def test_every_plan_keeps_block_size_and_touching(instance):
         return
     assert all(c.ok for c in plan.checks)
     stats = spatial_stats(scenario, plan.parcels)
+    sizes = blocks_from_geometry(plan.parcels)
+    assert stats["blocks"] == len(sizes)
+    if sizes:
+        assert stats["smallest_block_mu"] == pytest.approx(min(sizes))
+        assert stats["largest_block_mu"] == pytest.approx(max(sizes))
     if scenario.spatial.min_block_mu:
-        assert (
-            stats["blocks"] == 0
-            or stats["smallest_block_mu"] >= scenario.spatial.min_block_mu - 1e-6
-        )
+        assert all(mu >= scenario.spatial.min_block_mu - 1e-6 for mu in sizes), sizes
     if scenario.spatial.touch:
         chosen = np.flatnonzero(plan.parcels["action"].to_numpy() == "clear")
         cleared = set(np.flatnonzero(plan.parcels["status"].to_numpy() == "cleared").tolist())
