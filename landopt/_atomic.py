@@ -127,7 +127,7 @@ def _foreign(out: Path, known: Iterable[str]) -> list[str]:
     for p in out.iterdir():
         n = p.name
         base = n.split("-", 1)[0] if n.endswith(("-wal", "-shm", "-journal")) else n
-        if base in known or n in _JUNK:
+        if base in known or n in _JUNK or _TAG in n:  # _TAG: our own temporary files
             continue
         names.append(n)
     return sorted(names)
@@ -223,13 +223,17 @@ def atomic_folder(
         raise
 
 
-def check_folder(out: Path, *, force: bool, known: list[str]) -> None:
-    """Refuse an ``out`` that is a file, holds foreign files, or (without force) outputs."""
+def check_folder(out: Path, *, force: bool, known: list[str], foreign_ok: bool = False) -> None:
+    """Refuse an ``out`` that is a file, holds foreign files, or (without force) outputs.
+
+    ``foreign_ok`` for folders whose files are replaced one by one (compare, sweep): other
+    files are then left alone, not refused.
+    """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder: choose another --out")
     if not out.is_dir():
         return
-    foreign = _foreign(out, known)
+    foreign = [] if foreign_ok else _foreign(out, known)
     if foreign:
         shown = ", ".join(foreign[:5]) + (
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
@@ -240,7 +244,7 @@ def check_folder(out: Path, *, force: bool, known: list[str]) -> None:
             "its own outputs; move those files, or choose another --out"
         )
     with contextlib.suppress(OSError):
-        if Path.cwd().resolve().is_relative_to(out.resolve()):
+        if not foreign_ok and Path.cwd().resolve().is_relative_to(out.resolve()):
             raise OutputError(
                 f"{out} is the current folder (or holds it), which cannot be replaced: choose another --out"
             )

@@ -2,9 +2,10 @@
 
 ``landopt [--debug] [--verbose] SUBCOMMAND ...``; run ``landopt SUBCOMMAND --help`` for each.
 
-Exit codes, for every subcommand: 0 success, 2 bad input (data or scenario), 3 the targets
-cannot be met, 4 solver failure (:attr:`landopt.errors.LandoptError.exit_code`), 1 an
-unexpected internal error. Errors are printed to stderr as one message, without a
+Exit codes, for every subcommand: 0 success, 2 bad input (data or scenario) or an
+environment error (any OSError: permission, read-only or full disk, named with its path),
+3 the targets cannot be met, 4 solver failure (:attr:`landopt.errors.LandoptError.exit_code`),
+130 interrupted (Ctrl-C, SIGTERM, SIGHUP), 1 an unexpected internal error. Errors are printed to stderr as one message, without a
 traceback unless ``--debug`` is given. This module is the only one that prints or
 configures logging handlers; library warnings reach stderr through :mod:`logging`.
 
@@ -368,6 +369,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         force=args.force,
         names=[*OUTPUT_FILES, *extra_names],
         need_bytes=_input_bytes(args.parcels or (scenario.parcels and scenario.parcels.path)),
+        whole=True,
     )
     overrides = {
         k: v
@@ -1032,8 +1034,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="landopt",
         description="Optimal plans for clearing, revitalizing and upgrading under-used "
         "industrial land.",
-        epilog="Exit codes: 0 success, 2 bad input (data or scenario), 3 targets cannot be "
-        "met, 4 solver failure.",
+        epilog="Exit codes: 0 success, 2 bad input (data or scenario) or a file that cannot be "
+        "written, 3 targets cannot be met, 4 solver failure, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"landopt {__version__}")
     parser.add_argument(

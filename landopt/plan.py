@@ -574,17 +574,21 @@ def check_output_dir(
     force: bool = False,
     names: Iterable[str] = OUTPUT_FILES,
     need_bytes: int = 0,
+    whole: bool = False,
 ) -> Path:
     """Check ``out_dir`` can take a new output; call before solving.
 
-    Refuses (:class:`~landopt.errors.OutputError`, exit code 2) a path that is a file, a
-    folder holding files landopt did not write (the folder is replaced as a whole, see
-    :func:`write_plan`), an earlier output unless ``force``, and a parent folder where no
+    Refuses (:class:`~landopt.errors.OutputError`, exit code 2) a path that is a file, an
+    earlier output (any of ``names``) unless ``force``, and a parent folder where no
     staging folder can be made (read-only, no permission) or with less than
-    ``need_bytes`` free.
+    ``need_bytes`` free. With ``whole`` (a plan folder, replaced as a whole by
+    :func:`write_plan`) also a folder holding files landopt did not write.
     """
     out = Path(out_dir)
-    _atomic.check_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS])
+    if whole:
+        _atomic.check_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS])
+    else:
+        _atomic.check_folder(out, force=force, known=names, foreign_ok=True)
     _atomic.check_writable(out, need_bytes)
     return out
 
@@ -658,7 +662,9 @@ def write_plan(
     """
     out = Path(out_dir)
     names = [*OUTPUT_FILES, *(extra or {})]
-    check_output_dir(out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)))
+    check_output_dir(
+        out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)), whole=True
+    )
     with _atomic.atomic_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS]) as stage:
         t = time.perf_counter()
         layer = plan.parcels.copy()

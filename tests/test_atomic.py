@@ -149,3 +149,21 @@ def test_atomic_file_leaves_nothing_when_the_writer_fails(tmp_path):
         tmp.write_text("new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+
+
+def test_the_current_folder_is_never_swapped(plan, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_plan(plan, out)
+    monkeypatch.chdir(out)
+    with pytest.raises(OutputError, match="current folder"):
+        write_plan(plan, out, force=True)
+    assert (out / "run.json").exists()
+
+
+def test_folders_written_file_by_file_keep_other_files(tmp_path):
+    from landopt.plan import check_output_dir
+
+    (tmp_path / "notes.txt").write_text("mine")
+    assert check_output_dir(tmp_path, names=["sweep.csv"]) == tmp_path  # sweep, compare
+    with pytest.raises(OutputError, match="notes"):
+        check_output_dir(tmp_path, names=["plan.gpkg"], whole=True)
