@@ -36,6 +36,7 @@ __all__ = [
     "check_writable",
     "describe_os_error",
     "remove_stale",
+    "staged_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path)  # temporary files of killed runs
     tmp = path.with_name(f".{path.name}{_TAG}tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         yield tmp
@@ -96,11 +98,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(out: str | Path) -> None:
-    """Remove staging left beside ``out`` by killed runs; put back an orphaned old folder."""
+def remove_stale(out: str | Path, *, inside: bool = False) -> None:
+    """Remove staging left beside ``out`` by killed runs; put back an orphaned old folder.
+
+    With ``inside``, the staging of :func:`staged_files` inside ``out`` instead.
+    """
     out = Path(out)
-    parent = out.parent
-    pat = re.compile(re.escape(f".{out.name}{_TAG}") + r"(stage|old)-(\d+)-[0-9a-f]+$")
+    parent = out if inside else out.parent
+    prefix = _TAG if inside else f".{out.name}{_TAG}"
+    pat = re.compile(re.escape(prefix) + r"(stage|old|tmp)-(\d+)-[0-9a-f]+$")
     try:
         entries = list(parent.iterdir())
     except OSError:
@@ -111,7 +117,8 @@ def remove_stale(out: str | Path) -> None:
         if m and not _pid_alive(int(m.group(2))):
             stale.append((m.group(1), p))
     olds = sorted((p for k, p in stale if k == "old"), key=lambda p: p.stat().st_mtime)
-    if olds and not out.exists():  # killed between moving the old folder aside and the swap
+    # killed between moving the old folder aside and the swap: put the old one back
+    if olds and not inside and not out.exists():
         with contextlib.suppress(OSError):
             os.rename(olds.pop(), out)
             log.warning("put back %s, left aside by a run that was killed", out)
@@ -283,3 +290,33 @@ def _swap(stage: Path, out: Path, *, force: bool, known: list[str]) -> None:
         raise OutputError(describe_os_error(exc, out)) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_files(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
+    """Yield a staging folder inside ``folder``; on success move ``names`` from it into ``folder``.
+
+    For files added to a folder that is not replaced as a whole (``landopt map`` redrawing
+    the maps of a plan folder): all are written before any is replaced, and each one is
+    replaced in one step. Staging of killed runs (``.landopt-stage-{pid}-…`` inside
+    ``folder``) is removed first.
+    """
+    folder = Path(folder)
+    remove_stale(folder, inside=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stage = folder / f"{_TAG}stage-{os.getpid()}-{secrets.token_hex(4)}"
+        os.mkdir(stage, _mode(0o777))
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, folder)) from None
+    try:
+        yield stage
+        with _signals_blocked():
+            for name in names:
+                os.chmod(stage / name, _mode(0o666))
+                os.replace(stage / name, folder / name)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, folder)) from exc
+    finally:
+        with _signals_blocked():
+            shutil.rmtree(stage, ignore_errors=True)

@@ -167,3 +167,20 @@ def test_folders_written_file_by_file_keep_other_files(tmp_path):
     assert check_output_dir(tmp_path, names=["sweep.csv"]) == tmp_path  # sweep, compare
     with pytest.raises(OutputError, match="notes"):
         check_output_dir(tmp_path, names=["plan.gpkg"], whole=True)
+
+
+def test_staged_files_replace_all_and_clean_dead_staging(tmp_path):
+    from landopt._atomic import staged_files
+
+    dead = tmp_path / f".landopt-stage-{_dead_pid()}-0123abcd"
+    dead.mkdir()
+    (tmp_path / "plan.png").write_text("old")
+    with pytest.raises(RuntimeError), staged_files(tmp_path, ["plan.png", "report.html"]) as stage:
+        (stage / "plan.png").write_text("new")
+        raise RuntimeError("the report failed")
+    assert (tmp_path / "plan.png").read_text() == "old"  # nothing replaced before all are done
+    with staged_files(tmp_path, ["plan.png", "report.html"]) as stage:
+        (stage / "plan.png").write_text("new")
+        (stage / "report.html").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.png", "report.html"]
+    assert (tmp_path / "plan.png").read_text() == "new"

@@ -146,7 +146,8 @@ def test_failed_run_leaves_no_partial_files(toy_files, tmp_path, monkeypatch):
 
     monkeypatch.setattr(plan_mod.pd.DataFrame, "to_csv", broken)
     out = tmp_path / "o"
-    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 2  # named, not "internal"
+    # an OSError is named (exit 2), not an "internal error"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 2
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
