@@ -220,7 +220,9 @@ def atomic_folder(
     try:
         try:
             yield stage
-        except OSError as exc:
+        except OSError as exc:  # name the file as the user knows it, not the staging path
+            if isinstance(exc.filename, str) and exc.filename.startswith(str(stage)):
+                exc.filename = str(out) + exc.filename[len(str(stage)) :]
             raise OutputError(describe_os_error(exc, out)) from exc
         with _signals_blocked():
             _swap(stage, out, force=force, known=known)

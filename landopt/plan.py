@@ -673,12 +673,14 @@ def write_plan(
             layer.to_file(
                 stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio", use_arrow=True
             )
-        except OSError:
-            raise
         except Exception as exc:  # GDAL's own errors: name the cause when it is the disk
+            if isinstance(exc, OSError):
+                raise
             free = shutil.disk_usage(stage).free
             if free < estimate_bytes(plan, maps=False):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / "plan.gpkg")) from exc
+                raise OSError(
+                    errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / "plan.gpkg")
+                ) from exc
             raise
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
         for name, writer in (extra or {}).items():
