@@ -765,7 +765,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _input_bytes(path: Any) -> int:
-    """Free space a plan from this parcel layer needs, about: twice the layer, plus 20 MB."""
+    """Free space a plan from this parcel layer needs, about: twice the layer, plus 20 MB.
+
+    GeoParquet is compressed: 7.2 MB at 100k parcels give a 43 MB plan.gpkg (measured), so 8×.
+    """
     from pathlib import Path
 
     total = 0
@@ -775,7 +778,8 @@ def _input_bytes(path: Any) -> int:
         for f in files:
             with contextlib.suppress(OSError):
                 total += f.stat().st_size
-    return 2 * total + (20 << 20)
+    factor = 8 if path and str(path).lower().endswith((".parquet", ".geoparquet")) else 2
+    return factor * total + (20 << 20)
 
 
 def _atomic_csv(df: Any, path: Any) -> None:
