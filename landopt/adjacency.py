@@ -114,8 +114,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-import os
-import tempfile
 import time
 import zipfile
 from collections import OrderedDict
@@ -133,6 +131,7 @@ import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import connected_components
 
+from landopt._atomic import atomic_file
 from landopt.errors import InputError
 
 __all__ = [
@@ -934,9 +933,8 @@ def _save(path: Path, result: Adjacency) -> None:
     """Write atomically; a failure to write is logged, not raised (the cache is optional)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".adjacency-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        with atomic_file(path) as tmp:
+            with open(tmp, "wb") as fh:
                 np.savez(
                     fh,
                     version=np.int64(_FORMAT_VERSION),
@@ -951,10 +949,6 @@ def _save(path: Path, result: Adjacency) -> None:
                     seconds=np.float64(result.seconds),
                     fingerprint=np.str_(result.fingerprint),
                 )
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     except OSError as exc:
         logger.warning("could not write the adjacency cache %s: %s", path, exc)
 

@@ -12,6 +12,7 @@ from typing import Literal
 __all__ = [
     "InputError",
     "LandoptError",
+    "OutputError",
     "ParcelDataError",
     "Problem",
     "ScenarioError",
@@ -62,6 +63,10 @@ class InputError(LandoptError):
     """Bad input data or scenario (CLI exit code 2)."""
 
     exit_code = 2
+
+
+class OutputError(InputError):
+    """The output cannot be written: folder, permission, read-only or full disk (exit code 2)."""
 
 
 def _format_problems(header: str, problems: list[Problem], limit: int = 200) -> str:

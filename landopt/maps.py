@@ -23,9 +23,7 @@ import functools
 import importlib.util
 import logging
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from landopt import __version__
+from landopt._atomic import atomic_file
 from landopt.errors import InputError
 from landopt.plan import NONE, Plan
 from landopt.scenario import Scenario
@@ -1218,20 +1217,13 @@ def _save(fig: Figure, path: Path, dpi: float) -> Path:
     """Save through a temporary file beside ``path``, so a failed save leaves nothing."""
     fmt = _format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_file(path) as tmp:
         meta = (
             {"Software": f"landopt {__version__}"}
             if fmt == "png"
             else {"Creator": f"landopt {__version__}"}
         )
         fig.savefig(tmp, format=fmt, dpi=dpi, facecolor="white", metadata=meta)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import hashlib
 import json
 import logging
 import os
 import platform
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landopt import _atomic
 from landopt.check import Check, check_plan, failed_checks
 from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
 from landopt.errors import InputError, SolverError, TargetsUnmetError
@@ -425,18 +426,55 @@ def _range_text(lo: float | None, hi: float | None, fmt: str) -> str:
 
 # --------------------------------------------------------------------------- export
 def check_output_dir(
-    out_dir: str | Path, *, force: bool = False, names: Iterable[str] = OUTPUT_FILES
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    names: Iterable[str] = OUTPUT_FILES,
+    need_bytes: int = 0,
+    whole: bool = False,
 ) -> Path:
-    """Refuse to overwrite an existing output unless ``force``; call before solving."""
+    """Check ``out_dir`` can take a new output; call before solving.
+
+    Refuses (:class:`~landopt.errors.OutputError`, exit code 2) a path that is a file, an
+    earlier output (any of ``names``) unless ``force``, and a parent folder where no
+    staging folder can be made (read-only, no permission) or with less than
+    ``need_bytes`` free. With ``whole`` (a plan folder, replaced as a whole by
+    :func:`write_plan`) also a folder holding files landopt did not write.
+    """
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out} exists and is not a folder: choose another --out")
-    existing = [n for n in names if (out / n).exists()]
-    if existing and not force:
-        raise InputError(
-            f"{out} already holds {', '.join(existing)}: pass --force to overwrite, or choose another --out"
-        )
+    if whole:
+        _atomic.check_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS])
+    else:
+        _atomic.check_folder(out, force=force, known=names, foreign_ok=True)
+    _atomic.check_writable(out, need_bytes)
     return out
+
+
+#: Every file name ``landopt plan`` may write: an earlier run's files are replaced.
+KNOWN_OUTPUTS = (
+    *OUTPUT_FILES,
+    "plan.png",
+    "plan.html",
+    "report.html",
+    "plan.pdf",
+    "plan.svg",
+    "alternatives.csv",
+    "irreplaceability.png",
+)
+
+
+def estimate_bytes(plan_or_parcels: Any, *, maps: bool = True) -> int:
+    """About how many bytes a plan folder takes (for the free-space check), with margin."""
+    import shapely
+
+    parcels = getattr(plan_or_parcels, "parcels", plan_or_parcels)
+    n = len(parcels)
+    coords = int(shapely.get_num_coordinates(np.asarray(parcels.geometry.values)).sum())
+    # plan.gpkg: 16 bytes a vertex plus the attributes and the index (450 B a parcel at 100k, measured)
+    est = 2 * (16 * coords + 600 * n) + (1 << 20)
+    if maps:
+        est += (20 << 20) + 200 * n
+    return est
 
 
 def write_plan(
@@ -448,8 +486,20 @@ def write_plan(
 ) -> list[Path]:
     """Write ``plan.gpkg``, ``summary.csv`` and ``run.json`` (and ``extra`` files) atomically.
 
-    Everything is written into a staging folder beside ``out_dir`` and moved in only
-    when all files are complete, so a failed or interrupted run leaves no partial files.
+    The whole folder is written into a staging folder beside ``out_dir``
+    (``.{out}.landopt-stage-{pid}-…``) and swapped in as one step when every file is
+    complete (see :mod:`landopt._atomic`): a reader sees the complete old output or the
+    complete new one, never a mix, and files of an earlier run that this run does not
+    write (e.g. maps, after ``--no-maps``) are gone. A failed or interrupted run leaves
+    ``out_dir`` as it was and no staging folder; staging left by a killed run is removed
+    by the next run into the same parent.
+
+    ``out_dir`` must be new, empty, or hold only landopt's own outputs: a folder holding
+    other files (the user's notes, the parcel layer) is refused, since swapping would
+    delete them. Without ``force`` a folder that appears while this run writes (another
+    run into the same ``out_dir``) makes the swap fail; nothing is replaced.
+
+    ``run.json`` lists the other files with their SHA-256 under ``outputs``.
 
     Parameters
     ----------
@@ -461,40 +511,45 @@ def write_plan(
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be used or written (permission, read-only, disk full).
     """
     out = Path(out_dir)
     names = [*OUTPUT_FILES, *(extra or {})]
-    check_output_dir(out, force=force, names=names)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.landopt-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; the output folder should not be
-    try:
+    check_output_dir(
+        out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)), whole=True
+    )
+    with _atomic.atomic_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS]) as stage:
         t = time.perf_counter()
         layer = plan.parcels.copy()
         # through Arrow: 0.64 s instead of 1.04 s for 100k parcels (measured)
-        layer.to_file(
-            stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio", use_arrow=True
-        )
+        try:
+            layer.to_file(
+                stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio", use_arrow=True
+            )
+        except Exception as exc:  # GDAL's own errors: name the cause when it is the disk
+            if isinstance(exc, OSError):
+                raise
+            free = shutil.disk_usage(stage).free
+            if free < estimate_bytes(plan, maps=False):
+                raise OSError(
+                    errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / "plan.gpkg")
+                ) from exc
+            raise
         plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
         for name, writer in (extra or {}).items():
             writer(stage / name)
         plan.timings["write"] = time.perf_counter() - t
+        record = plan.record()
+        record["outputs"] = {n: file_sha256(stage / n) for n in names if n != "run.json"}
         (stage / "run.json").write_text(
-            json.dumps(plan.record(), ensure_ascii=False, indent=2, default=_json_default),
+            json.dumps(record, ensure_ascii=False, indent=2, default=_json_default),
             encoding="utf-8",
         )
-        if not out.exists():
-            os.rename(stage, out)
-        else:
-            for name in names:
-                os.replace(stage / name, out / name)
-            shutil.rmtree(stage, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     log.info("wrote %s", ", ".join(names))
     return [out / n for n in names]
 

@@ -16,8 +16,6 @@ import base64
 import html
 import json
 import logging
-import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -30,6 +28,7 @@ import pandas as pd
 from landopt import __version__
 from landopt import maps as _maps
 from landopt import webmap as _webmap
+from landopt._atomic import staged_files
 from landopt.errors import InputError
 from landopt.plan import NONE, Plan, read_plan
 
@@ -831,18 +830,11 @@ def redraw_plan(
     out = Path(out_dir) if out_dir is not None else folder
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder: choose another output folder")
-    out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.landopt-map-", dir=out))
-    try:
+    with staged_files(out, MAP_FILES) as stage:
         for name, writer in plan_outputs(
             plan, lang=lang, district=district, tiles=tiles, dpi=dpi, record=record
         ).items():
             writer(stage / name)
-        for name in MAP_FILES:
-            os.chmod(stage / name, 0o644)
-            os.replace(stage / name, out / name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     log.info("wrote %s in %s", ", ".join(MAP_FILES), out)
     return [out / n for n in MAP_FILES]
 

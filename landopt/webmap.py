@@ -18,9 +18,7 @@ import html
 import json
 import logging
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -31,6 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landopt._atomic import atomic_file
 from landopt.errors import InputError
 from landopt.maps import (
     BLOCK_EDGE,
@@ -533,16 +532,8 @@ def write_webmap(
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write UTF-8 text through a temporary file beside ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import tomllib
 from pathlib import Path
 
@@ -145,7 +146,8 @@ def test_failed_run_leaves_no_partial_files(toy_files, tmp_path, monkeypatch):
 
     monkeypatch.setattr(plan_mod.pd.DataFrame, "to_csv", broken)
     out = tmp_path / "o"
-    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 1
+    # an OSError is named (exit 2), not an "internal error"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 2
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -368,3 +370,180 @@ def test_compare_reads_a_tampered_plan_with_exit_3(toy_files, tmp_path, capsys):
     code = main(["compare", str(a), str(b), "--out", str(tmp_path / "c"), "--no-maps"])
     assert code == 3
     assert "fails" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ environment errors
+def _no_solve(monkeypatch):
+    import landopt.plan as plan_mod
+
+    def solve(*a, **k):
+        raise AssertionError("the solve ran before the output folder was checked")
+
+    monkeypatch.setattr(plan_mod, "solve", solve)
+
+
+def test_unwritable_parent_exits_2_before_the_solve(toy_files, tmp_path, monkeypatch, capsys):
+    import errno
+
+    import landopt._atomic as atomic
+
+    path = toy_files()
+    _no_solve(monkeypatch)
+
+    def mkdir(p, *a, **k):  # tests run as root, which ignores chmod: refuse like a read-only disk
+        raise OSError(errno.EROFS, "Read-only file system", str(p))
+
+    monkeypatch.setattr(atomic.os, "mkdir", mkdir)
+    out = tmp_path / "o"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps"]) == 2
+    err = capsys.readouterr().err
+    assert "Read-only file system" in err and str(tmp_path) in err and "internal" not in err
+
+
+def test_parent_that_is_a_file_exits_2_before_the_solve(toy_files, tmp_path, monkeypatch, capsys):
+    path = toy_files()
+    _no_solve(monkeypatch)
+    (tmp_path / "afile").write_text("x")
+    out = tmp_path / "afile" / "o"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps"]) == 2
+    assert "afile" in capsys.readouterr().err
+
+
+def test_too_little_free_space_exits_2_before_the_solve(toy_files, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import landopt._atomic as atomic
+
+    path = toy_files()
+    _no_solve(monkeypatch)
+    monkeypatch.setattr(atomic.shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(1, 1, 0))
+    out = tmp_path / "o"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps"]) == 2
+    err = capsys.readouterr().err
+    assert "MB free" in err and str(out) in err
+
+
+def test_disk_full_while_writing_exits_2_naming_the_cause(toy_files, tmp_path, monkeypatch, capsys):
+    import errno
+
+    import landopt.plan as plan_mod
+
+    def full(self, path, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(plan_mod.pd.DataFrame, "to_csv", full)
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "disk is full" in err
+    assert str(out / "summary.csv") in err  # the file as the user knows it, not the staging
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_any_oserror_reaching_main_is_exit_2_not_internal(toy_files, tmp_path, monkeypatch, capsys):
+    import landopt.plan as plan_mod
+
+    def solve(*a, **k):
+        raise PermissionError(13, "Permission denied", "/somewhere/parcels.gpkg")
+
+    monkeypatch.setattr(plan_mod, "solve", solve)
+    assert main(["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps"]) == 2
+    err = capsys.readouterr().err
+    assert "/somewhere/parcels.gpkg" in err and "Permission denied" in err and "internal" not in err
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+@pytest.mark.parametrize("when", ["solve", "write"])
+def test_signal_ends_the_run_as_interrupted_with_nothing_written(
+    toy_files, tmp_path, monkeypatch, capsys, signame, when
+):
+    import os
+    import signal
+    import time
+
+    import landopt.plan as plan_mod
+
+    path = toy_files()
+    signum = getattr(signal, signame)
+
+    def kill_self(*a, **k):
+        os.kill(os.getpid(), signum)
+        time.sleep(5)  # the handler raises here
+        raise AssertionError("the signal was not handled")
+
+    if when == "solve":
+        monkeypatch.setattr(plan_mod, "solve", kill_self)
+    else:
+        monkeypatch.setattr(plan_mod.pd.DataFrame, "to_csv", kill_self)
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    out = tmp_path / "o"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert {s: signal.getsignal(s) for s in before} == before  # handlers put back
+
+
+_CHILD = """
+import sys
+import landopt._atomic as a
+from landopt.cli import main
+
+real = a.remove_stale
+def announce(out):  # called just before the staging folder is made
+    real(out)
+    print("writing", flush=True)
+a.remove_stale = announce
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _assert_whole(out: Path) -> None:
+    """Absent, or every file run.json lists, with its hash, and nothing else."""
+    from landopt.plan import file_sha256
+
+    if not out.exists():
+        return
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == sorted([*run["outputs"], "run.json"])
+    for name, digest in run["outputs"].items():
+        assert file_sha256(out / name) == digest, name
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_of_writing_never_leaves_a_mix(toy_files, tmp_path):
+    import os
+    import random
+    import subprocess
+    import sys
+
+    from landopt._atomic import remove_stale
+
+    path = toy_files()
+    out = tmp_path / "o"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    rng = random.Random(11)
+    for i in range(20):
+        maps = [] if i % 2 else ["--dpi", "40"]  # alternate: a mix of two runs would show
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, "plan", str(path), "--out", str(out), "--force", *maps]
+            + (["--no-maps"] if not maps else []),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=tmp_path,
+        )
+        for line in proc.stdout:  # wait until it writes: no race with start-up
+            if line.strip() == b"writing":
+                break
+        # anywhere from the staging folder's creation to past the swap
+        time.sleep(rng.uniform(0, 0.6))
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        _assert_whole(out)
+        remove_stale(out)  # what the next run does first
+        assert [p.name for p in tmp_path.iterdir() if ".landopt-" in p.name] == []
+        _assert_whole(out)
+    assert main(["plan", str(path), "--out", str(out), "--no-maps", "--force"]) == 0
+    assert [p.name for p in tmp_path.iterdir() if ".landopt-" in p.name] == []
+    _assert_whole(out)
