@@ -36,6 +36,7 @@ import numpy as np
 from landopt import _highs_child
 from landopt._highs_child import highs_outcome, new_highs  # noqa: F401  (kept importable here)
 from landopt._highs_child import silence_stdout as _silence_stdout
+from landopt.bounds import lagrangian_bound
 from landopt.errors import SolverError
 from landopt.model import CompiledModel
 from landopt.scenario import BACKENDS, SolverOptions
@@ -438,6 +439,10 @@ STOP_MARGIN_S = 1.0
 #: :data:`RELAX_MIN_S` (at 100,000 parcels the relaxation proves its bound in about 2 s of
 #: HiGHS), at most half of limit + grace.
 RELAX_SHARE = 0.2
+
+#: A penalised model spends at most this share of its time limit (at least 1 s) on the
+#: Lagrangian bound (:mod:`landopt.bounds`), in this process while HiGHS runs in its child.
+LAGRANGIAN_SHARE = 0.1
 RELAX_MIN_S = 3.0
 
 
@@ -641,9 +646,16 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         if reserve:  # past its own limit HiGHS is stuck: leave the slice to the relaxation
             main_end = min(end - reserve - margin, highs_end + max(1.0, 0.05 * limit))
         relaxed = None
+        lagrangian = None
         if spare is not None:  # prepared while HiGHS runs
-            relaxed = _child_payload(
-                model.penalty_relaxation(), replace(opts, warm_start="off"), None
+            relaxation = model.penalty_relaxation()
+            relaxed = _child_payload(relaxation, replace(opts, warm_start="off"), None)
+            # a bound that needs no solver, from numpy in seconds: the one a run keeps when
+            # HiGHS proves none in time (1M parcels with the penalty: BENCHMARKS.md)
+            lagrangian = lagrangian_bound(
+                relaxation,
+                incumbent=start_obj,
+                until=min(main_end, time.perf_counter() + max(1.0, LAGRANGIAN_SHARE * limit)),
             )
         finished = _wait_child(main, main_end, t0, limit, start_obj)
         main.stop(wait=min(5.0, max(0.0, end - margin - time.perf_counter())) if finished else 0.0)
@@ -664,6 +676,8 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         if spare is None or outcome["status"] != "time_limit":
             if spare is not None:
                 spare.stop()
+            if outcome["status"] == "time_limit":
+                outcome = {**outcome, "bound": _better_bound(model, outcome["bound"], lagrangian)}
             return _result_from_outcome(
                 outcome, opts, ended, applied, backend="highs", version=version
             )
@@ -704,6 +718,11 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
             notes.append("bound from the penalty relaxation")
         if best_obj is not None and best_obj != before[0]:
             notes.append("plan from the penalty relaxation")
+    if lagrangian is not None and _better_bound(model, bound, lagrangian) != bound:
+        bound = lagrangian
+        if best_obj is not None:  # rounding must not make the bound pass the plan
+            bound = min(bound, best_obj) if model.sense == "minimize" else max(bound, best_obj)
+        notes.append("bound from the Lagrangian relaxation")
     has = best_x is not None
     outcome = {
         "status": "time_limit",
@@ -719,6 +738,13 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     }
     runtime = time.perf_counter() - t0
     return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
+
+
+def _better_bound(model: CompiledModel, a: float | None, b: float | None) -> float | None:
+    """The tighter of two proven bounds (the larger when minimising), either may be None."""
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b) if model.sense == "minimize" else min(a, b)
 
 
 def _relaxation_fallback(
