@@ -6,8 +6,11 @@ the complete folder is written into a hidden staging folder beside it and swappe
 one step, so a reader sees either the complete old output or the complete new one, never
 a mix, and files of an earlier run that the new run does not write are gone after it.
 
-Staging folders are named ``.{out}.landopt-stage-{pid}-{random}`` and the old folder,
-while it is moved aside during the swap, ``.{out}.landopt-old-{pid}-{random}``. A run
+On Linux an existing folder is exchanged with its staging folder in one system call
+(``renameat2`` with ``RENAME_EXCHANGE``), so ``out`` never disappears, not even for an
+instant; elsewhere the old folder is first moved aside, and ``out`` is absent between that
+rename and the next. Staging folders are named ``.{out}.landopt-stage-{pid}-{random}`` and
+the old folder, while it is moved aside during the swap, ``.{out}.landopt-old-{pid}-{random}``. A run
 killed outright (SIGKILL, power cut) can leave one behind; the next run into the same
 parent removes those whose owner process is gone (a live run's are never touched) and
 puts back an old folder that was moved aside but never replaced. Process ids are
@@ -18,6 +21,7 @@ another machine's run is kept until a run on that machine (or the user) removes 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import logging
 import os
@@ -25,6 +29,7 @@ import re
 import secrets
 import shutil
 import signal
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -196,9 +201,10 @@ def atomic_folder(
 
     Without ``force``, ``out`` must not exist or be empty, also at the moment of the swap:
     a folder that appeared meanwhile (another run) makes this fail with
-    :class:`OutputError`, nothing replaced. With ``force`` an existing ``out`` is moved
-    aside, the staging folder renamed into place and the old folder deleted; if the
-    rename fails the old folder is put back. An existing ``out`` holding anything but
+    :class:`OutputError`, nothing replaced. With ``force`` an existing ``out`` is exchanged
+    with the staging folder in one step where the system can (Linux), and otherwise moved
+    aside, the staging folder renamed into place and the old folder deleted (put back if
+    the rename fails). An existing ``out`` holding anything but
     ``known`` names (e.g. the user's own notes) is never swapped: that is refused
     before anything is written, since the swap would delete them.
 
@@ -264,6 +270,29 @@ def check_folder(out: Path, *, force: bool, known: list[str], foreign_ok: bool =
         )
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the folders ``a`` and ``b`` in one step; False where the system cannot.
+
+    Linux's ``renameat2(..., RENAME_EXCHANGE)`` (kernel 3.15, glibc 2.28); any other system,
+    or a file system without it, gets False and the two-rename swap.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _swap(stage: Path, out: Path, *, force: bool, known: list[str]) -> None:
     old: Path | None = None
     if out.exists():
@@ -274,6 +303,13 @@ def _swap(stage: Path, out: Path, *, force: bool, known: list[str]) -> None:
             with contextlib.suppress(OSError):
                 mode = out.stat().st_mode & 0o7777
                 os.chmod(stage, mode)
+            try:
+                exchanged = _exchange(stage, out)
+            except OSError as exc:
+                raise OutputError(describe_os_error(exc, out)) from None
+            if exchanged:  # ``stage`` now holds the old output
+                shutil.rmtree(stage, ignore_errors=True)
+                return
             old = out.parent / f".{out.name}{_TAG}old-{os.getpid()}-{secrets.token_hex(4)}"
             try:
                 os.rename(out, old)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,22 @@ def test_a_failed_swap_leaves_the_complete_old_output(plan, tmp_path, monkeypatc
         return real(src, dst)
 
     monkeypatch.setattr(atomic.os, "rename", rename)
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)  # the two-rename swap
+    with pytest.raises(OutputError, match="Input/output error"):
+        write_plan(plan, out, force=True, extra={"plan.png": _writer("new map")})
+    assert _snapshot(out) == before
+    assert _staging(tmp_path) == []
+
+
+def test_a_failed_exchange_leaves_the_complete_old_output(plan, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_plan(plan, out, extra={"plan.png": _writer("old map")})
+    before = _snapshot(out)
+
+    def exchange(a, b):
+        raise OSError(errno.EIO, "Input/output error", str(b))
+
+    monkeypatch.setattr(atomic, "_exchange", exchange)
     with pytest.raises(OutputError, match="Input/output error"):
         write_plan(plan, out, force=True, extra={"plan.png": _writer("new map")})
     assert _snapshot(out) == before
@@ -184,3 +201,23 @@ def test_staged_files_replace_all_and_clean_dead_staging(tmp_path):
         (stage / "report.html").write_text("new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.png", "report.html"]
     assert (tmp_path / "plan.png").read_text() == "new"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_force_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
+    """On Linux ``out`` is never moved aside: it is exchanged with the staging folder."""
+    from landopt import _atomic
+
+    out = tmp_path / "out"
+    with _atomic.atomic_folder(out, force=False, known=["a.txt"]) as stage:
+        (stage / "a.txt").write_text("old")
+    renamed: list[tuple[str, str]] = []
+    real = os.rename
+    monkeypatch.setattr(
+        _atomic.os, "rename", lambda a, b: (renamed.append((str(a), str(b))), real(a, b))[1]
+    )
+    with _atomic.atomic_folder(out, force=True, known=["a.txt"]) as stage:
+        (stage / "a.txt").write_text("new")
+    assert (out / "a.txt").read_text() == "new"
+    assert not [r for r in renamed if r[0] == str(out)]  # out was never renamed away
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
