@@ -58,6 +58,7 @@ from landopt._fields import (
     DEFAULT_AREA_CRS,
     DEFAULT_AREA_CRS_LON,
     INPUT_CRS_ATTR,
+    MAX_ABS_VALUE,
     NUMERIC_FIELDS,
     PROBLEMS_ATTR,
     REQUIRED_FIELDS,
@@ -1033,7 +1034,18 @@ def _check_numeric(
                     f"write a finite number in {unit}, or leave it empty if unknown",
                 )
             )
-        for i in np.flatnonzero(negative & ~infinite):
+        with np.errstate(invalid="ignore"):
+            huge = ~infinite & (np.abs(values) > MAX_ABS_VALUE)
+        for i in np.flatnonzero(huge):
+            problems.append(
+                Problem(
+                    labels[i],
+                    field,
+                    f"value {values[i]:g} is beyond any real one (at most {MAX_ABS_VALUE:g})",
+                    f"check the units and the digits; write the value in {unit}",
+                )
+            )
+        for i in np.flatnonzero(negative & ~infinite & ~huge):
             problems.append(
                 Problem(
                     labels[i],
@@ -1176,6 +1188,28 @@ def _area_crs(
     finite = bool(np.all(np.isfinite(bounds)))
     if input_crs.is_geographic and finite:
         xmin, ymin, xmax, ymax = bounds
+        swapped = (
+            -90 <= xmin
+            and xmax <= 90
+            and -180 <= ymin
+            and ymax <= 360
+            and (ymin < -90 or ymax > 90)
+        )
+        if swapped:
+            problems.append(
+                Problem(
+                    "file",
+                    "crs",
+                    f"longitude and latitude look swapped: x runs {xmin:.2f}-{xmax:.2f} and y "
+                    f"{ymin:.2f}-{ymax:.2f}, so x holds latitudes and y longitudes (the file "
+                    "was written latitude first, the official axis order of EPSG:4490/4326)",
+                    "write the coordinates x = longitude, y = latitude, as GeoJSON, GeoPackage "
+                    "and Shapefile require: swap the axes, e.g. gdf.geometry = "
+                    "shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or export the "
+                    "layer again from your GIS with longitude first",
+                )
+            )
+            return None
         if xmin < -180 or xmax > 360 or ymin < -90 or ymax > 90:
             problems.append(
                 Problem(

@@ -708,3 +708,19 @@ def test_demo_district_is_clean():
     # the declared areas agree with the geometry (the generator computed them in EPSG:4548)
     declared = gdf[DECLARED_AREA_FIELD]
     assert np.allclose(declared, gdf["area_mu"], rtol=0.01)
+
+
+def test_absurd_cost_is_an_error_naming_the_parcel(make_parcels):
+    raw = make_parcels([{"parcel_id": "A", "cost_clear_wan": 1e300}, {"parcel_id": "B"}])
+    p = only(raise_problems(raw), "cost_clear_wan")
+    assert p.where == "parcel A" and "1e+300" in p.what and "units" in p.fix
+
+
+def test_swapped_longitude_latitude_is_named_as_such(make_parcels):
+    import shapely as shp
+
+    raw = make_parcels([{"parcel_id": "A"}, {"parcel_id": "B"}], crs="EPSG:4490")
+    raw = raw.set_geometry(shp.transform(raw.geometry.values, lambda xy: xy[:, ::-1]))
+    p = only(raise_problems(raw), "crs")
+    assert "look swapped" in p.what and "metres of a projected CRS" not in p.what
+    assert "swap the axes" in p.fix
