@@ -1198,9 +1198,8 @@ def _parse_objective(col: _Collector, value: Any) -> Objective:
             if of is None:
                 col.add(w, "of", "missing", 'name "cost", "benefit" or a parcel column')
                 continue
-            weight = col.number(
-                w, "weight", t.get("weight", 1.0), minimum=None, maximum=MAX_WEIGHT
-            )
+            raw_w = t.get("weight", 1.0)
+            weight = col.number(w, "weight", raw_w, minimum=None, maximum=MAX_WEIGHT)
             terms.append((of, float(weight if weight is not None else 1.0)))
     dw = col.number(
         where, "difficulty_weight", tbl.get("difficulty_weight", 0.0), maximum=MAX_ABS_VALUE
