@@ -59,6 +59,7 @@ from landopt._fields import (
     DEFAULT_AREA_CRS_LON,
     INPUT_CRS_ATTR,
     MAX_ABS_VALUE,
+    MAX_TEXT_LENGTH,
     NUMERIC_FIELDS,
     PROBLEMS_ATTR,
     REQUIRED_FIELDS,
@@ -544,7 +545,14 @@ def _read_file(
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except Exception as exc:
-        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
+        hint = ""
+        if "too many characters" in str(exc).lower():
+            hint = (
+                " -> a value is far too long (likely a text field holding a pasted document "
+                f"or a run-away string; landopt accepts at most {MAX_TEXT_LENGTH:,} characters "
+                "in a field): find it at that position in the file and shorten it"
+            )
+        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}{hint}") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(f"{path}: the layer has no geometry column; parcels must be polygons")
     return gdf, problems
@@ -738,6 +746,7 @@ def _prepare(
             problems.append(_missing_field_problem(field, list(df.columns)))
 
     ids, labels = _check_ids(df, problems)
+    _check_text_length(df, labels, problems)
     status = _check_status(df, status_values, labels, problems)
     numeric = _check_numeric(df, labels, problems)
 
@@ -992,6 +1001,24 @@ def _check_status(
                 )
             )
     return canonical.astype("string")
+
+
+def _check_text_length(df: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> None:
+    """Name the rows and fields whose text is longer than MAX_TEXT_LENGTH characters."""
+    for k, field in enumerate(df.columns):
+        col = df.iloc[:, k]  # by position: a bad mapping can leave two columns one name
+        if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+            continue
+        lengths = col.astype("string").str.len().fillna(0).to_numpy(dtype=np.int64)
+        for i in np.flatnonzero(lengths > MAX_TEXT_LENGTH):
+            problems.append(
+                Problem(
+                    labels[i],
+                    str(field),
+                    f"text of {lengths[i]:,} characters (at most {MAX_TEXT_LENGTH:,})",
+                    "shorten it: a field holds a value, not a document",
+                )
+            )
 
 
 def _check_numeric(

@@ -724,3 +724,13 @@ def test_swapped_longitude_latitude_is_named_as_such(make_parcels):
     p = only(raise_problems(raw), "crs")
     assert "look swapped" in p.what and "metres of a projected CRS" not in p.what
     assert "swap the axes" in p.fix
+
+
+def test_over_long_text_is_named_by_row_and_field(make_parcels, write_layer):
+    raw = make_parcels([{"parcel_id": "A", "name": "x" * 200_000}, {"parcel_id": "B"}])
+    p = only(raise_problems(raw), "name")
+    assert p.where == "parcel A" and "200,000 characters" in p.what
+    long_json = make_parcels([{"parcel_id": "A", "name": "x" * 20_000_000}, {"parcel_id": "B"}])
+    path = write_layer(long_json, "long.geojson")
+    with pytest.raises(InputError, match=r"long\.geojson.*far too long"):
+        read_parcels(path)
