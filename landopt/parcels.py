@@ -1009,7 +1009,12 @@ def _check_text_length(df: pd.DataFrame, labels: np.ndarray, problems: list[Prob
         col = df.iloc[:, k]  # by position: a bad mapping can leave two columns one name
         if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
-        lengths = col.astype("string").str.len().fillna(0).to_numpy(dtype=np.int64)
+        if pd.api.types.is_string_dtype(col) and not pd.api.types.is_object_dtype(col):
+            lengths = col.str.len().fillna(0).to_numpy(dtype=np.int64)  # vectorised
+        else:
+            lengths = np.fromiter(
+                (len(v) if isinstance(v, str) else 0 for v in col), np.int64, len(col)
+            )
         for i in np.flatnonzero(lengths > MAX_TEXT_LENGTH):
             problems.append(
                 Problem(
