@@ -1298,7 +1298,28 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
     if inside:
         return
     hint = ""
-    if bounds[0] > 1e7:
+    fix = "check that the layer's CRS is the one its coordinates are in"
+    try:
+        slon, slat = _centre_lonlat(crs, bounds[[1, 0, 3, 2]])
+    except Exception:  # pragma: no cover - a transform failure only loses the hint
+        slon = slat = float("nan")
+    if (
+        np.isfinite(slon)
+        and np.isfinite(slat)
+        and area.west <= slon <= area.east
+        and area.south <= slat <= area.north
+    ):
+        hint = (
+            " but would lie inside it with x and y swapped: the coordinates are stored "
+            "northing first"
+        )
+        fix = (
+            f"{_crs_label(crs)}'s official axis order is northing, easting, but GeoJSON, "
+            "GeoPackage and Shapefile (and landopt) always take x = easting: swap the axes, "
+            "e.g. gdf.geometry = shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or "
+            "export again from your GIS with easting first"
+        )
+    elif bounds[0] > 1e7:
         hint = (
             " (an easting above 10,000 km carries a zone number, as in EPSG:4527 "
             "for the 117°E zone)"
@@ -1310,7 +1331,7 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
             f"the centre of the data (x={(bounds[0] + bounds[2]) / 2:.0f}, "
             f"y={(bounds[1] + bounds[3]) / 2:.0f}) lies outside the area of use of "
             f"{_crs_label(crs)}{hint}",
-            "check that the layer's CRS is the one its coordinates are in",
+            fix,
             "warning",
         )
     )

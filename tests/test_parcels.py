@@ -734,3 +734,13 @@ def test_over_long_text_is_named_by_row_and_field(make_parcels, write_layer):
     path = write_layer(long_json, "long.geojson")
     with pytest.raises(InputError, match=r"long\.geojson.*far too long"):
         read_parcels(path)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4548", "EPSG:4527"])
+def test_northing_first_coordinates_get_the_swap_advice(make_parcels, crs):
+    import shapely as shp
+
+    raw = make_parcels([{"parcel_id": "A"}, {"parcel_id": "B"}], crs=crs)
+    raw = raw.set_geometry(shp.transform(raw.geometry.values, lambda xy: xy[:, ::-1]), crs=crs)
+    p = only(validate_parcels(raw), "crs", "warning")
+    assert "with x and y swapped" in p.what and "x = easting" in p.fix
