@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 #: Square metres in one mu (亩), exactly 10000/15.
 SQM_PER_MU: float = 10000.0 / 15.0
 
@@ -116,3 +118,42 @@ COLUMN_HINTS: dict[str, tuple[str, ...]] = {
     "name": ("名称", "企业名称", "单位名称", "权利人"),
     "park": ("园区", "所属园区"),
 }
+
+
+#: A parcel's number (cost, benefit, area, ...) beyond this magnitude is an error: no parcel
+#: costs 10 trillion yuan, and such values overflow the solver's sums (HiGHS calls 1e20 infinite).
+MAX_ABS_VALUE: float = 1e9
+
+#: A text field longer than this many characters is an error (a pasted file, not a value).
+MAX_TEXT_LENGTH: int = 100_000
+
+#: The CSS named colours (the same 148 as matplotlib's ``CSS4_COLORS``), accepted as an
+#: action's ``color`` besides ``#rgb``, ``#rgba``, ``#rrggbb`` and ``#rrggbbaa``.
+CSS_COLOR_NAMES: frozenset[str] = frozenset(
+    """
+    aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue
+    blueviolet brown burlywood cadetblue chartreuse chocolate coral cornflowerblue
+    cornsilk crimson cyan darkblue darkcyan darkgoldenrod darkgray darkgreen darkgrey
+    darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred darksalmon
+    darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet
+    deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen
+    fuchsia gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew
+    hotpink indianred indigo ivory khaki lavender lavenderblush lawngreen lemonchiffon
+    lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey
+    lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey
+    lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine
+    mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue
+    mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose
+    moccasin navajowhite navy oldlace olive olivedrab orange orangered orchid
+    palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru pink
+    plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon
+    sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey
+    snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white
+    whitesmoke yellow yellowgreen
+    """.split()
+)
+
+
+def status_key(value: object) -> str:
+    """The form a status spelling is compared in: trimmed, case-folded, ``-``/spaces as ``_``."""
+    return re.sub(r"[\s\-]+", "_", str(value).strip().casefold())

@@ -58,6 +58,8 @@ from landopt._fields import (
     DEFAULT_AREA_CRS,
     DEFAULT_AREA_CRS_LON,
     INPUT_CRS_ATTR,
+    MAX_ABS_VALUE,
+    MAX_TEXT_LENGTH,
     NUMERIC_FIELDS,
     PROBLEMS_ATTR,
     REQUIRED_FIELDS,
@@ -543,7 +545,14 @@ def _read_file(
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
     except Exception as exc:
-        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
+        hint = ""
+        if "too many characters" in str(exc).lower():
+            hint = (
+                " -> a value is far too long (likely a text field holding a pasted document "
+                f"or a run-away string; landopt accepts at most {MAX_TEXT_LENGTH:,} characters "
+                "in a field): find it at that position in the file and shorten it"
+            )
+        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}{hint}") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputError(f"{path}: the layer has no geometry column; parcels must be polygons")
     return gdf, problems
@@ -737,6 +746,7 @@ def _prepare(
             problems.append(_missing_field_problem(field, list(df.columns)))
 
     ids, labels = _check_ids(df, problems)
+    _check_text_length(df, labels, problems)
     status = _check_status(df, status_values, labels, problems)
     numeric = _check_numeric(df, labels, problems)
 
@@ -993,6 +1003,29 @@ def _check_status(
     return canonical.astype("string")
 
 
+def _check_text_length(df: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> None:
+    """Name the rows and fields whose text is longer than MAX_TEXT_LENGTH characters."""
+    for k, field in enumerate(df.columns):
+        col = df.iloc[:, k]  # by position: a bad mapping can leave two columns one name
+        if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+            continue
+        if pd.api.types.is_string_dtype(col) and not pd.api.types.is_object_dtype(col):
+            lengths = col.str.len().fillna(0).to_numpy(dtype=np.int64)  # vectorised
+        else:
+            lengths = np.fromiter(
+                (len(v) if isinstance(v, str) else 0 for v in col), np.int64, len(col)
+            )
+        for i in np.flatnonzero(lengths > MAX_TEXT_LENGTH):
+            problems.append(
+                Problem(
+                    labels[i],
+                    str(field),
+                    f"text of {lengths[i]:,} characters (at most {MAX_TEXT_LENGTH:,})",
+                    "shorten it: a field holds a value, not a document",
+                )
+            )
+
+
 def _check_numeric(
     df: pd.DataFrame, labels: np.ndarray, problems: list[Problem]
 ) -> dict[str, np.ndarray]:
@@ -1033,7 +1066,18 @@ def _check_numeric(
                     f"write a finite number in {unit}, or leave it empty if unknown",
                 )
             )
-        for i in np.flatnonzero(negative & ~infinite):
+        with np.errstate(invalid="ignore"):
+            huge = ~infinite & (np.abs(values) > MAX_ABS_VALUE)
+        for i in np.flatnonzero(huge):
+            problems.append(
+                Problem(
+                    labels[i],
+                    field,
+                    f"value {values[i]:g} is beyond any real one (at most {MAX_ABS_VALUE:g})",
+                    f"check the units and the digits; write the value in {unit}",
+                )
+            )
+        for i in np.flatnonzero(negative & ~infinite & ~huge):
             problems.append(
                 Problem(
                     labels[i],
@@ -1176,6 +1220,28 @@ def _area_crs(
     finite = bool(np.all(np.isfinite(bounds)))
     if input_crs.is_geographic and finite:
         xmin, ymin, xmax, ymax = bounds
+        swapped = (
+            -90 <= xmin
+            and xmax <= 90
+            and -180 <= ymin
+            and ymax <= 360
+            and (ymin < -90 or ymax > 90)
+        )
+        if swapped:
+            problems.append(
+                Problem(
+                    "file",
+                    "crs",
+                    f"longitude and latitude look swapped: x runs {xmin:.2f}-{xmax:.2f} and y "
+                    f"{ymin:.2f}-{ymax:.2f}, so x holds latitudes and y longitudes (the file "
+                    "was written latitude first, the official axis order of EPSG:4490/4326)",
+                    "write the coordinates x = longitude, y = latitude, as GeoJSON, GeoPackage "
+                    "and Shapefile require: swap the axes, e.g. gdf.geometry = "
+                    "shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or export the "
+                    "layer again from your GIS with longitude first",
+                )
+            )
+            return None
         if xmin < -180 or xmax > 360 or ymin < -90 or ymax > 90:
             problems.append(
                 Problem(
@@ -1232,7 +1298,28 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
     if inside:
         return
     hint = ""
-    if bounds[0] > 1e7:
+    fix = "check that the layer's CRS is the one its coordinates are in"
+    try:
+        slon, slat = _centre_lonlat(crs, bounds[[1, 0, 3, 2]])
+    except Exception:  # pragma: no cover - a transform failure only loses the hint
+        slon = slat = float("nan")
+    if (
+        np.isfinite(slon)
+        and np.isfinite(slat)
+        and area.west <= slon <= area.east
+        and area.south <= slat <= area.north
+    ):
+        hint = (
+            " but would lie inside it with x and y swapped: the coordinates are stored "
+            "northing first"
+        )
+        fix = (
+            f"{_crs_label(crs)}'s official axis order is northing, easting, but GeoJSON, "
+            "GeoPackage and Shapefile (and landopt) always take x = easting: swap the axes, "
+            "e.g. gdf.geometry = shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or "
+            "export again from your GIS with easting first"
+        )
+    elif bounds[0] > 1e7:
         hint = (
             " (an easting above 10,000 km carries a zone number, as in EPSG:4527 "
             "for the 117°E zone)"
@@ -1244,7 +1331,7 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
             f"the centre of the data (x={(bounds[0] + bounds[2]) / 2:.0f}, "
             f"y={(bounds[1] + bounds[3]) / 2:.0f}) lies outside the area of use of "
             f"{_crs_label(crs)}{hint}",
-            "check that the layer's CRS is the one its coordinates are in",
+            fix,
             "warning",
         )
     )

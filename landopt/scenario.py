@@ -18,6 +18,19 @@ Eligibility rules are structured conditions, evaluated on columns with pandas
 Operators: ``eq``, ``ne``, ``lt``, ``le``, ``gt``, ``ge``, ``in``, ``not_in``, ``is_null``,
 ``not_null``; combinators ``all``, ``any`` and ``not``. A missing value fails every
 test except ``ne``, ``not_in`` and ``is_null`` (an empty ``encumbrance`` is "not seized").
+
+Rules may use the planner's own column names and status spellings: a field named in
+``[parcels] columns`` (``状态`` when ``columns = {状态 = "status"}``) is read as the
+landopt field it maps to, and a ``status`` value is mapped like the layer's (``低效`` →
+``inefficient``, plus ``[parcels] status_values``).
+
+Values checked against the data: a value of ``eq``, ``ne``, ``in`` or ``not_in`` that no
+parcel has is an error (``not_in = ["已查封"]`` where the layer says ``查封`` would exclude
+nothing), reported with the nearest values that do occur. When a value is expected to be
+absent, say so on the rule, ``{ field = "encumbrance", not_in = ["查封"], absent_ok = true }``
+(or ``absent_ok = ["查封"]`` for some of the values only), or for the whole scenario with
+``[checks] absent_values = "allow"`` (``"warn"`` logs a warning instead; ``"error"`` is the
+default). Numbers compare as numbers (``3`` matches ``3.0``).
 """
 
 from __future__ import annotations
@@ -37,11 +50,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from landopt._fields import STATUSES
+from landopt._fields import (
+    CSS_COLOR_NAMES,
+    MAX_ABS_VALUE,
+    STATUS_ALIASES,
+    STATUSES,
+    status_key,
+)
 from landopt.errors import Problem, ScenarioError
 
 __all__ = [
     "Action",
+    "Checks",
     "Condition",
     "Locks",
     "Objective",
@@ -66,16 +86,27 @@ NULL_OPS = ("is_null", "not_null")
 OPERATORS = COMPARISONS + SET_OPS + NULL_OPS
 BACKENDS = ("highs", "highs-pulp", "cbc")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_HEX_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+#: Scenario numbers beyond this magnitude are refused (a count of 1e20 overflows the solver).
+MAX_SCENARIO_NUMBER = 1e12
+#: Objective term weights beyond this magnitude are refused (they swamp every other term).
+MAX_WEIGHT = 1e6
+ABSENT_POLICIES = ("error", "warn", "allow")
 
 
 # --------------------------------------------------------------------------- rules
 @dataclass(frozen=True)
 class Condition:
-    """One test on one field, e.g. ``status in [idle]`` or ``idle_years ge 2``."""
+    """One test on one field, e.g. ``status in [idle]`` or ``idle_years ge 2``.
+
+    ``absent_ok`` says which of the values may be missing from the data without an error
+    (``True``: all of them; a tuple: those); see :func:`check_scenario_against`.
+    """
 
     field: str
     op: str
     value: Any = None
+    absent_ok: bool | tuple[Any, ...] = False
 
     def evaluate(self, df: pd.DataFrame) -> np.ndarray:
         """Boolean mask of the rows that pass."""
@@ -133,6 +164,13 @@ class Rule:
             return np.logical_and.reduce(masks) if masks else np.ones(n, dtype=bool)
         return np.logical_or.reduce(masks) if masks else np.zeros(n, dtype=bool)
 
+    def conditions(self) -> list[Condition]:
+        """Every condition of the rule, depth first."""
+        if self.kind == "leaf":
+            assert self.condition is not None
+            return [self.condition]
+        return [c for child in self.children for c in child.conditions()]
+
     def fields(self) -> set[str]:
         """Every field the rule reads."""
         if self.kind == "leaf":
@@ -163,7 +201,10 @@ class Rule:
         if self.kind == "leaf":
             assert self.condition is not None
             c = self.condition
-            return {"field": c.field, c.op: True if c.op in NULL_OPS else _plain(c.value)}
+            out = {"field": c.field, c.op: True if c.op in NULL_OPS else _plain(c.value)}
+            if c.absent_ok:
+                out["absent_ok"] = _plain(c.absent_ok)
+            return out
         if self.kind == "not":
             return {"not": self.children[0].to_dict()}
         return {self.kind: [c.to_dict() for c in self.children]}
@@ -464,6 +505,21 @@ class ParcelSource:
 
 
 @dataclass(frozen=True)
+class Checks:
+    """How strict the checks of the scenario against the data are (``[checks]``).
+
+    ``absent_values``: what a rule value no parcel has is — ``"error"`` (the default),
+    ``"warn"`` (logged) or ``"allow"``.
+    """
+
+    absent_values: Literal["error", "warn", "allow"] = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as written in TOML."""
+        return {"absent_values": self.absent_values}
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete planning question. Build with :func:`load_scenario` or :func:`scenario_from_dict`."""
 
@@ -479,6 +535,7 @@ class Scenario:
     year: int | None = None
     lang: Literal["en", "zh"] = "en"
     description: str = ""
+    checks: Checks = Checks()
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -515,6 +572,8 @@ class Scenario:
         out["solver"] = self.solver.to_dict()
         if self.spatial != Spatial():
             out["spatial"] = self.spatial.to_dict()
+        if self.checks != Checks():
+            out["checks"] = self.checks.to_dict()
         return out
 
     def with_value(self, key: str, value: Any) -> Scenario:
@@ -586,7 +645,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad saves "UTF-8" with a byte-order mark TOML refuses.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ScenarioError(
             str(path), [Problem("file", "", "file not found", "check the path")]
@@ -618,6 +678,7 @@ _TOP_KEYS = (
     "locks",
     "solver",
     "spatial",
+    "checks",
 )
 _PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
 _ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
@@ -656,6 +717,7 @@ class _Collector:
         *,
         minimum: float | None = 0.0,
         integer: bool = False,
+        maximum: float = MAX_SCENARIO_NUMBER,
     ) -> float | None:
         if value is None:
             return None
@@ -671,6 +733,14 @@ class _Collector:
                 key,
                 f"must be {kind}, got {value!r}",
                 f"write e.g. {key} = {'10' if integer else '560.0'}",
+            )
+            return None
+        if abs(value) > maximum:
+            self.add(
+                where,
+                key,
+                f"{value!r} is beyond what landopt accepts here (at most {maximum:g} in size)",
+                "check the digits; leave the key out for no limit",
             )
             return None
         if minimum is not None and value < minimum:
@@ -751,6 +821,8 @@ def scenario_from_dict(
     locks = _parse_locks(col, data.get("locks"), [a.name for a in actions])
     solver = _parse_solver(col, data.get("solver"))
     spatial = _parse_spatial(col, data.get("spatial"), [a.name for a in actions], Path(base_dir))
+    checks = _parse_checks(col, data.get("checks"))
+    actions = [_map_to_layer_names(a, parcels) for a in actions]
 
     if col.problems:
         raise ScenarioError(src, col.problems)
@@ -767,7 +839,62 @@ def scenario_from_dict(
         locks=locks,
         solver=solver,
         spatial=spatial,
+        checks=checks,
         source=source,
+    )
+
+
+def _parse_checks(col: _Collector, value: Any) -> Checks:
+    where = "[checks]"
+    tbl = col.table(where, "checks", value)
+    col.keys(where, tbl, ("absent_values",))
+    policy = tbl.get("absent_values", "error")
+    if policy not in ABSENT_POLICIES:
+        col.add(
+            where,
+            "absent_values",
+            f"must be one of {', '.join(ABSENT_POLICIES)}, got {policy!r}",
+            _suggest(str(policy), ABSENT_POLICIES) or 'write absent_values = "allow"',
+        )
+        policy = "error"
+    return Checks(absent_values=policy)
+
+
+def _map_to_layer_names(action: Action, parcels: ParcelSource | None) -> Action:
+    """The action with the planner's column names and status spellings read as landopt's.
+
+    The layer is renamed by ``[parcels] columns`` and its statuses normalised on reading,
+    so a rule on ``状态`` (mapped to ``status``) or a value ``低效`` would match nothing as
+    written.
+    """
+    columns = dict(parcels.columns) if parcels is not None else {}
+    lookup = {status_key(k): v for k, v in STATUS_ALIASES.items()}
+    lookup.update({status_key(s): s for s in STATUSES})
+    for k, v in parcels.status_values if parcels is not None else ():
+        lookup[status_key(k)] = lookup.get(status_key(v), v)
+
+    def status(v: Any) -> Any:
+        return lookup.get(status_key(v), v) if isinstance(v, str) else v
+
+    def cond(c: Condition) -> Condition:
+        fld = columns.get(c.field, c.field)
+        value, ok = c.value, c.absent_ok
+        if fld == "status" and c.op in COMPARISONS[:2] + SET_OPS:
+            value = tuple(map(status, value)) if c.op in SET_OPS else status(value)
+            ok = tuple(map(status, ok)) if isinstance(ok, tuple) else ok
+        return replace(c, field=fld, value=value, absent_ok=ok)
+
+    def rule(r: Rule) -> Rule:
+        if r.kind == "leaf":
+            assert r.condition is not None
+            return replace(r, condition=cond(r.condition))
+        return replace(r, children=tuple(rule(ch) for ch in r.children))
+
+    return replace(
+        action,
+        eligible=rule(action.eligible),
+        cost=columns.get(action.cost, action.cost),
+        benefit=columns.get(action.benefit, action.benefit) if action.benefit else action.benefit,
     )
 
 
@@ -852,6 +979,15 @@ def _parse_actions(col: _Collector, value: Any) -> list[Action]:
         benefit = col.text(where, "benefit", spec.get("benefit"))
         budget = col.number(where, "budget", spec.get("budget"))
         color = col.text(where, "color", spec.get("color"))
+        if color is not None and not _is_color(color):
+            col.add(
+                where,
+                "color",
+                f"{color!r} is not a colour",
+                _suggest(color.lower(), sorted(CSS_COLOR_NAMES))
+                or 'write a hex colour such as "#D55E00" or a CSS colour name such as "orange"',
+            )
+            color = None
         if "eligible" not in spec:
             col.add(
                 where,
@@ -921,7 +1057,7 @@ def _parse_rule(col: _Collector, where: str, value: Any) -> Rule:
         )
         return Rule("true")
     fld = value["field"]
-    ops = [k for k in value if k != "field"]
+    ops = [k for k in value if k not in ("field", "absent_ok")]
     if not isinstance(fld, str):
         col.add(where, "field", f"must be a column name, got {fld!r}", 'write field = "status"')
         return Rule("true")
@@ -954,9 +1090,30 @@ def _parse_rule(col: _Collector, where: str, value: Any) -> Rule:
         if isinstance(val, bool) or not isinstance(val, int | float):
             col.add(where, op, f"'{op}' needs a number, got {val!r}", f"write {op} = 2")
             return Rule("true")
+        if col.number(where, op, val, minimum=None) is None:
+            return Rule("true")
     elif op in NULL_OPS:
         val = None
-    return Rule("leaf", condition=Condition(fld, op, val))
+    absent_ok = value.get("absent_ok", False)
+    if isinstance(absent_ok, list) and absent_ok:
+        absent_ok = tuple(absent_ok)
+    elif not isinstance(absent_ok, bool):
+        col.add(
+            where,
+            "absent_ok",
+            f"must be true, false or a list of the rule's values, got {absent_ok!r}",
+            "write absent_ok = true",
+        )
+        absent_ok = False
+    if absent_ok and op not in COMPARISONS[:2] + SET_OPS:
+        col.add(
+            where,
+            "absent_ok",
+            f"only applies to eq, ne, in and not_in, not to {op}",
+            "remove it",
+        )
+        absent_ok = False
+    return Rule("leaf", condition=Condition(fld, op, val, absent_ok))
 
 
 def _parse_targets(col: _Collector, where: str, value: Any) -> Targets:
@@ -1041,9 +1198,12 @@ def _parse_objective(col: _Collector, value: Any) -> Objective:
             if of is None:
                 col.add(w, "of", "missing", 'name "cost", "benefit" or a parcel column')
                 continue
-            weight = col.number(w, "weight", t.get("weight", 1.0), minimum=None)
+            raw_w = t.get("weight", 1.0)
+            weight = col.number(w, "weight", raw_w, minimum=None, maximum=MAX_WEIGHT)
             terms.append((of, float(weight if weight is not None else 1.0)))
-    dw = col.number(where, "difficulty_weight", tbl.get("difficulty_weight", 0.0))
+    dw = col.number(
+        where, "difficulty_weight", tbl.get("difficulty_weight", 0.0), maximum=MAX_ABS_VALUE
+    )
     return Objective(
         sense=sense, terms=tuple(terms) or (("cost", 1.0),), difficulty_weight=float(dw or 0.0)
     )
@@ -1175,7 +1335,9 @@ def _parse_spatial(col: _Collector, value: Any, actions: list[str], base_dir: Pa
             "min_block_mu",
         ),
     )
-    weight = col.number(where, "boundary_weight", tbl.get("boundary_weight", 0.0))
+    weight = col.number(
+        where, "boundary_weight", tbl.get("boundary_weight", 0.0), maximum=MAX_ABS_VALUE
+    )
     min_block = col.number(where, "min_block_mu", tbl.get("min_block_mu"))
     tol = col.number(where, "tolerance_m", tbl.get("tolerance_m", 0.5))
     acts = tbl.get("boundary_actions", [])
@@ -1319,7 +1481,9 @@ def _parse_zone(
         )
         around = []
     buffer_m = col.number(where, "buffer_m", z.get("buffer_m", 0.0))
-    bonus = col.number(where, "bonus_wan_per_mu", z.get("bonus_wan_per_mu", 0.0))
+    bonus = col.number(
+        where, "bonus_wan_per_mu", z.get("bonus_wan_per_mu", 0.0), maximum=MAX_ABS_VALUE
+    )
     share = col.number(where, "min_share", z.get("min_share"))
     if share is not None and share > 1:
         col.add(
@@ -1362,9 +1526,12 @@ def eligibility(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
 def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Problem]:
     """Problems that only show once scenario and parcels meet.
 
-    Missing columns (with the nearest existing one), lock parcel ids that do not
-    exist (with the nearest id), non-numeric cost/benefit/objective columns, and
-    eligible parcels whose cost or benefit is missing or negative.
+    Missing columns (with the nearest existing one), rule values no parcel has (with the
+    nearest values that occur; see ``absent_ok`` and ``[checks] absent_values`` in the
+    module docstring), lock parcel ids that do not exist (with the nearest id),
+    non-numeric cost/benefit/objective columns, and eligible parcels whose cost or
+    benefit is missing, negative or absurdly large (beyond
+    :data:`~landopt._fields.MAX_ABS_VALUE`).
     """
     problems: list[Problem] = []
     cols = [c for c in parcels.columns if c != "geometry"]
@@ -1387,6 +1554,7 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
         where = f"[actions.{a.name}]"
         for fld in sorted(a.eligible.fields()):
             missing(f"{where} eligible", "field", fld)
+        problems.extend(_absent_values(scenario, a, parcels))
         if not missing(where, "cost", a.cost):
             numeric_cols[a.cost] = f"{where} cost"
         if a.benefit and not missing(where, "benefit", a.benefit):
@@ -1461,6 +1629,18 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
                         "costs are ≥ 0 万元; record income as a benefit",
                     )
                 )
+            with np.errstate(invalid="ignore"):
+                huge = elig[a.name].to_numpy() & np.isfinite(vals) & (np.abs(vals) > MAX_ABS_VALUE)
+            for i in np.flatnonzero(huge):
+                problems.append(
+                    Problem(
+                        f"parcel {ids[i]}",
+                        column,
+                        f"{vals[i]:g} 万元 is beyond any real {role} (at most "
+                        f"{MAX_ABS_VALUE:g} 万元 per parcel)",
+                        "check the units and the digits (万元 per whole parcel)",
+                    )
+                )
     for of, _ in scenario.objective.terms:
         if of not in ("cost", "benefit"):
             vals = pd.to_numeric(parcels[of], errors="coerce").to_numpy(dtype=float)
@@ -1500,6 +1680,52 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
     return problems
 
 
+def _absent_values(scenario: Scenario, action: Action, parcels: pd.DataFrame) -> list[Problem]:
+    """Problems for the values of ``action``'s rule that no parcel has."""
+    policy = scenario.checks.absent_values
+    if policy == "allow":
+        return []
+    out: list[Problem] = []
+    where = f"[actions.{action.name}] eligible"
+    for c in action.eligible.conditions():
+        if c.op not in COMPARISONS[:2] + SET_OPS or c.field not in parcels.columns:
+            continue
+        if c.absent_ok is True:
+            continue
+        values = list(c.value) if c.op in SET_OPS else [c.value]
+        ok = list(c.absent_ok) if isinstance(c.absent_ok, tuple) else []
+        present = parcels[c.field].dropna().drop_duplicates()
+        for v in values:
+            if _matches(present, [v]).any() or (ok and _matches(pd.Series(ok), [v]).any()):
+                continue
+            shown = [_show(x) for x in present.tolist()]
+            fix = []
+            near = difflib.get_close_matches(_show(v), shown, n=3, cutoff=0.5)
+            if near:
+                fix.append("did you mean " + " or ".join(repr(x) for x in near) + "?")
+            if not shown:
+                fix.append(f"{c.field!r} is empty in every parcel")
+            elif len(shown) <= 12:
+                fix.append(f"{c.field!r} holds {', '.join(sorted(shown))}")
+            fix.append(
+                "if the value may be absent, add absent_ok = true to this rule "
+                '(or [checks] absent_values = "allow")'
+            )
+            what = f"{c.op} value {v!r} occurs in no parcel's {c.field!r}"
+            if policy == "warn":
+                log.warning("%s, field '%s': %s", where, c.field, what)
+                continue
+            out.append(Problem(where, c.field, what, "; ".join(fix)))
+    return out
+
+
+def _show(v: Any) -> str:
+    """A value as the planner would write it (3.0 as 3)."""
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
 # --------------------------------------------------------------------------- helpers
 def _suggest(word: str, options: Iterable[str]) -> str:
     near = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
@@ -1524,6 +1750,11 @@ def _matches(col: pd.Series, values: list[Any]) -> np.ndarray:
         return col.isin(nums).to_numpy(dtype=bool)
     text = col.astype("string")
     return text.isin([str(v) for v in values]).fillna(False).to_numpy(dtype=bool)
+
+
+def _is_color(value: str) -> bool:
+    """Whether ``value`` is a colour both matplotlib and a web browser draw."""
+    return bool(_HEX_COLOR_RE.match(value)) or value.lower() in CSS_COLOR_NAMES
 
 
 def _is_number(v: Any) -> bool:

@@ -159,3 +159,22 @@ def test_verbose_logs_progress_but_not_the_reported_warnings(good_file, capsys):
     err = capsys.readouterr().err
     assert "info: " in err and "6 parcels, 150.0 mu" in err
     assert "parcel P2" not in err
+
+
+def test_plan_with_a_rule_value_the_layer_lacks_exits_2_naming_it(tmp_path, capsys):
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    root = Path(__file__).resolve().parents[1]
+    layer = gpd.read_file(root / "data" / "parcels.geojson")
+    layer["encumbrance"] = layer["encumbrance"].replace({"seized": "查封"})
+    layer.to_file(tmp_path / "parcels.geojson", driver="GeoJSON")
+    text = (root / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
+    text = text.replace('"../parcels.geojson"', '"parcels.geojson"')
+    text = text.replace('not_in = ["seized"]', 'not_in = ["已查封"]')
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    code = main(["plan", str(tmp_path / "s.toml"), "--out", str(tmp_path / "out"), "--no-maps"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "'已查封'" in err and "did you mean '查封'?" in err and "[actions.clear]" in err

@@ -708,3 +708,39 @@ def test_demo_district_is_clean():
     # the declared areas agree with the geometry (the generator computed them in EPSG:4548)
     declared = gdf[DECLARED_AREA_FIELD]
     assert np.allclose(declared, gdf["area_mu"], rtol=0.01)
+
+
+def test_absurd_cost_is_an_error_naming_the_parcel(make_parcels):
+    raw = make_parcels([{"parcel_id": "A", "cost_clear_wan": 1e300}, {"parcel_id": "B"}])
+    p = only(raise_problems(raw), "cost_clear_wan")
+    assert p.where == "parcel A" and "1e+300" in p.what and "units" in p.fix
+
+
+def test_swapped_longitude_latitude_is_named_as_such(make_parcels):
+    import shapely as shp
+
+    raw = make_parcels([{"parcel_id": "A"}, {"parcel_id": "B"}], crs="EPSG:4490")
+    raw = raw.set_geometry(shp.transform(raw.geometry.values, lambda xy: xy[:, ::-1]))
+    p = only(raise_problems(raw), "crs")
+    assert "look swapped" in p.what and "metres of a projected CRS" not in p.what
+    assert "swap the axes" in p.fix
+
+
+def test_over_long_text_is_named_by_row_and_field(make_parcels, write_layer):
+    raw = make_parcels([{"parcel_id": "A", "name": "x" * 200_000}, {"parcel_id": "B"}])
+    p = only(raise_problems(raw), "name")
+    assert p.where == "parcel A" and "200,000 characters" in p.what
+    long_json = make_parcels([{"parcel_id": "A", "name": "x" * 20_000_000}, {"parcel_id": "B"}])
+    path = write_layer(long_json, "long.geojson")
+    with pytest.raises(InputError, match=r"long\.geojson.*far too long"):
+        read_parcels(path)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4548", "EPSG:4527"])
+def test_northing_first_coordinates_get_the_swap_advice(make_parcels, crs):
+    import shapely as shp
+
+    raw = make_parcels([{"parcel_id": "A"}, {"parcel_id": "B"}], crs=crs)
+    raw = raw.set_geometry(shp.transform(raw.geometry.values, lambda xy: xy[:, ::-1]), crs=crs)
+    p = only(validate_parcels(raw), "crs", "warning")
+    assert "with x and y swapped" in p.what and "x = easting" in p.fix

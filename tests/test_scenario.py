@@ -202,3 +202,115 @@ def test_solver_switches_take_auto_on_off_and_round_trip(key):
     assert scenario_from_dict(s.to_dict()).solver == s.solver
     with pytest.raises(ScenarioError, match=rf"{key}.*must be auto, on or off"):
         scenario_from_dict({**base, "solver": {key: "yes"}})
+
+
+# --------------------------------------------------------------- values checked against data
+def _layer() -> pd.DataFrame:
+    from toy import toy_parcels
+
+    df = toy_parcels()
+    df["encumbrance"] = ["查封", "无", "无", "抵押", "无", "无"]
+    df["grade"] = [3.0, 3.0, 1.0, 2.0, 2.0, 1.0]
+    df["cost_clear_wan"] = 10.0  # every parcel priced: the rules here admit any
+    return df
+
+
+def _with_rule(rule: dict, **extra):
+    d = {**TOY_SCENARIO, **extra}
+    d["actions"] = {k: dict(v) for k, v in TOY_SCENARIO["actions"].items()}
+    d["actions"]["clear"]["eligible"] = rule
+    return scenario_from_dict(d)
+
+
+def test_a_rule_value_no_parcel_has_is_named_with_the_nearest_one():
+    from landopt.scenario import check_scenario_against
+
+    s = _with_rule({"field": "encumbrance", "not_in": ["已查封"]})
+    (p,) = check_scenario_against(s, _layer())
+    assert p.where == "[actions.clear] eligible" and p.field == "encumbrance"
+    assert "'已查封'" in p.what and "did you mean '查封'?" in p.fix and "absent_ok" in p.fix
+    typo = _with_rule({"field": "status", "in": ["inefficent"]})
+    (p,) = check_scenario_against(typo, _layer())
+    assert "did you mean 'inefficient'?" in p.fix
+
+
+def test_absent_values_allowed_per_rule_or_per_scenario():
+    from landopt.scenario import check_scenario_against
+
+    rule = {"field": "encumbrance", "not_in": ["查封", "冻结"]}
+    assert check_scenario_against(_with_rule({**rule, "absent_ok": True}), _layer()) == []
+    assert check_scenario_against(_with_rule({**rule, "absent_ok": ["冻结"]}), _layer()) == []
+    allow = _with_rule(rule, checks={"absent_values": "allow"})
+    assert check_scenario_against(allow, _layer()) == []
+    assert scenario_from_dict(allow.to_dict()) == allow
+    ok = _with_rule({**rule, "absent_ok": ["冻结"]})
+    assert scenario_from_dict(ok.to_dict()) == ok
+    with pytest.raises(ScenarioError, match="absent_values"):
+        _with_rule(rule, checks={"absent_values": "sometimes"})
+
+
+def test_numeric_rule_values_compare_as_numbers():
+    from landopt.scenario import check_scenario_against
+
+    assert check_scenario_against(_with_rule({"field": "grade", "in": [3, 2]}), _layer()) == []
+    (p,) = check_scenario_against(_with_rule({"field": "grade", "eq": 4}), _layer())
+    assert "4" in p.what and "1, 2, 3" in p.fix
+
+
+def test_rules_take_the_planners_column_names_and_status_spellings():
+    d = {
+        **TOY_SCENARIO,
+        "parcels": {
+            "path": "x.gpkg",
+            "columns": {"状态": "status"},
+            "status_values": {"待处置": "idle"},
+        },
+    }
+    d["actions"] = {k: dict(v) for k, v in TOY_SCENARIO["actions"].items()}
+    d["actions"]["clear"]["eligible"] = {"field": "状态", "in": ["低效", "待处置"]}
+    s = scenario_from_dict(d)
+    c = s.action("clear").eligible.condition
+    assert (c.field, c.value) == ("status", ("inefficient", "idle"))
+    assert eligibility(s, _layer())["clear"].tolist() == [True, True, True, True, False, False]
+
+
+def test_bom_colours_and_absurd_numbers_are_named(tmp_path):
+    f = tmp_path / "notepad.toml"
+    text = (ROOT / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
+    f.write_text(
+        text.replace('path = "../parcels.geojson"', 'path = "p.geojson"'), encoding="utf-8-sig"
+    )
+    assert load_scenario(f).name == "zhangdian-2023"
+    with pytest.raises(ScenarioError) as e:
+        toy_scenario(
+            **{
+                "actions.clear.color": "orangish",
+                "actions.upgrade.color": "#12345",
+                "actions.revitalize.targets.count": 99999999999999999999,
+                "budget.total": 1e300,
+                "objective.terms": [{"of": "cost", "weight": 1e30}],
+            }
+        )
+    text = str(e.value)
+    assert "[actions.clear], field 'color': 'orangish' is not a colour" in text
+    assert "'#12345' is not a colour" in text
+    assert "field 'count': 99999999999999999999 is beyond" in text
+    assert "[budget], field 'total'" in text and "weight" in text
+    assert toy_scenario(**{"actions.clear.color": "DarkOrange"}).action("clear").color
+
+
+def test_colour_names_are_the_ones_matplotlib_draws():
+    import matplotlib.colors
+
+    from landopt._fields import CSS_COLOR_NAMES
+
+    assert set(CSS_COLOR_NAMES) == set(matplotlib.colors.CSS4_COLORS)
+
+
+def test_absurd_cost_in_a_scenario_column_is_named():
+    from landopt.scenario import check_scenario_against
+
+    df = _layer()
+    df.loc[0, "cost_clear_wan"] = 1e300
+    (p,) = check_scenario_against(toy_scenario(), df)
+    assert p.where == "parcel P1" and p.field == "cost_clear_wan" and "1e+300" in p.what

@@ -87,6 +87,7 @@ def grids(draw):
                 }
             },
             "spatial": spatial,
+            "checks": {"absent_values": "allow"},  # a grid may draw no inefficient plot
         }
     )
     return sc, grid_layer(status, cost)
