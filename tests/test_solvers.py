@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from toy import toy_parcels, toy_scenario
 
@@ -573,3 +574,47 @@ def test_ctrl_c_in_run_highs_cancels_the_solve(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         solvers.run_highs(h, 600.0)
     assert h.cancelled.is_set()
+
+
+@pytest.mark.skipif("cbc" not in available_backends(), reason="no CBC installed")
+def test_cbc_preprocessing_does_not_lose_the_optimum():
+    """CBC 2.10 with its preprocessing said "optimal 2" here; the optimum is 1 (R1 alone).
+
+    Clearance must hold 1–6 mu: R1 (3 mu, cost 1) or R4 (4 mu, cost 2); R0 and R2 are
+    7 mu each and cost nothing but are too large. Upgrading is forbidden (count 0).
+    Found by the brute-force property test on a random instance.
+    """
+    from landopt.scenario import scenario_from_dict
+
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ["R0", "R1", "R2", "R3", "R4"],
+            "status": ["inefficient"] * 3 + ["upgrade_candidate", "inefficient"],
+            "area_mu": [7.0, 3.0, 7.0, 3.0, 4.0],
+            "c1": [0, 1, 0, 0, 2],
+            "c3": [0] * 5,
+        }
+    )
+    s = scenario_from_dict(
+        {
+            "name": "cbc",
+            "actions": {
+                "clear": {
+                    "label": "clear",
+                    "cost": "c1",
+                    "eligible": {"field": "status", "in": ["inefficient"]},
+                    "targets": {"count_min": 0, "area_min": 1.0, "area_max": 6.0},
+                },
+                "upgrade": {
+                    "label": "upgrade",
+                    "cost": "c3",
+                    "eligible": {"field": "status", "in": ["inefficient", "upgrade_candidate"]},
+                    "targets": {"count_min": 0, "count_max": 0},
+                },
+            },
+        }
+    )
+    m = compile_model(s, parcels)
+    assert solve_model(m, backend="highs").objective == pytest.approx(1.0)
+    r = solve_model(m, backend="cbc")
+    assert r.proven_optimal and r.objective == pytest.approx(1.0)
