@@ -951,7 +951,20 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
     t0 = time.perf_counter()
     try:
         with _silence_stdout(enabled=not opts.log):
-            ret = prob.solve(solver)
+            try:
+                ret = prob.solve(solver)
+            except pulp.PulpSolverError:
+                if solver_name != "CBC" or not getattr(solver, "options", None):
+                    raise
+                # CBC 2.10 with preprocessing off crashes on some infeasible models (a
+                # 4-parcel one in tests/test_solvers.py); with its defaults it answers them
+                log.info(
+                    "CBC ended abnormally with preprocess off; solving again with its defaults"
+                )
+                solver.options = []
+                if solver.timeLimit is not None:
+                    solver.timeLimit = max(1.0, solver.timeLimit - (time.perf_counter() - t0))
+                ret = prob.solve(solver)
     except pulp.PulpSolverError as exc:
         raise SolverError(f"{solver_name} failed: {exc}") from exc
     runtime = time.perf_counter() - t0

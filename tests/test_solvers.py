@@ -618,3 +618,45 @@ def test_cbc_preprocessing_does_not_lose_the_optimum():
     assert solve_model(m, backend="highs").objective == pytest.approx(1.0)
     r = solve_model(m, backend="cbc")
     assert r.proven_optimal and r.objective == pytest.approx(1.0)
+
+
+@pytest.mark.skipif("cbc" not in available_backends(), reason="no CBC installed")
+def test_cbc_answers_an_infeasible_model_that_crashes_it_without_preprocessing():
+    """CBC 2.10 with preprocess off ends abnormally here; landopt asks again with its defaults.
+
+    Clearance needs 10 mu and upgrading 7 mu from four plots of 3, 3, 8 and 3 mu (the 3 mu
+    idle plot cannot be upgraded): no plan exists. Found by the brute-force property test.
+    """
+    from landopt.scenario import scenario_from_dict
+
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ["R0", "R1", "R2", "R3"],
+            "status": ["inefficient", "inefficient", "inefficient", "idle"],
+            "area_mu": [3.0, 3.0, 8.0, 3.0],
+            "c": [0.0] * 4,
+        }
+    )
+    rule = {"field": "status", "in": ["inefficient", "idle"]}
+    s = scenario_from_dict(
+        {
+            "name": "cbc",
+            "actions": {
+                "clear": {
+                    "label": "c",
+                    "cost": "c",
+                    "eligible": rule,
+                    "targets": {"area_min": 10.0},
+                },
+                "upgrade": {
+                    "label": "u",
+                    "cost": "c",
+                    "eligible": {"field": "status", "in": ["inefficient"]},
+                    "targets": {"area_min": 7.0},
+                },
+            },
+        }
+    )
+    m = compile_model(s, parcels)
+    assert solve_model(m, backend="highs").status == "infeasible"
+    assert solve_model(m, backend="cbc").status == "infeasible"
