@@ -63,43 +63,15 @@ def test_record_is_json_ready():
 
 def test_time_limited_incumbent_is_not_called_optimal():
     """A knapsack-like model that HiGHS cannot prove in a tiny time limit."""
-    from landopt.scenario import scenario_from_dict
-
-    rng = np.random.default_rng(7)
-    n = 3000
-    import pandas as pd
-
-    parcels = pd.DataFrame(
-        {
-            "parcel_id": [f"Q{i}" for i in range(n)],
-            "status": "inefficient",
-            "area_mu": rng.uniform(3, 400, n).round(3),
-            "cost": rng.uniform(10, 5000, n).round(3),
-        }
-    )
-    s = scenario_from_dict(
-        {
-            "name": "hard",
-            "actions": {
-                "clear": {
-                    "label": "c",
-                    "cost": "cost",
-                    "eligible": {},
-                    # a 5-mu band: HiGHS finds a plan at once but cannot close the gap
-                    "targets": {"count_min": 300, "area_min": 40000.123, "area_max": 40005},
-                }
-            },
-            "solver": {"time_limit": 0.5, "presolve": "off"},
-        }
-    )
-    m = compile_model(s, parcels)
+    # a 5-mu band: HiGHS finds a plan at once but cannot close the gap
+    m = _hard_model(0.5, area_max=40005)
     r = solve_model(m)
     if r.status == "optimal":  # pragma: no cover - a much faster machine
         pytest.skip("solved to optimality within 0.5 s")
     assert r.status == "time_limit" and r.time_limit_hit
     assert not r.proven_optimal
     # no plan can beat the 300 cheapest parcels: count_min = 300 alone costs that much
-    cheapest_300 = float(np.sort(parcels["cost"].to_numpy())[:300].sum())
+    cheapest_300 = float(np.sort(m.var_cost)[:300].sum())  # one action: a column per parcel
     if not r.has_solution:  # pragma: no cover - a much slower machine
         assert r.objective is None and r.gap is None
         return
@@ -494,7 +466,8 @@ def test_ctrl_c_during_an_isolated_solve_raises_and_ends_the_child(monkeypatch):
     assert made and all(c.proc.returncode is not None and _gone(c.proc.pid) for c in made)
 
 
-def _hard_model(time_limit: float):
+def _hard_model(time_limit: float, *, area_max: float = 40000.124):
+    """3,000 random plots, at least 300 of them, inside a thin band of area: hard to prove."""
     import pandas as pd
 
     from landopt.scenario import scenario_from_dict
@@ -517,7 +490,7 @@ def _hard_model(time_limit: float):
                     "label": "c",
                     "cost": "cost",
                     "eligible": {},
-                    "targets": {"count_min": 300, "area_min": 40000.123, "area_max": 40000.124},
+                    "targets": {"count_min": 300, "area_min": 40000.123, "area_max": area_max},
                 }
             },
             "solver": {"time_limit": time_limit, "presolve": "off"},
