@@ -536,6 +536,9 @@ class Scenario:
     lang: Literal["en", "zh"] = "en"
     description: str = ""
     checks: Checks = Checks()
+    #: settings of the rule components that own a top-level table (``[township_share]``):
+    #: ``(key, spec)`` pairs, ``spec`` the component's frozen pydantic model; see :mod:`landopt.rules`
+    rules: tuple[tuple[str, Any], ...] = ()
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -549,6 +552,10 @@ class Scenario:
             if a.name == name:
                 return a
         raise KeyError(f"no action {name!r}; the scenario has {', '.join(self.action_names)}")
+
+    def rule(self, key: str) -> Any:
+        """The settings of the rule component owning table ``key``, or ``None`` when absent."""
+        return dict(self.rules).get(key)
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as a TOML-shaped dict; ``scenario_from_dict`` reads it back."""
