@@ -33,7 +33,7 @@ import numpy as np
 from landopt.model import CompiledModel, Statement
 from landopt.scenario import SolverOptions
 from landopt.solvers import HighsSession, SolverResult, highs_from_model, run_highs
-from landopt.solving import BlockCuts, Deadline, solve_compiled
+from landopt.solving import Deadline, cut_generators, solve_compiled
 
 __all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
 
@@ -397,7 +397,7 @@ def closest_plan(
         return _elastic(solve_compiled(model, opts, parcels=parcels, deadline=dl)), []
     session = HighsSession(model, opts)
     h = session.h
-    blocks = BlockCuts(model, parcels) if model.scenario.spatial.min_block_mu else None
+    cuts = cut_generators(model)
     n0 = model.n_vars
     cols = n0
     costs = []
@@ -429,7 +429,7 @@ def closest_plan(
         parcels=parcels,
         deadline=dl.part(0.75, opts.time_limit),
         session=session,
-        blocks=blocks,
+        cuts=cuts,
     )
     if not first.has_solution:
         return _elastic(first), []
@@ -448,7 +448,7 @@ def closest_plan(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
     second = solve_compiled(
-        model, opts, parcels=parcels, deadline=dl, session=session, blocks=blocks
+        model, opts, parcels=parcels, deadline=dl, session=session, cuts=cuts
     )
     runtime = time.perf_counter() - t0
     if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan

@@ -24,9 +24,10 @@ named park or zone.
 
 Membership: a parcel is *in* a zone when at least half its area lies inside; it is
 *touched* by an exclusion zone when more than 1 % of its area lies inside. Exclusions and
-touching rules narrow eligibility (:func:`effective_eligibility`), so the model, the plan
-check and the summary all see the same candidates; priority bonuses and shares are
-written into the model (see :mod:`landopt.model`).
+touching rules narrow eligibility (:func:`landopt.prepare.effective_eligibility`, computed
+once in the prepared problem), so the model and the summary see the same candidates;
+priority bonuses and shares are written into the model by
+:mod:`landopt.rules.priority_zones`. This module measures zones on the geometry.
 """
 
 from __future__ import annotations
@@ -38,16 +39,14 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from landopt.errors import InputError
-from landopt.scenario import Scenario, Zone, eligibility
+from landopt.scenario import Scenario, Zone
 
 __all__ = [
     "IN_ZONE_SHARE",
     "TOUCH_ZONE_SHARE",
-    "effective_eligibility",
     "touch_mask",
     "zone_membership",
     "zone_polygons",
@@ -146,54 +145,6 @@ def touch_mask(
         z = Zone(name=target, kind="priority", park=name)
         return zone_membership(z, parcels, scenario) >= IN_ZONE_SHARE
     raise InputError(f"touch target {target!r}: use 'cleared', 'park:NAME' or 'zone:NAME'")
-
-
-def effective_eligibility(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
-    """Eligibility after the scenario's rules, exclusion zones and touching rules.
-
-    Without zones or touching rules this is :func:`landopt.scenario.eligibility`.
-    """
-    elig = eligibility(scenario, parcels)
-    sp = scenario.spatial
-    if not sp.zones and not sp.touch:
-        return elig
-    if not isinstance(parcels, gpd.GeoDataFrame):
-        raise InputError(
-            "zones and touching rules need the parcels' geometry: read them with landopt.read_parcels"
-        )
-    members = zone_shares(scenario, parcels)
-    for z in sp.zones:
-        if z.kind != "exclude":
-            continue
-        out = members[z.name] > TOUCH_ZONE_SHARE
-        for a in z.actions or scenario.action_names:
-            elig[a] &= ~out
-    for action, targets in sp.touch:
-        ok = np.zeros(len(parcels), dtype=bool)
-        for t in targets:
-            ok |= touch_mask(t, parcels, scenario, members)
-        elig[action] &= ok
-    return elig
-
-
-def zone_shares(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
-    """Each zone's share of every parcel's area, by zone name (cached per layer and scenario)."""
-    key = (
-        id(parcels),
-        len(parcels),
-        scenario.spatial.zones,
-        str(scenario.parcels.path) if scenario.parcels else "",
-    )
-    hit = _SHARE_CACHE.get(key)
-    if hit is not None and hit[0] is parcels:
-        return hit[1]
-    out = {z.name: zone_membership(z, parcels, scenario) for z in scenario.spatial.zones}
-    _SHARE_CACHE.clear()
-    _SHARE_CACHE[key] = (parcels, out)
-    return out
-
-
-_SHARE_CACHE: dict[Any, tuple[Any, dict[str, np.ndarray]]] = {}
 
 
 def _district(scenario: Scenario, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
