@@ -1,4 +1,4 @@
-"""The one result type every solver back-end returns."""
+"""The one result type every solver back-end returns, and its record in run.json."""
 
 from __future__ import annotations
 
@@ -65,6 +65,41 @@ class SolverResult:
             "message": self.message,
             "options": self.options,
         }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> SolverResult:
+        """The result that :meth:`record` wrote, e.g. as read back from ``run.json``.
+
+        The exact inverse of :meth:`record`: ``from_record(r.record()).record() ==
+        r.record()``. The solution vector is not recorded, so ``x`` is None.
+
+        Parameters
+        ----------
+        record
+            A dict with the keys :meth:`record` writes; ``message`` and ``options`` may be
+            missing (they default to empty).
+
+        Returns
+        -------
+        SolverResult
+        """
+        return cls(
+            status=record["status"],
+            has_solution=record["has_solution"],
+            proven_optimal=record["proven_optimal"],
+            objective=record["objective"],
+            bound=record["bound"],
+            gap=record["gap"],
+            runtime=record["runtime_s"],
+            backend=record["backend"],
+            solver=record["solver"],
+            solver_version=record["solver_version"],
+            time_limit=record["time_limit_s"],
+            time_limit_hit=record["time_limit_hit"],
+            requested_gap=record["requested_gap"],
+            message=record.get("message", ""),
+            options=dict(record.get("options", {})),
+        )
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
