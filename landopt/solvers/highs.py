@@ -27,7 +27,7 @@ from landopt.errors import SolverError
 from landopt.model import CompiledModel
 from landopt.scenario import SolverOptions
 from landopt.solvers import child as _highs_child
-from landopt.solvers.child import highs_outcome, new_highs  # noqa: F401  (kept importable here)
+from landopt.solvers.child import highs_outcome
 from landopt.solvers.result import SolverResult, _gap
 
 log = logging.getLogger(__name__)
