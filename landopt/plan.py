@@ -594,24 +594,7 @@ def read_plan(path: str | Path) -> Plan:
         base_dir=Path(src).parent if src else folder,
         source=Path(src) if src else None,
     )
-    rec = run["solver"]
-    result = SolverResult(
-        status=rec["status"],
-        has_solution=rec["has_solution"],
-        proven_optimal=rec["proven_optimal"],
-        objective=rec["objective"],
-        bound=rec["bound"],
-        gap=rec["gap"],
-        runtime=rec["runtime_s"],
-        backend=rec["backend"],
-        solver=rec["solver"],
-        solver_version=rec["solver_version"],
-        time_limit=rec["time_limit_s"],
-        time_limit_hit=rec["time_limit_hit"],
-        requested_gap=rec["requested_gap"],
-        message=rec.get("message", ""),
-        options=rec.get("options", {}),
-    )
+    result = SolverResult.from_record(run["solver"])
     diagnosis = None
     if run.get("diagnosis"):
         d = run["diagnosis"]
