@@ -27,15 +27,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landopt import __version__
+from landopt import __version__, i18n
 from landopt._atomic import atomic_file
 from landopt.errors import InputError
+from landopt.i18n import LANGS, Lang
 from landopt.plan import NONE, Plan
 from landopt.scenario import Scenario
 
@@ -67,8 +68,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-Lang = Literal["zh", "en"]
 
 #: The Okabe–Ito palette, safe for the common forms of colour blindness.
 OKABE_ITO: dict[str, str] = {
@@ -127,87 +126,13 @@ FONT_HELP = (
     "(ships Noto Sans CJK SC); on Windows Microsoft YaHei is already there"
 )
 
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "plots": "宗",
-        "mu": "亩",
-        "candidate": "候选未选",
-        "other": "其他地块",
-        "district": "区界",
-        "township": "镇（街道）界",
-        "park": "园区",
-        "legend": "图例",
-        "rings": "圆圈：图上过小的入选地块",
-        "total": "合计",
-        "cost": "投入",
-        "benefit": "效益",
-        "wan": "万元",
-        "met": "全部目标达成",
-        "unmet": "目标未全部达成",
-        "not_optimal": "未证明最优",
-        "data": "数据",
-        "demo": "合成示例区（非真实地块）",
-        "crs": "坐标系",
-        "same": "两方案相同措施",
-        "different": "两方案措施不同",
-        "only_a": "仅方案 A",
-        "only_b": "仅方案 B",
-        "neither": "两方案均未选",
-        "difference": "差异",
-        "comparison": "方案比较",
-    },
-    "en": {
-        "plots": "plots",
-        "mu": "mu",
-        "candidate": "candidate, not chosen",
-        "other": "other parcels",
-        "district": "district boundary",
-        "township": "township boundary",
-        "park": "industrial park",
-        "legend": "Legend",
-        "rings": "ring: chosen plot too small to see",
-        "total": "total",
-        "cost": "cost",
-        "benefit": "benefit",
-        "wan": "× 10⁴ CNY",
-        "met": "all targets met",
-        "unmet": "targets NOT all met",
-        "not_optimal": "not proven optimal",
-        "data": "Data",
-        "demo": "synthetic demo district (not real parcels)",
-        "crs": "CRS",
-        "same": "same action in both",
-        "different": "different actions",
-        "only_a": "only in A",
-        "only_b": "only in B",
-        "neither": "in neither",
-        "difference": "Difference",
-        "comparison": "Two plans compared",
-    },
-}
-
-#: Parcel status in words.
-STATUS_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "inefficient": "低效用地",
-        "idle": "闲置土地",
-        "upgrade_candidate": "待转型升级",
-        "cleared": "已收储",
-        "in_use": "在用",
-    },
-    "en": {
-        "inefficient": "low-efficiency",
-        "idle": "idle",
-        "upgrade_candidate": "upgrade candidate",
-        "cleared": "cleared, in reserve",
-        "in_use": "in use",
-    },
-}
+#: Parcel status in words, by language (from the message catalog, ``maps.status.*``).
+STATUS_WORDS: dict[str, dict[str, str]] = {lang: i18n.words("maps.status.", lang) for lang in LANGS}
 
 
 def words(lang: Lang) -> dict[str, str]:
-    """The fixed words of maps and reports in ``lang``."""
-    return _WORDS[lang]
+    """The fixed words of maps and reports in ``lang`` (the catalog's ``maps.*`` keys without a dot)."""
+    return {k: v for k, v in i18n.words("maps.", lang).items() if "." not in k}
 
 
 # --------------------------------------------------------------------------- fonts
@@ -342,7 +267,7 @@ def group_stats(plan: Plan) -> pd.DataFrame:
 def count_text(n: int, mu: float | None, lang: Lang) -> str:
     """``17 宗 / 560.0 亩`` or ``17 plots / 560.0 mu`` (without the mu when ``mu`` is None)."""
     w = words(lang)
-    plots = "plot" if lang == "en" and n == 1 else w["plots"]
+    plots = i18n.t("maps.count.one", lang) if n == 1 else w["plots"]
     if mu is None:
         return f"{n:,} {plots}"
     return f"{n:,} {plots} / {mu:,.1f} {w['mu']}"
@@ -448,11 +373,11 @@ def source_note(plan: Plan, lang: Lang) -> str:
         path = plan.source.get("path") or (
             str(plan.scenario.parcels.path) if plan.scenario.parcels else ""
         )
-        data = Path(path).name if path else "parcels passed in"
+        data = Path(path).name if path else i18n.t("maps.note.no_file", lang)
         sha = plan.source.get("sha256")
         if sha:
             data += f" (SHA-256 {sha[:12]}…)"
-    sep = "：" if lang == "zh" else ": "
+    sep = i18n.t("maps.punct.colon", lang)
     return (
         f"{w['data']}{sep}{data} · {w['crs']}{sep}{crs_text(plan.parcels.crs)}"
         f" · landopt {__version__}"
@@ -476,7 +401,7 @@ def plan_subtitle(plan: Plan, lang: Lang) -> str:
     total = plan.summary[plan.summary["action"] == "total"]
     cost = float(total["cost_wan"].iloc[0]) if len(total) else float("nan")
     benefit = float(total["benefit_wan"].iloc[0]) if len(total) else float("nan")
-    sep = "：" if lang == "zh" else ": "
+    sep = i18n.t("maps.punct.colon", lang)
     parts = [
         f"{w['total']} {count_text(int(chosen['plots'].sum()), float(chosen['mu'].sum()), lang)}",
         f"{w['cost']}{sep}{cost:,.1f} {w['wan']}",
@@ -610,7 +535,6 @@ def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts
     outline of each block of chosen plots and the cleared land they join; legend handles."""
     from matplotlib.lines import Line2D
 
-    zh = fonts.lang == "zh"
     handles: list[Any] = []
     over, n = spatial_overlays(plan, parcels)
     for kind in ("exclude", "priority"):
@@ -620,7 +544,7 @@ def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts
         _add_layer_lines(
             ax, over[kind].to_numpy(), color=color, linewidth=1.4, linestyle=(0, (4, 2)), zorder=6
         )
-        label = ("禁止区" if kind == "exclude" else "优先区") if zh else f"{kind} zone"
+        label = i18n.t(f"maps.zone.{kind}", fonts.lang)
         handles.append(
             Line2D([], [], color=color, linewidth=1.4, linestyle=(0, (4, 2)), label=label)
         )
@@ -632,7 +556,7 @@ def _draw_spatial(ax: Axes, plan: Plan, parcels: gpd.GeoDataFrame, fonts: _Fonts
                 [],
                 color=BLOCK_EDGE,
                 linewidth=1.6,
-                label=f"连片地块群（{n} 个）" if zh else f"blocks ({n})",
+                label=i18n.t("maps.zone.blocks", fonts.lang, n=n),
             )
         )
     return handles
@@ -1555,29 +1479,30 @@ def save_comparison_map(
 
 
 # --------------------------------------------------------------------------- analysis charts
-_KEY_WORDS = {
-    # last part of a key: (English, Chinese, unit)
-    "area_min": ("area target, at least", "面积下限", "mu"),
-    "area_max": ("area target, at most", "面积上限", "mu"),
-    "count": ("plots", "宗数", "plots"),
-    "count_min": ("plots, at least", "宗数下限", "plots"),
-    "count_max": ("plots, at most", "宗数上限", "plots"),
-    "budget": ("budget", "预算", "万元"),
-    "total": ("total budget", "总预算", "万元"),
+#: The unit of a swept key, by its last part (words in the catalog: ``maps.key.*``, ``maps.unit.*``).
+_KEY_UNITS = {
+    "area_min": "mu",
+    "area_max": "mu",
+    "count": "plots",
+    "count_min": "plots",
+    "count_max": "plots",
+    "budget": "wan",
+    "total": "wan",
 }
-_UNIT_WORDS = {"mu": ("mu", "亩"), "plots": ("plots", "宗"), "万元": ("10k yuan", "万元")}
 
 
 def _key_words(key: str, lang: Lang, scenario: Scenario | None = None) -> tuple[str, str]:
     """A varied TOML key in words and its unit, e.g. ``("出清 面积下限", "亩")``."""
     parts = key.split(".")
-    en, zh, unit = _KEY_WORDS.get(parts[-1], (parts[-1].replace("_", " "), parts[-1], ""))
+    last = parts[-1]
+    if last in _KEY_UNITS:
+        what, unit = i18n.t(f"maps.key.{last}", lang), i18n.t(f"maps.unit.{_KEY_UNITS[last]}", lang)
+    else:
+        what, unit = (last if lang == "zh" else last.replace("_", " ")), ""
     action = parts[1] if parts[0] == "actions" and len(parts) > 2 else ""
     if action and scenario is not None and action in scenario.action_names and lang == "zh":
         action = scenario.action(action).label
-    words = f"{action} {zh if lang == 'zh' else en}".strip()
-    unit_text = _UNIT_WORDS.get(unit, (unit, unit))[1 if lang == "zh" else 0]
-    return words, unit_text
+    return f"{action} {what}".strip(), unit
 
 
 def plot_sweep(
@@ -1610,7 +1535,7 @@ def plot_sweep(
     key = result.keys[0]
     t = result.table
     fonts = _fonts(scenario, lang) if scenario is not None else _Fonts("en", None)
-    zh = fonts.lang == "zh"
+    lng = fonts.lang
     if axes is None:
         fig = _new_figure((8.27, 6.5))
         axes = fig.subplots(
@@ -1625,7 +1550,7 @@ def plot_sweep(
         marker="o",
         color=OKABE_ITO["blue"],
         lw=2,
-        label="最优目标值 optimal objective" if zh else "optimal objective",
+        label=i18n.t("maps.sweep.objective", lng),
     )
     bad = ~feasible.to_numpy()
     if bad.any():
@@ -1637,7 +1562,7 @@ def plot_sweep(
             s=60,
             color=OKABE_ITO["vermillion"],
             zorder=3,
-            label="无可行方案 infeasible" if zh else "no plan meets the targets",
+            label=i18n.t("maps.sweep.infeasible", lng),
         )
         first = x[bad].min()
         ax.axvspan(
@@ -1647,13 +1572,13 @@ def plot_sweep(
             alpha=0.08,
             lw=0,
         )
-    money = "万元" if zh else "10k yuan"
-    words, unit = _key_words(key, fonts.lang, scenario)
-    ax.set_ylabel(f"{'最优总投入' if zh else 'optimal objective'} ({money})", **fonts.kw())
+    money = i18n.t("maps.unit.wan", lng)
+    what, unit = _key_words(key, lng, scenario)
+    ax.set_ylabel(i18n.t("maps.sweep.ylabel", lng, money=money), **fonts.kw())
     ax.grid(alpha=0.3)
     ax.legend(prop={"family": fonts.family}, frameon=False, loc="upper left")
     ax.set_title(
-        ("目标扫描：" if zh else "Sweep: ") + words,
+        i18n.t("maps.sweep.title", lng, key=what),
         loc="left",
         **fonts.kw(fontsize=12, fontweight="bold"),
     )
@@ -1661,9 +1586,9 @@ def plot_sweep(
     ok = np.isfinite(marginal)
     width = (x[1] - x[0]) * 0.6 if len(x) > 1 else 1.0
     ax2.bar(x[ok], marginal[ok], width=width, color=OKABE_ITO["orange"], edgecolor="none")
-    per = f"边际成本 ({money}/{unit})" if zh else f"marginal cost ({money} per {unit})"
+    per = i18n.t("maps.sweep.marginal", lng, money=money, unit=unit)
     ax2.set_ylabel(per, **fonts.kw())
-    ax2.set_xlabel(f"{words} ({unit})", **fonts.kw())
+    ax2.set_xlabel(f"{what} ({unit})", **fonts.kw())
     ax2.grid(alpha=0.3, axis="y")
     for a in (ax, ax2):
         for s in ("top", "right"):
@@ -1739,7 +1664,7 @@ def plot_parcel_values(
             handles=[
                 Patch(
                     facecolor="black",
-                    label="不可替代 irreplaceable" if fonts.lang == "zh" else "irreplaceable",
+                    label=i18n.t("maps.values.irreplaceable", fonts.lang),
                 )
             ],
             prop={"family": fonts.family},
@@ -1805,7 +1730,7 @@ def plot_calibration(
     """
     t = result.table.dropna(subset=["boundary_km"])
     fonts = _fonts(scenario, lang) if scenario is not None else _Fonts("en", None)
-    zh = fonts.lang == "zh"
+    lng = fonts.lang
     if ax is None:
         ax = _new_figure((8.27, 5.8)).add_subplot()
     ax.plot(t["boundary_km"], t["cost_total"], marker="o", color=OKABE_ITO["blue"], lw=2)
@@ -1835,10 +1760,11 @@ def plot_calibration(
             zorder=4,
         )
         k = knee.iloc[0]
-        text = (
-            f"拐点：权重 {k['spatial.boundary_weight']:g} 万元/km，{int(k['blocks'])} 个地块群"
-            if zh
-            else f"knee: weight {k['spatial.boundary_weight']:g} (10k yuan/km), {int(k['blocks'])} blocks"
+        text = i18n.t(
+            "maps.calibration.knee",
+            lng,
+            weight=k["spatial.boundary_weight"],
+            blocks=int(k["blocks"]),
         )
         ax.annotate(
             text,
@@ -1848,15 +1774,11 @@ def plot_calibration(
             color=OKABE_ITO["vermillion"],
             **fonts.kw(fontsize=10),
         )
-    money = "万元" if zh else "10k yuan"
-    ax.set_xlabel(
-        "外露边界长度 (km)" if zh else "exposed boundary of the chosen plots (km)", **fonts.kw()
-    )
-    ax.set_ylabel(f"{'措施投入' if zh else 'cost of the actions'} ({money})", **fonts.kw())
+    money = i18n.t("maps.unit.wan", lng)
+    ax.set_xlabel(i18n.t("maps.calibration.xlabel", lng), **fonts.kw())
+    ax.set_ylabel(i18n.t("maps.calibration.ylabel", lng, money=money), **fonts.kw())
     ax.set_title(
-        "紧凑度权重标定（点旁数字为权重，万元/km）"
-        if zh
-        else "Compactness calibration (labels: boundary weight, 10k yuan per km)",
+        i18n.t("maps.calibration.title", lng),
         loc="left",
         **fonts.kw(fontsize=12, fontweight="bold"),
     )
