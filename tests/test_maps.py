@@ -225,7 +225,7 @@ def test_chinese_text_is_set_in_a_cjk_font(toy_plan):
 
 
 def test_without_a_cjk_font_labels_fall_back_to_english(toy_plan, monkeypatch, caplog):
-    monkeypatch.setattr(maps, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(maps.fonts, "find_cjk_font", lambda: None)  # where map_lang looks it up
     with caplog.at_level(logging.WARNING, logger="landopt.maps"):
         ax = maps.plot_plan(toy_plan, ax=new_axes(), district=toy_district())
     assert any(
