@@ -43,13 +43,9 @@ CJK_FAMILIES: tuple[str, ...] = (
     "Source Han Sans",
     "Noto Sans CJK TC",
 )
-
-
 _CJK_FILE = re.compile(
     r"(NotoSansCJK|NotoSansSC|SourceHanSans|wqy-?(zen|micro)hei|msyh|simhei|PingFang)", re.I
 )
-
-
 FONT_HELP = (
     "install one: 'apt-get install fonts-noto-cjk' (Debian/Ubuntu), "
     "'dnf install google-noto-sans-cjk-fonts' (Fedora), or 'pip install mplfonts' "

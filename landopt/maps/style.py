@@ -52,31 +52,17 @@ OKABE_ITO: dict[str, str] = {
     "yellow": "#F0E442",
     "black": "#000000",
 }
-
-
 #: Group of parcels that were candidates for some action but were not chosen.
 CANDIDATE = "candidate"
-
-
 #: Group of parcels that were never a candidate for any action.
 OTHER = "other"
 
-
 #: Fill of candidates not chosen, and of every other parcel.
 CANDIDATE_FILL = "#D4D4D4"
-
-
 CANDIDATE_EDGE = "#8A8A8A"
-
-
 OTHER_FILL = "#F1F1EE"
-
-
 OTHER_EDGE = "#DCDCD6"
-
-
 BOUNDARY = "#4D4D4D"
-
 
 #: Categories of :func:`compare_plans`, in legend order, with their colours.
 CHANGE_CATEGORIES: dict[str, str] = {
@@ -86,30 +72,22 @@ CHANGE_CATEGORIES: dict[str, str] = {
     "only_b": OKABE_ITO["sky_blue"],
 }
 
-
 #: Zone outlines, dashed: exclusion red, priority green.
 ZONE_COLORS = {"exclude": "#C0392B", "priority": "#1E8449"}
-
 
 #: Outline of a block of chosen plots (and the cleared land they join): dark brown, apart
 #: from the black district line and the clearance colour.
 BLOCK_EDGE = "#5B2C06"
 
-
 #: Hatch of unchosen candidates; past this many they are drawn plain (hatching would be noise).
 HATCH = "//////"
-
-
 HATCH_MAX = 5_000
-
 
 #: Chosen parcels smaller than this on paper (points) get a ring around them.
 RING_BELOW_PT = 5.0
 
-
 #: Above this many chosen plots, small ones are not ringed (the rings would hide the map).
 RING_MAX = 500
-
 
 #: Parcel status in words, by language (from the message catalog, ``maps.status.*``).
 STATUS_WORDS: dict[str, dict[str, str]] = {lang: i18n.words("maps.status.", lang) for lang in LANGS}
