@@ -22,7 +22,7 @@ from landopt.i18n import Lang
 from landopt.maps.draw import _add_layer, _draw_outlines, _extent
 from landopt.maps.fonts import _Fonts, _fonts
 from landopt.maps.layers import _geo, plan_title, read_district
-from landopt.maps.save import _format, _new_figure, _save, _save_chart
+from landopt.maps.save import _new_figure, _save_drawn
 from landopt.maps.style import OKABE_ITO
 from landopt.plan import Plan
 from landopt.scenario import Scenario
@@ -174,7 +174,7 @@ def save_sweep_plot(
         )
         plot_sweep(result, axes=axes, lang=lang, scenario=scenario)
 
-    return _save_chart(path, (8.27, 6.5), draw, dpi, left=0.13, right=0.97, top=0.93, bottom=0.09)
+    return _save_drawn(path, (8.27, 6.5), draw, dpi, left=0.13, right=0.97, top=0.93, bottom=0.09)
 
 
 def plot_parcel_values(
@@ -255,16 +255,16 @@ def save_parcel_values(
     district: gpd.GeoDataFrame | str | Path | bool | None = None,
 ) -> Path:
     """Write :func:`plot_parcel_values` as PNG, PDF or SVG (by suffix), with the plan's title."""
-    path = Path(path)
-    _format(path)
-    fig = _new_figure((11.69, 8.27))
-    ax = fig.add_subplot()
-    plot_parcel_values(plan, values, ax=ax, label=label, lang=lang, district=district)
-    fonts = _fonts(plan.scenario, lang)
-    ax.set_title(
-        f"{plan_title(plan)} · {label}", loc="left", **fonts.kw(fontsize=13, fontweight="bold")
-    )
-    return _save(fig, path, dpi)
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        plot_parcel_values(plan, values, ax=ax, label=label, lang=lang, district=district)
+        fonts = _fonts(plan.scenario, lang)
+        ax.set_title(
+            f"{plan_title(plan)} · {label}", loc="left", **fonts.kw(fontsize=13, fontweight="bold")
+        )
+
+    return _save_drawn(path, (11.69, 8.27), draw, dpi)
 
 
 def _value_dots(ax: Axes, geo: gpd.GeoDataFrame, v: np.ndarray, mapper: Any) -> None:
@@ -363,4 +363,4 @@ def save_calibration_plot(
     def draw(fig: Figure) -> None:
         plot_calibration(result, ax=fig.add_subplot(), lang=lang, scenario=scenario)
 
-    return _save_chart(path, (8.27, 5.8), draw, dpi, left=0.12, right=0.96, top=0.9, bottom=0.11)
+    return _save_drawn(path, (8.27, 5.8), draw, dpi, left=0.12, right=0.96, top=0.9, bottom=0.11)

@@ -21,7 +21,7 @@ from landopt.maps.draw import _add_layer, _draw_outlines, _extent, _frame
 from landopt.maps.fonts import _Fonts, _fonts
 from landopt.maps.layers import _projected, plan_title, read_district, source_note
 from landopt.maps.plan_map import plot_plan
-from landopt.maps.save import _format, _new_figure, _save
+from landopt.maps.save import _save_drawn
 from landopt.maps.style import (
     CHANGE_CATEGORIES,
     OTHER_EDGE,
@@ -246,13 +246,14 @@ def save_comparison_map(
     -------
     Path
     """
-    path = Path(path)
-    _format(path)
-    fig = _new_figure(figsize)
-    fonts = _fonts(plan_a.scenario, lang)
-    plot_comparison(plan_a, plan_b, ax=_comparison_axes(fig), lang=fonts.lang, district=district)
-    _comparison_header(fig, plan_a, plan_b, fonts, title)
-    return _save(fig, path, dpi)
+
+    def draw(fig: Figure) -> None:
+        fonts = _fonts(plan_a.scenario, lang)
+        axes = _comparison_axes(fig)
+        plot_comparison(plan_a, plan_b, ax=axes, lang=fonts.lang, district=district)
+        _comparison_header(fig, plan_a, plan_b, fonts, title)
+
+    return _save_drawn(path, figsize, draw, dpi)
 
 
 def _plan_name(plan: Plan, fonts: _Fonts) -> str:

@@ -39,7 +39,7 @@ from landopt.maps.layers import (
     source_note,
     spatial_overlays,
 )
-from landopt.maps.save import _format, _new_figure, _save
+from landopt.maps.save import _save_drawn
 from landopt.maps.style import (
     BLOCK_EDGE,
     CANDIDATE,
@@ -326,13 +326,13 @@ def save_plan_map(
     -------
     Path
     """
-    path = Path(path)
-    _format(path)
-    fig = _new_figure(figsize)
-    ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
-    plot_plan(plan, ax=ax, lang=lang, **kwargs)
-    _fit_legend(fig, ax)
-    return _save(fig, path, dpi)
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
+        plot_plan(plan, ax=ax, lang=lang, **kwargs)
+        _fit_legend(fig, ax)
+
+    return _save_drawn(path, figsize, draw, dpi)
 
 
 def _fit_legend(fig: Figure, ax: Axes) -> None:

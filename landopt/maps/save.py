@@ -6,8 +6,9 @@ file beside the target, then one rename), so a failed save leaves nothing behind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from landopt import __version__
 from landopt._atomic import atomic_file
@@ -53,13 +54,22 @@ def _save(fig: Figure, path: Path, dpi: float) -> Path:
     return path
 
 
-def _save_chart(
-    path: str | Path, size: tuple[float, float], draw: Any, dpi: float, **margins: float
+def _save_drawn(
+    path: str | Path,
+    size: tuple[float, float],
+    draw: Callable[[Figure], object],
+    dpi: float,
+    **margins: float,
 ) -> Path:
-    """A chart on a fresh figure, drawn by ``draw(fig)`` and saved by suffix (PNG, PDF, SVG)."""
+    """A fresh figure of ``size`` inches, drawn by ``draw(fig)`` and saved by suffix.
+
+    The suffix is checked first, so a wrong one fails before anything is drawn;
+    ``margins`` (``left=``, ``top=``, …) go to ``subplots_adjust`` after drawing.
+    """
     path = Path(path)
     _format(path)
     fig = _new_figure(size)
     draw(fig)
-    fig.subplots_adjust(**margins)
+    if margins:
+        fig.subplots_adjust(**margins)
     return _save(fig, path, dpi)
