@@ -142,7 +142,88 @@ _UNITS = {
 }
 
 # --- maps (landopt.maps)
-_MAPS: dict[str, dict[str, str]] = {}
+# Keys without a dot are the fixed words of maps and reports (``landopt.maps.words``).
+_MAPS: dict[str, dict[str, str]] = {
+    "plots": {"en": "plots", "zh": "宗"},
+    "mu": {"en": "mu", "zh": "亩"},
+    "candidate": {"en": "candidate, not chosen", "zh": "候选未选"},
+    "other": {"en": "other parcels", "zh": "其他地块"},
+    "district": {"en": "district boundary", "zh": "区界"},
+    "township": {"en": "township boundary", "zh": "镇（街道）界"},
+    "park": {"en": "industrial park", "zh": "园区"},
+    "legend": {"en": "Legend", "zh": "图例"},
+    "rings": {"en": "ring: chosen plot too small to see", "zh": "圆圈：图上过小的入选地块"},
+    "total": {"en": "total", "zh": "合计"},
+    "cost": {"en": "cost", "zh": "投入"},
+    "benefit": {"en": "benefit", "zh": "效益"},
+    "wan": {"en": "× 10⁴ CNY", "zh": "万元"},
+    "met": {"en": "all targets met", "zh": "全部目标达成"},
+    "unmet": {"en": "targets NOT all met", "zh": "目标未全部达成"},
+    "not_optimal": {"en": "not proven optimal", "zh": "未证明最优"},
+    "data": {"en": "Data", "zh": "数据"},
+    "demo": {"en": "synthetic demo district (not real parcels)", "zh": "合成示例区（非真实地块）"},
+    "crs": {"en": "CRS", "zh": "坐标系"},
+    "same": {"en": "same action in both", "zh": "两方案相同措施"},
+    "different": {"en": "different actions", "zh": "两方案措施不同"},
+    "only_a": {"en": "only in A", "zh": "仅方案 A"},
+    "only_b": {"en": "only in B", "zh": "仅方案 B"},
+    "neither": {"en": "in neither", "zh": "两方案均未选"},
+    "difference": {"en": "Difference", "zh": "差异"},
+    "comparison": {"en": "Two plans compared", "zh": "方案比较"},
+    # one plot (English counts agree in number; Chinese 宗 does not change)
+    "count.one": {"en": "plot", "zh": "宗"},
+    # between a label and its value: "数据：…" / "Data: …"
+    "punct.colon": {"en": ": ", "zh": "："},
+    # the note at a map's foot when the parcels came from no file (the same in both)
+    "note.no_file": {"en": "parcels passed in", "zh": "parcels passed in"},
+    # parcel status (landopt.maps.STATUS_WORDS)
+    "status.inefficient": {"en": "low-efficiency", "zh": "低效用地"},
+    "status.idle": {"en": "idle", "zh": "闲置土地"},
+    "status.upgrade_candidate": {"en": "upgrade candidate", "zh": "待转型升级"},
+    "status.cleared": {"en": "cleared, in reserve", "zh": "已收储"},
+    "status.in_use": {"en": "in use", "zh": "在用"},
+    # spatial rules on the printed map
+    "zone.exclude": {"en": "exclude zone", "zh": "禁止区"},
+    "zone.priority": {"en": "priority zone", "zh": "优先区"},
+    "zone.blocks": {"en": "blocks ({n})", "zh": "连片地块群（{n} 个）"},
+    # a swept TOML key in words, by its last part (charts)
+    "key.area_min": {"en": "area target, at least", "zh": "面积下限"},
+    "key.area_max": {"en": "area target, at most", "zh": "面积上限"},
+    "key.count": {"en": "plots", "zh": "宗数"},
+    "key.count_min": {"en": "plots, at least", "zh": "宗数下限"},
+    "key.count_max": {"en": "plots, at most", "zh": "宗数上限"},
+    "key.budget": {"en": "budget", "zh": "预算"},
+    "key.total": {"en": "total budget", "zh": "总预算"},
+    # units on the charts' axes
+    "unit.mu": {"en": "mu", "zh": "亩"},
+    "unit.plots": {"en": "plots", "zh": "宗"},
+    "unit.wan": {"en": "10k yuan", "zh": "万元"},
+    # the sweep chart
+    "sweep.objective": {"en": "optimal objective", "zh": "最优目标值 optimal objective"},
+    "sweep.infeasible": {"en": "no plan meets the targets", "zh": "无可行方案 infeasible"},
+    "sweep.ylabel": {"en": "optimal objective ({money})", "zh": "最优总投入 ({money})"},
+    "sweep.title": {"en": "Sweep: {key}", "zh": "目标扫描：{key}"},
+    "sweep.marginal": {
+        "en": "marginal cost ({money} per {unit})",
+        "zh": "边际成本 ({money}/{unit})",
+    },
+    # parcels coloured by a value
+    "values.irreplaceable": {"en": "irreplaceable", "zh": "不可替代 irreplaceable"},
+    # the boundary-weight calibration chart
+    "calibration.knee": {
+        "en": "knee: weight {weight:g} (10k yuan/km), {blocks} blocks",
+        "zh": "拐点：权重 {weight:g} 万元/km，{blocks} 个地块群",
+    },
+    "calibration.xlabel": {
+        "en": "exposed boundary of the chosen plots (km)",
+        "zh": "外露边界长度 (km)",
+    },
+    "calibration.ylabel": {"en": "cost of the actions ({money})", "zh": "措施投入 ({money})"},
+    "calibration.title": {
+        "en": "Compactness calibration (labels: boundary weight, 10k yuan per km)",
+        "zh": "紧凑度权重标定（点旁数字为权重，万元/km）",
+    },
+}
 
 # --- report (landopt.report)
 _REPORT: dict[str, dict[str, str]] = {}
