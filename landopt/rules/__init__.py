@@ -18,6 +18,7 @@ from landopt.rules.objective import ObjectiveTerms
 from landopt.rules.one_action import OneAction
 from landopt.rules.priority_zones import PriorityZones
 from landopt.rules.targets import Targets
+from landopt.rules.township_share import TownshipShare
 
 __all__ = ["COMPONENTS", "Component", "active_components", "component", "describe_rules", "extension_components"]
 
@@ -32,6 +33,7 @@ COMPONENTS: tuple[Component, ...] = (
     Budgets(),
     Locks(),
     PriorityZones(),
+    TownshipShare(),
     BoundaryPenalty(),
     MinBlock(),
 )
