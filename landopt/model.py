@@ -23,48 +23,30 @@ Symbols
 
 Model::
 
-    minimise (or maximise)   sum_{(p,a) in E} f_pa x_pa
+    minimise (or maximise)   sum_{(p,a) in E} f_pa x_pa  (+ the boundary penalty's y terms)
+    subject to               the rows of every rule component the scenario uses
+    x_pa in {0, 1}           (p, a) in E
 
-    one_action[p]:   sum_{a:(p,a) in E} x_pa            <= 1      p with >= 2 eligible actions
-    count[a]:        sum_{p:(p,a) in E} x_pa             = n_a     when n_a^- = n_a^+ = n_a
-    count_min[a]:    sum_{p:(p,a) in E} x_pa            >= n_a^-   otherwise, when given
-    count_max[a]:    sum_{p:(p,a) in E} x_pa            <= n_a^+   otherwise, when given
-    area_min[a]:     sum_{p:(p,a) in E} s_p x_pa        >= m_a^-   when given
-    area_max[a]:     sum_{p:(p,a) in E} s_p x_pa        <= m_a^+   when given
-    budget[a]:       sum_{p:(p,a) in E} k_pa x_pa       <= B_a     when given
-    budget_total:    sum_{(p,a) in E} k_pa x_pa         <= B       when given
-    lock_in[p,a]:    x_pa = 1                                      lower bound 1
-    lock_out[p,a]:   x_pa = 0                                      upper bound 0
-    x_pa in {0, 1}
+Each kind of rule is one component in :mod:`landopt.rules`, which writes its rows from the
+prepared problem (:mod:`landopt.prepare`) and carries its part of the formulation in its
+module docstring; :func:`compile_model` applies them in the order of
+:data:`landopt.rules.COMPONENTS`:
 
-Zones (``[[spatial.zones]]``, :mod:`landopt.zones`): an exclusion zone and a touching rule
-only narrow *E*. A priority zone k with actions A_k (all by default), bonus beta_k (万元 per
-mu, ``bonus_wan_per_mu``) and minimum share rho_k (``min_share``), with Z_k the parcels in
-it (at least ``IN_ZONE_SHARE`` = half their area inside) and [p in Z_k] 1 or 0, changes the
-objective coefficient and adds one row per action (``_priority_zones``)::
+=========================  ===================================================================
+eligibility                E itself: rules, exclusion zones and touching rules (no rows)
+objective                  f_pa from the objective's terms and the difficulty weight
+one_action                 ``one_action[p]``: at most one action per parcel
+targets                    ``count[a]``, ``count_min[a]``, ``count_max[a]``, ``area_min[a]``, ``area_max[a]``
+budgets                    ``budget[a]``, ``budget_total``
+locks                      bounds ``lock_in[p,a]`` (x = 1) and ``lock_out[p,a]`` (x = 0)
+priority_zones             bonuses in f_pa and ``zone_share[k,a]``
+township_share             ``township_share[a,g]``
+boundary                   y_pq columns, ``edge_p[p,q]``/``edge_q[p,q]`` rows and linear terms
+min_block                  lazy ``block_cut[k]`` rows, added by the solve layer
+=========================  ===================================================================
 
-    f_pa  -=  ± beta_k * s_p                          (p,a) in E, a in A_k, p in Z_k
-                                                      (+ when minimising: a bonus either way)
-    zone_share[k,a]:  sum_{p:(p,a) in E} ([p in Z_k] - rho_k) s_p x_pa  >= 0
-                                                      a in A_k, when rho_k is given
-
-i.e. at least the share rho_k of action a's chosen mu lies in the zone.
-
-With a boundary-length (compactness) penalty (``[spatial] boundary_weight`` = w, 万元
-per km; Marxan's BLM) on the actions S (all by default), let sel_p = sum_{a in S} x_pa,
-C the parcels with a variable in S, I the parcels of an inner status (land already
-cleared) not in C, l_p the perimeter and L_pq the shared boundary of neighbours (m)::
-
-    objective  +=  ± w/1000 * [ sum_{p in C} (l_p - sum_{q in I} L_pq) sel_p
-                                - 2 sum_{(p,q) in E_C} L_pq y_pq ]        (+ when minimising)
-    edge_p[p,q]:     y_pq - sel_p  <= 0        (p,q) in E_C: neighbours both in C
-    edge_q[p,q]:     y_pq - sel_q  <= 0
-    0 <= y_pq <= 1   continuous
-
-The bracket is the exposed boundary (m) of the chosen set: perimeters, less twice the
-edges shared by two chosen plots, less edges against existing cleared land. The
-objective rewards y_pq, so y_pq = min(sel_p, sel_q) at the optimum and the linearisation
-is exact. One-sided edges (a neighbour outside C) are linear terms, not variables.
+``docs/formulation.md`` gathers the whole model on one page from these docstrings
+(``python scripts/make_formulation.py``; a test keeps it current).
 
 Penalty relaxation (:meth:`CompiledModel.penalty_relaxation`, the bound of last resort when
 HiGHS cannot finish a penalised model): y_pq <= (sel_p + sel_q) / 2 follows from the two edge

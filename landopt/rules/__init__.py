@@ -20,7 +20,15 @@ from landopt.rules.priority_zones import PriorityZones
 from landopt.rules.targets import Targets
 from landopt.rules.township_share import TownshipShare
 
-__all__ = ["COMPONENTS", "Component", "active_components", "component", "describe_rules", "extension_components"]
+__all__ = [
+    "COMPONENTS",
+    "Component",
+    "active_components",
+    "component",
+    "describe_rules",
+    "extension_components",
+    "formulation_markdown",
+]
 
 #: The registered components, in compile order: the decisions' domain (eligibility), the
 #: objective, one action per parcel, targets, budgets, locks, then the other constraints and
@@ -60,3 +68,54 @@ def active_components(scenario: object) -> tuple[Component, ...]:
 def describe_rules(scenario: object, lang: str | None = None) -> list[str]:
     """Every rule of the scenario in the planner's words, in compile order."""
     return [line for c in active_components(scenario) for line in c.describe(scenario, lang)]
+
+
+def formulation_markdown() -> str:
+    """The whole model on one page: :mod:`landopt.model`'s symbols, then each component's rows.
+
+    ``docs/formulation.md`` is this text (``python scripts/make_formulation.py``).
+    """
+    import inspect
+    import re
+    import sys
+
+    import landopt.model
+
+    def body(doc: str) -> str:
+        # reST to Markdown, enough for these docstrings: "::" blocks are indented code
+        # already; simple tables (three rules of "=") are fenced so they keep their columns
+        text = re.sub(r":(?:mod|func|class|data|meth|attr):`~?([^`]*)`", r"`\1`", inspect.cleandoc(doc))
+        text = text.replace("``", "`").replace("::\n", ":\n")
+        out, rules = [], 0
+        for line in text.splitlines():
+            # in a table a math role keeps its width, so the columns stay aligned
+            if rules % 3:
+                line = re.sub(r"^:math:`([^`]*)`", lambda m: m.group(1) + " " * 8, line)
+            line = re.sub(r":math:`([^`]*)`", r"\1", line)
+            if line.startswith("===") and set(line) <= {"=", " "}:
+                rules += 1
+                if rules % 3 == 1:
+                    out.append("```text")
+                out.append(line)
+                if rules % 3 == 0:
+                    out.append("```")
+                continue
+            out.append(line)
+        return "\n".join(out)
+
+    head = body(landopt.model.__doc__ or "")
+    parts = [
+        "# The formulation",
+        "",
+        "Generated from the docstrings of `landopt.model` and of each rule component in",
+        "`landopt/rules/` (in compile order) by `python scripts/make_formulation.py`; do not edit.",
+        "",
+        "## The model (`landopt/model.py`)",
+        "",
+        head,
+    ]
+    for c in COMPONENTS:
+        mod = sys.modules[type(c).__module__]
+        path = mod.__name__.replace(".", "/") + ".py"
+        parts += ["", f"## {c.name} (`{path}`)", "", body(mod.__doc__ or "")]
+    return "\n".join(parts).rstrip() + "\n"
