@@ -298,6 +298,10 @@ class Component:
     def compile(self, b: ModelBuilder) -> None:
         """Write this rule's columns, rows, bounds, objective terms and statements."""
 
+    def precheck(self, model: Any) -> list[str]:
+        """Infeasibility of this rule that the data shows before any solving, with the numbers."""
+        return []
+
     def cuts(self, model: Any) -> Cuts | None:
         """A cut generator for ``model`` when this rule is enforced lazily, else ``None``."""
         return None

@@ -10,7 +10,7 @@ with k_pa the action's cost column (万元). Rows ``budget_<a>`` and ``budget_to
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,24 @@ add_messages(
     },
     prefix="rules.budgets.",
 )
+
+
+def cheapest(cost: np.ndarray, area: np.ndarray, nmin: int, area_min: float | None) -> float:
+    """A lower bound on the cost of meeting a count and an area target with one action."""
+    by_count = np.sort(cost)[:nmin].sum() if nmin else 0.0
+    by_area = 0.0
+    if area_min:
+        # fractional knapsack: cheapest mu first, the last plot in part
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_mu = np.where(area > 0, cost / area, np.inf)
+        order = np.argsort(per_mu, kind="stable")
+        cum = np.cumsum(area[order])
+        k = int(np.searchsorted(cum, area_min))
+        if k >= len(order):
+            return np.inf
+        before = cum[k - 1] if k else 0.0
+        by_area = cost[order[:k]].sum() + per_mu[order[k]] * (area_min - before)
+    return float(max(by_count, by_area))
 
 
 class Budgets(Component):
@@ -50,6 +68,30 @@ class Budgets(Component):
             r = b.add_row("budget_total", cols, b.var_cost[cols], "<=", float(sc.budget_total))
             text = t("rules.budgets.total", "en", wan=f"{sc.budget_total:,.0f}")
             b.add_statement(Statement("budget_total", "budget", text, (r,)))
+
+    def precheck(self, model: Any) -> list[str]:
+        sc = model.scenario
+        out = []
+        total_lb = 0.0
+        for ai, a in enumerate(sc.actions):
+            cols = np.flatnonzero((model.var_action == ai) & (model.ub[: model.n_x] > 0))
+            nmin = a.targets.count_min or 0
+            lb = (
+                cheapest(model.var_cost[cols], model.area_mu[model.var_parcel[cols]], nmin, a.targets.area_min)
+                if nmin <= len(cols)
+                else np.inf
+            )
+            if np.isfinite(lb):
+                total_lb += lb
+            if a.budget is not None and lb > a.budget + 1e-6:
+                out.append(
+                    f"{a.name}'s budget is {a.budget:,.0f} 万元, but meeting its targets costs at least {lb:,.0f} 万元 (the cheapest eligible plots)"
+                )
+        if sc.budget_total is not None and total_lb > sc.budget_total + 1e-6:
+            out.append(
+                f"the total budget is {sc.budget_total:,.0f} 万元, but meeting every action's targets costs at least {total_lb:,.0f} 万元"
+            )
+        return out
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check, _undecided

@@ -11,7 +11,7 @@ eligible, or two lock-ins on one parcel, is a conflict the precheck reports befo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +89,9 @@ class Locks(Component):
                     "a parcel gets at most one action: keep one lock",
                 )
             )
+
+    def precheck(self, model: Any) -> list[str]:
+        return [f"{p.field}: {p.what}" for p in model.lock_conflicts]
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import NONE, Check

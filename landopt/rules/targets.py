@@ -16,7 +16,7 @@ of kind ``"target"``: a shortfall plan may fail it, and says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,11 @@ add_messages(
     },
     prefix="rules.targets.",
 )
+
+
+def plots(n: int | None) -> str:
+    """``1 plot``, ``17 plots``."""
+    return f"{n} plot" if n == 1 else f"{n} plots"
 
 
 def _count_words(tg: Targets) -> str:
@@ -83,6 +88,47 @@ class Targets(Component):
             for key, rows in rows_of.items():
                 kind, text = first[key]
                 b.add_statement(Statement(key, kind, text, tuple(rows), action=a.name))
+
+    def precheck(self, model: Any) -> list[str]:
+        out = []
+        for ai, a in enumerate(model.scenario.actions):
+            cols = np.flatnonzero((model.var_action == ai) & (model.ub[: model.n_x] > 0))
+            forced = np.flatnonzero((model.var_action == ai) & (model.lb[: model.n_x] > 0))
+            area = model.area_mu[model.var_parcel[cols]]
+            tg = a.targets
+            n = len(cols)
+            nmin = tg.count_min or 0
+            if nmin > n:
+                out.append(
+                    f"{a.name} needs {plots(nmin)} but only {plots(n)} {'is' if n == 1 else 'are'} eligible ({a.eligible.describe()})"
+                )
+            if tg.count_max is not None and len(forced) > tg.count_max:
+                out.append(
+                    f"{a.name} allows at most {plots(tg.count_max)} but {len(forced)} are locked into it"
+                )
+            if tg.area_min is not None:
+                k = tg.count_max if tg.count_max is not None else n
+                top = np.sort(area)[::-1][:k].sum()
+                if top < tg.area_min - 1e-6:
+                    which = f"the {k} largest eligible plots" if k < n else f"all {n} eligible plots"
+                    lead = (
+                        f"{a.name} needs {plots(tg.count_max)} and ≥ {tg.area_min:,.1f} mu"
+                        if tg.count_max is not None
+                        else f"{a.name} needs ≥ {tg.area_min:,.1f} mu"
+                    )
+                    out.append(f"{lead}, but {which} total {top:,.1f} mu")
+            if tg.area_max is not None:
+                forced_area = model.area_mu[model.var_parcel[forced]].sum()
+                low = np.sort(area)[:nmin].sum() if nmin <= n else np.inf
+                if forced_area > tg.area_max + 1e-6:
+                    out.append(
+                        f"{a.name} allows at most {tg.area_max:,.1f} mu but the plots locked into it total {forced_area:,.1f} mu"
+                    )
+                elif low > tg.area_max + 1e-6:
+                    out.append(
+                        f"{a.name} needs {plots(nmin)} and ≤ {tg.area_max:,.1f} mu, but the {nmin} smallest eligible plots already total {low:,.1f} mu"
+                    )
+        return out
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check
