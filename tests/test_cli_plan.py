@@ -329,8 +329,8 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
 
     _tamper(out)
     assert main(["map", str(out), "--district", "none", "--lang", "zh"]) == 3
-    err = capsys.readouterr().err
-    assert "fails" in err and "count[" in err and "changed after the run" in err
+    err = capsys.readouterr().err  # --lang zh: the terminal speaks Chinese too
+    assert "复核未通过" in err and "count[" in err and "changed after the run" in err
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "全部目标达成" not in html
     assert "复核未通过" in html and "方案文件在求解后被修改过" in html
@@ -338,6 +338,7 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
     assert (out / "run.json").read_text(encoding="utf-8") == run_before
 
     assert main(["map", str(out), "--district", "none", "--lang", "en"]) == 3
+    assert "the plan fails" in capsys.readouterr().err
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "All targets met" not in html and "Re-check FAILED" in html
 
