@@ -191,8 +191,13 @@ _CLI: dict[str, dict[str, str]] = {
         "en": "worker processes (default: all cores)",
         "zh": "并行进程数（默认：全部 CPU 核）",
     },
-    "plot_lang": {"en": "language of the plot labels", "zh": "图表标注的语言"},
+    "plot_lang": {
+        "en": "language of the plot labels and of the messages (default: LANDOPT_LANG, "
+        "else the locale)",
+        "zh": "图表标注及输出信息的语言（默认：LANDOPT_LANG，否则按系统区域设置）",
+    },
     "wrote": {"en": "Wrote {names} to {out}", "zh": "已写入 {names} 至 {out}"},
+    "list_sep": {"en": ", ", "zh": "、"},
     # table columns
     "col.action": {"en": "action", "zh": "处置方式"},
     "col.plots": {"en": "plots", "zh": "宗数"},
@@ -401,6 +406,7 @@ _CLI: dict[str, dict[str, str]] = {
     "plan.col_replacement": {"en": "replacement cost", "zh": "替代成本"},
     "plan.irreplaceable": {"en": "irreplaceable", "zh": "不可替代"},
     "plan.replacement_label": {"en": "replacement cost", "zh": "替代成本（万元）"},
+    "plan.title_year": {"en": "{title} ({year})", "zh": "{title}（{year} 年）"},
     "plan.proven_optimal": {"en": "proven optimal", "zh": "已证明最优"},
     "plan.optimal_within": {
         "en": "optimal within the requested gap {gap}",
@@ -409,7 +415,7 @@ _CLI: dict[str, dict[str, str]] = {
     "plan.not_proven": {"en": "NOT proven optimal", "zh": "未证明最优"},
     "plan.time_limit_hit": {"en": " (time limit reached)", "zh": "（已达求解时限）"},
     "plan.gap_value": {"en": ", gap {gap}", "zh": "，间隙 {gap}"},
-    "plan.bound_value": {"en": ", bound {bound}", "zh": "，界 {bound}"},
+    "plan.bound_value": {"en": ", bound {bound}", "zh": "，最优界 {bound}"},
     "plan.minimize": {"en": "minimize {terms}", "zh": "最小化 {terms}"},
     "plan.maximize": {"en": "maximize {terms}", "zh": "最大化 {terms}"},
     "plan.term_cost": {"en": "cost", "zh": "成本"},
@@ -458,8 +464,10 @@ _CLI: dict[str, dict[str, str]] = {
         "zh": "写入位置（默认：方案文件夹）",
     },
     "map.lang": {
-        "en": "language of map and report labels (default: the scenario's)",
-        "zh": "地图和报告的语言（默认：情景设定的语言）",
+        "en": "language of map and report labels (default: the scenario's) and of the "
+        "messages (default: LANDOPT_LANG, else the locale)",
+        "zh": "地图和报告的语言（默认：情景设定的语言），以及输出信息的语言（默认：LANDOPT_LANG，"
+        "否则按系统区域设置）",
     },
     "map.dpi": {
         "en": "resolution of plan.png (default 300)",
@@ -515,7 +523,11 @@ _CLI: dict[str, dict[str, str]] = {
         "zh": "覆盖上次比较的文件",
     },
     "compare.no_maps": {"en": "write no comparison map", "zh": "不输出对比图"},
-    "compare.lang": {"en": "language of the map labels", "zh": "地图标注的语言"},
+    "compare.lang": {
+        "en": "language of the map labels and of the messages (default: LANDOPT_LANG, "
+        "else the locale)",
+        "zh": "地图标注及输出信息的语言（默认：LANDOPT_LANG，否则按系统区域设置）",
+    },
     "compare.district": {
         "en": "outlines to draw (default: beside the parcel layer)",
         "zh": "要绘制的边界（默认：地块图层旁的边界文件）",
@@ -564,6 +576,10 @@ _CLI: dict[str, dict[str, str]] = {
     "sweep.col_status": {"en": "status", "zh": "求解状态"},
     "sweep.col_objective": {"en": "objective", "zh": "目标值"},
     "sweep.col_marginal": {"en": "marginal", "zh": "边际成本"},
+    "sweep.status_optimal": {"en": "optimal", "zh": "最优"},
+    "sweep.status_infeasible": {"en": "infeasible", "zh": "无可行解"},
+    "sweep.status_time_limit": {"en": "time_limit", "zh": "达到时限"},
+    "sweep.status_invalid": {"en": "invalid", "zh": "取值无效"},
     "sweep.done": {
         "en": "{n} points in {s} s with {jobs} worker(s); wrote {names} to {out}",
         "zh": "{n} 个取值，用时 {s} 秒，{jobs} 个进程；已写入 {names} 至 {out}",

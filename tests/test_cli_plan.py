@@ -100,6 +100,15 @@ def test_plan_on_toy_and_the_printed_table(toy_files, tmp_path, capsys):
     assert "clear 出清" in out and "upgrade 转型升级" in out
 
 
+def test_plan_prints_in_chinese_with_lang_zh(toy_files, tmp_path, capsys):
+    argv = ["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps", "--lang", "zh"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "目标函数 最小化 成本：165.0" in out and "已证明最优" in out
+    assert "处置方式" in out and "合计" in out and "已写入" in out
+    assert "objective" not in out and "proven" not in out
+
+
 def test_unmet_targets_exit_3_with_diagnosis_and_no_files(toy_files, tmp_path, capsys):
     path = toy_files(**{"actions.upgrade.targets": {"count": 2, "area_min": 100}})
     out = tmp_path / "o"

@@ -109,6 +109,19 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
 
 
 class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, wrapping Chinese by display width (a character is two columns)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not con.has_wide(text):
+            return super()._split_lines(text, width)
+        return con.wrap(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not con.has_wide(text):
+            return super()._fill_text(text, width, indent)
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return "\n".join(indent + line for line in con.wrap(text, width - len(indent)))
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         if prefix is None:
             prefix = t("cli.usage", con.ui_lang())
@@ -270,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         con.err(t("cli.internal_error", lg, kind=type(exc).__name__, message=exc))
         return 1
     finally:
+        con.set_lang(None)  # a later call in this process (a test, a notebook) starts afresh
         for signum, old in old_handlers.items():
             signal.signal(signum, old)
         package = logging.getLogger("landopt")

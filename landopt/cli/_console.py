@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -26,6 +28,8 @@ __all__ = [
     "console",
     "count",
     "err",
+    "has_wide",
+    "join",
     "mu",
     "out",
     "progress_bar",
@@ -34,6 +38,7 @@ __all__ = [
     "show",
     "table",
     "ui_lang",
+    "wrap",
 ]
 
 #: Width of the console when the output is not a terminal: no line is ever wrapped.
@@ -55,8 +60,8 @@ def set_lang(lang: str | None) -> str:
     """
     from landopt.i18n import resolve_lang
 
-    _LANG[:] = [resolve_lang(lang)]
-    return _LANG[0]
+    _LANG[:] = [resolve_lang(lang)] if lang else []  # none given: the environment, when asked
+    return resolve_lang(lang)
 
 
 def ui_lang(lang: str | None = None) -> str:
@@ -103,6 +108,44 @@ def out(text: str = "") -> None:
 def err(text: str) -> None:
     """Print a line of text to stderr."""
     print(text, file=sys.stderr)
+
+
+def has_wide(text: str) -> bool:
+    """Whether ``text`` has characters two columns wide (Chinese)."""
+    return cell_len(text) != len(text)
+
+
+#: Punctuation a Chinese line does not start with: it stays at the end of the line before.
+_NO_LINE_START = frozenset("，。、；：？！）》」』】”’,.;:?!)")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, Chinese counted two columns a character.
+
+    Breaks at spaces and between two Chinese characters (Chinese has no spaces), never
+    before closing punctuation; an ASCII word longer than the line stays whole.
+    """
+    width = max(width, 10)
+    lines: list[str] = []
+    cur = ""
+    for tok in re.findall(r"\s+|[\x21-\x7e]+|\S", text):
+        if tok.isspace():
+            cur += " " if cur else ""
+        elif not cur or tok in _NO_LINE_START or cell_len(cur + tok) <= width:
+            cur += tok
+        else:
+            lines.append(cur.rstrip())
+            cur = tok
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return lines or [""]
+
+
+def join(items: Any, lang: str | None = None) -> str:
+    """Items of a list in a sentence: ``a, b`` in English, ``a、b`` in Chinese."""
+    from landopt.i18n import t
+
+    return t("cli.list_sep", ui_lang(lang)).join(str(i) for i in items)
 
 
 def mu(value: float) -> str:

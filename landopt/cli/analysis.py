@@ -11,7 +11,7 @@ from landopt.cli import _console as con
 from landopt.cli import options
 from landopt.cli.plan import district_arg, plan_verdict, summary_table
 from landopt.errors import InputError
-from landopt.i18n import t
+from landopt.i18n import MESSAGES, t
 
 __all__ = [
     "add_calibrate_parser",
@@ -84,7 +84,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         [
             *_compare_parts(table, changes, lg),
             "",
-            t("cli.wrote", lg, names=", ".join(names), out=out),
+            t("cli.wrote", lg, names=con.join(names, lg), out=out),
         ]
     )
     return verdict
@@ -156,7 +156,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     names = ["sweep.csv"] + (["sweep.png"] if len(vary) == 1 else [])
     out = check_output_dir(args.out, force=args.force, names=names)
     n = int(np.prod([len(v) for v in vary.values()]))
-    con.err(t("cli.sweep.start", lg, n=n, keys=", ".join(vary)))
+    con.err(t("cli.sweep.start", lg, n=n, keys=con.join(vary, lg)))
     with con.progress_bar(n, t("cli.sweep.points", lg)) as progress:
         result = sweep(scenario, None, vary, jobs=args.jobs, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
@@ -175,12 +175,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 n=n,
                 s=f"{result.wall_s:.1f}",
                 jobs=result.jobs,
-                names=", ".join(names),
+                names=con.join(names, lg),
                 out=out,
             ),
         ]
     )
     return 0
+
+
+def _status_word(status: Any, lg: str) -> str:
+    key = f"cli.sweep.status_{status}"
+    return t(key, lg) if key in MESSAGES else str(status)
 
 
 def format_sweep_report(result: Any, lang: str | None = None) -> str:
@@ -197,7 +202,7 @@ def _sweep_parts(result: Any, lang: str | None) -> list[con.Part]:
         cells = []
         for c, v in zip(cols, row, strict=True):
             if c == "status":
-                cells.append(str(v))
+                cells.append(_status_word(v, lg))
             elif v is None or (isinstance(v, float) and not np.isfinite(v)):
                 cells.append("-")
             else:

@@ -144,7 +144,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 lg,
                 n=len(files),
                 out=args.out,
-                names=", ".join(f.name for f in files),
+                names=con.join((f.name for f in files), lg),
                 s=f"{elapsed:.1f}",
             ),
             *analysis_parts,
@@ -184,7 +184,7 @@ def district_arg(args: argparse.Namespace) -> Any:
 def _extra_formats(args: argparse.Namespace) -> list[str]:
     bad = sorted(set(args.also) - {"pdf", "svg", "png"})
     if bad:
-        raise InputError(t("cli.map.also_bad", con.ui_lang(), formats=", ".join(bad)))
+        raise InputError(t("cli.map.also_bad", con.ui_lang(), formats=con.join(bad)))
     return [f for f in dict.fromkeys(args.also) if f != "png"]
 
 
@@ -386,7 +386,7 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
     title = sc.title or sc.name
     parts: list[con.Part] = [
         f"landopt plan {source}",
-        f"  {title}" + (f" ({sc.year})" if sc.year else ""),
+        "  " + (t("cli.plan.title_year", lg, title=title, year=sc.year) if sc.year else title),
         "",
         summary_table(plan.summary, lg),
     ]
@@ -485,7 +485,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         files.append(
             save_plan_map(plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district)
         )
-    con.out(t("cli.map.wrote", con.ui_lang(), files=", ".join(str(f) for f in files)))
+    con.out(t("cli.map.wrote", con.ui_lang(), files=con.join(str(f) for f in files)))
     return plan_verdict(plan, args.plan)
 
 
