@@ -176,6 +176,11 @@ _CLI: dict[str, dict[str, str]] = {
     "verbose_option": {"en": "show INFO logging (progress)", "zh": "显示运行日志（进度）"},
     "error": {"en": "error: {message}", "zh": "错误：{message}"},
     "interrupted": {"en": "interrupted", "zh": "已中断"},
+    "level.debug": {"en": "debug", "zh": "调试"},
+    "level.info": {"en": "info", "zh": "信息"},
+    "level.warning": {"en": "warning", "zh": "警告"},
+    "level.error": {"en": "error", "zh": "错误"},
+    "level.critical": {"en": "critical", "zh": "严重错误"},
     "internal_error": {
         "en": "internal error: {kind}: {message} "
         "(run with --debug for the traceback, and please report it)",

@@ -137,3 +137,9 @@ def test_errors_in_chinese(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("LANDOPT_LANG", "zh")
     assert main(["validate", str(tmp_path / "nope.gpkg")]) == 2
     assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_log_levels_in_chinese(good_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["-v", "validate", str(good_file)]) == 0
+    assert "信息: " in capsys.readouterr().err

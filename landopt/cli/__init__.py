@@ -78,7 +78,7 @@ from landopt.cli.plan import format_plan_report
 from landopt.cli.validate import add_validate_parser as _add_validate_parser
 from landopt.cli.validate import format_validate_report
 from landopt.errors import LandoptError
-from landopt.i18n import t
+from landopt.i18n import MESSAGES, t
 
 __all__ = [
     "SUBCOMMANDS",
@@ -180,8 +180,12 @@ def _argv_lang(argv: Sequence[str]) -> str | None:
 
 
 class _Formatter(logging.Formatter):
+    """``warning: …`` (``警告: …``): the level in the command's language."""
+
     def format(self, record: logging.LogRecord) -> str:
-        record.levelname_lower = record.levelname.lower()
+        name = record.levelname.lower()
+        key = f"cli.level.{name}"
+        record.levelname_lower = t(key, con.ui_lang()) if key in MESSAGES else name
         return super().format(record)
 
 
