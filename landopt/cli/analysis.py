@@ -134,12 +134,18 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="KEY=START:STOP:STEP",
         help=t("cli.sweep.vary", lg),
     )
-    p.add_argument("--out", required=True, metavar="DIR", help=t("cli.out", lg))
-    p.add_argument("--force", action="store_true", help=t("cli.sweep.force", lg))
-    p.add_argument("--jobs", type=int, metavar="N", help=t("cli.jobs", lg))
-    p.add_argument("--lang", choices=["zh", "en"], help=t("cli.plot_lang", lg))
+    _add_run_options(p, t("cli.sweep.force", lg))
     p.set_defaults(func=cmd_sweep)
     return p
+
+
+def _add_run_options(p: argparse.ArgumentParser, force_help: str) -> None:
+    """``--out``, ``--force``, ``--jobs`` and ``--lang`` of the commands that solve many points."""
+    lg = con.ui_lang()
+    p.add_argument("--out", required=True, metavar="DIR", help=t("cli.out", lg))
+    p.add_argument("--force", action="store_true", help=force_help)
+    p.add_argument("--jobs", type=int, metavar="N", help=t("cli.jobs", lg))
+    p.add_argument("--lang", choices=["zh", "en"], help=t("cli.plot_lang", lg))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -230,10 +236,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--weights", default="0,10,25,50,100,250,500,1000,2500", help=t("cli.calibrate.weights", lg)
     )
     p.add_argument("--actions", help=t("cli.calibrate.actions", lg))
-    p.add_argument("--out", required=True, metavar="DIR", help=t("cli.out", lg))
-    p.add_argument("--force", action="store_true", help=t("cli.calibrate.force", lg))
-    p.add_argument("--jobs", type=int, metavar="N", help=t("cli.jobs", lg))
-    p.add_argument("--lang", choices=["zh", "en"], help=t("cli.plot_lang", lg))
+    _add_run_options(p, t("cli.calibrate.force", lg))
     p.set_defaults(func=cmd_calibrate)
     return p
 
