@@ -122,6 +122,13 @@ class _HelpFormatter(argparse.HelpFormatter):
         text = self._whitespace_matcher.sub(" ", text).strip()
         return "\n".join(indent + line for line in con.wrap(text, width - len(indent)))
 
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        if prefix is None or not con.has_wide(prefix):
+            return super()._format_usage(usage, actions, groups, prefix)
+        # lay the usage out behind as many spaces as the prefix is wide, then put it in
+        blank = " " * con.cell_len(prefix)
+        return prefix + super()._format_usage(usage, actions, groups, blank)[len(blank) :]
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         if prefix is None:
             prefix = t("cli.usage", con.ui_lang())

@@ -25,6 +25,7 @@ from rich.text import Text
 
 __all__ = [
     "Part",
+    "cell_len",
     "console",
     "count",
     "err",
