@@ -164,16 +164,20 @@ def prepare(scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None)
         src = str(scenario.source) if scenario.source else scenario.name
         raise ScenarioError(src, problems)
     shares = _zone_shares(scenario, parcels)
-    elig = effective_eligibility(scenario, parcels, shares=shares)
-    return Prepared(
+    prep = Prepared(
         scenario=scenario,
         parcels=parcels,
         ids=parcels["parcel_id"].astype(str).to_numpy(),
         area=parcels["area_mu"].to_numpy(dtype=float),
-        eligible=elig,
+        eligible=pd.DataFrame(index=parcels.index),
         zone_share=shares,
         _adjacency=adjacency,
     )
+    # touching rules read the same adjacency the model will (computed at most once)
+    prep.eligible = effective_eligibility(
+        scenario, parcels, shares=shares, adjacency=lambda: prep.adjacency
+    )
+    return prep
 
 
 def _zone_shares(scenario: Scenario, parcels: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -191,12 +195,17 @@ def _need_geometry(parcels: pd.DataFrame) -> None:
 
 
 def effective_eligibility(
-    scenario: Scenario, parcels: pd.DataFrame, *, shares: dict[str, np.ndarray] | None = None
+    scenario: Scenario,
+    parcels: pd.DataFrame,
+    *,
+    shares: dict[str, np.ndarray] | None = None,
+    adjacency: Any = None,
 ) -> pd.DataFrame:
     """Eligibility after the scenario's rules, exclusion zones and touching rules.
 
     Without zones or touching rules this is :func:`landopt.scenario.eligibility`.
-    ``shares`` are the zones' shares of every parcel when already measured.
+    ``shares`` are the zones' shares of every parcel when already measured; ``adjacency``
+    returns the layer's adjacency (for touching ``"cleared"``).
     """
     elig = eligibility(scenario, parcels)
     sp = scenario.spatial
@@ -213,6 +222,6 @@ def effective_eligibility(
     for action, targets in sp.touch:
         ok = np.zeros(len(parcels), dtype=bool)
         for t in targets:
-            ok |= touch_mask(t, parcels, scenario, members)
+            ok |= touch_mask(t, parcels, scenario, members, adjacency)
         elig[action] &= ok
     return elig

@@ -33,6 +33,7 @@ priority bonuses and shares are written into the model by
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -126,14 +127,25 @@ def zone_membership(zone: Zone, parcels: gpd.GeoDataFrame, scenario: Scenario) -
 
 
 def touch_mask(
-    target: str, parcels: gpd.GeoDataFrame, scenario: Scenario, members: dict[str, np.ndarray]
+    target: str,
+    parcels: gpd.GeoDataFrame,
+    scenario: Scenario,
+    members: dict[str, np.ndarray],
+    adjacency: Callable[[], Any] | None = None,
 ) -> np.ndarray:
-    """Parcels that satisfy one touching target: ``"cleared"``, ``"park:NAME"`` or ``"zone:NAME"``."""
-    from landopt.adjacency import adjacency
+    """Parcels that satisfy one touching target: ``"cleared"``, ``"park:NAME"`` or ``"zone:NAME"``.
 
+    ``adjacency`` returns the layer's adjacency (the prepared problem's); computed here
+    when not given.
+    """
     if target == "cleared":
         inner = parcels["status"].astype(str).isin(scenario.spatial.inner_status).to_numpy()
-        adj = adjacency(parcels, tolerance=scenario.spatial.tolerance_m)
+        if adjacency is None:
+            from landopt.adjacency import adjacency as build
+
+            adj = build(parcels, tolerance=scenario.spatial.tolerance_m)
+        else:
+            adj = adjacency()
         out = np.zeros(len(parcels), dtype=bool)
         out[adj.i[inner[adj.j]]] = True
         out[adj.j[inner[adj.i]]] = True
