@@ -1,0 +1,211 @@
+"""Read a parcel file: formats, layers, Shapefile encodings and truncated field names.
+
+:func:`_read_file` opens any of :data:`FORMATS` and returns the raw layer with the
+problems reading it raised (a guessed Shapefile encoding, ...); the checks proper are in
+the other modules of :mod:`landopt.parcels`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+
+from landopt._fields import (
+    CORE_FIELDS,
+    DECLARED_AREA_FIELD,
+    MAX_TEXT_LENGTH,
+)
+from landopt.errors import InputError, Problem
+
+#: File suffixes landopt reads, and the format each stands for.
+FORMATS: dict[str, str] = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".zip": "zipped Shapefile",
+    ".fgb": "FlatGeobuf",
+    ".parquet": "GeoParquet",
+    ".geoparquet": "GeoParquet",
+}
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    # GDAL's advice about driver prefixes does not apply to landopt users.
+    text = text.split("; It might help to specify the correct driver")[0]
+    return text or type(exc).__name__
+
+
+def _read_file(
+    path: Path, *, layer: str | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give the parcel file itself (e.g. parcels.gpkg)")
+    suffix = path.suffix.lower()
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        known = ", ".join(f"{s} ({f})" for s, f in FORMATS.items())
+        raise InputError(f"{path}: unknown format '{suffix}'; landopt reads {known}")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(
+                f"{path}: unknown encoding '{encoding}'; use e.g. GB18030, GBK or UTF-8"
+            ) from None
+    if fmt == "GeoParquet":
+        return _read_parquet(path), []
+
+    # Only containers can hold several layers; listing a GeoJSON's layers parses it whole.
+    layers = []
+    if fmt in ("GeoPackage", "zipped Shapefile") or layer is not None:
+        try:
+            layers = pyogrio.list_layers(path)
+        except Exception as exc:
+            raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
+    names = [str(n) for n, _ in layers]
+    spatial = [str(n) for n, geom_type in layers if geom_type is not None]
+    if layer is None:
+        if len(spatial) > 1:
+            raise InputError(
+                f"{path}: {len(spatial)} layers ({', '.join(spatial)}); choose one with "
+                f"layer='NAME' (CLI: --layer NAME)"
+            )
+        if len(spatial) == 1 and len(names) > 1:
+            layer = spatial[0]
+    elif layer not in names:
+        near = difflib.get_close_matches(layer, names, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        raise InputError(
+            f"{path}: no layer '{layer}'; the file has {', '.join(names) or 'no layers'}{hint}"
+        )
+
+    problems: list[Problem] = []
+    if fmt == "Shapefile" and encoding is None:
+        encoding, problems = _guess_shapefile_encoding(path)
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+    except Exception as exc:
+        hint = ""
+        if "too many characters" in str(exc).lower():
+            hint = (
+                " -> a value is far too long (likely a text field holding a pasted document "
+                f"or a run-away string; landopt accepts at most {MAX_TEXT_LENGTH:,} characters "
+                "in a field): find it at that position in the file and shorten it"
+            )
+        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}{hint}") from exc
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise InputError(f"{path}: the layer has no geometry column; parcels must be polygons")
+    return gdf, problems
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise InputError(
+            f"{path}: reading GeoParquet needs the pyarrow package -> pip install pyarrow, "
+            f"or convert the file: ogr2ogr {path.with_suffix('.gpkg').name} {path.name}"
+        ) from None
+    try:
+        return gpd.read_parquet(path)
+    except Exception as exc:
+        raise InputError(f"{path}: cannot read this GeoParquet file: {_one_line(exc)}") from exc
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _restore_truncated_names(
+    gdf: gpd.GeoDataFrame, columns: Mapping[str, str], problems: list[Problem]
+) -> gpd.GeoDataFrame:
+    """Rename fields a Shapefile cut to 10 characters (``cost_clear``) back to ours."""
+    known = [f for f in (*CORE_FIELDS, DECLARED_AREA_FIELD) if len(f) > 10]
+    prefixes: dict[str, list[str]] = {}
+    for field in known:
+        prefixes.setdefault(field[:10], []).append(field)
+    present = set(map(str, gdf.columns))
+    taken = present | set(columns.values())
+    rename = {
+        short: fields[0]
+        for short, fields in prefixes.items()
+        if len(fields) == 1 and short in present and short not in columns and fields[0] not in taken
+    }
+    if rename:
+        pairs = ", ".join(f"{a} -> {b}" for a, b in rename.items())
+        problems.append(
+            Problem(
+                "file",
+                "",
+                f"field names cut to 10 characters by the Shapefile format were restored: {pairs}",
+                "nothing to do if this is right; otherwise map the columns yourself "
+                "(CLI: --map), or use GeoPackage, which keeps full names",
+                "warning",
+            )
+        )
+    return gdf.rename(columns=rename)
+
+
+def _guess_shapefile_encoding(path: Path) -> tuple[str | None, list[Problem]]:
+    """Encoding to read a shapefile with when it has no ``.cpg`` (None: let GDAL decide)."""
+    if _sidecar(path, ".cpg") is not None:
+        return None, []
+    try:
+        gdal_encoding = pyogrio.read_info(path).get("encoding")
+    except Exception:  # the read proper reports the error
+        return None, []
+    if gdal_encoding not in (None, "", "ISO-8859-1"):
+        return None, []  # GDAL found a code page in the DBF header
+    dbf = _sidecar(path, ".dbf")
+    if dbf is None:
+        return None, []
+    with open(dbf, "rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32:
+            return None, []
+        header_len = int.from_bytes(head[8:10], "little")
+        descriptors = fh.read(max(header_len - 32, 0))
+        records = fh.read(4_000_000)
+    names = b" ".join(
+        descriptors[i : i + 11].split(b"\x00")[0] for i in range(0, len(descriptors) - 31, 32)
+    )
+    sample = names + b" " + records
+    if sample.isascii():
+        return None, []
+    for candidate in ("UTF-8", "GB18030"):
+        try:
+            codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return candidate, [
+            Problem(
+                "file",
+                "",
+                f"{path.name} has no .cpg file; its text was decoded as {candidate} (guessed)",
+                f"add {path.with_suffix('.cpg').name} containing '{candidate}', or pass "
+                f"encoding='{candidate}' (CLI: --encoding {candidate})",
+                "warning",
+            )
+        ]
+    return None, [
+        Problem(
+            "file",
+            "",
+            f"{path.name} has no .cpg file and its text is neither UTF-8 nor GB18030; "
+            "it was read as Latin-1 and Chinese text may be garbled",
+            "pass the right encoding (CLI: --encoding NAME) or add a .cpg file naming it",
+            "warning",
+        )
+    ]
