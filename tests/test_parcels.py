@@ -654,6 +654,26 @@ def test_warnings_are_logged(make_parcels, caplog):
     )
 
 
+def test_warnings_are_logged_on_the_package_logger(make_parcels):
+    # `landopt validate` silences them with a filter on the "landopt.parcels" logger; a
+    # logger's filters do not see records logged on its children (landopt.parcels.read, ...).
+    seen: list[logging.LogRecord] = []
+
+    class Catch(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            seen.append(record)
+            return False
+
+    catch = Catch()
+    package = logging.getLogger("landopt.parcels")
+    package.addFilter(catch)
+    try:
+        prepare_parcels(make_parcels([{"parcel_id": "W", "area_mu": 30.0}]), source="w.gpkg")
+    finally:
+        package.removeFilter(catch)
+    assert any("parcel W" in r.getMessage() and r.levelno == logging.WARNING for r in seen)
+
+
 def test_attrs_are_shared_not_deep_copied(make_parcels):
     raw = make_parcels([{"area_mu": 1.0} for _ in range(50)])
     gdf = prepare_parcels(raw)
