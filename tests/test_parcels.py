@@ -523,6 +523,21 @@ def test_missing_status(make_parcels):
     assert (p.where, p.what) == ("parcel Q", "missing status")
 
 
+def test_problem_texts_come_from_the_message_catalog(make_parcels, monkeypatch):
+    import landopt.parcels._messages as messages
+
+    monkeypatch.setattr(messages, "LANG", "zh")
+    raw = make_parcels([{"parcel_id": "Q", "status": "荒废", "cost_clear_wan": -5}])
+    problems = raise_problems(raw)
+    status, cost = only(problems, "status"), only(problems, "cost_clear_wan")
+    assert status.what == "未知状态 '荒废'"
+    assert "status_values={'荒废': 'idle'}" in status.fix
+    assert (cost.what, cost.fix) == (
+        "负值 -5",
+        "请填写不小于 0 的值，单位为万元（整宗地块）；未知可留空",
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("12万", "not a number"), (-5, "negative value -5"), (float("inf"), "infinite")],

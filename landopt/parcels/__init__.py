@@ -60,6 +60,7 @@ from landopt._fields import (
     SQM_PER_MU,
 )
 from landopt.errors import ParcelDataError, Problem
+from landopt.parcels._messages import msg
 from landopt.parcels.area import _area_crs, _crs_label, area_crs_for, compute_area_mu
 from landopt.parcels.columns import _apply_columns, _missing_field_problem
 from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_overlaps
@@ -359,9 +360,7 @@ def _prepare(
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     n = len(df)
     if n == 0:
-        problems.append(
-            Problem("file", "", "the layer has no parcels", "check the file and the layer")
-        )
+        problems.append(Problem("file", "", msg("no_parcels.what"), msg("no_parcels.fix")))
 
     df = _apply_columns(df, columns, problems)
     for field in REQUIRED_FIELDS:

@@ -22,22 +22,13 @@ from landopt._fields import (
     SQM_PER_MU,
 )
 from landopt.errors import InputError, Problem
+from landopt.parcels._messages import msg
 from landopt.parcels.read import _one_line
 
 #: Latitudes (°N) of the centre of data for which the default (Chinese) area CRS is used.
 _DEFAULT_AREA_CRS_LAT: tuple[float, float] = (3.0, 54.0)
 
 _WEB_MERCATOR_CODES = frozenset({"3857", "900913", "3785", "3587", "102100", "102113", "41001"})
-
-_CRS_FIX = (
-    "assign the CRS the coordinates are in, e.g. gdf.set_crs('EPSG:4490') for CGCS2000 "
-    "longitude/latitude or gdf.set_crs('EPSG:4548') for Gauss-Krüger 117°E metres "
-    "(files: ogr2ogr -a_srs EPSG:4490 out.gpkg in.shp)"
-)
-_WEB_MERCATOR_FIX = (
-    "areas in Web Mercator are about 56 % too large here: reproject to EPSG:4490 or "
-    "EPSG:4548 first (gdf.to_crs('EPSG:4548'); files: ogr2ogr -t_srs EPSG:4548 out.gpkg in.shp)"
-)
 
 
 def area_crs_for(gdf: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any = None) -> CRS:
@@ -158,9 +149,8 @@ def _area_crs(
                 Problem(
                     "file",
                     "crs",
-                    f"unknown CRS {crs!r} ({_one_line(exc)})",
-                    "name a projected CRS in metres, e.g. EPSG:4548 (Gauss-Krüger 117°E) "
-                    "or EPSG:32650 (UTM 50N)",
+                    msg("crs_unknown.what", crs=crs, error=_one_line(exc)),
+                    msg("crs_unknown.fix"),
                 )
             )
         else:
@@ -169,25 +159,22 @@ def _area_crs(
                     Problem(
                         "file",
                         "crs",
-                        f"{_crs_label(chosen)} cannot be used to measure areas",
-                        "name a projected, area-true CRS in metres, e.g. EPSG:4548 "
-                        "(Gauss-Krüger 117°E) or EPSG:32650 (UTM 50N)",
+                        msg("crs_not_for_area.what", crs=_crs_label(chosen)),
+                        msg("crs_not_for_area.fix"),
                     )
                 )
                 chosen = None
 
     if input_crs is None:
-        problems.append(
-            Problem("file", "crs", "the layer has no CRS, so its areas are unknown", _CRS_FIX)
-        )
+        problems.append(Problem("file", "crs", msg("no_crs.what"), msg("no_crs.fix")))
         return None
     if _is_web_mercator(input_crs):
         problems.append(
             Problem(
                 "file",
                 "crs",
-                f"the layer is in Web Mercator ({_crs_label(input_crs)})",
-                _WEB_MERCATOR_FIX,
+                msg("web_mercator.what", crs=_crs_label(input_crs)),
+                msg("web_mercator.fix"),
             )
         )
         return None
@@ -209,13 +196,8 @@ def _area_crs(
                 Problem(
                     "file",
                     "crs",
-                    f"longitude and latitude look swapped: x runs {xmin:.2f}-{xmax:.2f} and y "
-                    f"{ymin:.2f}-{ymax:.2f}, so x holds latitudes and y longitudes (the file "
-                    "was written latitude first, the official axis order of EPSG:4490/4326)",
-                    "write the coordinates x = longitude, y = latitude, as GeoJSON, GeoPackage "
-                    "and Shapefile require: swap the axes, e.g. gdf.geometry = "
-                    "shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or export the "
-                    "layer again from your GIS with longitude first",
+                    msg("lonlat_swapped.what", xmin=xmin, xmax=xmax, ymin=ymin, ymax=ymax),
+                    msg("lonlat_swapped.fix"),
                 )
             )
             return None
@@ -224,12 +206,13 @@ def _area_crs(
                 Problem(
                     "file",
                     "crs",
-                    f"the layer says {_crs_label(input_crs)} (degrees), but its coordinates "
-                    f"reach x={xmax:.0f}, y={ymax:.0f}: they are metres of a projected CRS "
-                    "(a GeoJSON file without a 'crs' member is read as WGS 84)",
-                    "assign the CRS the coordinates are really in, e.g. "
-                    "gdf.set_crs('EPSG:4548', allow_override=True) or "
-                    "ogr2ogr -a_srs EPSG:4548 out.gpkg in.geojson",
+                    msg(
+                        "degrees_but_metres.what",
+                        crs=_crs_label(input_crs),
+                        xmax=xmax,
+                        ymax=ymax,
+                    ),
+                    msg("degrees_but_metres.fix"),
                 )
             )
             return None
@@ -275,7 +258,7 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
     if inside:
         return
     hint = ""
-    fix = "check that the layer's CRS is the one its coordinates are in"
+    fix = msg("area_of_use.fix")
     try:
         slon, slat = _centre_lonlat(crs, bounds[[1, 0, 3, 2]])
     except Exception:  # pragma: no cover - a transform failure only loses the hint
@@ -286,28 +269,21 @@ def _check_area_of_use(crs: CRS, bounds: np.ndarray, finite: bool, problems: lis
         and area.west <= slon <= area.east
         and area.south <= slat <= area.north
     ):
-        hint = (
-            " but would lie inside it with x and y swapped: the coordinates are stored "
-            "northing first"
-        )
-        fix = (
-            f"{_crs_label(crs)}'s official axis order is northing, easting, but GeoJSON, "
-            "GeoPackage and Shapefile (and landopt) always take x = easting: swap the axes, "
-            "e.g. gdf.geometry = shapely.transform(gdf.geometry, lambda xy: xy[:, ::-1]), or "
-            "export again from your GIS with easting first"
-        )
+        hint = msg("area_of_use.swapped_hint")
+        fix = msg("area_of_use.swapped_fix", crs=_crs_label(crs))
     elif bounds[0] > 1e7:
-        hint = (
-            " (an easting above 10,000 km carries a zone number, as in EPSG:4527 "
-            "for the 117°E zone)"
-        )
+        hint = msg("area_of_use.zone_hint")
     problems.append(
         Problem(
             "file",
             "crs",
-            f"the centre of the data (x={(bounds[0] + bounds[2]) / 2:.0f}, "
-            f"y={(bounds[1] + bounds[3]) / 2:.0f}) lies outside the area of use of "
-            f"{_crs_label(crs)}{hint}",
+            msg(
+                "area_of_use.what",
+                x=(bounds[0] + bounds[2]) / 2,
+                y=(bounds[1] + bounds[3]) / 2,
+                crs=_crs_label(crs),
+                hint=hint,
+            ),
             fix,
             "warning",
         )

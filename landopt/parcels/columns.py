@@ -21,6 +21,7 @@ from landopt._fields import (
     STATUSES,
 )
 from landopt.errors import Problem
+from landopt.parcels._messages import msg
 
 
 def _suggest_column(field: str, columns: Sequence[str]) -> str | None:
@@ -36,26 +37,20 @@ def _list_columns(columns: Sequence[str], limit: int = 30) -> str:
     names = [str(c) for c in columns]
     text = ", ".join(names[:limit])
     if len(names) > limit:
-        text += f", ... ({len(names)} in all)"
-    return text or "(none)"
+        text += msg("columns.more", n=len(names))
+    return text or msg("columns.none")
 
 
 def _missing_field_problem(field: str, columns: Sequence[str]) -> Problem:
     near = _suggest_column(field, columns)
     if near is not None:
-        fix = (
-            f"did you mean '{near}'? map it: columns={{'{near}': '{field}'}} "
-            f"(CLI: --map {near}={field})"
-        )
+        fix = msg("missing_field.fix_near", near=near, field=field)
     else:
-        fix = (
-            f"add a '{field}' column, or map yours: columns={{'YOUR_COLUMN': '{field}'}} "
-            f"(CLI: --map YOUR_COLUMN={field})"
-        )
+        fix = msg("missing_field.fix", field=field)
     return Problem(
         "file",
         field,
-        f"missing required field '{field}'; the layer has columns: {_list_columns(columns)}",
+        msg("missing_field.what", field=field, columns=_list_columns(columns)),
         fix,
     )
 
@@ -71,12 +66,12 @@ def _apply_columns(
         if src not in df.columns:
             near = difflib.get_close_matches(str(src), existing, n=1, cutoff=0.5)
             fix = (
-                f"did you mean '{near[0]}'?"
+                msg("did_you_mean", near=near[0])
                 if near
-                else f"the layer has columns: {_list_columns(existing)}"
+                else msg("columns.of_layer", columns=_list_columns(existing))
             )
             problems.append(
-                Problem("column mapping", str(dst), f"column '{src}' is not in the layer", fix)
+                Problem("column mapping", str(dst), msg("mapped_absent.what", src=src), fix)
             )
             continue
         rename[src] = dst
@@ -87,8 +82,12 @@ def _apply_columns(
             Problem(
                 "column mapping",
                 dst,
-                f"columns {', '.join(repr(s) for s in sources)} are all mapped to '{dst}'",
-                "map only one of them",
+                msg(
+                    "mapped_twice.what",
+                    sources=", ".join(repr(s) for s in sources),
+                    dst=dst,
+                ),
+                msg("mapped_twice.fix"),
             )
         )
     for src, dst in rename.items():
@@ -97,8 +96,8 @@ def _apply_columns(
                 Problem(
                     "column mapping",
                     dst,
-                    f"'{src}' is mapped to '{dst}', but the layer already has a '{dst}' column",
-                    f"drop or rename the existing '{dst}' column, or do not map '{src}'",
+                    msg("mapped_onto_existing.what", src=src, dst=dst),
+                    msg("mapped_onto_existing.fix", src=src, dst=dst),
                 )
             )
         if dst not in CORE_FIELDS and dst != DECLARED_AREA_FIELD:
@@ -108,8 +107,8 @@ def _apply_columns(
                     Problem(
                         "column mapping",
                         dst,
-                        f"'{src}' is mapped to '{dst}', which landopt does not know",
-                        f"did you mean '{near[0]}'?",
+                        msg("mapped_unknown.what", src=src, dst=dst),
+                        msg("did_you_mean", near=near[0]),
                         "warning",
                     )
                 )
@@ -147,8 +146,8 @@ def _status_lookup(
                 Problem(
                     "status mapping",
                     "status",
-                    f"'{value}' is mapped to '{target}', which is not a landopt status",
-                    f"map it to one of {', '.join(STATUSES)}",
+                    msg("status_mapped_unknown.what", value=value, target=target),
+                    msg("status_mapped_unknown.fix", statuses=", ".join(STATUSES)),
                 )
             )
             continue

@@ -11,6 +11,7 @@ from landopt._fields import (
     SQM_PER_MU,
 )
 from landopt.errors import Problem
+from landopt.parcels._messages import msg
 
 #: Two parcels overlapping by more than this share of the smaller one are reported.
 OVERLAP_TOLERANCE: float = 0.01
@@ -66,8 +67,8 @@ def _check_geometry(
             Problem(
                 labels[i],
                 "geometry",
-                "no geometry",
-                "draw the parcel's outline or remove the row",
+                msg("no_geometry.what"),
+                msg("draw_or_remove"),
             )
         )
     for i in np.flatnonzero(empty):
@@ -75,8 +76,8 @@ def _check_geometry(
             Problem(
                 labels[i],
                 "geometry",
-                "empty geometry",
-                "draw the parcel's outline or remove the row",
+                msg("empty_geometry.what"),
+                msg("draw_or_remove"),
             )
         )
     for i in np.flatnonzero(other):
@@ -84,8 +85,8 @@ def _check_geometry(
             Problem(
                 labels[i],
                 "geometry",
-                f"a {_GEOM_TYPES.get(int(type_id[i]), 'non-polygon')}, not a polygon",
-                "parcels must be polygons: replace it with the parcel's outline or remove it",
+                msg("not_polygon.what", type=_GEOM_TYPES.get(int(type_id[i]), "non-polygon")),
+                msg("not_polygon.fix"),
             )
         )
 
@@ -94,16 +95,15 @@ def _check_geometry(
     if len(to_fix) and not repair:
         for i in to_fix:
             if collection[i]:
-                what = "a GeometryCollection, not a polygon"
+                what = msg("collection.what")
             else:
-                what = f"invalid polygon: {shapely.is_valid_reason(geoms[i])}"
+                what = msg("invalid.what", reason=shapely.is_valid_reason(geoms[i]))
             problems.append(
                 Problem(
                     labels[i],
                     "geometry",
                     what,
-                    "fix it in your GIS, or repair=True (CLI: --repair) to apply "
-                    "shapely.make_valid and keep the polygonal parts",
+                    msg("invalid.fix"),
                 )
             )
         return geoms, usable
@@ -111,9 +111,9 @@ def _check_geometry(
     for i in to_fix:
         before = geoms[i]
         reason = (
-            "a GeometryCollection"
+            msg("repair.collection")
             if collection[i]
-            else f"invalid polygon ({shapely.is_valid_reason(before)})"
+            else msg("repair.invalid", reason=shapely.is_valid_reason(before))
         )
         made = shapely.make_valid(before)
         fixed = _polygonal_part(made)
@@ -122,27 +122,28 @@ def _check_geometry(
                 Problem(
                     labels[i],
                     "geometry",
-                    f"{reason}; repairing it leaves no area",
-                    "draw the parcel's outline again",
+                    msg("repair.no_area.what", reason=reason),
+                    msg("repair.no_area.fix"),
                 )
             )
             continue
         geoms[i] = fixed
         usable[i] = True
-        change = f"made valid as a {_GEOM_TYPES[int(shapely.get_type_id(fixed))]}"
+        change = msg("repair.made_valid", type=_GEOM_TYPES[int(shapely.get_type_id(fixed))])
         if to_mu is not None:
-            change += (
-                f", area {shapely.area(before) * to_mu:.2f} mu before, "
-                f"{shapely.area(fixed) * to_mu:.2f} mu after"
+            change += msg(
+                "repair.areas",
+                before=shapely.area(before) * to_mu,
+                after=shapely.area(fixed) * to_mu,
             )
         if shapely.get_num_geometries(made) > shapely.get_num_geometries(fixed):
-            change += "; points and lines dropped"
+            change += msg("repair.dropped")
         problems.append(
             Problem(
                 labels[i],
                 "geometry",
-                f"{reason}: {change}",
-                "check the repaired outline, or fix the source data",
+                msg("repair.done.what", reason=reason, change=change),
+                msg("repair.done.fix"),
                 "warning",
             )
         )
@@ -181,9 +182,8 @@ def _check_overlaps(
             Problem(
                 f"{labels[i]} and {labels[j]}",
                 "geometry",
-                f"the parcels overlap by {mu:.2f} mu ({100 * mu / small:.1f} % of the smaller)",
-                "fix the boundaries so that parcels do not overlap, or the overlap is "
-                "counted twice in areas and targets",
+                msg("overlap.what", mu=mu, share=100 * mu / small),
+                msg("overlap.fix"),
                 "warning",
             )
         )

@@ -21,6 +21,7 @@ from landopt._fields import (
     MAX_TEXT_LENGTH,
 )
 from landopt.errors import InputError, Problem
+from landopt.parcels._messages import msg
 
 #: File suffixes landopt reads, and the format each stands for.
 FORMATS: dict[str, str] = {
@@ -149,9 +150,8 @@ def _restore_truncated_names(
             Problem(
                 "file",
                 "",
-                f"field names cut to 10 characters by the Shapefile format were restored: {pairs}",
-                "nothing to do if this is right; otherwise map the columns yourself "
-                "(CLI: --map), or use GeoPackage, which keeps full names",
+                msg("truncated_names.what", pairs=pairs),
+                msg("truncated_names.fix"),
                 "warning",
             )
         )
@@ -193,9 +193,12 @@ def _guess_shapefile_encoding(path: Path) -> tuple[str | None, list[Problem]]:
             Problem(
                 "file",
                 "",
-                f"{path.name} has no .cpg file; its text was decoded as {candidate} (guessed)",
-                f"add {path.with_suffix('.cpg').name} containing '{candidate}', or pass "
-                f"encoding='{candidate}' (CLI: --encoding {candidate})",
+                msg("encoding_guessed.what", file=path.name, encoding=candidate),
+                msg(
+                    "encoding_guessed.fix",
+                    cpg=path.with_suffix(".cpg").name,
+                    encoding=candidate,
+                ),
                 "warning",
             )
         ]
@@ -203,9 +206,8 @@ def _guess_shapefile_encoding(path: Path) -> tuple[str | None, list[Problem]]:
         Problem(
             "file",
             "",
-            f"{path.name} has no .cpg file and its text is neither UTF-8 nor GB18030; "
-            "it was read as Latin-1 and Chinese text may be garbled",
-            "pass the right encoding (CLI: --encoding NAME) or add a .cpg file naming it",
+            msg("encoding_unknown.what", file=path.name),
+            msg("encoding_unknown.fix"),
             "warning",
         )
     ]

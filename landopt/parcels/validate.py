@@ -21,20 +21,27 @@ from landopt._fields import (
     STATUSES,
 )
 from landopt.errors import Problem
+from landopt.parcels._messages import msg
 from landopt.parcels.columns import _allowed_statuses_text, _status_key, _status_lookup
 
+#: The unit of each numeric field, as a message key under ``errors.parcels.unit.``.
 _UNITS: dict[str, str] = {
-    "area_mu": "mu",
-    "far": "floor-area ratio",
-    "building_coef": "share of the plot, 0-1",
-    "tax_wan_per_mu": "万元 per mu per year",
-    "idle_years": "years",
-    "land_price_paid_wan": "万元",
-    "benefit_tax_after_wan_per_mu": "万元 per mu per year",
-    "benefit_tax_gain_wan": "万元 per year",
-    "floor_area_added_m2": "m²",
-    "difficulty": "1-5",
-    **dict.fromkeys(COST_FIELDS, "万元 for the whole parcel"),
+    **{
+        field: field
+        for field in (
+            "area_mu",
+            "far",
+            "building_coef",
+            "tax_wan_per_mu",
+            "idle_years",
+            "land_price_paid_wan",
+            "benefit_tax_after_wan_per_mu",
+            "benefit_tax_gain_wan",
+            "floor_area_added_m2",
+            "difficulty",
+        )
+    },
+    **dict.fromkeys(COST_FIELDS, "cost"),
 }
 
 
@@ -61,8 +68,8 @@ def _check_ids(df: pd.DataFrame, problems: list[Problem]) -> tuple[pd.Series, np
             Problem(
                 f"row {i + 1}",
                 "parcel_id",
-                "empty parcel id",
-                "give every parcel a unique, non-empty id",
+                msg("empty_id.what"),
+                msg("empty_id.fix"),
             )
         )
     if dup.any():
@@ -73,8 +80,8 @@ def _check_ids(df: pd.DataFrame, problems: list[Problem]) -> tuple[pd.Series, np
                 Problem(
                     f"parcel {value}",
                     "parcel_id",
-                    f"id '{value}' is used by {len(index)} parcels, on rows {rows_text}",
-                    "give every parcel a unique id (rows count features from 1)",
+                    msg("duplicate_id.what", value=value, count=len(index), rows=rows_text),
+                    msg("duplicate_id.fix"),
                 )
             )
     return ids, labels
@@ -99,8 +106,8 @@ def _check_status(
             Problem(
                 labels[i],
                 "status",
-                "missing status",
-                f"give one of {', '.join(STATUSES)} (or a Chinese alias such as 低效, 闲置)",
+                msg("missing_status.what"),
+                msg("missing_status.fix", statuses=", ".join(STATUSES)),
             )
         )
     if unknown.any():
@@ -111,9 +118,8 @@ def _check_status(
                 Problem(
                     labels[i],
                     "status",
-                    f"unknown status {str(value)!r}",
-                    f"use one of: {allowed}; or map your value: status_values="
-                    f"{{{str(value)!r}: 'idle'}} (CLI: --status-map '{value}=idle')",
+                    msg("unknown_status.what", value=str(value)),
+                    msg("unknown_status.fix", allowed=allowed, value=str(value)),
                 )
             )
     return canonical.astype("string")
@@ -136,8 +142,8 @@ def _check_text_length(df: pd.DataFrame, labels: np.ndarray, problems: list[Prob
                 Problem(
                     labels[i],
                     str(field),
-                    f"text of {lengths[i]:,} characters (at most {MAX_TEXT_LENGTH:,})",
-                    "shorten it: a field holds a value, not a document",
+                    msg("text_too_long.what", length=lengths[i], limit=MAX_TEXT_LENGTH),
+                    msg("text_too_long.fix"),
                 )
             )
 
@@ -150,7 +156,7 @@ def _check_numeric(
     fields = [f for f in dict.fromkeys((*NUMERIC_FIELDS, DECLARED_AREA_FIELD)) if f in df]
     for field in fields:
         raw = df[field]
-        unit = _UNITS.get(field, "the field's unit")
+        unit = msg("unit." + _UNITS.get(field, "other"))
         if pd.api.types.is_bool_dtype(raw) or pd.api.types.is_numeric_dtype(raw):
             values = raw.to_numpy(dtype=float, na_value=np.nan)
             bad_text = np.zeros(len(raw), dtype=bool)
@@ -168,9 +174,8 @@ def _check_numeric(
                 Problem(
                     labels[i],
                     field,
-                    f"not a number: {raw.iloc[i]!r}",
-                    f"write a plain number in {unit} (e.g. 12.5, no units or thousands "
-                    "separators), or leave it empty if unknown",
+                    msg("not_a_number.what", value=raw.iloc[i]),
+                    msg("not_a_number.fix", unit=unit),
                 )
             )
         for i in np.flatnonzero(infinite):
@@ -178,8 +183,8 @@ def _check_numeric(
                 Problem(
                     labels[i],
                     field,
-                    f"infinite value {raw.iloc[i]!r}",
-                    f"write a finite number in {unit}, or leave it empty if unknown",
+                    msg("infinite.what", value=raw.iloc[i]),
+                    msg("infinite.fix", unit=unit),
                 )
             )
         with np.errstate(invalid="ignore"):
@@ -189,8 +194,8 @@ def _check_numeric(
                 Problem(
                     labels[i],
                     field,
-                    f"value {values[i]:g} is beyond any real one (at most {MAX_ABS_VALUE:g})",
-                    f"check the units and the digits; write the value in {unit}",
+                    msg("huge.what", value=values[i], limit=MAX_ABS_VALUE),
+                    msg("huge.fix", unit=unit),
                 )
             )
         for i in np.flatnonzero(negative & ~infinite & ~huge):
@@ -198,8 +203,8 @@ def _check_numeric(
                 Problem(
                     labels[i],
                     field,
-                    f"negative value {values[i]:g}",
-                    f"write a value >= 0 in {unit}, or leave it empty if unknown",
+                    msg("negative.what", value=values[i]),
+                    msg("negative.fix", unit=unit),
                 )
             )
         out[field] = values
@@ -228,24 +233,25 @@ def _check_declared_area(
     bad = ok & (rel > tolerance)
     if not bad.any():
         return
-    fix = (
-        "landopt uses the area from the geometry; correct the declared area or the "
-        "boundary if the difference is not expected"
-    )
+    fix = msg("declared_area.fix")
     compared = ok.sum()
     ratio = np.median(declared[bad] / area[bad])
     if bad.sum() >= 0.5 * compared:
         if abs(ratio / SQM_PER_MU - 1) < 0.02:
-            fix = "the declared areas look like m², not mu (1 mu = 666.7 m²); " + fix
+            fix = msg("declared_area.fix_m2", fix=fix)
         elif abs(ratio * 15 - 1) < 0.02:
-            fix = "the declared areas look like hectares, not mu (1 ha = 15 mu); " + fix
+            fix = msg("declared_area.fix_ha", fix=fix)
     for i in np.flatnonzero(bad):
         problems.append(
             Problem(
                 labels[i],
                 "area_mu",
-                f"declared area {declared[i]:.2f} mu differs from the geometry's "
-                f"{area[i]:.2f} mu by {100 * (declared[i] - area[i]) / area[i]:+.1f} %",
+                msg(
+                    "declared_area.what",
+                    declared=declared[i],
+                    area=area[i],
+                    diff=100 * (declared[i] - area[i]) / area[i],
+                ),
                 fix,
                 "warning",
             )
