@@ -261,6 +261,27 @@ def test_two_columns_mapped_to_one_field(make_parcels):
     assert any(p.field == "name" and "map only one" in p.fix for p in errors(problems))
 
 
+@pytest.mark.parametrize(
+    ("row", "columns", "what"),
+    [
+        ({"编号": "A", "代码": "B"}, {"编号": "parcel_id", "代码": "parcel_id"}, "all mapped"),
+        ({"s1": "idle", "s2": "idle"}, {"s1": "status", "s2": "status"}, "all mapped"),
+        ({"a": 1.0, "b": 2.0}, {"a": "far", "b": "far"}, "all mapped"),
+        ({"编号": "A"}, {"编号": "parcel_id"}, "already has a 'parcel_id'"),
+        ({"状态": "idle"}, {"状态": "status"}, "already has a 'status'"),
+        ({"容积率": 1.2, "far": 1.0}, {"容积率": "far"}, "already has a 'far'"),
+    ],
+)
+def test_mapping_onto_a_checked_field_twice_is_reported_not_a_crash(
+    make_parcels, row, columns, what
+):
+    # Two columns left with one name made the id/status/number checks fail with
+    # AttributeError ('DataFrame' object has no attribute 'str') instead of listing problems.
+    problems = errors(raise_problems(make_parcels([row]), columns=columns))
+    assert {p.where for p in problems} == {"column mapping"}
+    assert any(what in p.what for p in problems)
+
+
 # ----------------------------------------------------------------------------------------
 # Area and CRS
 # ----------------------------------------------------------------------------------------

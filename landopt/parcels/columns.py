@@ -112,7 +112,10 @@ def _apply_columns(
                         "warning",
                     )
                 )
-    return df.rename(columns=rename)
+    out = df.rename(columns=rename)
+    # A conflicting mapping (an error above) leaves two columns one name: keep the first,
+    # so that the checks that follow see one column per field and report the rest.
+    return out.loc[:, ~(out.columns.duplicated() & out.columns.isin(list(rename.values())))]
 
 
 def _status_key(values: pd.Series) -> pd.Series:
