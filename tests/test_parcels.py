@@ -22,13 +22,16 @@ from pyproj import CRS
 
 from landopt._fields import (
     CORE_FIELDS,
+    COST_FIELDS,
     DECLARED_AREA_FIELD,
     INPUT_CRS_ATTR,
+    NUMERIC_FIELDS,
     PROBLEMS_ATTR,
     SOURCE_ATTR,
     SQM_PER_MU,
 )
 from landopt.errors import InputError, ParcelDataError, Problem
+from landopt.i18n import MESSAGES
 from landopt.parcels import (
     area_crs_for,
     compute_area_mu,
@@ -557,6 +560,8 @@ def test_problem_texts_come_from_the_message_catalog(make_parcels, monkeypatch):
         "负值 -5",
         "请填写不小于 0 的值，单位为万元（整宗地块）；未知可留空",
     )
+    for field in NUMERIC_FIELDS:  # every numeric field names its unit in both languages
+        assert f"errors.parcels.unit.{'cost' if field in COST_FIELDS else field}" in MESSAGES
 
 
 @pytest.mark.parametrize(

@@ -24,25 +24,9 @@ from landopt.errors import Problem
 from landopt.parcels._messages import msg
 from landopt.parcels.columns import _allowed_statuses_text, _status_key, _status_lookup
 
-#: The unit of each numeric field, as a message key under ``errors.parcels.unit.``.
-_UNITS: dict[str, str] = {
-    **{
-        field: field
-        for field in (
-            "area_mu",
-            "far",
-            "building_coef",
-            "tax_wan_per_mu",
-            "idle_years",
-            "land_price_paid_wan",
-            "benefit_tax_after_wan_per_mu",
-            "benefit_tax_gain_wan",
-            "floor_area_added_m2",
-            "difficulty",
-        )
-    },
-    **dict.fromkeys(COST_FIELDS, "cost"),
-}
+#: The unit of each numeric field, as a message key under ``errors.parcels.unit.`` (the
+#: cost fields share one).
+_UNITS: dict[str, str] = {f: "cost" if f in COST_FIELDS else f for f in NUMERIC_FIELDS}
 
 
 def _check_ids(df: pd.DataFrame, problems: list[Problem]) -> tuple[pd.Series, np.ndarray]:
