@@ -187,6 +187,52 @@ _ERRORS: dict[str, dict[str, str]] = {
     },
     "parcels.no_parcels.what": {"en": "the layer has no parcels", "zh": "图层中没有地块"},
     "parcels.no_parcels.fix": {"en": "check the file and the layer", "zh": "请检查文件和图层"},
+    # parcels: reading files (landopt.parcels.read; InputError texts)
+    "parcels.file.missing": {"en": "{path}: no such file", "zh": "{path}：文件不存在"},
+    "parcels.file.is_folder": {
+        "en": "{path}: is a folder; give the parcel file itself (e.g. parcels.gpkg)",
+        "zh": "{path}：这是一个文件夹；请给出地块文件本身（如 parcels.gpkg）",
+    },
+    "parcels.file.unknown_format": {
+        "en": "{path}: unknown format '{suffix}'; landopt reads {known}",
+        "zh": "{path}：未知格式 '{suffix}'；landopt 可读取 {known}",
+    },
+    "parcels.file.unknown_encoding": {
+        "en": "{path}: unknown encoding '{encoding}'; use e.g. GB18030, GBK or UTF-8",
+        "zh": "{path}：未知编码 '{encoding}'；请使用如 GB18030、GBK 或 UTF-8",
+    },
+    "parcels.file.unreadable": {
+        "en": "{path}: cannot read this {fmt} file: {error}{hint}",
+        "zh": "{path}：无法读取这个 {fmt} 文件：{error}{hint}",
+    },
+    "parcels.file.too_long_hint": {
+        "en": " -> a value is far too long (likely a text field holding a pasted document "
+        "or a run-away string; landopt accepts at most {limit:,} characters "
+        "in a field): find it at that position in the file and shorten it",
+        "zh": " -> 某个取值过长（可能是文本字段里粘贴了文档或失控的字符串；landopt 每个字段"
+        "最多接受 {limit:,} 个字符）：请在文件的该位置找到并缩短它",
+    },
+    "parcels.file.several_layers": {
+        "en": "{path}: {count} layers ({layers}); choose one with layer='NAME' (CLI: --layer NAME)",
+        "zh": "{path}：有 {count} 个图层（{layers}）；请用 layer='图层名' 选择其一"
+        "（命令行：--layer 图层名）",
+    },
+    "parcels.file.no_layer": {
+        "en": "{path}: no layer '{layer}'; the file has {names}{hint}",
+        "zh": "{path}：没有图层 '{layer}'；文件中有 {names}{hint}",
+    },
+    "parcels.file.no_layers": {"en": "no layers", "zh": "没有图层"},
+    "parcels.file.layer_hint": {"en": "; did you mean '{near}'?", "zh": "；是否指 '{near}'？"},
+    "parcels.file.no_geometry": {
+        "en": "{path}: the layer has no geometry column; parcels must be polygons",
+        "zh": "{path}：图层没有几何列；地块必须是多边形",
+    },
+    "parcels.file.needs_pyarrow": {
+        "en": "{path}: reading GeoParquet needs the pyarrow package -> pip install pyarrow, "
+        "or convert the file: ogr2ogr {gpkg} {name}",
+        "zh": "{path}：读取 GeoParquet 需要 pyarrow 包 -> pip install pyarrow，"
+        "或转换文件：ogr2ogr {gpkg} {name}",
+    },
     # parcels: column and status mapping (landopt.parcels.columns)
     "parcels.columns.more": {"en": ", ... ({n} in all)", "zh": ", …（共 {n} 个）"},
     "parcels.columns.none": {"en": "(none)", "zh": "（无）"},

@@ -47,21 +47,19 @@ def _read_file(
     path: Path, *, layer: str | None, encoding: str | None
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(msg("file.missing", path=path))
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give the parcel file itself (e.g. parcels.gpkg)")
+        raise InputError(msg("file.is_folder", path=path))
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
         known = ", ".join(f"{s} ({f})" for s, f in FORMATS.items())
-        raise InputError(f"{path}: unknown format '{suffix}'; landopt reads {known}")
+        raise InputError(msg("file.unknown_format", path=path, suffix=suffix, known=known))
     if encoding is not None:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(
-                f"{path}: unknown encoding '{encoding}'; use e.g. GB18030, GBK or UTF-8"
-            ) from None
+            raise InputError(msg("file.unknown_encoding", path=path, encoding=encoding)) from None
     if fmt == "GeoParquet":
         return _read_parquet(path), []
 
@@ -71,23 +69,23 @@ def _read_file(
         try:
             layers = pyogrio.list_layers(path)
         except Exception as exc:
-            raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}") from exc
+            raise InputError(
+                msg("file.unreadable", path=path, fmt=fmt, error=_one_line(exc), hint="")
+            ) from exc
     names = [str(n) for n, _ in layers]
     spatial = [str(n) for n, geom_type in layers if geom_type is not None]
     if layer is None:
         if len(spatial) > 1:
             raise InputError(
-                f"{path}: {len(spatial)} layers ({', '.join(spatial)}); choose one with "
-                f"layer='NAME' (CLI: --layer NAME)"
+                msg("file.several_layers", path=path, count=len(spatial), layers=", ".join(spatial))
             )
         if len(spatial) == 1 and len(names) > 1:
             layer = spatial[0]
     elif layer not in names:
         near = difflib.get_close_matches(layer, names, n=1, cutoff=0.5)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise InputError(
-            f"{path}: no layer '{layer}'; the file has {', '.join(names) or 'no layers'}{hint}"
-        )
+        hint = msg("file.layer_hint", near=near[0]) if near else ""
+        has = ", ".join(names) or msg("file.no_layers")
+        raise InputError(msg("file.no_layer", path=path, layer=layer, names=has, hint=hint))
 
     problems: list[Problem] = []
     if fmt == "Shapefile" and encoding is None:
@@ -97,14 +95,12 @@ def _read_file(
     except Exception as exc:
         hint = ""
         if "too many characters" in str(exc).lower():
-            hint = (
-                " -> a value is far too long (likely a text field holding a pasted document "
-                f"or a run-away string; landopt accepts at most {MAX_TEXT_LENGTH:,} characters "
-                "in a field): find it at that position in the file and shorten it"
-            )
-        raise InputError(f"{path}: cannot read this {fmt} file: {_one_line(exc)}{hint}") from exc
+            hint = msg("file.too_long_hint", limit=MAX_TEXT_LENGTH)
+        raise InputError(
+            msg("file.unreadable", path=path, fmt=fmt, error=_one_line(exc), hint=hint)
+        ) from exc
     if not isinstance(gdf, gpd.GeoDataFrame):
-        raise InputError(f"{path}: the layer has no geometry column; parcels must be polygons")
+        raise InputError(msg("file.no_geometry", path=path))
     return gdf, problems
 
 
@@ -113,13 +109,19 @@ def _read_parquet(path: Path) -> gpd.GeoDataFrame:
         import pyarrow  # noqa: F401
     except ImportError:
         raise InputError(
-            f"{path}: reading GeoParquet needs the pyarrow package -> pip install pyarrow, "
-            f"or convert the file: ogr2ogr {path.with_suffix('.gpkg').name} {path.name}"
+            msg(
+                "file.needs_pyarrow",
+                path=path,
+                gpkg=path.with_suffix(".gpkg").name,
+                name=path.name,
+            )
         ) from None
     try:
         return gpd.read_parquet(path)
     except Exception as exc:
-        raise InputError(f"{path}: cannot read this GeoParquet file: {_one_line(exc)}") from exc
+        raise InputError(
+            msg("file.unreadable", path=path, fmt="GeoParquet", error=_one_line(exc), hint="")
+        ) from exc
 
 
 def _sidecar(path: Path, suffix: str) -> Path | None:
