@@ -18,6 +18,7 @@ from conftest import ORIGIN
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
+import landopt._adjacency_match as match_mod
 import landopt.adjacency as adj_mod
 from landopt.adjacency import Adjacency, adjacency, clear_adjacency_cache
 from landopt.errors import InputError
@@ -383,7 +384,7 @@ def test_demo_with_jittered_vertices(demo):
 
 def test_exact_matching_survives_hash_collisions(demo, monkeypatch):
     reference = adjacency(demo, method="exact", cache=False)
-    monkeypatch.setattr(adj_mod, "_MIX", np.zeros(4, dtype=np.uint64))  # every hash collides
+    monkeypatch.setattr(match_mod, "_MIX", np.zeros(4, dtype=np.uint64))  # every hash collides
     collided = adjacency(demo, method="exact", cache=False)
     np.testing.assert_array_equal(collided.i, reference.i)
     np.testing.assert_array_equal(collided.j, reference.j)

@@ -22,13 +22,16 @@ from pyproj import CRS
 
 from landopt._fields import (
     CORE_FIELDS,
+    COST_FIELDS,
     DECLARED_AREA_FIELD,
     INPUT_CRS_ATTR,
+    NUMERIC_FIELDS,
     PROBLEMS_ATTR,
     SOURCE_ATTR,
     SQM_PER_MU,
 )
 from landopt.errors import InputError, ParcelDataError, Problem
+from landopt.i18n import MESSAGES
 from landopt.parcels import (
     area_crs_for,
     compute_area_mu,
@@ -259,6 +262,27 @@ def test_two_columns_mapped_to_one_field(make_parcels):
     raw = make_parcels([{"编号": "A", "代码": "B"}])
     problems = validate_parcels(raw, columns={"编号": "name", "代码": "name"})
     assert any(p.field == "name" and "map only one" in p.fix for p in errors(problems))
+
+
+@pytest.mark.parametrize(
+    ("row", "columns", "what"),
+    [
+        ({"编号": "A", "代码": "B"}, {"编号": "parcel_id", "代码": "parcel_id"}, "all mapped"),
+        ({"s1": "idle", "s2": "idle"}, {"s1": "status", "s2": "status"}, "all mapped"),
+        ({"a": 1.0, "b": 2.0}, {"a": "far", "b": "far"}, "all mapped"),
+        ({"编号": "A"}, {"编号": "parcel_id"}, "already has a 'parcel_id'"),
+        ({"状态": "idle"}, {"状态": "status"}, "already has a 'status'"),
+        ({"容积率": 1.2, "far": 1.0}, {"容积率": "far"}, "already has a 'far'"),
+    ],
+)
+def test_mapping_onto_a_checked_field_twice_is_reported_not_a_crash(
+    make_parcels, row, columns, what
+):
+    # Two columns left with one name made the id/status/number checks fail with
+    # AttributeError ('DataFrame' object has no attribute 'str') instead of listing problems.
+    problems = errors(raise_problems(make_parcels([row]), columns=columns))
+    assert {p.where for p in problems} == {"column mapping"}
+    assert any(what in p.what for p in problems)
 
 
 # ----------------------------------------------------------------------------------------
@@ -523,6 +547,23 @@ def test_missing_status(make_parcels):
     assert (p.where, p.what) == ("parcel Q", "missing status")
 
 
+def test_problem_texts_come_from_the_message_catalog(make_parcels, monkeypatch):
+    import landopt.parcels._messages as messages
+
+    monkeypatch.setattr(messages, "LANG", "zh")
+    raw = make_parcels([{"parcel_id": "Q", "status": "荒废", "cost_clear_wan": -5}])
+    problems = raise_problems(raw)
+    status, cost = only(problems, "status"), only(problems, "cost_clear_wan")
+    assert status.what == "未知状态 '荒废'"
+    assert "status_values={'荒废': 'idle'}" in status.fix
+    assert (cost.what, cost.fix) == (
+        "负值 -5",
+        "请填写不小于 0 的值，单位为万元（整宗地块）；未知可留空",
+    )
+    for field in NUMERIC_FIELDS:  # every numeric field names its unit in both languages
+        assert f"errors.parcels.unit.{'cost' if field in COST_FIELDS else field}" in MESSAGES
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("12万", "not a number"), (-5, "negative value -5"), (float("inf"), "infinite")],
@@ -652,6 +693,26 @@ def test_warnings_are_logged(make_parcels, caplog):
     assert any(
         "parcel W" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records
     )
+
+
+def test_warnings_are_logged_on_the_package_logger(make_parcels):
+    # `landopt validate` silences them with a filter on the "landopt.parcels" logger; a
+    # logger's filters do not see records logged on its children (landopt.parcels.read, ...).
+    seen: list[logging.LogRecord] = []
+
+    class Catch(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            seen.append(record)
+            return False
+
+    catch = Catch()
+    package = logging.getLogger("landopt.parcels")
+    package.addFilter(catch)
+    try:
+        prepare_parcels(make_parcels([{"parcel_id": "W", "area_mu": 30.0}]), source="w.gpkg")
+    finally:
+        package.removeFilter(catch)
+    assert any("parcel W" in r.getMessage() and r.levelno == logging.WARNING for r in seen)
 
 
 def test_attrs_are_shared_not_deep_copied(make_parcels):
