@@ -14,6 +14,10 @@ Keys are namespaced by where they are read (``maps.``, ``report.``, ``webmap.``,
 ``rules.<component>.``, ``errors.``). A rule component brings its own texts with
 :func:`add_messages` (so adding a rule is one file), and they join the same catalog.
 
+The module is long because it is data (one entry per text, both languages side by side);
+the code is the first hundred lines. Splitting the texts over several files would scatter
+the one place a translator reads.
+
 The language is, in order: an explicit ``lang`` (the scenario's ``lang``, ``--lang``), the
 ``LANDOPT_LANG`` environment variable, the locale (``LANG``/``LC_ALL`` starting ``zh``),
 else English; see :func:`resolve_lang`.
