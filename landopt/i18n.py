@@ -226,6 +226,7 @@ _REPORT: dict[str, dict[str, str]] = {
     "candidates": {"en": "Candidates", "zh": "候选地块"},
     "year": {"en": "Year", "zh": "年度"},
     "page_title": {"en": "{t} · plan report", "zh": "{t} · 方案报告"},
+    "no_targets": {"en": "no targets", "zh": "无目标"},
 }
 
 # --- webmap (landopt.webmap)
