@@ -5,7 +5,8 @@ parcel coloured by its action; hovering a parcel shows its id, name, township, s
 area, action and cost; a legend lists plots and mu per action and switches each layer
 (every action, unchosen candidates, other parcels, outlines) on and off. Nothing is
 fetched: no CDN, no fonts, no tiles, unless a tile URL template is passed
-(``tiles=``, e.g. your own Tianditu key).
+(``tiles=``, e.g. your own Tianditu key). The page is rendered from
+``landopt/templates/plan.html.j2`` with ``plan.css``, ``plan.js`` and Leaflet inlined.
 
 Large layers: past ``max_features`` parcels the map leaves out the parcels that were
 never candidates, then (if still too many) the unchosen candidates, simplifies what is
@@ -14,7 +15,6 @@ left by ``simplify`` metres, and says so on the map. The chosen parcels are alwa
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import math
@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landopt import _render, i18n
 from landopt._atomic import atomic_file
 from landopt.errors import InputError
 from landopt.maps import (
@@ -70,51 +71,6 @@ COORD_DECIMALS = 6
 #: Tile hosts whose tiles are in the shifted GCJ-02 / BD-09 systems, not CGCS2000.
 _SHIFTED_HOSTS = re.compile(r"(amap|autonavi|gaode|baidu|bdimg|bdstatic|map\.qq|gtimg)", re.I)
 
-_TIP_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "id": "编号",
-        "name": "名称",
-        "township": "镇（街道）",
-        "park": "园区",
-        "status": "现状",
-        "area": "面积",
-        "action": "措施",
-        "cost": "投入",
-        "options": "可选措施",
-        "none": "未选",
-        "layers": "图层",
-        "outlines": "边界",
-        "exclude": "禁止区",
-        "priority": "优先区",
-        "blocks": "连片地块群（{n} 个）",
-        "dropped_other": "地块过多：{n:,} 宗非候选地块未显示",
-        "dropped_candidate": "地块过多：{n:,} 宗候选未选地块未显示",
-        "simplified": "边界已简化（{m:g} 米）",
-        "web_note": "网页以 Web 墨卡托显示，面积按上述坐标系计算",
-    },
-    "en": {
-        "id": "ID",
-        "name": "Name",
-        "township": "Township",
-        "park": "Park",
-        "status": "Status",
-        "area": "Area",
-        "action": "Action",
-        "cost": "Cost",
-        "options": "Candidate for",
-        "none": "not chosen",
-        "layers": "Layers",
-        "outlines": "Boundaries",
-        "exclude": "exclusion zone",
-        "priority": "priority zone",
-        "blocks": "blocks ({n})",
-        "dropped_other": "Too many parcels: {n:,} parcels that were never candidates are not shown",
-        "dropped_candidate": "Too many parcels: {n:,} unchosen candidates are not shown",
-        "simplified": "Outlines simplified ({m:g} m)",
-        "web_note": "shown in Web Mercator, areas computed in the CRS above",
-    },
-}
-
 
 @dataclass
 class WebmapData:
@@ -136,9 +92,7 @@ class WebmapData:
 
     def to_json(self) -> str:
         """Compact JSON, safe to put inside a ``<script>`` element."""
-        text = json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        # < > & only occur inside JSON strings; as \u escapes they cannot end the script
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return _render.json_for_script(self.__dict__)
 
 
 # --------------------------------------------------------------------------- data
@@ -187,7 +141,7 @@ def build_webmap_data(
     """The layers, legend and notes of the web map (see :func:`webmap_html`)."""
     sc = plan.scenario
     w = words(lang)
-    tw = _TIP_WORDS[lang]
+    tw = i18n.words("webmap.", lang)
     p = plan.parcels
     groups = parcel_groups(plan).to_numpy()
     stats = group_stats(plan)
@@ -413,8 +367,8 @@ def leaflet_css() -> str:
 
 
 def leaflet_js() -> str:
-    """Leaflet's JavaScript, safe to inline in a ``<script>`` element."""
-    return _vendor("leaflet.js").replace("</script", "<\\/script")
+    """Leaflet's JavaScript as inlined in ``plan.html`` (``</script`` escaped)."""
+    return str(_render.inline_script(_vendor("leaflet.js")))
 
 
 def _tiles(
@@ -460,15 +414,14 @@ def webmap_html(
         title=title,
     )
     data.tiles = _tiles(tiles, tiles_attribution, tiles_options)
-    return _PAGE.format(
-        lang="zh-CN" if lng == "zh" else "en",
-        title=html.escape(data.title),
-        leaflet_css=leaflet_css(),
-        css=_CSS,
-        leaflet_js=leaflet_js(),
-        data=data.to_json(),
-        js=_JS,
+    return _render.render(
+        "plan.html.j2",
+        html_lang="zh-CN" if lng == "zh" else "en",
+        title=data.title,
         leaflet_version=LEAFLET_VERSION,
+        leaflet_css=leaflet_css(),
+        leaflet_js=_vendor("leaflet.js"),
+        data=data.__dict__,
     )
 
 
@@ -535,308 +488,3 @@ def write_text_atomic(path: Path, text: str) -> Path:
     with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     return path
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="landopt (Leaflet {leaflet_version})">
-<title>{title}</title>
-<style>
-{leaflet_css}
-</style>
-<style>
-{css}
-</style>
-</head>
-<body>
-<div id="map" role="application" aria-label="{title}"></div>
-<script type="application/json" id="landopt-data">{data}</script>
-<script>
-{leaflet_js}
-</script>
-<script>
-{js}
-</script>
-</body>
-</html>
-"""
-
-_CSS = """
-html, body { margin: 0; height: 100%; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "WenQuanYi Micro Hei", system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       color: #222; }
-#map { position: absolute; inset: 0; background: #fbfbf8; }
-.leaflet-container { font: inherit; font-size: 13px; background: #fbfbf8; }
-.lo-panel { background: rgba(255,255,255,0.96); padding: 10px 12px; border-radius: 6px;
-            box-shadow: 0 1px 5px rgba(0,0,0,0.25); max-width: 360px; max-height: calc(100vh - 40px);
-            overflow-y: auto; line-height: 1.35; }
-.lo-panel h1 { font-size: 16px; margin: 0 0 2px; }
-.lo-panel .lo-sub { font-size: 12px; color: #444; margin: 0 0 8px; }
-.lo-panel .lo-sub.unmet { color: #b00020; font-weight: 600; }
-.lo-nw { white-space: nowrap; }
-.lo-panel h2 { font-size: 12px; margin: 10px 0 4px; color: #555; font-weight: 600;
-               text-transform: uppercase; letter-spacing: .03em; }
-.lo-row { display: flex; align-items: center; gap: 8px; padding: 2px 0; cursor: pointer;
-          font-size: 13px; }
-.lo-row input { margin: 0; }
-.lo-swatch { width: 18px; height: 12px; border: 1.5px solid; flex: none; box-sizing: border-box; }
-.lo-swatch.line { height: 0; border-width: 0; border-top: 2px solid; }
-.lo-swatch.dash { height: 0; border-width: 0; border-top: 2px dashed; }
-.lo-count { color: #555; white-space: nowrap; margin-left: auto; padding-left: 8px;
-            font-variant-numeric: tabular-nums; }
-.lo-note { font-size: 12px; color: #8a4b00; background: #fff4e0; padding: 4px 6px; margin: 6px 0 0;
-           border-radius: 4px; }
-.lo-foot { font-size: 11px; color: #666; background: rgba(255,255,255,0.9); padding: 2px 6px;
-           max-width: 70vw; }
-.lo-tip { font-size: 13px; line-height: 1.4; }
-.lo-tip table { border-collapse: collapse; }
-.lo-tip th { text-align: left; font-weight: 600; color: #555; padding: 0 10px 0 0; vertical-align: top; }
-.lo-tip td { padding: 0; }
-.lo-tip .lo-act { display: inline-block; width: 10px; height: 10px; margin-right: 4px;
-                  border: 1px solid #333; vertical-align: baseline; }
-.leaflet-tooltip.lo-label { background: transparent; border: 0; box-shadow: none; padding: 0;
-  font-weight: 600; color: #3f2270; font-size: 12px;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; white-space: nowrap; }
-.leaflet-tooltip.lo-label.town { color: #555; font-weight: 400; font-size: 11px; }
-.leaflet-tooltip.lo-label::before { display: none; }
-.lo-north { background: rgba(255,255,255,0.9); border-radius: 4px; padding: 2px 6px;
-            text-align: center; font-weight: 700; font-size: 13px; line-height: 1.1; }
-.leaflet-control-layers-toggle { background-image: none; }
-@media (max-width: 1100px) {
-  .lo-panel { max-width: 300px; padding: 8px 10px; }
-  .lo-panel h1 { font-size: 14px; }
-  .lo-row { font-size: 12px; }
-  .lo-count { font-size: 11px; }
-}
-@media print { .lo-panel { box-shadow: none; } }
-"""
-
-_JS = r"""
-(function () {
-  "use strict";
-  var D = JSON.parse(document.getElementById("landopt-data").textContent);
-  var W = D.words;
-  function esc(s) {
-    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
-  }
-  function num(v, d) {
-    if (v == null) { return "–"; }
-    return Number(v).toLocaleString(D.lang === "zh" ? "zh-CN" : "en-US",
-      {minimumFractionDigits: d, maximumFractionDigits: d});
-  }
-  var map = L.map("map", {preferCanvas: true, zoomSnap: 0.25, zoomControl: true});
-  map.attributionControl.setPrefix("Leaflet");
-  if (D.tiles) { L.tileLayer(D.tiles.url, D.tiles.options).addTo(map); }
-
-  var byKey = {}, colorOf = {};
-  D.layers.forEach(function (l) { colorOf[l.label] = l.fill; });
-
-  function tip(p, layer) {
-    var rows = [[W.id, esc(p.id)], [W.name, esc(p.name)], [W.township, esc(p.town)]];
-    if (p.park) { rows.push([W.park, esc(p.park)]); }
-    rows.push([W.status, esc(p.status)]);
-    rows.push([W.area, num(p.mu, 2) + " " + esc(W.mu)]);
-    if (p.action) {
-      rows.push([W.action, '<span class="lo-act" style="background:' + esc(layer.fill) + '"></span><b>' +
-                 esc(p.action) + "</b>"]);
-      rows.push([W.cost, num(p.cost, 1) + " " + esc(W.wan)]);
-    } else {
-      rows.push([W.action, esc(W.none)]);
-      if (p.options) {
-        rows.push([W.options, p.options.map(function (o) {
-          return esc(o[0]) + " (" + num(o[1], 1) + " " + esc(W.wan) + ")";
-        }).join("<br>")]);
-      }
-    }
-    return '<div class="lo-tip"><table>' + rows.map(function (r) {
-      return "<tr><th>" + esc(r[0]) + "</th><td>" + r[1] + "</td></tr>";
-    }).join("") + "</table></div>";
-  }
-
-  function styleOf(l) {
-    if (l.kind === "action") {
-      return {color: l.edge, weight: 2, fillColor: l.fill, fillOpacity: 0.9};
-    }
-    if (l.kind === "candidate") {
-      return {color: l.edge, weight: 0.8, fillColor: l.fill, fillOpacity: 0.85};
-    }
-    return {color: l.edge, weight: 0.5, fillColor: l.fill, fillOpacity: 1};
-  }
-
-  // outlines below the parcels, zones and blocks above them; labels as permanent tooltips
-  var outlineLayers = {}, labels = [];
-  map.createPane("lo-above").style.zIndex = 440;  // above the parcels, below the rings
-  map.getPane("lo-above").style.pointerEvents = "none";
-  D.outlines.forEach(function (o) {
-    var style = {color: o.color, weight: o.weight, dashArray: o.dash || null, fill: false};
-    var group = L.layerGroup();
-    L.geoJSON(o.features, {style: style, interactive: false, pane: o.above ? "lo-above" : "overlayPane"})
-      .addTo(group);
-    if (o.key === "park" || o.key === "township") {
-      o.features.forEach(function (f) {
-        if (!f.properties.name) { return; }
-        var at = o.key === "park" ? f.properties.top : f.properties.at;
-        labels.push(L.tooltip({permanent: true, direction: o.key === "park" ? "top" : "center",
-                   className: "lo-label" + (o.key === "township" ? " town" : ""), interactive: false})
-          .setLatLng(at).setContent(esc(f.properties.name)).addTo(group));
-      });
-    }
-    group.addTo(map);
-    outlineLayers[o.key] = group;
-  });
-
-  var order = D.layers.slice().reverse();  // other at the bottom, actions on top
-  var hovered = null, rings = {}, RING_ZOOM = 14;
-  map.createPane("lo-rings").style.zIndex = 450;  // above the parcels' canvas, below tooltips
-  map.getPane("lo-rings").style.pointerEvents = "none";
-  order.forEach(function (l) {
-    var base = styleOf(l);
-    var layer = L.geoJSON({type: "FeatureCollection", features: l.features}, {
-      style: function () { return base; },
-      onEachFeature: function (f, lyr) {
-        lyr.bindTooltip(function () { return tip(f.properties, l); }, {sticky: true, direction: "top", opacity: 0.97});
-        lyr.bindPopup(function () { return tip(f.properties, l); });
-        lyr.on("mouseover", function () {
-          lyr.setStyle({weight: 3, color: "#000"});
-          hovered = f.properties.id;
-        });
-        lyr.on("mouseout", function () { lyr.setStyle(base); hovered = null; });
-      }
-    });
-    byKey[l.key] = layer;
-    if (l.shown) { layer.addTo(map); }
-    if (l.kind === "action") {
-      // a ring around each chosen parcel, while the map is zoomed out too far to see it
-      var ring = L.layerGroup();
-      layer.eachLayer(function (lyr) {
-        L.circleMarker(lyr.getBounds().getCenter(), {radius: 8, color: l.fill, weight: 2, fill: false,
-                                                     interactive: false, pane: "lo-rings"}).addTo(ring);
-      });
-      rings[l.key] = ring;
-    }
-  });
-  function showRings() {
-    var far = map.getZoom() < RING_ZOOM;
-    Object.keys(rings).forEach(function (k) {
-      var want = far && map.hasLayer(byKey[k]);
-      if (want && !map.hasLayer(rings[k])) { rings[k].addTo(map); }
-      if (!want && map.hasLayer(rings[k])) { map.removeLayer(rings[k]); }
-    });
-  }
-  map.on("zoomend", showRings);
-
-  // legend with a switch per layer
-  var Legend = L.Control.extend({
-    options: {position: "topright"},
-    onAdd: function () {
-      var div = L.DomUtil.create("div", "lo-panel");
-      div.id = "lo-legend";
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      var h = '<h1>' + esc(D.title) + '</h1><p class="lo-sub' + (D.targets_met ? "" : " unmet") + '">' +
-        D.subtitle.map(function (s) { return '<span class="lo-nw">' + esc(s) + "</span>"; }).join(" · ") +
-        "</p><h2>" + esc(W.layers) + "</h2>";
-      D.layers.forEach(function (l) {
-        var sw = '<span class="lo-swatch' + "" +
-          '" style="background-color:' + esc(l.fill) + ";border-color:" + esc(l.edge) + '"></span>';
-        h += '<label class="lo-row" data-layer="' + esc(l.key) + '"><input type="checkbox" data-layer="' +
-          esc(l.key) + '"' + (l.shown ? " checked" : "") + (l.features.length ? "" : " disabled") + ">" +
-          sw + "<span>" + esc(l.label) + '</span><span class="lo-count">' + esc(l.count) + "</span></label>";
-      });
-      if (D.outlines.length) {
-        h += "<h2>" + esc(W.outlines) + "</h2>";
-        D.outlines.forEach(function (o) {
-          var cls = o.dash ? "dash" : "line", col = o.color;
-          h += '<label class="lo-row" data-outline="' + esc(o.key) + '"><input type="checkbox" data-outline="' +
-            esc(o.key) + '" checked><span class="lo-swatch ' + cls + '" style="border-color:' + col +
-            '"></span><span>' + esc(o.label) + "</span></label>";
-        });
-      }
-      D.notes.forEach(function (n) { h += '<p class="lo-note">' + esc(n) + "</p>"; });
-      div.innerHTML = h;
-      div.addEventListener("change", function (e) {
-        var t = e.target, lyr = t.dataset.layer ? byKey[t.dataset.layer] : outlineLayers[t.dataset.outline];
-        if (!lyr) { return; }
-        if (t.checked) { lyr.addTo(map); } else { map.removeLayer(lyr); }
-        showRings();
-        declutter();
-      });
-      return div;
-    }
-  });
-  new Legend().addTo(map);
-
-  var North = L.Control.extend({
-    options: {position: "topleft"},
-    onAdd: function () {
-      var d = L.DomUtil.create("div", "lo-north");
-      d.id = "lo-north";
-      d.innerHTML = "&#9650;<br>N";
-      return d;
-    }
-  });
-  new North().addTo(map);
-  L.control.scale({metric: true, imperial: false, maxWidth: 160, position: "bottomleft"}).addTo(map);
-  var Foot = L.Control.extend({
-    options: {position: "bottomright"},
-    onAdd: function () {
-      var d = L.DomUtil.create("div", "lo-foot");
-      d.textContent = D.footer;
-      return d;
-    }
-  });
-  new Foot().addTo(map);
-
-  // hide a label that overlaps one shown before it (parks come first, then townships)
-  function declutter() {
-    var shown = [];
-    labels.forEach(function (t) {
-      var el = t.getElement();
-      if (!el) { return; }
-      el.style.visibility = "";
-      var r = el.getBoundingClientRect();
-      var hit = shown.some(function (q) {
-        return r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top;
-      });
-      if (hit) { el.style.visibility = "hidden"; } else { shown.push(r); }
-    });
-  }
-  map.on("zoomend moveend", declutter);
-
-  // keep the district clear of the legend panel on the right
-  var panel = document.getElementById("lo-legend");
-  var right = panel && panel.offsetWidth < map.getSize().x * 0.5 ? panel.offsetWidth + 20 : 10;
-  map.fitBounds(D.bounds, {paddingTopLeft: [40, 10], paddingBottomRight: [right, 24]});
-  showRings();
-  declutter();
-
-  // for scripts and tests: the map, its layers, and where a parcel is on screen
-  window.landopt = {
-    map: map,
-    layers: byKey,
-    rings: rings,
-    outlines: outlineLayers,
-    hovered: function () { return hovered; },
-    pointOf: function (id) {
-      var found = null;
-      Object.keys(byKey).forEach(function (k) {
-        byKey[k].eachLayer(function (lyr) {
-          if (!found && lyr.feature && lyr.feature.properties.id === id) { found = lyr; }
-        });
-      });
-      if (!found) { return null; }
-      var c = found.getBounds().getCenter();
-      var pt = map.latLngToContainerPoint(c);
-      return [pt.x, pt.y];
-    },
-    ready: true
-  };
-  document.documentElement.setAttribute("data-landopt-ready", "1");
-})();
-"""
