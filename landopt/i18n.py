@@ -246,6 +246,7 @@ _REPORT: dict[str, dict[str, str]] = {
     "objective": {"en": "Objective", "zh": "优化目标"},
     "budget_total": {"en": "Total budget", "zh": "总预算"},
     "locks": {"en": "Locked parcels", "zh": "锁定地块"},
+    "rules": {"en": "Other rules", "zh": "其他规则"},
     "plots_target": {"en": "Target plots", "zh": "目标宗数"},
     "plots": {"en": "Plots", "zh": "宗数"},
     "mu_target": {"en": "Target mu", "zh": "目标面积（亩）"},

@@ -32,6 +32,7 @@ from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
 from landopt.plan import NONE, Plan, read_plan
+from landopt.rules import active_components, component
 
 __all__ = [
     "MAP_FILES",
@@ -132,7 +133,7 @@ def _scenario_section(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> dict:
         }
         for a in sc.actions
     ]
-    facts = [(h["objective"], sc.objective.describe())]
+    facts = [(h["objective"], component("objective").describe(sc, lang)[0])]
     if sc.budget_total is not None:
         facts.append((h["budget_total"], f"{_n(sc.budget_total)} {_maps.words(lang)['wan']}"))
     if len(sc.locks):
@@ -141,7 +142,21 @@ def _scenario_section(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> dict:
             f"{p} ✗ {'all' if a is None else '/'.join(a)}" for p, a in sc.locks.exclude
         )
         facts.append((h["locks"], "; ".join(x for x in (include, exclude) if x)))
+    # every other rule (zones, township shares, compactness, blocks, what comes next) in
+    # its component's own words: a new rule kind shows here without touching the report
+    others = [
+        line
+        for c in active_components(sc)
+        if c.name not in _IN_ACTION_TABLE
+        for line in c.describe(sc, lang)
+    ]
+    if others:
+        facts.append((h["rules"], "; ".join(others)))
     return {"paragraphs": paras, "actions": actions, "facts": facts}
+
+
+#: Components the report shows in the action table and the facts above, not as "other rules".
+_IN_ACTION_TABLE = ("eligibility", "objective", "one_action", "targets", "budgets", "locks")
 
 
 def _targets_words(text: str, lang: str) -> str:

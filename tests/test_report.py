@@ -77,7 +77,8 @@ def test_report_states_the_scenario_in_words(demo_plan, demo_report):
         assert html.escape(a.label) in demo_report
         assert html.escape(a.eligible.describe()) in demo_report
     assert "17 宗, ≥ 560.0 亩" in demo_report  # targets, in Chinese
-    assert html.escape(sc.objective.describe()) in demo_report
+    # the objective in the report's language, from its rule component
+    assert "最小化 投入" in demo_report and "minimize cost" not in demo_report
     for heading in (
         "方案说明",
         "目标完成情况",
@@ -88,6 +89,20 @@ def test_report_states_the_scenario_in_words(demo_plan, demo_report):
         "求解记录",
     ):
         assert f"<h2>{heading} " in demo_report
+
+
+def test_other_rules_are_stated_in_their_components_words():
+    from dataclasses import replace
+
+    from landopt.rules.township_share import TownshipShareSpec
+
+    sc = replace(toy_scenario(), rules=(("township_share", TownshipShareSpec(max=1.0)),))
+    layer = toy_layer()
+    if "township" not in layer.columns:
+        layer = layer.assign(township="东")
+    plan = solve(sc, layer)
+    page = report.report_html(plan, district=toy_district(), interactive=False, lang="zh")
+    assert "其他规则" in page and "任一乡镇（街道）的面积不超过总面积的 100%" in page
 
 
 def test_targets_against_achievement(demo_plan, demo_report):
