@@ -1033,6 +1033,31 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_schema_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="Print the JSON Schema of scenario TOML files (editors read it through a "
+        "'#:schema' first line: taplo, Even Better TOML).",
+    )
+    p.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
+    p.set_defaults(func=_cmd_schema)
+    return p
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from landopt._atomic import atomic_file
+    from landopt.schema import scenario_json_schema_text
+
+    text = scenario_json_schema_text()
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    with atomic_file(args.out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------
 # The parser and main
 # ----------------------------------------------------------------------------------------
@@ -1045,6 +1070,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_compare_parser,
     _add_sweep_parser,
     _add_calibrate_parser,
+    _add_schema_parser,
 ]
 
 

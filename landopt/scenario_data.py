@@ -229,4 +229,3 @@ def _show(v: Any) -> str:
     if isinstance(v, float | np.floating) and float(v).is_integer():
         return str(int(v))
     return str(v)
-

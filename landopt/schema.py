@@ -80,6 +80,7 @@ __all__ = [
     "root_model",
     "scenario_from_spec",
     "scenario_json_schema",
+    "scenario_json_schema_text",
     "solver_from_table",
     "validate",
 ]
@@ -105,7 +106,9 @@ def _error(what: str, fix: str = "", key: str | None = None) -> PydanticCustomEr
     return PydanticCustomError("landopt", "{what}", ctx)
 
 
-def _raise_all(title: str, errors: Sequence[tuple[tuple[Any, ...], Any, PydanticCustomError]]) -> None:
+def _raise_all(
+    title: str, errors: Sequence[tuple[tuple[Any, ...], Any, PydanticCustomError]]
+) -> None:
     """Raise every error at once (``(loc, input, error)``, ``loc`` relative to the model)."""
     if errors:
         raise ValidationError.from_exception_data(
@@ -148,16 +151,24 @@ class _Number:
         if self.minimum is not None and value < self.minimum:
             raise _error(
                 f"must be ≥ {self.minimum:g}, got {value!r}",
-                "use a non-negative value" if self.minimum == 0 else f"use a value ≥ {self.minimum:g}",
+                "use a non-negative value"
+                if self.minimum == 0
+                else f"use a value ≥ {self.minimum:g}",
             )
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         return core_schema.with_info_plain_validator_function(self.check)
 
-    def __get_pydantic_json_schema__(self, cs: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         lo = -self.maximum if self.minimum is None else self.minimum
-        return {"type": "integer" if self.integer else "number", "minimum": lo, "maximum": self.maximum}
+        return {
+            "type": "integer" if self.integer else "number",
+            "minimum": lo,
+            "maximum": self.maximum,
+        }
 
 
 def Number(
@@ -189,7 +200,9 @@ class _Choice:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         return core_schema.no_info_plain_validator_function(self.check)
 
-    def __get_pydantic_json_schema__(self, cs: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         return {"type": "string", "enum": list(self.values)}
 
 
@@ -208,7 +221,9 @@ class _Plain:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
         return core_schema.with_info_plain_validator_function(self.func)
 
-    def __get_pydantic_json_schema__(self, cs: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
         return dict(self.json)
 
 
@@ -226,8 +241,14 @@ def _value_list(value: Any, info: ValidationInfo) -> Any:
     op = "in" if op == "in_" else op
     if not isinstance(value, list) or not value:
         raise _error(f"'{op}' needs a non-empty list, got {value!r}", f'write {op} = ["a", "b"]')
-    _raise_all("values", [((i,), v, _error(f"must be a text or number value, got {v!r}"))
-                          for i, v in enumerate(value) if not isinstance(v, str | int | float | bool)])
+    _raise_all(
+        "values",
+        [
+            ((i,), v, _error(f"must be a text or number value, got {v!r}"))
+            for i, v in enumerate(value)
+            if not isinstance(v, str | int | float | bool)
+        ],
+    )
     return tuple(value)
 
 
@@ -269,7 +290,14 @@ def _action_list_or_all(value: Any, info: ValidationInfo) -> Any:
     _raise_all(
         "exclude",
         [
-            ((), value, _error(f"unknown action {a!r}", _suggest(a, actions) or f"use one of {', '.join(actions)}"))
+            (
+                (),
+                value,
+                _error(
+                    f"unknown action {a!r}",
+                    _suggest(a, actions) or f"use one of {', '.join(actions)}",
+                ),
+            )
             for a in bad
         ],
     )
@@ -292,7 +320,9 @@ def _statuses(value: Any, info: ValidationInfo) -> Any:
 
 
 def _codes(value: Any, info: ValidationInfo) -> Any:
-    if not isinstance(value, list) or not all(isinstance(c, str | int) and not isinstance(c, bool) for c in value):
+    if not isinstance(value, list) or not all(
+        isinstance(c, str | int) and not isinstance(c, bool) for c in value
+    ):
         raise _error("must be a list of land-use codes", 'write around_landuse = ["0701"]')
     return tuple(str(c) for c in value)
 
@@ -300,7 +330,9 @@ def _codes(value: Any, info: ValidationInfo) -> Any:
 def _touch_key(value: Any, info: ValidationInfo) -> Any:
     actions = _context_names(info, "actions")
     if value not in actions:
-        raise _error("unknown action", _suggest(value, actions) or f"use one of {', '.join(actions)}")
+        raise _error(
+            "unknown action", _suggest(value, actions) or f"use one of {', '.join(actions)}"
+        )
     return value
 
 
@@ -323,7 +355,14 @@ def _touch_targets(value: Any, info: ValidationInfo) -> Any:
     _raise_all(
         "touch",
         [
-            ((), value, _error(f"no zone named {t[5:]!r}", _suggest(t[5:], names) or "define it in [[spatial.zones]]"))
+            (
+                (),
+                value,
+                _error(
+                    f"no zone named {t[5:]!r}",
+                    _suggest(t[5:], names) or "define it in [[spatial.zones]]",
+                ),
+            )
             for t in targets
             if t.startswith("zone:") and t[5:] not in names
         ],
@@ -355,15 +394,38 @@ def _action_key(value: Any, info: ValidationInfo) -> Any:
 
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
 Scalar = Annotated[Any, _Plain(_scalar, _SCALAR_JSON)]
-ValueList = Annotated[tuple[Any, ...], _Plain(_value_list, {"type": "array", "items": _SCALAR_JSON, "minItems": 1})]
-AbsentOk = Annotated[Any, _Plain(_absent_ok, {"anyOf": [{"type": "boolean"}, {"type": "array", "items": _SCALAR_JSON, "minItems": 1}]})]
+ValueList = Annotated[
+    tuple[Any, ...], _Plain(_value_list, {"type": "array", "items": _SCALAR_JSON, "minItems": 1})
+]
+AbsentOk = Annotated[
+    Any,
+    _Plain(
+        _absent_ok,
+        {"anyOf": [{"type": "boolean"}, {"type": "array", "items": _SCALAR_JSON, "minItems": 1}]},
+    ),
+]
 ActionRef = Annotated[str, _Plain(_action_ref, {"type": "string"})]
-ExcludeRef = Annotated[Any, _Plain(_action_list_or_all, {"anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}]})]
+ExcludeRef = Annotated[
+    Any, _Plain(_action_list_or_all, {"anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}]})
+]
 SomeActions = Annotated[tuple[str, ...], _Plain(_some_actions, _STR_LIST)]
-Statuses = Annotated[tuple[str, ...], _Plain(_statuses, {"type": "array", "items": {"enum": list(STATUSES)}})]
-Codes = Annotated[tuple[str, ...], _Plain(_codes, {"type": "array", "items": {"type": ["string", "integer"]}})]
+Statuses = Annotated[
+    tuple[str, ...], _Plain(_statuses, {"type": "array", "items": {"enum": list(STATUSES)}})
+]
+Codes = Annotated[
+    tuple[str, ...], _Plain(_codes, {"type": "array", "items": {"type": ["string", "integer"]}})
+]
 TouchKey = Annotated[str, _Plain(_touch_key, {"type": "string"})]
-TouchTargets = Annotated[Any, _Plain(_touch_targets, {"anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}], "examples": [["cleared"], ["park:NAME"], ["zone:NAME"]]})]
+TouchTargets = Annotated[
+    Any,
+    _Plain(
+        _touch_targets,
+        {
+            "anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}],
+            "examples": [["cleared"], ["park:NAME"], ["zone:NAME"]],
+        },
+    ),
+]
 Color = Annotated[str, _Plain(_color, {"type": "string", "examples": ["#D55E00", "orange"]})]
 ActionKey = Annotated[str, _Plain(_action_key, {"type": "string", "pattern": _NAME_RE.pattern})]
 SWITCH = ("auto", "on", "off")
@@ -374,7 +436,11 @@ class _Table(BaseModel):
     """A TOML table: unknown keys refused, values checked strictly, frozen."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True, populate_by_name=True
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
     )
     #: the fix shown for a missing required key
     missing_fix: ClassVar[dict[str, str]] = {}
@@ -390,19 +456,33 @@ class ConditionSpec(_Table):
     unknown_key: ClassVar[str] = "unknown operator"
     known_keys: ClassVar[tuple[str, ...]] = OPERATORS
 
-    field: Annotated[str, _Plain(lambda v, i: _text_or(v, "must be a column name, got {got}", 'write field = "status"'), {"type": "string"})]
+    field: Annotated[
+        str,
+        _Plain(
+            lambda v, i: _text_or(v, "must be a column name, got {got}", 'write field = "status"'),
+            {"type": "string"},
+        ),
+    ]
     """The parcel column tested (the layer's own name, or one mapped by ``[parcels] columns``)."""
     eq: Scalar | None = None
     """Equal to this value."""
     ne: Scalar | None = None
     """Not equal to this value (a missing value passes)."""
-    lt: Number(minimum=None, what="'lt' needs a number, got {got}", fix="write lt = 2") | None = None
+    lt: Number(minimum=None, what="'lt' needs a number, got {got}", fix="write lt = 2") | None = (
+        None
+    )
     """Less than this number."""
-    le: Number(minimum=None, what="'le' needs a number, got {got}", fix="write le = 2") | None = None
+    le: Number(minimum=None, what="'le' needs a number, got {got}", fix="write le = 2") | None = (
+        None
+    )
     """At most this number."""
-    gt: Number(minimum=None, what="'gt' needs a number, got {got}", fix="write gt = 2") | None = None
+    gt: Number(minimum=None, what="'gt' needs a number, got {got}", fix="write gt = 2") | None = (
+        None
+    )
     """More than this number."""
-    ge: Number(minimum=None, what="'ge' needs a number, got {got}", fix="write ge = 2") | None = None
+    ge: Number(minimum=None, what="'ge' needs a number, got {got}", fix="write ge = 2") | None = (
+        None
+    )
     """At least this number."""
     in_: ValueList | None = Field(None, alias="in")
     """One of these values."""
@@ -425,12 +505,20 @@ class ConditionSpec(_Table):
                 key=self.field,
             )
         if self.absent_ok and ops[0] not in COMPARISONS[:2] + SET_OPS:
-            raise _error(f"only applies to eq, ne, in and not_in, not to {ops[0]}", "remove it", key="absent_ok")
+            raise _error(
+                f"only applies to eq, ne, in and not_in, not to {ops[0]}",
+                "remove it",
+                key="absent_ok",
+            )
         return self
 
     def operators(self) -> list[str]:
         """The operators given (one, when valid)."""
-        return [op for op in OPERATORS if op in self.model_fields_set or (op == "in" and "in_" in self.model_fields_set)]
+        return [
+            op
+            for op in OPERATORS
+            if op in self.model_fields_set or (op == "in" and "in_" in self.model_fields_set)
+        ]
 
 
 def _text_or(value: Any, what: str, fix: str) -> Any:
@@ -501,7 +589,9 @@ def _combo_alone(key: str, data: Any) -> Any:
 
 def _non_empty_rules(key: str, v: Any) -> Any:
     if not isinstance(v, list) or not v:
-        raise _error(f"'{key}' needs a non-empty list of rules", f"write {key} = [ {{ … }}, {{ … }} ]")
+        raise _error(
+            f"'{key}' needs a non-empty list of rules", f"write {key} = [ {{ … }}, {{ … }} ]"
+        )
     return v
 
 
@@ -522,9 +612,12 @@ def _bad_rule(value: Any, info: ValidationInfo) -> Any:
 
 def _rule_kind(value: Any) -> str:
     if isinstance(value, BaseModel):
-        return {TrueRule: "rule:true", AllRule: "rule:all", AnyRule: "rule:any", NotRule: "rule:not"}.get(
-            type(value), "rule:leaf"
-        )
+        return {
+            TrueRule: "rule:true",
+            AllRule: "rule:all",
+            AnyRule: "rule:any",
+            NotRule: "rule:not",
+        }.get(type(value), "rule:leaf")
     if not isinstance(value, dict):
         return "rule:bad"
     if not value:
@@ -570,14 +663,33 @@ class TargetsSpec(_Table):
         cmin, cmax, amin, amax = self.count_min, self.count_max, self.area_min, self.area_max
         if self.count is not None and (cmin is not None or cmax is not None):
             errors.append(
-                (("count",), self.count, _error("give either count (exact) or count_min/count_max, not both", "keep one form"))
+                (
+                    ("count",),
+                    self.count,
+                    _error(
+                        "give either count (exact) or count_min/count_max, not both",
+                        "keep one form",
+                    ),
+                )
             )
         if self.count is not None:
             cmin = cmax = self.count
         if cmin is not None and cmax is not None and cmin > cmax:
-            errors.append((("count_min",), cmin, _error(f"count_min {cmin} is above count_max {cmax}", "swap them")))
+            errors.append(
+                (
+                    ("count_min",),
+                    cmin,
+                    _error(f"count_min {cmin} is above count_max {cmax}", "swap them"),
+                )
+            )
         if amin is not None and amax is not None and amin > amax:
-            errors.append((("area_min",), amin, _error(f"area_min {amin:g} is above area_max {amax:g}", "swap them")))
+            errors.append(
+                (
+                    ("area_min",),
+                    amin,
+                    _error(f"area_min {amin:g} is above area_max {amax:g}", "swap them"),
+                )
+            )
         _raise_all("targets", errors)
         return self
 
@@ -620,13 +732,18 @@ class TermSpec(_Table):
 class ObjectiveSpec(_Table):
     """``[objective]``: what to optimise."""
 
-    kind: Choice(
-        ("min_cost", "max_benefit"),
-        "unknown kind {got}",
-        "use min_cost or max_benefit, or give sense and terms",
-    ) | None = None
+    kind: (
+        Choice(
+            ("min_cost", "max_benefit"),
+            "unknown kind {got}",
+            "use min_cost or max_benefit, or give sense and terms",
+        )
+        | None
+    ) = None
     """A preset: ``min_cost`` or ``max_benefit``."""
-    sense: Choice(("minimize", "maximize"), "must be 'minimize' or 'maximize', got {got}") | None = None
+    sense: (
+        Choice(("minimize", "maximize"), "must be 'minimize' or 'maximize', got {got}") | None
+    ) = None
     """``minimize`` (the default) or ``maximize``."""
     terms: list[TermSpec] | None = None
     """The weighted terms summed (default: the cost, or the benefit when maximising)."""
@@ -637,7 +754,9 @@ class ObjectiveSpec(_Table):
     @classmethod
     def _non_empty(cls, v: Any) -> Any:
         if not isinstance(v, list) or not v:
-            raise _error("must be a non-empty list", 'write terms = [ { of = "cost", weight = 1.0 } ]')
+            raise _error(
+                "must be a non-empty list", 'write terms = [ { of = "cost", weight = 1.0 } ]'
+            )
         return v
 
 
@@ -661,7 +780,15 @@ class LocksSpec(_Table):
         _raise_all(
             "locks",
             [
-                ((), pid, _error(f"is both forced into {act!r} and excluded from it", "remove one of the two locks", key=pid))
+                (
+                    (),
+                    pid,
+                    _error(
+                        f"is both forced into {act!r} and excluded from it",
+                        "remove one of the two locks",
+                        key=pid,
+                    ),
+                )
                 for pid, act in self.include.items()
                 if pid in self.exclude and (self.exclude[pid] is None or act in self.exclude[pid])
             ],
@@ -672,19 +799,25 @@ class LocksSpec(_Table):
 class SolverSpec(_Table):
     """``[solver]``: the back-end and its limits."""
 
-    backend: Choice(BACKENDS, "unknown backend {got}", f"use one of {', '.join(BACKENDS)}") = "highs"
+    backend: Choice(BACKENDS, "unknown backend {got}", f"use one of {', '.join(BACKENDS)}") = (
+        "highs"
+    )
     """``highs`` (HiGHS direct), ``highs-pulp`` or ``cbc``."""
     time_limit: Number() = 600.0
     """Seconds the solve may take."""
-    gap: Number() = 0.0
+    gap: Number() = Field(0.0, json_schema_extra={"exclusiveMaximum": 1})
     """Relative optimality gap accepted (0.01 = 1 %; 0 proves the optimum)."""
     threads: Number(integer=True, minimum=1) | None = None
     """Threads the solver may use (default: its own choice)."""
-    presolve: Choice(SWITCH, "must be auto, on or off, got {got}", 'write presolve = "auto"') = "auto"
+    presolve: Choice(SWITCH, "must be auto, on or off, got {got}", 'write presolve = "auto"') = (
+        "auto"
+    )
     """The solver's presolve: ``auto``, ``on`` or ``off``."""
     log: bool = False
     """Show the solver's log."""
-    warm_start: Choice(SWITCH, "must be auto, on or off, got {got}", 'write warm_start = "on"') = "auto"
+    warm_start: Choice(SWITCH, "must be auto, on or off, got {got}", 'write warm_start = "on"') = (
+        "auto"
+    )
     """Start from a heuristic plan: ``auto``, ``on`` or ``off``."""
     isolate: Choice(SWITCH, "must be auto, on or off, got {got}", 'write isolate = "on"') = "auto"
     """Solve HiGHS in a child process: ``auto``, ``on`` or ``off``."""
@@ -721,7 +854,7 @@ class ZoneSpec(_Table):
     """The actions it applies to (default: all)."""
     bonus_wan_per_mu: Number(maximum=MAX_ABS_VALUE) = 0.0
     """For a priority zone: 万元 per mu credited to plots in it."""
-    min_share: Number() | None = None
+    min_share: Number() | None = Field(None, json_schema_extra={"maximum": 1})
     """For a priority zone: the least fraction of the actions' mu inside it (0.3 = 30 %)."""
 
     @field_validator("min_share")
@@ -737,18 +870,26 @@ class ZoneSpec(_Table):
         sources = [k for k in ("path", "park", "around_landuse") if k in self.model_fields_set]
         if len(sources) != 1:
             errors.append(
-                ((), None, _error(
-                    f"give exactly one of path, park or around_landuse (found {sources or 'none'})",
-                    'e.g. park = "张店经济开发区"',
-                    key="",
-                ))
+                (
+                    (),
+                    None,
+                    _error(
+                        f"give exactly one of path, park or around_landuse (found {sources or 'none'})",
+                        'e.g. park = "张店经济开发区"',
+                        key="",
+                    ),
+                )
             )
         if self.kind == "exclude" and (self.bonus_wan_per_mu or self.min_share is not None):
             errors.append(
-                (("kind",), self.kind, _error(
-                    "an exclusion zone takes no bonus_wan_per_mu or min_share",
-                    'use kind = "priority" for those',
-                ))
+                (
+                    ("kind",),
+                    self.kind,
+                    _error(
+                        "an exclusion zone takes no bonus_wan_per_mu or min_share",
+                        'use kind = "priority" for those',
+                    ),
+                )
             )
         _raise_all("zone", errors)
         return self
@@ -788,7 +929,13 @@ class SpatialSpec(_Table):
         _raise_all(
             "zones",
             [
-                ((), n, _error(f"zone name {n!r} is used twice", "give each zone its own name", key="name"))
+                (
+                    (),
+                    n,
+                    _error(
+                        f"zone name {n!r} is used twice", "give each zone its own name", key="name"
+                    ),
+                )
                 for n in sorted({n for n in names if names.count(n) > 1})
             ],
         )
@@ -832,7 +979,10 @@ class ChecksSpec(_Table):
 class ScenarioSpec(_Table):
     """A landopt scenario: what a planner asks for (one TOML file)."""
 
-    model_config = ConfigDict(title="landopt scenario")
+    model_config = ConfigDict(
+        title="landopt scenario",
+        json_schema_extra=lambda js: js.setdefault("required", []).append("actions"),
+    )
 
     name: str | None = None
     """The scenario's short name (default: the file's name)."""
@@ -840,14 +990,16 @@ class ScenarioSpec(_Table):
     """A title for reports."""
     year: Number(integer=True, minimum=1900) | None = None
     """The plan's year."""
-    lang: Choice(("en", "zh"), "must be 'en' or 'zh', got {got}", 'write lang = "zh" for Chinese labels') = "en"
+    lang: Choice(
+        ("en", "zh"), "must be 'en' or 'zh', got {got}", 'write lang = "zh" for Chinese labels'
+    ) = "en"
     """The language of labels, maps and reports: ``en`` or ``zh``."""
     description: str = ""
     """Notes for the reader."""
     parcels: ParcelsSpec | None = None
     """The parcel layer (a table, or just its path)."""
     actions: dict[ActionKey, ActionSpec] = Field(
-        default_factory=dict, validate_default=True, json_schema_extra={"minProperties": 1}
+        default_factory=dict, validate_default=True, json_schema_extra={"minProperties": 1, "additionalProperties": False}
     )
     """The actions, one table each: ``[actions.clear]``."""
     objective: ObjectiveSpec = ObjectiveSpec()
@@ -929,7 +1081,9 @@ def _step(tp: Any, seg: Any) -> Any:
         return typing.get_args(tp)[0]
     if isinstance(seg, str) and seg.startswith("rule:"):  # a tagged union: the tag picks the member
         for member in typing.get_args(tp):
-            if any(isinstance(m, Tag) and m.tag == seg for m in getattr(member, "__metadata__", ())):
+            if any(
+                isinstance(m, Tag) and m.tag == seg for m in getattr(member, "__metadata__", ())
+            ):
                 return member
     return None
 
@@ -1023,12 +1177,20 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
         elif kind in ("list_type", "tuple_type"):
             what, fix = f"must be a list, got {value!r}", f"write {key} = [ … ]"
         elif kind == "literal_error":
-            allowed = [v.strip(" '\"") for v in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+            allowed = [
+                v.strip(" '\"")
+                for v in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
+            ]
             what = f"must be {ctx.get('expected')}, got {value!r}"
             fix = _suggest(value, allowed)
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
             bound = next(iter(ctx.values()), "")
-            sym = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+            sym = {
+                "greater_than_equal": "≥",
+                "greater_than": ">",
+                "less_than_equal": "≤",
+                "less_than": "<",
+            }[kind]
             what, fix = f"must be {sym} {bound}, got {value!r}", f"use a value {sym} {bound}"
         out.append(Problem(_where(table), str(key), what, fix))
     return out
@@ -1052,7 +1214,9 @@ def _context(data: Mapping[str, Any]) -> dict[str, Any]:
     zones = spatial.get("zones") if isinstance(spatial, dict) else None
     return {
         "actions": [str(a) for a in actions] if isinstance(actions, dict) else [],
-        "zones": [z["name"] for z in zones if isinstance(z, dict) and isinstance(z.get("name"), str)]
+        "zones": [
+            z["name"] for z in zones if isinstance(z, dict) and isinstance(z.get("name"), str)
+        ]
         if isinstance(zones, list)
         else [],
     }
@@ -1160,7 +1324,9 @@ def _spatial(s: SpatialSpec, base_dir: Path) -> Spatial:
     )
 
 
-def scenario_from_spec(spec: ScenarioSpec, *, base_dir: Path, source: Path | None = None) -> Scenario:
+def scenario_from_spec(
+    spec: ScenarioSpec, *, base_dir: Path, source: Path | None = None
+) -> Scenario:
     """The domain :class:`~landopt.scenario.Scenario` of a validated model.
 
     Raises
@@ -1214,7 +1380,9 @@ def scenario_from_spec(spec: ScenarioSpec, *, base_dir: Path, source: Path | Non
         solver=_solver(spec.solver),
         spatial=_spatial(spec.spatial, base_dir),
         checks=Checks(absent_values=spec.checks.absent_values),
-        rules=tuple((c.key, getattr(spec, c.key)) for c in comps if getattr(spec, c.key, None) is not None),
+        rules=tuple(
+            (c.key, getattr(spec, c.key)) for c in comps if getattr(spec, c.key, None) is not None
+        ),
         source=source,
     )
     problems = [p for c in comps for p in c.scenario_problems(scenario)]
@@ -1251,7 +1419,8 @@ class _TomlSchema(GenerateJsonSchema):
 
     def default_schema(self, schema: Any) -> Any:
         out = super().default_schema(schema)
-        if out.get("default", 0) is None:  # "no value" is not written in TOML
+        # "no value" is not written in TOML; a table's default is its keys' defaults
+        if out.get("default", 0) is None or isinstance(out.get("default"), dict):
             out.pop("default")
         return out
 
@@ -1264,3 +1433,10 @@ def scenario_json_schema() -> dict[str, Any]:
     """
     schema = root_model().model_json_schema(schema_generator=_TomlSchema)
     return {"$schema": SCHEMA_URI, **schema}
+
+
+def scenario_json_schema_text() -> str:
+    """:func:`scenario_json_schema` as the text of ``scenario.schema.json`` (UTF-8, indented)."""
+    import json
+
+    return json.dumps(scenario_json_schema(), ensure_ascii=False, indent=2) + "\n"
