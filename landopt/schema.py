@@ -999,7 +999,9 @@ class ScenarioSpec(_Table):
     parcels: ParcelsSpec | None = None
     """The parcel layer (a table, or just its path)."""
     actions: dict[ActionKey, ActionSpec] = Field(
-        default_factory=dict, validate_default=True, json_schema_extra={"minProperties": 1, "additionalProperties": False}
+        default_factory=dict,
+        validate_default=True,
+        json_schema_extra={"minProperties": 1, "additionalProperties": False},
     )
     """The actions, one table each: ``[actions.clear]``."""
     objective: ObjectiveSpec = ObjectiveSpec()
@@ -1185,6 +1187,7 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
             fix = _suggest(value, allowed)
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
             bound = next(iter(ctx.values()), "")
+            bound = f"{bound:g}" if isinstance(bound, int | float) else bound
             sym = {
                 "greater_than_equal": "≥",
                 "greater_than": ">",
