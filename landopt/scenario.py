@@ -39,7 +39,6 @@ import copy
 import difflib
 import logging
 import os
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import InitVar, dataclass, field, fields, replace
@@ -49,12 +48,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from landopt._fields import (
-    CSS_COLOR_NAMES,
-    STATUS_ALIASES,
-    STATUSES,
-    status_key,
-)
 from landopt.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:  # at run time through __getattr__ below: scenario_data imports this module
@@ -86,8 +79,6 @@ SET_OPS = ("in", "not_in")
 NULL_OPS = ("is_null", "not_null")
 OPERATORS = COMPARISONS + SET_OPS + NULL_OPS
 BACKENDS = ("highs", "highs-pulp", "cbc")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_HEX_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 #: Scenario numbers beyond this magnitude are refused (a count of 1e20 overflows the solver).
 MAX_SCENARIO_NUMBER = 1e12
 #: Objective term weights beyond this magnitude are refused (they swamp every other term).
@@ -376,7 +367,7 @@ class SolverOptions:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         if checked or all(values[f.name] == f.default for f in fields(self)):
             return  # the defaults are valid (and built while this module loads)
-        from landopt.schema import solver_from_table
+        from landopt.scenario_read import solver_from_table
 
         solver_from_table({k: v for k, v in values.items() if v is not None})
 
@@ -636,7 +627,7 @@ class Scenario:
         Validated like a file's ``[solver]`` table (:class:`~landopt.errors.ScenarioError`);
         an option set to ``None`` goes back to its default.
         """
-        from landopt.schema import solver_from_table
+        from landopt.scenario_read import solver_from_table
 
         table = {f.name: getattr(self.solver, f.name) for f in fields(self.solver)}
         table.update(options)
@@ -654,7 +645,7 @@ class Scenario:
         Validated like a file's ``[locks]`` table (:class:`~landopt.errors.ScenarioError`
         for an unknown action or a parcel both forced in and kept out).
         """
-        from landopt.schema import locks_from_table
+        from landopt.scenario_read import locks_from_table
 
         inc = dict(self.locks.include)
         inc.update(include or {})
@@ -728,48 +719,10 @@ def scenario_from_dict(
     ScenarioError
         Listing every problem found.
     """
-    from landopt.schema import scenario_from_spec, validate
+    from landopt.scenario_read import scenario_from_spec, validate
 
     spec = validate(copy.deepcopy(dict(data)), str(source) if source else "scenario")
     return scenario_from_spec(spec, base_dir=Path(base_dir), source=source)
-
-
-def _map_to_layer_names(action: Action, parcels: ParcelSource | None) -> Action:
-    """The action with the planner's column names and status spellings read as landopt's.
-
-    The layer is renamed by ``[parcels] columns`` and its statuses normalised on reading,
-    so a rule on ``状态`` (mapped to ``status``) or a value ``低效`` would match nothing as
-    written.
-    """
-    columns = dict(parcels.columns) if parcels is not None else {}
-    lookup = {status_key(k): v for k, v in STATUS_ALIASES.items()}
-    lookup.update({status_key(s): s for s in STATUSES})
-    for k, v in parcels.status_values if parcels is not None else ():
-        lookup[status_key(k)] = lookup.get(status_key(v), v)
-
-    def status(v: Any) -> Any:
-        return lookup.get(status_key(v), v) if isinstance(v, str) else v
-
-    def cond(c: Condition) -> Condition:
-        fld = columns.get(c.field, c.field)
-        value, ok = c.value, c.absent_ok
-        if fld == "status" and c.op in COMPARISONS[:2] + SET_OPS:
-            value = tuple(map(status, value)) if c.op in SET_OPS else status(value)
-            ok = tuple(map(status, ok)) if isinstance(ok, tuple) else ok
-        return replace(c, field=fld, value=value, absent_ok=ok)
-
-    def rule(r: Rule) -> Rule:
-        if r.kind == "leaf":
-            assert r.condition is not None
-            return replace(r, condition=cond(r.condition))
-        return replace(r, children=tuple(rule(ch) for ch in r.children))
-
-    return replace(
-        action,
-        eligible=rule(action.eligible),
-        cost=columns.get(action.cost, action.cost),
-        benefit=columns.get(action.benefit, action.benefit) if action.benefit else action.benefit,
-    )
 
 
 # --------------------------------------------------------------------------- against data
@@ -820,11 +773,6 @@ def _matches(col: pd.Series, values: list[Any]) -> np.ndarray:
         return col.isin(nums).to_numpy(dtype=bool)
     text = col.astype("string")
     return text.isin([str(v) for v in values]).fillna(False).to_numpy(dtype=bool)
-
-
-def _is_color(value: str) -> bool:
-    """Whether ``value`` is a colour both matplotlib and a web browser draw."""
-    return bool(_HEX_COLOR_RE.match(value)) or value.lower() in CSS_COLOR_NAMES
 
 
 def _is_number(v: Any) -> bool:
