@@ -632,7 +632,7 @@ class Scenario:
         table = {f.name: getattr(self.solver, f.name) for f in fields(self.solver)}
         table.update(options)
         table = {k: v for k, v in table.items() if v is not None}
-        return replace(self, solver=solver_from_table(table))
+        return replace(self, solver=solver_from_table(table, str(self.source or self.name)))
 
     def with_locks(
         self,
@@ -653,7 +653,8 @@ class Scenario:
         for pid, acts in (exclude or {}).items():
             exc[pid] = None if acts is None else tuple(acts)
         table = Locks(tuple(inc.items()), tuple(exc.items())).to_dict()
-        return replace(self, locks=locks_from_table(table, self.action_names))
+        source = str(self.source or self.name)
+        return replace(self, locks=locks_from_table(table, self.action_names, source))
 
 
 # --------------------------------------------------------------------------- parsing

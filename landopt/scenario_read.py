@@ -216,6 +216,15 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
                 "less_than": "<",
             }[kind]
             what, fix = f"must be {sym} {bound}, got {value!r}", f"use a value {sym} {bound}"
+        elif kind in ("string_too_short", "too_short"):
+            what, fix = f"must not be empty, got {value!r}", f"write {key} = …"
+        elif kind in ("string_too_long", "too_long"):
+            what = f"is too long ({err['msg'].lower()})"
+            fix = f"shorten {key}"
+        elif kind in ("string_pattern_mismatch", "enum"):
+            what, fix = f"{err['msg'].lower()}, got {value!r}", f"correct {key}"
+        if not fix:
+            fix = "see `landopt schema` for what this key takes"
         out.append(Problem(_where(table), str(key), what, fix))
     return out
 
@@ -456,7 +465,13 @@ def scenario_from_spec(
 _WRAPPERS: dict[str, type[_Table]] = {}
 
 
-def _part(model: type[_Table], table: str, data: Mapping[str, Any], context: dict[str, Any]) -> Any:
+def _part(
+    model: type[_Table],
+    table: str,
+    data: Mapping[str, Any],
+    context: dict[str, Any],
+    source: str | None = None,
+) -> Any:
     """One table validated as if it had been read from a file (problems name ``[table]``)."""
     wrapper = _WRAPPERS.get(table)
     if wrapper is None:
@@ -466,14 +481,20 @@ def _part(model: type[_Table], table: str, data: Mapping[str, Any], context: dic
     try:
         return getattr(wrapper.model_validate({table: dict(data)}, context=context), table)
     except ValidationError as exc:
-        raise ScenarioError(f"[{table}]", problems_from(exc, wrapper)) from None
+        raise ScenarioError(source or f"[{table}]", problems_from(exc, wrapper)) from None
 
 
-def solver_from_table(table: Mapping[str, Any]) -> SolverOptions:
-    """Solver options from a ``[solver]``-shaped dict, validated like a file's."""
-    return _solver(_part(SolverSpec, "solver", table, {}))
+def solver_from_table(table: Mapping[str, Any], source: str | None = None) -> SolverOptions:
+    """Solver options from a ``[solver]``-shaped dict, validated like a file's.
+
+    ``source`` names the scenario in the error (default ``[solver]``).
+    """
+    return _solver(_part(SolverSpec, "solver", table, {}, source))
 
 
-def locks_from_table(table: Mapping[str, Any], actions: Sequence[str]) -> Locks:
-    """Locks from a ``[locks]``-shaped dict, validated like a file's."""
-    return _locks(_part(LocksSpec, "locks", table, {"actions": list(actions)}))
+def locks_from_table(
+    table: Mapping[str, Any], actions: Sequence[str], source: str | None = None
+) -> Locks:
+    """Locks from a ``[locks]``-shaped dict, validated like a file's (``actions``: the
+    scenario's action names; ``source`` names the scenario in the error)."""
+    return _locks(_part(LocksSpec, "locks", table, {"actions": list(actions)}, source))

@@ -163,6 +163,7 @@ class _ShareSpec(BaseModel):
 
     max_share: float = Field(ge=0, le=1, description="The largest share, a fraction.")
     actions: tuple[str, ...] = ()
+    field: str = Field("township", min_length=1)
 
 
 class _FakeShare:
@@ -189,7 +190,11 @@ def fake_component(monkeypatch):
 def test_a_components_table_is_read_validated_and_written_back(fake_component):
     s = toy_scenario(**{"fake_share": {"max_share": 0.3, "actions": ["clear"]}})
     assert s.rule("fake_share") == _ShareSpec(max_share=0.3, actions=("clear",))
-    assert s.to_dict()["fake_share"] == {"max_share": 0.3, "actions": ["clear"]}
+    assert s.to_dict()["fake_share"] == {
+        "max_share": 0.3,
+        "actions": ["clear"],
+        "field": "township",
+    }
     assert scenario_from_dict(s.to_dict()) == s
     t = s.with_value("fake_share.max_share", 0.4)
     assert t.rule("fake_share").max_share == 0.4 and s.rule("fake_share").max_share == 0.3
@@ -204,6 +209,13 @@ def test_a_components_table_problems_are_collected_with_the_rest(fake_component)
     assert "[fake_share], field 'max_shar': unknown key -> did you mean 'max_share'?" in text
     assert "[fake_share], field 'max_share': must be ≤ 1, got 2" in text
     assert "field 'gap': is a fraction" in text and len(e.value.problems) == 3
+    with pytest.raises(ScenarioError) as e:
+        toy_scenario(**{"fake_share": {"max_share": "x", "field": ""}})
+    assert [(p.field, p.what) for p in e.value.problems] == [
+        ("max_share", "must be a number, got 'x'"),
+        ("field", "must not be empty, got ''"),
+    ]
+    assert all(p.fix for p in e.value.problems)  # a fix for a component's own constraints too
     with pytest.raises(
         ScenarioError,
         match="top level, field 'fake_shar': unknown key -> did you mean 'fake_share'",
