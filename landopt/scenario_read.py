@@ -172,11 +172,9 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
         what, fix = err["msg"], ""
         if kind == "landopt":
             what, fix = ctx["what"], ctx.get("fix", "")
-            if "key" in ctx:
-                if ctx["key"] == "":
-                    table, key = [*table, key] if key != "" else table, ""
-                else:
-                    table, key = [*table, key] if _is_rule_loc(loc) else table, ctx["key"]
+            if "key" in ctx:  # raised by a table's own check: the key is one of that table's
+                table = [*table, key] if key != "" else table
+                key = ctx["key"]
         elif kind == "extra_forbidden":
             model = _model_at(root, table)
             allowed = list(getattr(model, "known_keys", ()) or _keys(model))
@@ -227,10 +225,6 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
             fix = "see `landopt schema` for what this key takes"
         out.append(Problem(_where(table), str(key), what, fix))
     return out
-
-
-def _is_rule_loc(loc: Sequence[Any]) -> bool:
-    return any(isinstance(s, str) and s.startswith("rule:") for s in loc)
 
 
 def _keys(model: type[BaseModel] | None) -> list[str]:

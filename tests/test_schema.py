@@ -225,3 +225,39 @@ def test_a_components_table_problems_are_collected_with_the_rest(fake_component)
         ScenarioError, match=r"\[fake_share\], field 'actions': unknown action 'nope'"
     ):
         toy_scenario(**{"fake_share": {"max_share": 0.3, "actions": ["nope"]}})
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        (
+            {"locks": {"include": {"P1": "clear"}, "exclude": {"P1": "all"}}},
+            ("[locks]", "P1", "is both forced into 'clear' and excluded from it"),
+        ),
+        (
+            {"spatial.zones": [{"name": "z", "kind": "exclude", "park": p} for p in "ab"]},
+            ("[[spatial.zones]]", "name", "zone name 'z' is used twice"),
+        ),
+        (
+            {"actions.clear.eligible": {"all": [{"field": "a", "eq": 1}, {"not": 3}]}},
+            ("[actions.clear] eligible.all[1].not", "", "a rule must be a table, got 3"),
+        ),
+        (
+            {"actions.clear.eligible": {"any": [{"field": "status"}]}},
+            (
+                "[actions.clear] eligible.any[0]",
+                "status",
+                "a condition needs exactly one operator, found none",
+            ),
+        ),
+        (
+            {"objective.terms": [{"of": "cost"}, 3]},
+            ("[objective] terms[1]", "", "must be a table, got int"),
+        ),
+    ],
+)
+def test_problems_name_the_table_and_key_as_the_planner_writes_them(changes, problem):
+    with pytest.raises(ScenarioError) as e:
+        toy_scenario(**changes)
+    ((where, key, what),) = [(p.where, p.field, p.what) for p in e.value.problems]
+    assert (where, key, what) == problem and e.value.problems[0].fix
