@@ -40,7 +40,7 @@ from landopt.parcels import read_parcels
 from landopt.plan import NONE, Plan, attach_actions, check_plan, solve, spatial_stats, summarize
 from landopt.scenario import Scenario
 from landopt.solvers import HighsSession, SolverResult
-from landopt.solving import BlockCuts, Deadline, solve_compiled
+from landopt.solving import Deadline, cut_generators, solve_compiled
 
 __all__ = [
     "Alternatives",
@@ -357,7 +357,7 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
     model = base.retarget(sc)
     reused = model is not None
     if model is None:
-        model = compile_model(sc, _WORKER["parcels"])
+        model = compile_model(base.prepared.with_scenario(sc))
     findings = precheck(model)
     if findings:
         return {
@@ -374,7 +374,7 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
         # (they depend only on the columns), so they stay in it
         if _WORKER.get("session") is None:
             _WORKER["session"] = HighsSession(base)
-            _WORKER["blocks"] = BlockCuts(base, parcels) if sc.spatial.min_block_mu else None
+            _WORKER["blocks"] = cut_generators(base)
         session: HighsSession = _WORKER["session"]
         session.set_rhs(model.rhs)
         res = solve_compiled(
@@ -382,7 +382,7 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
             parcels=parcels,
             deadline=Deadline(sc.solver.time_limit),
             session=session,
-            blocks=_WORKER["blocks"],
+            cuts=_WORKER["blocks"],
         )
     else:
         res = solve_compiled(model, parcels=parcels, deadline=Deadline(sc.solver.time_limit))
@@ -402,7 +402,7 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
         and isinstance(_WORKER["parcels"], gpd.GeoDataFrame)
     ):
         chosen = attach_actions(_WORKER["parcels"], model, res.x)
-        stats = spatial_stats(model.scenario, chosen)
+        stats = spatial_stats(model.scenario, chosen, prepared=model.prepared)
         row.update(
             boundary_km=round(stats["boundary_km"], 4),
             blocks=stats["blocks"],
@@ -474,7 +474,7 @@ def alternatives(
     model = compile_model(scenario, parcels)
     session = HighsSession(model)
     # every alternative is solved with the scenario's rules (min-block cuts kept in the session)
-    blocks = BlockCuts(model, parcels) if scenario.spatial.min_block_mu else None
+    cuts = cut_generators(model)
     z = float(optimal.result.objective)
     slack = within * max(abs(z), 1e-9)
     if model.sense == "minimize":
@@ -491,7 +491,7 @@ def alternatives(
             parcels=parcels,
             deadline=Deadline(scenario.solver.time_limit),
             session=session,
-            blocks=blocks,
+            cuts=cuts,
         )
         if not res.has_solution:
             message = (
@@ -554,7 +554,7 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
         parcels = _input_columns(plan)
     model = compile_model(plan.scenario, parcels)
     session = HighsSession(model)
-    blocks = BlockCuts(model, parcels) if plan.scenario.spatial.min_block_mu else None
+    cuts = cut_generators(model)
     z = float(plan.result.objective)
     plan_proven = bool(plan.result.proven_optimal)
     sign = 1.0 if model.sense == "minimize" else -1.0
@@ -569,7 +569,7 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
             parcels=parcels,
             deadline=Deadline(plan.scenario.solver.time_limit),
             session=session,
-            blocks=blocks,
+            cuts=cuts,
         )
         without = res.objective if res.has_solution else np.nan
         note = ""

@@ -42,7 +42,7 @@ import shapely
 from landopt.scenario import Condition, Rule, Scenario, Zone
 from landopt.zones import IN_ZONE_SHARE, TOUCH_ZONE_SHARE, zone_polygons
 
-__all__ = ["Check", "Contacts", "check_plan", "evaluate_rule", "failed_checks"]
+__all__ = ["Check", "Contacts", "check_plan", "evaluate_rule", "failed_checks", "plan_blocks"]
 
 log = logging.getLogger(__name__)
 
@@ -329,12 +329,6 @@ class _Eligibility:
 
 
 # --------------------------------------------------------------------------- the check
-def _column(parcels: pd.DataFrame, name: str) -> np.ndarray | None:
-    if name not in parcels.columns:
-        return None
-    return pd.to_numeric(parcels[name], errors="coerce").to_numpy(float)
-
-
 def _ids_detail(ids: Iterable[str], what: str) -> str:
     ids = list(ids)
     head = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
@@ -395,6 +389,10 @@ def check_plan(
 ) -> list[Check]:
     """Re-check a plan from its own parcels, independently of the model.
 
+    Every registered rule component (:mod:`landopt.rules`) checks its rule through one
+    :class:`~landopt.rules.base.CheckContext` built here from the plan's parcels; the
+    objective recomputed from their parts must match the solver's.
+
     Parameters
     ----------
     scenario
@@ -414,35 +412,18 @@ def check_plan(
     Returns
     -------
     list of Check
-        Actions known, one action per plot, eligibility, targets, budgets, locks, zone
-        shares, minimum block size and the objective.
+        Actions known, one action per plot, then each component's checks (eligibility,
+        targets, budgets, locks, zone shares, minimum block size, …) and the objective.
     """
-    checks: list[Check] = []
-    names = scenario.action_names
-    action = parcels["action"].astype(str).to_numpy()
-    ids = parcels["parcel_id"].astype(str).to_numpy()
-    unknown = sorted(set(action) - {*names, NONE})
-    checks.append(
-        Check(
-            "actions known",
-            not unknown,
-            f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
-        )
-    )
-    if x is not None and model is not None:
-        checks += _x_checks(model, x, action, ids, names)
-    else:
-        dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (action != NONE)
-        checks.append(
-            Check(
-                "one_action",
-                not dup.any(),
-                _ids_detail(sorted(set(ids[dup])), "appears in more than one row")
-                if dup.any()
-                else "one row, so one action, per plot (no solver vector to check)",
-            )
-        )
+    from landopt.rules import active_components
+    from landopt.rules.base import CheckContext
 
+    ctx = CheckContext(scenario, parcels, _Eligibility(scenario, parcels))
+    ctx.x, ctx.model = x, model
+    comps = active_components(scenario)
+    # actions known and one action per plot come first, and need no geometry
+    first = [c for c in comps if c.name == "one_action"]
+    checks: list[Check] = [ch for c in first for ch in c.check(ctx)]
     sp_ = scenario.spatial
     needs_geometry = bool(sp_.zones or sp_.touch or sp_.active or sp_.min_block_mu)
     if needs_geometry:
@@ -457,176 +438,36 @@ def check_plan(
                     "have no geometry: pass the plan's GeoDataFrame",
                 ),
             ]
-
-    elig = _Eligibility(scenario, parcels)
-    area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
-    obj = scenario.objective
-    sign = 1.0 if obj.sense == "minimize" else -1.0
-    total_cost = 0.0
-    objective_check = 0.0
-    missing: list[str] = []
-    for a in scenario.actions:
-        on = action == a.name
-        rows = np.flatnonzero(on)
-        before = len(elig.problems)
-        ok_rows = elig.of(a.name, rows)
-        if len(elig.problems) > before:
-            checks.append(_undecided(f"eligibility[{a.name}]", "; ".join(elig.problems[before:])))
-        else:
-            bad = rows[~ok_rows]
-            checks.append(
-                Check(
-                    f"eligibility[{a.name}]",
-                    not len(bad),
-                    _ids_detail(ids[bad], f"not eligible for {a.name}")
-                    if len(bad)
-                    else f"all {len(rows)} plots eligible",
-                )
-            )
-        n = int(on.sum())
-        mu = float(area[on].sum())
-        cost_col = _column(parcels, a.cost)
-        cost = float(np.nansum(cost_col[on])) if cost_col is not None else float("nan")
-        if cost_col is None:
-            missing.append(a.cost)
-        total_cost += cost
-        t = a.targets
-        if t.count_min is not None or t.count_max is not None:
-            checks.append(
-                Check(
-                    f"count[{a.name}]",
-                    t.count_met(n),
-                    f"{n} plots against {t.describe().split(', ')[0]}",
-                    "target",
-                )
-            )
-        if t.area_min is not None:
-            checks.append(
-                Check(
-                    f"area_min[{a.name}]",
-                    t.area_min_met(mu),
-                    f"{mu:,.2f} mu against ≥ {t.area_min:,.2f}",
-                    "target",
-                )
-            )
-        if t.area_max is not None:
-            checks.append(
-                Check(
-                    f"area_max[{a.name}]",
-                    t.area_max_met(mu),
-                    f"{mu:,.2f} mu against ≤ {t.area_max:,.2f}",
-                    "target",
-                )
-            )
-        if a.budget is not None:
-            checks.append(
-                _undecided(f"budget[{a.name}]", f"the parcels have no column {a.cost!r}")
-                if cost_col is None
-                else Check(
-                    f"budget[{a.name}]",
-                    cost <= a.budget + 1e-6,
-                    f"{cost:,.1f} 万元 against {a.budget:,.1f}",
-                )
-            )
-        for of, w in obj.terms:
-            col = a.cost if of == "cost" else a.benefit if of == "benefit" else of
-            if col:
-                v = _column(parcels, col)
-                if v is None:
-                    missing.append(col)
-                else:
-                    objective_check += w * float(np.nansum(v[on]))
-        if obj.difficulty_weight:
-            diff = _column(parcels, "difficulty")
-            if diff is None:
-                missing.append("difficulty")
-            else:
-                objective_check += (
-                    sign * obj.difficulty_weight * float(np.nan_to_num(diff[on]).sum())
-                )
-    if scenario.budget_total is not None:
-        checks.append(
-            _undecided("budget_total", "a cost column is missing from the parcels")
-            if np.isnan(total_cost)
-            else Check(
-                "budget_total",
-                total_cost <= scenario.budget_total + 1e-6,
-                f"{total_cost:,.1f} 万元 against {scenario.budget_total:,.1f}",
-            )
-        )
-
-    row_of = pd.Series(np.arange(len(ids)), index=ids)
-    row_of = row_of[~row_of.index.duplicated()]
-    for pid, aname in scenario.locks.include:
-        got = action[row_of[pid]] if pid in row_of.index else "(missing)"
-        checks.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
-    for pid, anames in scenario.locks.exclude:
-        got = action[row_of[pid]] if pid in row_of.index else NONE
-        banned = names if anames is None else anames
-        checks.append(
-            Check(
-                f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}"
-            )
-        )
-
-    for k, z in enumerate(sp_.zones):
-        if z.kind != "priority":
-            continue
-        for name in z.actions or names:
-            rows = np.flatnonzero(action == name)
-            inside = elig.zone_share(z, rows) >= IN_ZONE_SHARE
-            mu_in = float(area[rows[inside]].sum())
-            objective_check -= sign * z.bonus_wan_per_mu * mu_in
-            if z.min_share is not None:
-                got = mu_in / max(float(area[rows].sum()), 1e-12) if len(rows) else 1.0
-                checks.append(
-                    Check(
-                        f"zone_share[{z.name},{name}]",
-                        got >= z.min_share - 1e-9,
-                        f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
-                    )
-                )
-
-    boundary_note = ""
-    if sp_.active or sp_.min_block_mu:
-        blocks = _blocks(scenario, parcels, action, area, elig)
-        if sp_.min_block_mu:
-            m = sp_.min_block_mu
-            small = blocks["small"]
-            checks.append(
-                Check(
-                    "min_block",
-                    not small,
-                    f"{len(small)} of {blocks['blocks']} blocks smaller than {m:,.1f} mu "
-                    f"(smallest {small[0][0]:,.1f} mu, holding {', '.join(small[0][1][:5])})"
-                    if small
-                    else f"{blocks['blocks']} blocks, smallest {blocks['smallest_mu']:,.1f} mu "
-                    f"against ≥ {m:,.1f}",
-                )
-            )
-        if sp_.active:
-            objective_check += sign * sp_.boundary_weight * blocks["exposed_km"]
-            boundary_note = "" if blocks["exact"] else blocks["why_inexact"]
+    for c in comps:
+        if c.name != "one_action":
+            checks += c.check(ctx)
 
     if objective is None:
         checks.append(_undecided("objective", "no solver objective to compare with"))
-    elif missing:
+    elif ctx.missing:
         checks.append(
             _undecided(
                 "objective",
-                f"the parcels have no column {', '.join(sorted(set(missing)))}: "
+                f"the parcels have no column {', '.join(sorted(set(ctx.missing)))}: "
                 "the objective cannot be re-derived",
             )
         )
     else:
         tol = 1e-6 * max(1.0, abs(objective))
-        ok = abs(objective_check - objective) <= tol
-        detail = f"recomputed {objective_check:,.4f} against the solver's {objective:,.4f}"
-        if ok or not boundary_note:
+        ok = abs(ctx.objective - objective) <= tol
+        detail = f"recomputed {ctx.objective:,.4f} against the solver's {objective:,.4f}"
+        if ok or not ctx.inexact:
             checks.append(Check("objective", ok, detail))
         else:
-            checks.append(_undecided("objective", f"{detail}; {boundary_note}"))
+            checks.append(_undecided("objective", f"{detail}; {ctx.inexact[0]}"))
     return checks
+
+
+def plan_blocks(ctx: Any) -> dict[str, Any]:
+    """The blocks and exposed boundary of a plan (computed once per check, from the geometry)."""
+    if "blocks" not in ctx.cache:
+        ctx.cache["blocks"] = _blocks(ctx.scenario, ctx.parcels, ctx.action, ctx.area, ctx.elig)
+    return ctx.cache["blocks"]
 
 
 def _blocks(

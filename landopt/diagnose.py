@@ -31,9 +31,10 @@ from typing import Any
 import numpy as np
 
 from landopt.model import CompiledModel, Statement
+from landopt.rules import active_components
 from landopt.scenario import SolverOptions
 from landopt.solvers import HighsSession, SolverResult, highs_from_model, run_highs
-from landopt.solving import BlockCuts, Deadline, solve_compiled
+from landopt.solving import Deadline, cut_generators, solve_compiled
 
 __all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
 
@@ -135,88 +136,17 @@ class Diagnosis:
 def precheck(model: CompiledModel) -> list[str]:
     """Infeasibility the data shows before any solving, with the numbers.
 
+    Each rule component says what it can see (:meth:`landopt.rules.base.Component.precheck`):
+    lock conflicts, targets no eligible set can reach, budgets below the cheapest way to
+    meet the targets.
+
     Returns
     -------
     list of str
         One sentence per finding; empty when nothing is evidently wrong (the targets
         may still conflict with each other, which only a solve can tell).
     """
-    out = [f"{p.field}: {p.what}" for p in model.lock_conflicts]
-    sc = model.scenario
-    total_lb = 0.0
-    for ai, a in enumerate(sc.actions):
-        cols = np.flatnonzero((model.var_action == ai) & (model.ub[: model.n_x] > 0))
-        forced = np.flatnonzero((model.var_action == ai) & (model.lb[: model.n_x] > 0))
-        area = model.area_mu[model.var_parcel[cols]]
-        cost = model.var_cost[cols]
-        t = a.targets
-        n = len(cols)
-        nmin = t.count_min or 0
-        if nmin > n:
-            out.append(
-                f"{a.name} needs {_plots(nmin)} but only {_plots(n)} {'is' if n == 1 else 'are'} eligible ({a.eligible.describe()})"
-            )
-        if t.count_max is not None and len(forced) > t.count_max:
-            out.append(
-                f"{a.name} allows at most {_plots(t.count_max)} but {len(forced)} are locked into it"
-            )
-        if t.area_min is not None:
-            k = t.count_max if t.count_max is not None else n
-            top = np.sort(area)[::-1][:k].sum()
-            if top < t.area_min - 1e-6:
-                which = f"the {k} largest eligible plots" if k < n else f"all {n} eligible plots"
-                lead = (
-                    f"{a.name} needs {_plots(t.count_max)} and ≥ {t.area_min:,.1f} mu"
-                    if t.count_max is not None
-                    else f"{a.name} needs ≥ {t.area_min:,.1f} mu"
-                )
-                out.append(f"{lead}, but {which} total {top:,.1f} mu")
-        if t.area_max is not None:
-            forced_area = model.area_mu[model.var_parcel[forced]].sum()
-            low = np.sort(area)[:nmin].sum() if nmin <= n else np.inf
-            if max(low, forced_area) > t.area_max + 1e-6:
-                if forced_area > t.area_max + 1e-6:
-                    out.append(
-                        f"{a.name} allows at most {t.area_max:,.1f} mu but the plots locked into it total {forced_area:,.1f} mu"
-                    )
-                else:
-                    out.append(
-                        f"{a.name} needs {_plots(nmin)} and ≤ {t.area_max:,.1f} mu, but the {nmin} smallest eligible plots already total {low:,.1f} mu"
-                    )
-        lb = _cheapest(cost, area, nmin, t.area_min) if nmin <= n else np.inf
-        if np.isfinite(lb):
-            total_lb += lb
-        if a.budget is not None and lb > a.budget + 1e-6:
-            out.append(
-                f"{a.name}'s budget is {a.budget:,.0f} 万元, but meeting its targets costs at least {lb:,.0f} 万元 (the cheapest eligible plots)"
-            )
-    if sc.budget_total is not None and total_lb > sc.budget_total + 1e-6:
-        out.append(
-            f"the total budget is {sc.budget_total:,.0f} 万元, but meeting every action's targets costs at least {total_lb:,.0f} 万元"
-        )
-    return out
-
-
-def _cheapest(cost: np.ndarray, area: np.ndarray, nmin: int, area_min: float | None) -> float:
-    """A lower bound on the cost of meeting a count and an area target with one action."""
-    by_count = np.sort(cost)[:nmin].sum() if nmin else 0.0
-    by_area = 0.0
-    if area_min:
-        # fractional knapsack: cheapest mu first, the last plot in part
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_mu = np.where(area > 0, cost / area, np.inf)
-        order = np.argsort(per_mu, kind="stable")
-        cum = np.cumsum(area[order])
-        k = int(np.searchsorted(cum, area_min))
-        if k >= len(order):
-            return np.inf
-        before = cum[k - 1] if k else 0.0
-        by_area = cost[order[:k]].sum() + per_mu[order[k]] * (area_min - before)
-    return float(max(by_count, by_area))
-
-
-def _plots(n: int | None) -> str:
-    return f"{n} plot" if n == 1 else f"{n} plots"
+    return [f for c in active_components(model.scenario) for f in c.precheck(model)]
 
 
 # --------------------------------------------------------------------------- 2. conflict set
@@ -397,7 +327,7 @@ def closest_plan(
         return _elastic(solve_compiled(model, opts, parcels=parcels, deadline=dl)), []
     session = HighsSession(model, opts)
     h = session.h
-    blocks = BlockCuts(model, parcels) if model.scenario.spatial.min_block_mu else None
+    cuts = cut_generators(model)
     n0 = model.n_vars
     cols = n0
     costs = []
@@ -429,7 +359,7 @@ def closest_plan(
         parcels=parcels,
         deadline=dl.part(0.75, opts.time_limit),
         session=session,
-        blocks=blocks,
+        cuts=cuts,
     )
     if not first.has_solution:
         return _elastic(first), []
@@ -448,7 +378,7 @@ def closest_plan(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
     second = solve_compiled(
-        model, opts, parcels=parcels, deadline=dl, session=session, blocks=blocks
+        model, opts, parcels=parcels, deadline=dl, session=session, cuts=cuts
     )
     runtime = time.perf_counter() - t0
     if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan

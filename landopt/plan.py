@@ -33,11 +33,11 @@ from landopt import _atomic
 from landopt.check import Check, check_plan, failed_checks
 from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
 from landopt.errors import InputError, SolverError, TargetsUnmetError
-from landopt.model import CompiledModel, boundary_sets, compile_model
+from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
+from landopt.prepare import Prepared, effective_eligibility, prepare
 from landopt.scenario import Scenario
 from landopt.solvers import SolverResult
-from landopt.zones import effective_eligibility
 
 __all__ = [
     "OUTPUT_FILES",
@@ -214,7 +214,8 @@ def solve(
         source = {"path": None, "parcels": len(parcels)}
 
     t = time.perf_counter()
-    model = compile_model(scenario, parcels)
+    prepared = prepare(scenario, parcels)
+    model = compile_model(prepared)
     timings["compile"] = time.perf_counter() - t
     opts = scenario.solver
     if solver_overrides:
@@ -233,10 +234,11 @@ def solve(
     if not findings:
         t = time.perf_counter()
         cut_info: dict[str, int] = {}
-        from landopt.solving import BlockCuts, solve_compiled
+        from landopt.solving import cut_generators, solve_compiled
 
-        blocks = BlockCuts(model, parcels) if scenario.spatial.min_block_mu else None
-        result = solve_compiled(model, opts, parcels=parcels, deadline=deadline, blocks=blocks)
+        cuts = cut_generators(model)
+        blocks = next((g for g in cuts if g.name == "min_block"), None)
+        result = solve_compiled(model, opts, deadline=deadline, cuts=cuts)
         if blocks is not None:
             cut_info = {"block_cuts": blocks.cuts, "rounds": blocks.rounds}
             if result.status == "infeasible":
@@ -277,13 +279,13 @@ def solve(
         diagnosis.shortfalls = _shortfalls(model, result.x)
     spatial = {}
     if scenario.spatial.active or scenario.spatial.min_block_mu:
-        spatial = {**spatial_stats(scenario, plan_parcels), "model": model.spatial}
+        spatial = {**spatial_stats(scenario, plan_parcels, prepared=prepared), "model": model.spatial}
         if scenario.spatial.min_block_mu and not findings:
             spatial["min_block_cuts"] = cut_info
     return Plan(
         scenario=scenario,
         parcels=plan_parcels,
-        summary=summarize(scenario, plan_parcels),
+        summary=summarize(scenario, plan_parcels, eligible=prepared.eligible),
         result=result,
         checks=checks,
         diagnosis=diagnosis,
@@ -320,19 +322,20 @@ def _eligible_strings(elig: pd.DataFrame) -> np.ndarray:
 # check_plan is landopt.check.check_plan, re-exported here for compatibility.
 
 
-def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, Any]:
+def spatial_stats(
+    scenario: Scenario, parcels: gpd.GeoDataFrame, *, prepared: Prepared | None = None
+) -> dict[str, Any]:
     """Exposed boundary and blocks of the plots chosen for the boundary actions.
 
     Computed from the geometry (adjacency, cached), independently of the model:
     ``boundary_km`` is the exposed boundary the penalty prices (edges against land of an
     inner status count as inner); a block is a connected group of chosen plots together
     with the inner land they touch, and only blocks holding a chosen plot count.
+    ``prepared``: the plan's prepared problem, when at hand (else prepared here).
     """
-    from landopt.adjacency import adjacency
-
-    opts = scenario.spatial
-    adj = adjacency(parcels, tolerance=opts.tolerance_m)
-    S, _, inner = boundary_sets(scenario, parcels, effective_eligibility(scenario, parcels))
+    prep = prepared if prepared is not None else prepare(scenario, parcels)
+    adj = prep.adjacency
+    S, _, inner = prep.boundary_sets()
     chosen = parcels["action"].astype(str).isin([scenario.action_names[k] for k in S]).to_numpy()
     i, j, length = adj.i, adj.j, adj.length_m
     exposed = adj.perimeter_m[chosen].sum()
@@ -358,11 +361,16 @@ def spatial_stats(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, An
 
 
 # --------------------------------------------------------------------------- summary
-def summarize(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
-    """One row per action and a total: eligible, target, achieved, cost, benefit, met."""
+def summarize(
+    scenario: Scenario, parcels: pd.DataFrame, *, eligible: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per action and a total: eligible, target, achieved, cost, benefit, met.
+
+    ``eligible``: the prepared problem's eligibility, when at hand (else computed here).
+    """
     action = parcels["action"].astype(str).to_numpy()
     area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
-    elig = effective_eligibility(scenario, parcels)
+    elig = eligible if eligible is not None else effective_eligibility(scenario, parcels)
     rows = []
     for a in scenario.actions:
         on = action == a.name
@@ -586,24 +594,7 @@ def read_plan(path: str | Path) -> Plan:
         base_dir=Path(src).parent if src else folder,
         source=Path(src) if src else None,
     )
-    rec = run["solver"]
-    result = SolverResult(
-        status=rec["status"],
-        has_solution=rec["has_solution"],
-        proven_optimal=rec["proven_optimal"],
-        objective=rec["objective"],
-        bound=rec["bound"],
-        gap=rec["gap"],
-        runtime=rec["runtime_s"],
-        backend=rec["backend"],
-        solver=rec["solver"],
-        solver_version=rec["solver_version"],
-        time_limit=rec["time_limit_s"],
-        time_limit_hit=rec["time_limit_hit"],
-        requested_gap=rec["requested_gap"],
-        message=rec.get("message", ""),
-        options=rec.get("options", {}),
-    )
+    result = SolverResult.from_record(run["solver"])
     diagnosis = None
     if run.get("diagnosis"):
         d = run["diagnosis"]

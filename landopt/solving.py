@@ -2,9 +2,9 @@
 
 Every path that solves (``landopt.solve``, sweep points, alternatives, replacement
 costs, calibration, the diagnosis's closest plan) calls :func:`solve_compiled`, so the
-scenario's rules hold on each of them: when ``[spatial] min_block_mu`` is set, the lazy
-minimum-block cuts of :mod:`landopt.blocks` run on every solve, and a plan that still has
-a small block is never returned as a plan.
+scenario's rules hold on each of them: every rule component enforced by lazy cuts (today
+the minimum block size of :mod:`landopt.rules.min_block`) runs its cuts on every solve,
+and a plan that still violates one is never returned as a plan.
 
 A :class:`Deadline` is the time budget of one command (or one sweep point, one
 alternative, one re-solve): the rounds of cuts and the phases of a diagnosis draw from
@@ -19,15 +19,17 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 
 from landopt.errors import SolverError
 from landopt.model import CompiledModel
+from landopt.rules import active_components
+from landopt.rules.base import Cuts
+from landopt.rules.min_block import BlockCuts
 from landopt.scenario import SolverOptions
 from landopt.solvers import HighsSession, SolverResult, solve_model
 
-__all__ = ["MAX_ROUNDS", "BlockCuts", "Deadline", "solve_compiled"]
+__all__ = ["MAX_ROUNDS", "BlockCuts", "Deadline", "cut_generators", "solve_compiled"]
 
 log = logging.getLogger(__name__)
 
@@ -83,53 +85,9 @@ def _session_time_limit(session: HighsSession, seconds: float) -> None:
     session.opts = replace(session.opts, time_limit=seconds)
 
 
-class BlockCuts:
-    """The minimum-block check and cut generator of one model (see :mod:`landopt.blocks`).
-
-    The cuts depend only on the model's columns, not on right-hand sides, bounds or the
-    objective, so cuts found once stay valid for every variant solved in the same session.
-    """
-
-    def __init__(self, model: CompiledModel, parcels: pd.DataFrame):
-        from landopt.adjacency import adjacency
-        from landopt.model import boundary_sets
-        from landopt.zones import effective_eligibility
-
-        sc = model.scenario
-        self.model = model
-        self.parcels = parcels
-        self.adj = adjacency(parcels, tolerance=sc.spatial.tolerance_m)
-        S, self.cand, _ = boundary_sets(sc, parcels, effective_eligibility(sc, parcels))
-        in_s = np.isin(model.var_action, S)
-        self.cols_of = (
-            pd.Series(np.flatnonzero(in_s)).groupby(model.var_parcel[in_s]).apply(np.asarray)
-        )
-        self.nbrs = self.adj.to_sparse()
-        self.cuts = 0
-        self.rounds = 0
-
-    def small(self, x: np.ndarray) -> list[np.ndarray]:
-        """The blocks of plan ``x`` smaller than the minimum."""
-        from landopt.blocks import small_blocks
-
-        return small_blocks(self.model, self.parcels, x, self.adj)
-
-    def add_cuts(self, session: HighsSession, x: np.ndarray, small: list[np.ndarray]) -> None:
-        """One cut per small block: drop one of its plots or grow it through a neighbour."""
-        n = len(self.parcels)
-        for members in small:
-            inside = np.zeros(n, dtype=bool)
-            inside[members] = True
-            chosen_cols = [
-                c for p in members if p in self.cols_of.index for c in self.cols_of[p] if x[c] > 0.5
-            ]
-            around = np.unique(self.nbrs[members].indices)
-            around = around[~inside[around] & self.cand[around]]
-            grow_cols = [c for q in around if q in self.cols_of.index for c in self.cols_of[q]]
-            cols = np.array(chosen_cols + grow_cols, dtype=np.int64)
-            vals = np.concatenate([-np.ones(len(chosen_cols)), np.ones(len(grow_cols))])
-            session.add_row(1 - len(chosen_cols), np.inf, cols, vals)
-            self.cuts += 1
+def cut_generators(model: CompiledModel) -> list[Cuts]:
+    """The cut generators of every component of the model's scenario that has lazy cuts."""
+    return [g for c in active_components(model.scenario) if (g := c.cuts(model)) is not None]
 
 
 def solve_compiled(
@@ -139,18 +97,20 @@ def solve_compiled(
     parcels: pd.DataFrame | None = None,
     deadline: Deadline | float | None = None,
     session: HighsSession | None = None,
-    blocks: BlockCuts | None = None,
+    blocks: Cuts | None = None,
+    cuts: list[Cuts] | None = None,
 ) -> SolverResult:
     """Solve a compiled model with every rule of its scenario, within a time budget.
 
     Parameters
     ----------
     model
-        The model (its scenario says whether minimum blocks apply).
+        The model (compiled from a prepared problem, which the cut generators read).
     opts
         Solver options; the scenario's ``[solver]`` table by default.
     parcels
-        The parcel layer; needed when the scenario has ``[spatial] min_block_mu``.
+        Not needed (the model's prepared problem holds the layer); accepted for callers
+        written before it did.
     deadline
         The time budget this solve draws from (a :class:`Deadline` shared with other
         phases, or seconds); ``opts.time_limit`` by default. No solve gets more than
@@ -159,26 +119,29 @@ def solve_compiled(
         A :class:`~landopt.solvers.HighsSession` holding this model (or a variant of it
         with the same columns) to solve in, keeping what was added to it; without one a
         fresh solve (:func:`~landopt.solvers.solve_model`), or a new session for cuts.
-    blocks
-        The :class:`BlockCuts` of the model, to count cuts across solves of one session.
+    cuts
+        The cut generators of the model (:func:`cut_generators`), to keep counting cuts
+        across solves of one session; made afresh when not given. ``blocks`` is the older
+        name for a single one.
 
     Returns
     -------
     SolverResult
-        ``optimal`` only when the last solve was proven optimal and no block is small; a
-        plan that still has a small block when the budget runs out has no solution
+        ``optimal`` only when the last solve was proven optimal and no generator finds a
+        violated cut; a plan still violating one when the budget runs out has no solution
         (``has_solution=False``, ``status="time_limit"``) and says so in ``message``.
 
     Raises
     ------
     SolverError
-        Minimum blocks asked of a back-end other than HiGHS, or still small blocks after
+        Lazy cuts asked of a back-end other than HiGHS, or still violated after
         :data:`MAX_ROUNDS` rounds of cuts.
     """
     opts = opts or model.scenario.solver
     dl = Deadline.of(deadline, opts.time_limit)
     budget = min(opts.time_limit, dl.total)  # what the result reports as its limit
-    if not model.scenario.spatial.min_block_mu:
+    gens = cuts if cuts is not None else [blocks] if blocks is not None else cut_generators(model)
+    if not gens:
         if session is None:
             limit = dl.remaining(opts.time_limit)
             # a fresh budget keeps the options as they are (no 599.9998 s in the record)
@@ -187,25 +150,21 @@ def solve_compiled(
         _session_time_limit(session, dl.remaining(opts.time_limit))
         return replace(session.solve(), time_limit=budget)
     if opts.backend != "highs":
+        names = ", ".join(g.name for g in gens)
         raise SolverError(
-            f'[spatial] min_block_mu is enforced with cuts in HiGHS; use backend = "highs" (not {opts.backend!r})'
+            f'{names} is enforced with cuts in HiGHS; use backend = "highs" (not {opts.backend!r})'
         )
-    if parcels is None and blocks is None:
-        raise SolverError(
-            "min_block_mu needs the parcel layer to check blocks: pass parcels= to the solve"
-        )
-    blocks = blocks or BlockCuts(model, parcels)
     session = session or HighsSession(model, opts)
     t0 = time.perf_counter()
     _session_time_limit(session, dl.remaining(opts.time_limit))
     res = session.solve()
     rounds = 1
     while res.has_solution:
-        small = blocks.small(res.x)
-        if not small:
+        found = [(g, g.separate(res.x)) for g in gens]
+        if not any(rows for _, rows in found):
             break
         if dl.expired:
-            sizes = ", ".join(f"{model.area_mu[m].sum():g}" for m in small[:5])
+            why = "; ".join(g.unresolved(res.x) for g, rows in found if rows)
             res = replace(
                 res,
                 status="time_limit",
@@ -213,20 +172,25 @@ def solve_compiled(
                 proven_optimal=False,
                 x=None,
                 time_limit_hit=True,
-                message=f"the time budget ran out with blocks still below "
-                f"{model.scenario.spatial.min_block_mu:g} mu ({sizes} mu); no valid plan yet",
+                message=why,
             )
             break
         if rounds >= MAX_ROUNDS:
+            names = ", ".join(g.name for g, rows in found if rows)
             raise SolverError(
-                f"min_block_mu: still small blocks after {MAX_ROUNDS} rounds of cuts; lower the minimum or raise the weight"
+                f"{names}: still violated after {MAX_ROUNDS} rounds of cuts; lower the minimum or raise the weight"
             )
-        blocks.add_cuts(session, res.x, small)
-        log.info("min block size: round %d, %d small blocks cut", rounds, len(small))
+        for g, rows in found:
+            for lo, hi, cols, vals in rows:
+                session.add_row(lo, hi, cols, vals)
+            g.cuts += len(rows)
+            if rows:
+                log.info("%s: round %d, %d cuts", g.name, rounds, len(rows))
         _session_time_limit(session, dl.remaining(opts.time_limit))
         res = session.solve()
         rounds += 1
-    blocks.rounds += rounds
+    for g in gens:
+        g.rounds += rounds
     if res.has_solution and res.status == "optimal" and not res.proven_optimal:
         res = replace(res, status="time_limit")  # pragma: no cover - defensive
     return replace(res, runtime=time.perf_counter() - t0, time_limit=budget)

@@ -24,30 +24,30 @@ named park or zone.
 
 Membership: a parcel is *in* a zone when at least half its area lies inside; it is
 *touched* by an exclusion zone when more than 1 % of its area lies inside. Exclusions and
-touching rules narrow eligibility (:func:`effective_eligibility`), so the model, the plan
-check and the summary all see the same candidates; priority bonuses and shares are
-written into the model (see :mod:`landopt.model`).
+touching rules narrow eligibility (:func:`landopt.prepare.effective_eligibility`, computed
+once in the prepared problem), so the model and the summary see the same candidates;
+priority bonuses and shares are written into the model by
+:mod:`landopt.rules.priority_zones`. This module measures zones on the geometry.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from landopt.errors import InputError
-from landopt.scenario import Scenario, Zone, eligibility
+from landopt.scenario import Scenario, Zone
 
 __all__ = [
     "IN_ZONE_SHARE",
     "TOUCH_ZONE_SHARE",
-    "effective_eligibility",
     "touch_mask",
     "zone_membership",
     "zone_polygons",
@@ -127,14 +127,25 @@ def zone_membership(zone: Zone, parcels: gpd.GeoDataFrame, scenario: Scenario) -
 
 
 def touch_mask(
-    target: str, parcels: gpd.GeoDataFrame, scenario: Scenario, members: dict[str, np.ndarray]
+    target: str,
+    parcels: gpd.GeoDataFrame,
+    scenario: Scenario,
+    members: dict[str, np.ndarray],
+    adjacency: Callable[[], Any] | None = None,
 ) -> np.ndarray:
-    """Parcels that satisfy one touching target: ``"cleared"``, ``"park:NAME"`` or ``"zone:NAME"``."""
-    from landopt.adjacency import adjacency
+    """Parcels that satisfy one touching target: ``"cleared"``, ``"park:NAME"`` or ``"zone:NAME"``.
 
+    ``adjacency`` returns the layer's adjacency (the prepared problem's); computed here
+    when not given.
+    """
     if target == "cleared":
         inner = parcels["status"].astype(str).isin(scenario.spatial.inner_status).to_numpy()
-        adj = adjacency(parcels, tolerance=scenario.spatial.tolerance_m)
+        if adjacency is None:
+            from landopt.adjacency import adjacency as build
+
+            adj = build(parcels, tolerance=scenario.spatial.tolerance_m)
+        else:
+            adj = adjacency()
         out = np.zeros(len(parcels), dtype=bool)
         out[adj.i[inner[adj.j]]] = True
         out[adj.j[inner[adj.i]]] = True
@@ -146,54 +157,6 @@ def touch_mask(
         z = Zone(name=target, kind="priority", park=name)
         return zone_membership(z, parcels, scenario) >= IN_ZONE_SHARE
     raise InputError(f"touch target {target!r}: use 'cleared', 'park:NAME' or 'zone:NAME'")
-
-
-def effective_eligibility(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
-    """Eligibility after the scenario's rules, exclusion zones and touching rules.
-
-    Without zones or touching rules this is :func:`landopt.scenario.eligibility`.
-    """
-    elig = eligibility(scenario, parcels)
-    sp = scenario.spatial
-    if not sp.zones and not sp.touch:
-        return elig
-    if not isinstance(parcels, gpd.GeoDataFrame):
-        raise InputError(
-            "zones and touching rules need the parcels' geometry: read them with landopt.read_parcels"
-        )
-    members = zone_shares(scenario, parcels)
-    for z in sp.zones:
-        if z.kind != "exclude":
-            continue
-        out = members[z.name] > TOUCH_ZONE_SHARE
-        for a in z.actions or scenario.action_names:
-            elig[a] &= ~out
-    for action, targets in sp.touch:
-        ok = np.zeros(len(parcels), dtype=bool)
-        for t in targets:
-            ok |= touch_mask(t, parcels, scenario, members)
-        elig[action] &= ok
-    return elig
-
-
-def zone_shares(scenario: Scenario, parcels: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
-    """Each zone's share of every parcel's area, by zone name (cached per layer and scenario)."""
-    key = (
-        id(parcels),
-        len(parcels),
-        scenario.spatial.zones,
-        str(scenario.parcels.path) if scenario.parcels else "",
-    )
-    hit = _SHARE_CACHE.get(key)
-    if hit is not None and hit[0] is parcels:
-        return hit[1]
-    out = {z.name: zone_membership(z, parcels, scenario) for z in scenario.spatial.zones}
-    _SHARE_CACHE.clear()
-    _SHARE_CACHE[key] = (parcels, out)
-    return out
-
-
-_SHARE_CACHE: dict[Any, tuple[Any, dict[str, np.ndarray]]] = {}
 
 
 def _district(scenario: Scenario, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:

@@ -240,10 +240,9 @@ def test_replacement_costs_keep_min_blocks():
 
 
 def test_alternatives_keep_min_blocks():
-    from landopt.adjacency import adjacency
-    from landopt.blocks import small_blocks
     from landopt.model import compile_model
     from landopt.plan import check_plan
+    from landopt.rules.min_block import small_blocks
 
     s, parcels = _row_min40(count=3)
     alt = alternatives(s, parcels, k=3, within=0.5, differ=1)
@@ -256,7 +255,7 @@ def test_alternatives_keep_min_blocks():
         x = np.zeros(model.n_vars)
         on = p.parcels["action"].to_numpy()[model.var_parcel] == "clear"
         x[: model.n_x][on] = 1.0
-        assert not small_blocks(model, parcels, x, adjacency(parcels))
+        assert not small_blocks(model, x)
 
 
 def _fake(status, has, x=None, objective=None):

@@ -1,4 +1,4 @@
-"""Minimum block size by lazy cuts (landopt.blocks): labels and the shared time budget."""
+"""Minimum block size by lazy cuts (landopt.rules.min_block): labels and the shared time budget."""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ import pytest
 from test_spatial import layer, scenario
 
 import landopt.solvers as solvers_mod
-from landopt.blocks import small_blocks, solve_with_min_blocks
 from landopt.model import compile_model
+from landopt.rules.min_block import small_blocks
 from landopt.solvers import SolverResult
+from landopt.solving import cut_generators, solve_compiled
+
+
+def solve_with_min_blocks(model, opts, *, deadline=None):
+    """Solve through the solve layer; return the result and the cut generator's counts."""
+    (cuts,) = cut_generators(model)
+    res = solve_compiled(model, opts, deadline=deadline, cuts=[cuts])
+    return res, {"block_cuts": cuts.cuts, "rounds": cuts.rounds}
 
 
 def _min40():
@@ -34,7 +42,7 @@ def test_rounds_draw_from_one_budget_not_the_full_limit_each(monkeypatch):
 
     monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
     budget = Deadline(10.0, clock=lambda: now[0])
-    res, info = solve_with_min_blocks(model, layer(), opts, deadline=budget)
+    res, info = solve_with_min_blocks(model, opts, deadline=budget)
     assert res.status == "optimal" and res.objective == pytest.approx(20.0)
     assert info == {"block_cuts": 3, "rounds": 3}
     assert limits == pytest.approx([10.0, 8.0, 6.0])
@@ -53,20 +61,14 @@ def test_time_limited_last_round_is_never_optimal(monkeypatch):
 
     def solve(self):
         res = real(self)
-        if small_blocks(model, layer(), res.x, _adj()):
+        if small_blocks(model, res.x):
             return res
         return _fake_time_limited(res.x)
 
     monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
-    res, _ = solve_with_min_blocks(model, layer(), s.solver)
+    res, _ = solve_with_min_blocks(model, s.solver)
     assert res.status == "time_limit" and not res.proven_optimal and res.has_solution
-    assert not small_blocks(model, layer(), res.x, _adj())
-
-
-def _adj():
-    from landopt.adjacency import adjacency
-
-    return adjacency(layer(), tolerance=scenario(0.0).spatial.tolerance_m)
+    assert not small_blocks(model, res.x)
 
 
 def test_keyboard_interrupt_propagates_from_the_cut_loop(monkeypatch):
@@ -77,4 +79,4 @@ def test_keyboard_interrupt_propagates_from_the_cut_loop(monkeypatch):
 
     monkeypatch.setattr(solvers_mod.HighsSession, "solve", solve)
     with pytest.raises(KeyboardInterrupt):
-        solve_with_min_blocks(model, layer(), s.solver)
+        solve_with_min_blocks(model, s.solver)

@@ -71,7 +71,7 @@ def test_an_unanswering_child_still_gets_a_proven_gap(monkeypatch):
     from test_solvers import SILENT_CHILD
     from test_spatial import layer, scenario
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     monkeypatch.setattr(solvers, "CHILD_CODE", SILENT_CHILD)
     m = compile_model(scenario(50.0), layer())

@@ -25,6 +25,7 @@ from toy import toy_parcels, toy_scenario
 import landopt.adjacency
 import landopt.model
 import landopt.plan
+import landopt.prepare
 import landopt.scenario
 import landopt.zones
 from landopt.check import Check, check_plan, evaluate_rule
@@ -101,13 +102,15 @@ def shared_code_lies(monkeypatch):
     def broken(*args, **kwargs):
         raise AssertionError("the re-check must not use the model's arrays")
 
-    for mod in (landopt.zones, landopt.model, landopt.plan):
+    for mod in (landopt.prepare, landopt.plan):
         monkeypatch.setattr(mod, "effective_eligibility", everything, raising=False)
     monkeypatch.setattr(landopt.scenario, "eligibility", everything)
     monkeypatch.setattr(landopt.scenario.Rule, "evaluate", broken)
-    monkeypatch.setattr(landopt.zones, "zone_shares", broken)
+    monkeypatch.setattr(landopt.prepare, "zone_membership", broken)
+    monkeypatch.setattr(landopt.zones, "zone_membership", broken)
     monkeypatch.setattr(landopt.zones, "touch_mask", broken)
-    monkeypatch.setattr(landopt.model, "boundary_sets", broken)
+    monkeypatch.setattr(landopt.prepare, "touch_mask", broken)
+    monkeypatch.setattr(landopt.prepare.Prepared, "boundary_sets", broken)
     monkeypatch.setattr(landopt.adjacency, "adjacency", broken)
 
 

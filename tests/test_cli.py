@@ -98,7 +98,7 @@ def test_exit_codes_come_from_the_error(monkeypatch, good_file, capsys, error, c
     def boom(args):
         raise error
 
-    monkeypatch.setattr("landopt.cli._read_parcels_from_args", boom)
+    monkeypatch.setattr("landopt.cli.options.read_parcels_from_args", boom)
     assert main(["validate", str(good_file)]) == code
     err = capsys.readouterr().err
     assert err == f"error: {error}\n"
@@ -109,7 +109,7 @@ def test_unexpected_error_is_one_line_and_exit_1(monkeypatch, good_file, capsys)
     def boom(args):
         raise RuntimeError("oops")
 
-    monkeypatch.setattr("landopt.cli._read_parcels_from_args", boom)
+    monkeypatch.setattr("landopt.cli.options.read_parcels_from_args", boom)
     assert main(["validate", str(good_file)]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: oops" in err and "Traceback" not in err

@@ -100,6 +100,15 @@ def test_plan_on_toy_and_the_printed_table(toy_files, tmp_path, capsys):
     assert "clear 出清" in out and "upgrade 转型升级" in out
 
 
+def test_plan_prints_in_chinese_with_lang_zh(toy_files, tmp_path, capsys):
+    argv = ["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps", "--lang", "zh"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "目标函数 最小化 成本：165.0" in out and "已证明最优" in out
+    assert "处置方式" in out and "合计" in out and "已写入" in out
+    assert "objective" not in out and "proven" not in out
+
+
 def test_unmet_targets_exit_3_with_diagnosis_and_no_files(toy_files, tmp_path, capsys):
     path = toy_files(**{"actions.upgrade.targets": {"count": 2, "area_min": 100}})
     out = tmp_path / "o"
@@ -329,8 +338,8 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
 
     _tamper(out)
     assert main(["map", str(out), "--district", "none", "--lang", "zh"]) == 3
-    err = capsys.readouterr().err
-    assert "fails" in err and "count[" in err and "changed after the run" in err
+    err = capsys.readouterr().err  # --lang zh: the terminal speaks Chinese too
+    assert "复核未通过" in err and "count[" in err and "changed after the run" in err
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "全部目标达成" not in html
     assert "复核未通过" in html and "方案文件在求解后被修改过" in html
@@ -338,6 +347,7 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
     assert (out / "run.json").read_text(encoding="utf-8") == run_before
 
     assert main(["map", str(out), "--district", "none", "--lang", "en"]) == 3
+    assert "the plan fails" in capsys.readouterr().err
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "All targets met" not in html and "Re-check FAILED" in html
 

@@ -225,7 +225,7 @@ def test_chinese_text_is_set_in_a_cjk_font(toy_plan):
 
 
 def test_without_a_cjk_font_labels_fall_back_to_english(toy_plan, monkeypatch, caplog):
-    monkeypatch.setattr(maps, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(maps.fonts, "find_cjk_font", lambda: None)  # where map_lang looks it up
     with caplog.at_level(logging.WARNING, logger="landopt.maps"):
         ax = maps.plot_plan(toy_plan, ax=new_axes(), district=toy_district())
     assert any(
@@ -380,3 +380,40 @@ def test_parcel_layers_widen_the_data_limits_without_add_patch():
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     assert x0 <= 10 and x1 >= 120 and y0 <= -5 and y1 >= 50
+
+
+# --------------------------------------------------------------------------- words
+def test_words_come_from_the_catalog_unchanged():
+    """The maps' word tables live in landopt.i18n; webmap and report read them as before."""
+    from landopt.i18n import t
+    from landopt.maps.charts import _key_words
+
+    assert maps.STATUS_WORDS == {
+        "zh": {
+            "inefficient": "低效用地",
+            "idle": "闲置土地",
+            "upgrade_candidate": "待转型升级",
+            "cleared": "已收储",
+            "in_use": "在用",
+        },
+        "en": {
+            "inefficient": "low-efficiency",
+            "idle": "idle",
+            "upgrade_candidate": "upgrade candidate",
+            "cleared": "cleared, in reserve",
+            "in_use": "in use",
+        },
+    }
+    for lang in ("zh", "en"):
+        w = maps.words(lang)
+        assert len(w) == 26 and all(w[k] == t(f"maps.{k}", lang) for k in w)
+    assert maps.words("zh")["township"] == "镇（街道）界"
+    assert maps.words("en")["wan"] == "× 10⁴ CNY"
+    assert maps.count_text(1, 2.0, "en") == "1 plot / 2.0 mu"
+    assert maps.count_text(1, None, "zh") == "1 宗"
+    sc = toy_scenario()
+    assert _key_words("actions.upgrade.targets.area_min", "zh", sc) == ("转型升级 面积下限", "亩")
+    assert _key_words("actions.clear.count_max", "en", sc) == ("clear plots, at most", "plots")
+    assert _key_words("budget.total", "en", sc) == ("total budget", "10k yuan")
+    assert _key_words("foo.bar_baz", "en", sc) == ("bar baz", "")
+    assert _key_words("foo.bar_baz", "zh", sc) == ("bar_baz", "")

@@ -87,7 +87,7 @@ def test_time_limited_incumbent_is_not_called_optimal():
 
 def test_watchdog_stops_a_solver_that_overruns(monkeypatch):
     """HiGHS does not always honour its time limit; the watchdog cancels it and says so."""
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     class Slow:
         HandleUserInterrupt = False
@@ -132,9 +132,9 @@ def test_isolated_infeasible_is_reported_as_such():
     assert r.status == "infeasible" and not r.has_solution
 
 
-CHILD_FILE = Path(__file__).resolve().parents[1] / "landopt" / "_highs_child.py"
+CHILD_FILE = Path(__file__).resolve().parents[1] / "landopt" / "solvers" / "child.py"
 
-# Fake children speak the real protocol through landopt/_highs_child.py, loaded by its path
+# Fake children speak the real protocol through landopt/solvers/child.py, loaded by its path
 # (as the real child is: nothing of landopt's package is imported).
 LOAD_CHILD = f"""
 import importlib.util, io, os, sys, time
@@ -200,7 +200,7 @@ def _gone(pid: int) -> bool:
 def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch, caplog):
     import logging
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     caplog.set_level(logging.INFO, logger="landopt.solvers")
     monkeypatch.setattr(solvers, "PROGRESS_EVERY_S", 0.2)
@@ -233,7 +233,7 @@ def test_a_child_that_overruns_is_ended_and_its_best_plan_kept(monkeypatch, capl
 
 
 def test_an_overrun_before_any_plan_falls_back_to_the_warm_start(monkeypatch):
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     m = compile_model(toy_scenario(), toy_parcels())
     monkeypatch.setattr(solvers, "CHILD_CODE", "import time; time.sleep(60)")
@@ -246,7 +246,7 @@ def test_an_overrun_before_any_plan_falls_back_to_the_warm_start(monkeypatch):
 
 
 def test_a_child_that_dies_is_an_error_not_a_plan(monkeypatch):
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
     from landopt.errors import SolverError
 
     m = compile_model(toy_scenario(), toy_parcels())
@@ -262,7 +262,7 @@ def test_isolate_auto_for_large_and_for_penalised_time_limited_models(monkeypatc
 
     from test_spatial import layer, scenario
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     m = compile_model(toy_scenario(), toy_parcels())
     opts = m.scenario.solver
@@ -288,7 +288,7 @@ def test_one_deadline_for_the_whole_penalised_solve_phase(monkeypatch):
     got its own limit + grace after HiGHS's (1M, 60 s: 3 + 65 + 15 s)."""
     from test_spatial import layer, scenario
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     ends: dict[str, list[float]] = {}
     created: list[float] = []
@@ -331,9 +331,9 @@ def test_one_deadline_for_the_whole_penalised_solve_phase(monkeypatch):
 
 # --------------------------------------------------------------------------- the child
 def test_the_child_imports_only_numpy_and_highspy(monkeypatch, tmp_path):
-    """The child is landopt/_highs_child.py run by its path: no pandas, geopandas,
+    """The child is landopt/solvers/child.py run by its path: no pandas, geopandas,
     matplotlib or landopt (the package cost the old child 1.6-4 s before it read its pid)."""
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     assert solvers.CHILD_SCRIPT.resolve() == CHILD_FILE.resolve()
     seen = tmp_path / "modules.txt"
@@ -372,14 +372,15 @@ def test_the_child_never_imports_from_the_working_directory(monkeypatch, tmp_pat
 PARENT_SCRIPT = """
 import sys
 sys.path.insert(0, {tests!r})
-import landopt.solvers as solvers
+import landopt.solvers.highs as highs
+from landopt.solvers import solve_model
 from toy import toy_parcels, toy_scenario
 from landopt.model import compile_model
 # the child's HiGHS never returns, as at 1M parcels with a penalty
-solvers.CHILD_CODE = {load!r} + (
+highs.CHILD_CODE = {load!r} + (
     "import highspy; highspy.Highs.run = lambda self: time.sleep(120); hc.main(sys.argv[1:])"
 )
-solvers.solve_model(compile_model(toy_scenario(), toy_parcels()), isolate="on", time_limit=100)
+solve_model(compile_model(toy_scenario(), toy_parcels()), isolate="on", time_limit=100)
 """
 
 
@@ -448,7 +449,7 @@ def _sigint_when(event) -> None:
 @posix_signals
 def test_ctrl_c_during_an_isolated_solve_raises_and_ends_the_child(monkeypatch):
     """Ctrl-C interrupts the wait; the child is ended (the kernel of a notebook lives on)."""
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     made = []
 
@@ -505,7 +506,7 @@ def test_ctrl_c_during_an_in_process_solve_raises_keyboard_interrupt(monkeypatch
     told the solver had failed (exit 4, "raise time_limit")."""
     import threading
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     running = threading.Event()
     real = solvers.apply_highs_options
@@ -526,7 +527,7 @@ def test_ctrl_c_during_an_in_process_solve_raises_keyboard_interrupt(monkeypatch
 def test_ctrl_c_in_run_highs_cancels_the_solve(monkeypatch):
     import threading
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     class Endless:
         HandleUserInterrupt = False

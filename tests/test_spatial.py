@@ -214,7 +214,7 @@ def test_overrun_of_a_penalised_solve_is_backed_by_the_relaxation(monkeypatch):
     """When HiGHS must be ended, the penalty relaxation still proves a bound and gives a plan."""
     from test_solvers import HANG_IF_PENALISED
 
-    import landopt.solvers as solvers
+    import landopt.solvers.highs as solvers
 
     class EndsWhenUp(solvers._ChildSolve):
         def deadline_passed(self, deadline):  # the penalised solve "overruns" at once

@@ -14,8 +14,8 @@ from shapely.geometry import box, mapping
 from landopt.errors import InputError, ScenarioError, TargetsUnmetError
 from landopt.parcels import prepare_parcels
 from landopt.plan import solve
+from landopt.prepare import effective_eligibility
 from landopt.scenario import scenario_from_dict
-from landopt.zones import effective_eligibility
 
 X0, Y0 = 589_000.0, 4_074_000.0
 XS = {"H": -100, "A": 0, "B": 100, "C": 200, "D": 300, "F": 400, "E": 2000}

@@ -1,6 +1,6 @@
 """The HiGHS child process of an isolated solve, and the HiGHS helpers it shares with the parent.
 
-Run by :mod:`landopt.solvers` as ``python -I <this file> <parent pid> [<dir> ...]``: by
+Run by :mod:`landopt.solvers.highs` as ``python -I <this file> <parent pid> [<dir> ...]``: by
 its path, so that importing it does not run ``landopt/__init__.py`` (geopandas, pandas,
 matplotlib: seconds and hundreds of modules before the child could do anything), and in
 isolated mode, so that neither the working directory nor ``PYTHONPATH`` is on its import

@@ -1,18 +1,9 @@
-"""Solver back-ends behind one small protocol, returning one honest result type.
+"""HiGHS through highspy: the compiled arrays handed over directly, in this process or a child.
 
-Back-ends
----------
-``highs`` (default)
-    HiGHS through highspy, handed the compiled arrays directly (CSC matrix, bounds,
-    integrality): no modeling-layer overhead, and the bound and gap come from HiGHS.
-``highs-pulp``
-    HiGHS through PuLP's adapter, from :meth:`CompiledModel.to_pulp`.
-``cbc``
-    COIN-OR CBC through PuLP: the binary bundled with PuLP 3.3, or a ``cbc`` on the
-    PATH with PuLP 4 (which bundles none; ``apt-get install coinor-cbc``).
-
-A result is never called optimal unless the solver proved it: a time-limited
-incumbent is reported as ``status="time_limit"`` with ``proven_optimal=False``.
+In this process (:func:`run_highs`: a watchdog thread, Ctrl-C honoured), kept loaded for
+many variants (:class:`HighsSession`), or in a child process that can be ended
+(``isolate``; the child is :mod:`landopt.solvers.child`, run by its path), with the
+penalty relaxation and the Lagrangian bound as fallbacks when a penalised solve overruns.
 """
 
 from __future__ import annotations
@@ -21,27 +12,23 @@ import contextlib
 import logging
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 import threading
 import time
-import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from landopt import _highs_child
-from landopt._highs_child import highs_outcome, new_highs  # noqa: F401  (kept importable here)
-from landopt._highs_child import silence_stdout as _silence_stdout
 from landopt.bounds import lagrangian_bound
 from landopt.errors import SolverError
 from landopt.model import CompiledModel
-from landopt.scenario import BACKENDS, SolverOptions
-
-__all__ = ["BACKENDS", "HighsSession", "SolverResult", "available_backends", "solve_model"]
+from landopt.scenario import SolverOptions
+from landopt.solvers import child as _highs_child
+from landopt.solvers.child import highs_outcome
+from landopt.solvers.result import SolverResult, _gap
 
 log = logging.getLogger(__name__)
 
@@ -52,167 +39,6 @@ log = logging.getLogger(__name__)
 PRESOLVE_AUTO_MAX_VARS = 10_000_000
 
 
-@dataclass(frozen=True)
-class SolverResult:
-    """What a solver said, checked and normalised.
-
-    Attributes
-    ----------
-    status
-        ``"optimal"`` (proven within the requested gap), ``"time_limit"`` (stopped by
-        the limit; may still carry a feasible plan), ``"infeasible"``, ``"unbounded"``,
-        ``"error"``.
-    has_solution
-        Whether ``x`` holds a feasible 0/1 vector.
-    proven_optimal
-        True only when the solver proved the gap target; False for an incumbent.
-    objective, bound, gap
-        Objective of the solution, the best proven bound, and the relative gap between
-        them (``None`` where the back-end does not report it).
-    """
-
-    status: str
-    has_solution: bool
-    proven_optimal: bool
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    runtime: float
-    backend: str
-    solver: str
-    solver_version: str
-    time_limit: float
-    time_limit_hit: bool
-    requested_gap: float
-    x: np.ndarray | None = field(default=None, repr=False)
-    message: str = ""
-    options: dict[str, Any] = field(default_factory=dict)
-
-    def record(self) -> dict[str, Any]:
-        """The result as plain JSON-ready data (without the solution vector)."""
-        return {
-            "status": self.status,
-            "has_solution": self.has_solution,
-            "proven_optimal": self.proven_optimal,
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
-            "runtime_s": round(self.runtime, 4),
-            "backend": self.backend,
-            "solver": self.solver,
-            "solver_version": self.solver_version,
-            "time_limit_s": self.time_limit,
-            "time_limit_hit": self.time_limit_hit,
-            "requested_gap": self.requested_gap,
-            "message": self.message,
-            "options": self.options,
-        }
-
-
-def available_backends() -> list[str]:
-    """The back-ends that can run on this machine, best first."""
-    out = []
-    with contextlib.suppress(ImportError):
-        import highspy  # noqa: F401
-
-        out += ["highs", "highs-pulp"]
-    if _cbc_solver(msg=False, time_limit=None, gap=0.0, threads=None, probe=True) is not None:
-        out.append("cbc")
-    return out
-
-
-def solve_model(
-    model: CompiledModel,
-    options: SolverOptions | None = None,
-    **overrides: Any,
-) -> SolverResult:
-    """Solve a compiled model.
-
-    Parameters
-    ----------
-    model
-        From :func:`landopt.compile_model`.
-    options
-        Back-end and limits; defaults to the scenario's ``[solver]`` table.
-    **overrides
-        Fields of :class:`SolverOptions` to change for this call (``backend``,
-        ``time_limit``, ``gap``, ``threads``, ``presolve``, ``log``).
-
-    Returns
-    -------
-    SolverResult
-
-    Raises
-    ------
-    SolverError
-        When the back-end is missing or fails outright.
-    """
-    opts = replace(options or model.scenario.solver, **overrides)
-    if opts.backend not in BACKENDS:
-        raise SolverError(
-            f"unknown solver back-end {opts.backend!r}; use one of {', '.join(BACKENDS)}"
-        )
-    log.info(
-        "solving %s with %s (time limit %gs, gap %g)",
-        model.scenario.name,
-        opts.backend,
-        opts.time_limit,
-        opts.gap,
-    )
-    if model.n_vars == 0:
-        return _empty_model(model, opts)
-    if opts.backend == "highs":
-        result = _solve_highs(model, opts)
-    else:
-        result = _solve_pulp(model, opts)
-    if result.has_solution and result.x is not None:
-        # the plan re-checks everything; here only the cheap sanity of a 0/1 vector
-        result = replace(result, x=np.round(result.x).clip(0, 1))
-        result = _check_objective(model, opts, result)
-    log.info(
-        "%s: %s, objective %s, gap %s, %.2fs",
-        result.solver,
-        result.status,
-        result.objective,
-        result.gap,
-        result.runtime,
-    )
-    return result
-
-
-def _check_objective(model: CompiledModel, opts: SolverOptions, res: SolverResult) -> SolverResult:
-    """Compare the reported objective with the plan's own value; act on a mismatch.
-
-    HiGHS 1.16 can report an objective and bound that leave out columns its presolve
-    removed, when it was given a start (seen on a 16-parcel grid: plan worth 9, reported 0,
-    "optimal"; tests/test_solvers.py). Then the model is solved again without the start. A
-    time-limited plan keeps its own value and loses the bound, which cannot be trusted
-    either; any other mismatch is an error rather than a plan with a wrong price.
-    """
-    assert res.x is not None
-    own = float(model.c @ res.x)
-    if res.objective is None or abs(own - res.objective) <= 1e-6 * max(1.0, abs(own)):
-        return res
-    log.warning("%s reported objective %.6g for a plan worth %.6g", res.solver, res.objective, own)
-    if res.status == "optimal" and res.options.get("warm_start_objective") is not None:
-        log.warning("solving again without the warm start")
-        return solve_model(model, replace(opts, warm_start="off"))
-    if res.status == "time_limit":
-        return replace(
-            res,
-            objective=own,
-            bound=None,
-            gap=None,
-            message=res.message + f"; reported objective {res.objective:.6g} did not match "
-            "the plan, so no bound is given",
-        )
-    raise SolverError(
-        f"{res.solver} reported objective {res.objective:.6g} for a plan worth {own:.6g}; "
-        'not presenting it (try another back-end, or presolve = "off")'
-    )
-
-
-# --------------------------------------------------------------------------- HiGHS direct
 def highs_arrays(model: CompiledModel) -> dict[str, Any]:
     """The model as the plain arrays HiGHS takes (picklable, for a child process)."""
     csc = model.A.tocsc()
@@ -423,7 +249,7 @@ def _isolated(model: CompiledModel, opts: SolverOptions) -> bool:
 #: How often a long isolated solve logs its best plan and bound (INFO; ``landopt -v``).
 PROGRESS_EVERY_S = 30.0
 
-#: The file the child process runs (by its path; see landopt/_highs_child.py).
+#: The file the child process runs (by its path; see landopt/solvers/child.py).
 CHILD_SCRIPT = Path(_highs_child.__file__).resolve()
 
 #: Python source the child runs instead of :data:`CHILD_SCRIPT` when set (tests use it for
@@ -921,225 +747,7 @@ class HighsSession:
         return res
 
 
-# --------------------------------------------------------------------------- PuLP
-def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
-    import pulp
-
-    t_build = time.perf_counter()
-    prob, xs = model.to_pulp()
-    build = time.perf_counter() - t_build
-    if opts.backend == "highs-pulp":
-        solver = pulp.HiGHS(
-            msg=opts.log, timeLimit=opts.time_limit, gapRel=opts.gap, threads=opts.threads
-        )
-        solver_name = "HiGHS"
-        import highspy
-
-        version = _highs_version(highspy)
-    else:
-        solver = _cbc_solver(
-            msg=opts.log, time_limit=opts.time_limit, gap=opts.gap, threads=opts.threads
-        )
-        if solver is None:
-            raise SolverError(
-                "CBC is not available: PuLP 4 ships no CBC binary. Install one: "
-                "apt-get install coinor-cbc (Debian/Ubuntu), conda install -c conda-forge coin-or-cbc, "
-                "or pip install 'landopt[cbc]' (the cbcbox wheel, large); or use the default back-end 'highs'."
-            )
-        solver_name = "CBC"
-        version = _cbc_version(solver)
-    t0 = time.perf_counter()
-    try:
-        with _silence_stdout(enabled=not opts.log):
-            try:
-                ret = prob.solve(solver)
-            except pulp.PulpSolverError:
-                if solver_name != "CBC" or not getattr(solver, "options", None):
-                    raise
-                # CBC 2.10 with preprocessing off crashes on some infeasible models (a
-                # 4-parcel one in tests/test_solvers.py); with its defaults it answers them
-                log.info(
-                    "CBC ended abnormally with preprocess off; solving again with its defaults"
-                )
-                solver.options = []
-                if solver.timeLimit is not None:
-                    solver.timeLimit = max(1.0, solver.timeLimit - (time.perf_counter() - t0))
-                ret = prob.solve(solver)
-    except pulp.PulpSolverError as exc:
-        raise SolverError(f"{solver_name} failed: {exc}") from exc
-    runtime = time.perf_counter() - t0
-    outcome = _pulp_outcome(prob, ret)
-    x = None
-    if outcome["has_solution"]:
-        vals = [v.varValue for v in xs]
-        x = np.array([0.0 if v is None else float(v) for v in vals])
-    objective = model.objective_value(x) if x is not None else None
-    bound = outcome["bound"]
-    if bound is None and outcome["proven_optimal"] and objective is not None and opts.gap == 0:
-        bound = objective
-    return SolverResult(
-        status=outcome["status"],
-        has_solution=outcome["has_solution"],
-        proven_optimal=outcome["proven_optimal"],
-        objective=objective,
-        bound=bound,
-        gap=_gap(objective, bound) if objective is not None else None,
-        runtime=runtime,
-        backend=opts.backend,
-        solver=solver_name,
-        solver_version=version,
-        time_limit=opts.time_limit,
-        time_limit_hit=outcome["time_limit_hit"],
-        requested_gap=opts.gap,
-        x=x,
-        message=outcome["message"],
-        options={
-            "pulp": pulp.__version__,
-            "build_s": round(build, 4),
-            "time_limit": opts.time_limit,
-            "gapRel": opts.gap,
-        },
-    )
-
-
-def _pulp_outcome(prob: Any, ret: Any) -> dict[str, Any]:
-    """Normalise PuLP 3.3's (status, sol_status) and PuLP 4's LpSolveStats."""
-    if hasattr(ret, "has_solution"):  # PuLP 4
-        name = getattr(ret.status, "name", str(ret.status))
-        has = bool(ret.has_solution)
-        optimal = name == "Optimal"
-        bound = getattr(ret, "best_bound", None)
-        return {
-            "status": "optimal"
-            if optimal
-            else {
-                "TimeLimit": "time_limit",
-                "Infeasible": "infeasible",
-                "Unbounded": "unbounded",
-            }.get(name, "time_limit" if has else "error"),
-            "has_solution": has,
-            "proven_optimal": optimal,
-            "bound": float(bound) if bound is not None and np.isfinite(bound) else None,
-            "time_limit_hit": name == "TimeLimit",
-            "message": str(getattr(ret, "status_str", name)),
-        }
-    # PuLP 3.3: the problem status can say Optimal (1) for a time-limited incumbent;
-    # the solution status tells: 1 optimal, 2 feasible only, 0 none, -1 infeasible.
-    status, sol = int(prob.status), int(prob.sol_status)
-    bound = None
-    model = getattr(prob, "solverModel", None)
-    if model is not None and hasattr(model, "getInfo"):
-        b = model.getInfo().mip_dual_bound
-        bound = float(b) if np.isfinite(b) else None
-    if sol == 1:
-        st, has, opt = "optimal", True, True
-    elif sol == 2:
-        st, has, opt = "time_limit", True, False
-    elif status == -1 or sol == -1:
-        st, has, opt = "infeasible", False, False
-    elif status == -2 or sol == -2:
-        st, has, opt = "unbounded", False, False
-    elif status == 0:
-        st, has, opt = "time_limit", False, False
-    else:
-        st, has, opt = "error", False, False
-    import pulp
-
-    return {
-        "status": st,
-        "has_solution": has,
-        "proven_optimal": opt,
-        "bound": bound,
-        "time_limit_hit": st == "time_limit",
-        "message": f"{pulp.LpStatus.get(status, status)} / {pulp.LpSolution.get(sol, sol)}",
-    }
-
-
-def _cbc_solver(
-    *, msg: bool, time_limit: float | None, gap: float, threads: int | None, probe: bool = False
-) -> Any:
-    """PuLP's CBC command, from the first CBC found.
-
-    Order: the ``cbcbox`` package (``pip install landopt[cbc]``); the binary bundled
-    with PuLP 3.3 (deprecated there, gone in PuLP 4); a ``cbc`` on the PATH
-    (``apt-get install coinor-cbc``).
-    """
-    try:
-        import pulp
-    except ImportError:  # pragma: no cover
-        return None
-    # CBC's integer preprocessing proved a wrong optimum on a 5-parcel model (2 where 1 is
-    # optimal: tests/test_solvers.py::test_cbc_preprocessing_does_not_lose_the_optimum,
-    # found by the brute-force property test); with it off CBC is right there.
-    kwargs: dict[str, Any] = {"msg": msg, "gapRel": gap, "options": ["preprocess off"]}
-    if time_limit is not None:
-        kwargs["timeLimit"] = time_limit
-    if threads:
-        kwargs["threads"] = threads
-    paths = []
-    with contextlib.suppress(ImportError):
-        import cbcbox
-
-        paths.append(cbcbox.cbc_bin_path())
-    if hasattr(pulp, "PULP_CBC_CMD"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            bundled = pulp.PULP_CBC_CMD(**kwargs)
-        if bundled.available():
-            paths.append(bundled.path)
-    if shutil.which("cbc"):
-        paths.append(shutil.which("cbc"))
-    for path in paths:
-        s = pulp.COIN_CMD(path=path, **kwargs)
-        if s.available():
-            return s
-    return None
-
-
-def _cbc_version(solver: Any) -> str:
-    import pulp
-
-    path = getattr(solver, "path", "") or ""
-    where = (
-        "bundled with PuLP"
-        if "solverdir" in str(path)
-        else "cbcbox"
-        if "cbcbox" in str(path)
-        else str(path)
-    )
-    return f"CBC ({where}; PuLP {pulp.__version__})"
-
-
 def _highs_version(highspy: Any) -> str:
     return (
         f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
     )
-
-
-def _empty_model(model: CompiledModel, opts: SolverOptions) -> SolverResult:
-    """No eligible pairs: feasible only if every row holds at x = 0."""
-    ok = bool(np.all((model.row_lower <= 0) & (model.row_upper >= 0)))
-    return SolverResult(
-        status="optimal" if ok else "infeasible",
-        has_solution=ok,
-        proven_optimal=ok,
-        objective=0.0 if ok else None,
-        bound=0.0 if ok else None,
-        gap=0.0 if ok else None,
-        runtime=0.0,
-        backend=opts.backend,
-        solver="none (no eligible parcel)",
-        solver_version="",
-        time_limit=opts.time_limit,
-        time_limit_hit=False,
-        requested_gap=opts.gap,
-        x=np.zeros(0) if ok else None,
-        message="the model has no decision variables",
-    )
-
-
-def _gap(objective: float | None, bound: float | None) -> float | None:
-    if objective is None or bound is None:
-        return None
-    denom = max(abs(objective), 1e-9)
-    return abs(objective - bound) / denom

@@ -1,0 +1,506 @@
+"""``landopt plan`` (solve a scenario, write the plan) and ``landopt map`` (redraw a written one)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
+
+from landopt.cli import _console as con
+from landopt.cli import options
+from landopt.errors import InputError, LandoptError
+from landopt.i18n import t
+
+__all__ = [
+    "add_map_options",
+    "add_map_parser",
+    "add_plan_parser",
+    "format_plan_report",
+    "plan_verdict",
+]
+
+
+# ----------------------------------------------------------------------------------------
+# plan
+# ----------------------------------------------------------------------------------------
+
+
+def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``landopt plan``."""
+    lg = con.ui_lang()
+    p = subparsers.add_parser(
+        "plan", help=t("cli.plan.help", lg), description=t("cli.plan.description", lg)
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help=t("cli.plan.scenario", lg))
+    p.add_argument("--out", required=True, metavar="DIR", help=t("cli.plan.out", lg))
+    p.add_argument("--force", action="store_true", help=t("cli.plan.force", lg))
+    p.add_argument("--allow-shortfall", action="store_true", help=t("cli.plan.allow_shortfall", lg))
+    p.add_argument("--parcels", help=t("cli.plan.parcels", lg))
+    options.add_parcel_options(p, positional=False)
+    g = p.add_argument_group(t("cli.plan.group_solver", lg))
+    g.add_argument(
+        "--backend", choices=["highs", "highs-pulp", "cbc"], help=t("cli.plan.backend", lg)
+    )
+    g.add_argument("--time-limit", type=float, metavar="S", help=t("cli.plan.time_limit", lg))
+    g.add_argument("--gap", type=float, metavar="FRAC", help=t("cli.plan.gap", lg))
+    g.add_argument("--threads", type=int, metavar="N", help=t("cli.plan.threads", lg))
+    g.add_argument("--solver-log", action="store_true", help=t("cli.plan.solver_log", lg))
+    a = p.add_argument_group(t("cli.plan.group_analysis", lg))
+    a.add_argument(
+        "--alternatives", type=int, default=0, metavar="K", help=t("cli.plan.alternatives", lg)
+    )
+    a.add_argument(
+        "--within", type=float, default=5.0, metavar="PCT", help=t("cli.plan.within", lg)
+    )
+    a.add_argument("--differ", type=int, default=5, metavar="N", help=t("cli.plan.differ", lg))
+    a.add_argument(
+        "--irreplaceability", action="store_true", help=t("cli.plan.irreplaceability", lg)
+    )
+    m = p.add_argument_group(t("cli.plan.group_maps", lg))
+    m.add_argument("--no-maps", action="store_true", help=t("cli.plan.no_maps", lg))
+    add_map_options(m)
+    p.set_defaults(func=cmd_plan)
+    return p
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Run ``landopt plan``."""
+    from dataclasses import replace
+
+    from landopt.errors import TargetsUnmetError
+    from landopt.plan import OUTPUT_FILES, check_output_dir, solve, write_plan
+    from landopt.scenario import load_scenario
+
+    lg = con.ui_lang()
+    scenario = load_scenario(args.scenario)
+    extra_names = [] if args.no_maps else _map_file_names(args)
+    # before the solve: the folder is usable, writable, and its disk has room
+    check_output_dir(
+        args.out,
+        force=args.force,
+        names=[*OUTPUT_FILES, *extra_names],
+        need_bytes=options.input_bytes(
+            args.parcels or (scenario.parcels and scenario.parcels.path)
+        ),
+        whole=True,
+    )
+    overrides = {
+        k: v
+        for k, v in {
+            "backend": args.backend,
+            "time_limit": args.time_limit,
+            "gap": args.gap,
+            "threads": args.threads,
+            "log": True if args.solver_log else None,
+        }.items()
+        if v is not None
+    }
+    if args.lang:
+        scenario = replace(scenario, lang=args.lang)
+    parcels = None
+    if (
+        args.parcels
+        or args.columns
+        or args.status_values
+        or args.layer
+        or args.encoding
+        or args.crs
+        or args.repair
+    ):
+        if args.parcels is None and scenario.parcels is None:
+            raise LandoptError(t("cli.plan.no_parcels", lg))
+        src = scenario.parcels
+        args.parcels = args.parcels or str(src.path)
+        if src is not None:  # the scenario's reading options, unless given here
+            kw = src.read_kwargs()
+            args.layer = args.layer or kw["layer"]
+            args.encoding = args.encoding or kw["encoding"]
+            args.crs = args.crs or kw["crs"]
+            args.columns = list((kw["columns"] or {}).items()) + list(args.columns)
+            args.status_values = list((kw["status_values"] or {}).items()) + list(
+                args.status_values
+            )
+        parcels = options.read_parcels_from_args(args)
+
+    started = time.perf_counter()
+    try:
+        plan = solve(scenario, parcels, allow_shortfall=args.allow_shortfall, **overrides)
+    except TargetsUnmetError as exc:
+        con.err(t("cli.error", lg, message=exc))
+        con.err("\n" + t("cli.plan.relax", lg))
+        return exc.exit_code
+    extra = {} if args.no_maps else _map_writers(plan, args)
+    analysis_parts = _plan_analysis(plan, args, extra)
+    files = write_plan(plan, args.out, force=args.force, extra=extra)
+    elapsed = time.perf_counter() - started
+
+    con.show(
+        [
+            *_plan_report_parts(plan, args.scenario, lg),
+            "",
+            t(
+                "cli.plan.wrote",
+                lg,
+                n=len(files),
+                out=args.out,
+                names=con.join((f.name for f in files), lg),
+                s=f"{elapsed:.1f}",
+            ),
+            *analysis_parts,
+        ]
+    )
+    if not plan.targets_met:
+        con.err("")
+        con.err(t("cli.plan.closest", lg))
+        for s in plan.shortfalls:
+            con.err(f"  - {s.describe()}")
+        return 3
+    return 0
+
+
+def add_map_options(group: Any) -> None:
+    """The options of the map files, shared by ``plan`` and ``map``."""
+    lg = con.ui_lang()
+    group.add_argument("--lang", choices=["zh", "en"], help=t("cli.map.lang", lg))
+    group.add_argument("--dpi", type=int, default=300, help=t("cli.map.dpi", lg))
+    group.add_argument(
+        "--also",
+        metavar="FORMATS",
+        type=lambda text: [f.strip().lower() for f in text.split(",") if f.strip()],
+        default=[],
+        help=t("cli.map.also", lg),
+    )
+    group.add_argument("--district", metavar="FILE|none", help=t("cli.map.district", lg))
+    group.add_argument("--tiles", metavar="URL", help=t("cli.map.tiles", lg))
+
+
+def district_arg(args: argparse.Namespace) -> Any:
+    """``--district``: a file, ``False`` for ``none``, or ``None`` for the default."""
+    d = getattr(args, "district", None)
+    return False if d is not None and d.lower() == "none" else d
+
+
+def _extra_formats(args: argparse.Namespace) -> list[str]:
+    bad = sorted(set(args.also) - {"pdf", "svg", "png"})
+    if bad:
+        raise InputError(t("cli.map.also_bad", con.ui_lang(), formats=con.join(bad)))
+    return [f for f in dict.fromkeys(args.also) if f != "png"]
+
+
+def _map_file_names(args: argparse.Namespace) -> list[str]:
+    from landopt.report import MAP_FILES
+
+    return [*MAP_FILES, *(f"plan.{f}" for f in _extra_formats(args))]
+
+
+def _map_writers(plan: Any, args: argparse.Namespace) -> dict[str, Callable[[Any], None]]:
+    """Writers of the map and report files for ``write_plan``."""
+    from landopt.maps import save_plan_map
+    from landopt.report import plan_outputs
+
+    district = district_arg(args)
+    writers = plan_outputs(plan, lang=args.lang, district=district, tiles=args.tiles, dpi=args.dpi)
+    for fmt in _extra_formats(args):
+        writers[f"plan.{fmt}"] = lambda path: save_plan_map(
+            plan, path, lang=args.lang, district=district
+        )
+    return writers
+
+
+def _plan_analysis(
+    plan: Any, args: argparse.Namespace, extra: dict[str, Callable[[Any], None]]
+) -> list[con.Part]:
+    """Alternatives and replacement costs for ``landopt plan``: columns on the plan, files, parts to print."""
+    lg = con.ui_lang()
+    parts: list[con.Part] = []
+    if not (args.alternatives or args.irreplaceability):
+        return parts
+    if not plan.targets_met:
+        return [t("cli.plan.no_analysis", lg)]
+    from landopt.analysis import alternatives, replacement_costs, selection_frequency
+
+    if args.alternatives:
+        alt = alternatives(
+            plan.scenario,
+            k=args.alternatives,
+            within=args.within / 100,
+            differ=args.differ,
+            optimal=plan,
+        )
+        rows = []
+        z = plan.result.objective
+        for i, p in enumerate(alt.plans, start=1):
+            plan.parcels[f"action_alt{i}"] = p.parcels["action"].to_numpy()
+        for i, p in enumerate(alt.all_plans):
+            row = {
+                "plan": "optimal" if i == 0 else f"alt{i}",
+                "objective": p.result.objective,
+                "vs_optimal_pct": 100 * (p.result.objective - z) / abs(z) if z else 0.0,
+                "parcels_differing_from_optimal": alt.differences[i][0],
+            }
+            for r in p.summary.itertuples(index=False):
+                row[f"plots_{r.action}"] = r.plots
+                row[f"mu_{r.action}"] = r.mu
+            rows.append(row)
+        sf = selection_frequency(alt.all_plans)
+        plan.parcels["selection_frequency"] = sf["selection_frequency"].to_numpy()
+        import pandas as pd
+
+        table = pd.DataFrame(rows)
+        extra["alternatives.csv"] = lambda path: table.to_csv(
+            path, index=False, encoding="utf-8-sig"
+        )
+        parts += ["", t("cli.plan.alternatives_found", lg, message=alt.message)]
+        parts.append(
+            con.table(
+                [
+                    t("cli.plan.col_plan", lg),
+                    t("cli.plan.col_objective", lg),
+                    t("cli.plan.col_vs_optimal", lg),
+                    t("cli.plan.col_differing", lg),
+                ],
+                [
+                    [
+                        t("cli.plan.optimal", lg)
+                        if r["plan"] == "optimal"
+                        else t("cli.plan.alt", lg, i=r["plan"][3:]),
+                        f"{r['objective']:,.1f}",
+                        f"{r['vs_optimal_pct']:+.2f} %",
+                        str(r["parcels_differing_from_optimal"]),
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+    if args.irreplaceability:
+        rc = replacement_costs(plan)
+        by_id = rc.set_index("parcel_id")["replacement_cost"]
+        plan.parcels["replacement_cost"] = (
+            plan.parcels["parcel_id"].astype(str).map(by_id).to_numpy(float)
+        )
+        n_irr = int((rc["replacement_cost"] == float("inf")).sum())
+        top = rc.head(5)
+        parts += ["", t("cli.plan.replacement_title", lg, n=len(rc), irreplaceable=n_irr)]
+        parts.append(
+            con.table(
+                [
+                    t("cli.plan.col_parcel", lg),
+                    t("cli.col.action", lg),
+                    t("cli.col.mu", lg),
+                    t("cli.plan.col_replacement", lg),
+                ],
+                [
+                    [
+                        str(r.parcel_id),
+                        str(r.action),
+                        con.mu(r.area_mu),
+                        t("cli.plan.irreplaceable", lg)
+                        if r.replacement_cost == float("inf")
+                        else f"{r.replacement_cost:,.1f}",
+                    ]
+                    for r in top.itertuples(index=False)
+                ],
+            )
+        )
+        if not args.no_maps:
+            from landopt.maps import save_parcel_values
+
+            label = t("cli.plan.replacement_label", args.lang or plan.scenario.lang)
+            extra["irreplaceability.png"] = lambda path: save_parcel_values(
+                plan, by_id, path, label=label, lang=args.lang, district=district_arg(args)
+            )
+    return parts
+
+
+def format_plan_report(plan: Any, source: str, lang: str | None = None) -> str:
+    """The text ``landopt plan`` prints: targets against achievement, solver record."""
+    return con.render(_plan_report_parts(plan, source, lang))
+
+
+def summary_table(summary: Any, lang: str | None, *, scenario_column: bool = False) -> Any:
+    """The targets-against-achievement table of a plan's (or a comparison's) summary."""
+    lg = con.ui_lang(lang)
+    header = [
+        t("cli.col.action", lg),
+        t("cli.col.plots", lg),
+        t("cli.col.target", lg),
+        t("cli.col.mu", lg),
+        t("cli.col.target", lg),
+        t("cli.col.cost", lg),
+        t("cli.col.benefit", lg),
+        t("cli.col.met", lg),
+    ]
+    if scenario_column:
+        header.insert(0, t("cli.col.scenario", lg))
+    body = []
+    for row in summary.itertuples(index=False):
+        name = t("cli.total", lg) if row.action == "total" else f"{row.action} {row.label}"
+        cells = [
+            name,
+            con.count(row.plots),
+            str(row.plots_target),
+            con.mu(row.mu),
+            str(row.mu_target),
+            f"{row.cost_wan:,.0f}",
+            f"{row.benefit_wan:,.0f}",
+            t("cli.yes", lg) if row.met else t("cli.no", lg),
+        ]
+        if scenario_column:
+            cells.insert(0, str(row.scenario))
+        body.append(cells)
+    return con.table(header, body)
+
+
+def _objective_words(sc: Any, lg: str) -> str:
+    """The objective in words: the scenario's own description in English, the catalog's in Chinese."""
+    ob = sc.objective
+    if lg == "en":
+        words = ob.describe()
+    else:
+        terms = " + ".join(
+            (f"{w:g} × " if w != 1 else "") + _term_word(of, lg) for of, w in ob.terms
+        )
+        words = t(f"cli.plan.{ob.sense}", lg, terms=terms)
+        if ob.difficulty_weight:
+            sign = "+" if ob.sense == "minimize" else "−"
+            words += t("cli.plan.difficulty", lg, sign=sign, w=f"{ob.difficulty_weight:g}")
+    if sc.spatial.active:
+        words += t("cli.plan.boundary_term", lg, w=f"{sc.spatial.boundary_weight:g}")
+    if any(z.kind == "priority" and z.bonus_wan_per_mu for z in sc.spatial.zones):
+        words += t("cli.plan.priority_bonus", lg)
+    return words
+
+
+def _term_word(of: str, lg: str) -> str:
+    from landopt.i18n import MESSAGES
+
+    key = f"cli.plan.term_{of}"
+    return t(key, lg) if key in MESSAGES else of
+
+
+def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Part]:
+    lg = con.ui_lang(lang)
+    r = plan.result
+    sc = plan.scenario
+    title = sc.title or sc.name
+    parts: list[con.Part] = [
+        f"landopt plan {source}",
+        "  " + (t("cli.plan.title_year", lg, title=title, year=sc.year) if sc.year else title),
+        "",
+        summary_table(plan.summary, lg),
+    ]
+    if r.proven_optimal:
+        quality = (
+            t("cli.plan.proven_optimal", lg)
+            if r.requested_gap == 0
+            else t("cli.plan.optimal_within", lg, gap=f"{r.requested_gap:.2%}")
+        )
+    elif r.has_solution:
+        quality = t("cli.plan.not_proven", lg) + (
+            t("cli.plan.time_limit_hit", lg) if r.time_limit_hit else ""
+        )
+    else:
+        quality = r.status
+    gap = "" if r.gap is None else t("cli.plan.gap_value", lg, gap=f"{r.gap:.4%}")
+    bound = "" if r.bound is None else t("cli.plan.bound_value", lg, bound=f"{r.bound:,.1f}")
+    parts += [
+        "",
+        t(
+            "cli.plan.objective_line",
+            lg,
+            words=_objective_words(sc, lg),
+            value=f"{r.objective:,.1f}",
+            bound=bound,
+            gap=gap,
+        ),
+        t(
+            "cli.plan.solver_line",
+            lg,
+            quality=quality,
+            solver=r.solver,
+            version=r.solver_version,
+            backend=r.backend,
+            s=f"{r.runtime:.2f}",
+        ),
+        t(
+            "cli.plan.checks_line",
+            lg,
+            ok=sum(c.ok for c in plan.checks),
+            n=len(plan.checks),
+        ),
+    ]
+    if plan.spatial:
+        sp = plan.spatial
+        parts.append(
+            t(
+                "cli.plan.compactness_line",
+                lg,
+                blocks=sp["blocks"],
+                mean=f"{sp['mean_block_mu']:,.1f}",
+                km=f"{sp['boundary_km']:,.2f}",
+                w=f"{sc.spatial.boundary_weight:g}",
+            )
+        )
+    return parts
+
+
+# ----------------------------------------------------------------------------------------
+# map
+# ----------------------------------------------------------------------------------------
+
+
+def add_map_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``landopt map``."""
+    lg = con.ui_lang()
+    p = subparsers.add_parser(
+        "map", help=t("cli.map.help", lg), description=t("cli.map.description", lg)
+    )
+    p.add_argument("plan", metavar="PLAN", help=t("cli.map.plan", lg))
+    p.add_argument("--out", metavar="DIR", help=t("cli.map.out", lg))
+    add_map_options(p)
+    p.set_defaults(func=cmd_map)
+    return p
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    """Run ``landopt map``."""
+    from landopt.maps import save_plan_map
+    from landopt.plan import read_plan
+    from landopt.report import redraw_plan
+
+    formats = _extra_formats(args)
+    district = district_arg(args)
+    plan = read_plan(args.plan)  # its checks recomputed from plan.gpkg, not run.json's
+    files = redraw_plan(
+        args.plan,
+        out_dir=args.out,
+        lang=args.lang,
+        district=district,
+        tiles=args.tiles,
+        dpi=args.dpi,
+        plan=plan,
+    )
+    for fmt in formats:
+        files.append(
+            save_plan_map(plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district)
+        )
+    con.out(t("cli.map.wrote", con.ui_lang(), files=con.join(str(f) for f in files)))
+    return plan_verdict(plan, args.plan)
+
+
+def plan_verdict(plan: Any, source: str) -> int:
+    """Warn about a read plan that was edited, fails its re-check or misses its targets; the exit code."""
+    lg = con.ui_lang()
+    for note in plan.notes:
+        con.err(t("cli.map.note", lg, source=source, note=note))
+    failed = plan.failed_checks
+    if failed:
+        con.err(t("cli.map.fails_checks", lg, source=source, k=len(failed), n=len(plan.checks)))
+        for c in failed:
+            con.err(f"  - {c.name}: {c.detail}")
+        return 3
+    if not plan.targets_met:
+        con.err(t("cli.map.shortfall_plan", lg, source=source))
+        return 3
+    return 0

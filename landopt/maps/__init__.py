@@ -1,0 +1,127 @@
+"""Maps of a plan for print: every parcel coloured by its action, two plans compared, charts.
+
+One job per module:
+
+* :mod:`~landopt.maps.fonts` — finding a CJK font, and English labels without one;
+* :mod:`~landopt.maps.style` — colours (Okabe–Ito), map groups of parcels, counts and the
+  legend entries the maps share; the words come from the catalog, :mod:`landopt.i18n`;
+* :mod:`~landopt.maps.layers` — outlines, zone and block overlays, titles and notes (read
+  by the web map and the report too);
+* :mod:`~landopt.maps.draw` — drawing primitives: polygon and line layers, outlines, frame;
+* :mod:`~landopt.maps.plan_map` — the printed map of one plan (:func:`plot_plan`,
+  :func:`save_plan_map`);
+* :mod:`~landopt.maps.compare_map` — two plans compared (:func:`compare_plans`,
+  :func:`plot_comparison`, :func:`save_comparison_map`);
+* :mod:`~landopt.maps.charts` — the charts of the analyses (sweep, parcel values,
+  calibration);
+* :mod:`~landopt.maps.save` — saving figures: format by suffix, atomic writes.
+
+Chinese labels need a CJK font; :func:`find_cjk_font` looks for one through matplotlib's
+font manager. Without one, maps fall back to English labels (with a logged warning that
+says how to install a font) rather than print boxes in place of characters.
+
+This package is the only part of landopt that imports matplotlib, and it does so inside
+its functions, so importing :mod:`landopt.maps` (as :mod:`landopt.webmap` and
+:mod:`landopt.report` do, for colours, labels and outlines) is cheap. Every name is
+re-exported here: import from ``landopt.maps``, not from the modules.
+"""
+
+from __future__ import annotations
+
+from landopt.i18n import Lang
+from landopt.maps.charts import (
+    plot_calibration,
+    plot_parcel_values,
+    plot_sweep,
+    save_calibration_plot,
+    save_parcel_values,
+    save_sweep_plot,
+)
+from landopt.maps.compare_map import compare_plans, plot_comparison, save_comparison_map
+from landopt.maps.draw import _add_layer as _add_layer
+from landopt.maps.fonts import CJK_FAMILIES, FONT_HELP, find_cjk_font, map_lang
+from landopt.maps.fonts import _basic_charmap as _basic_charmap
+from landopt.maps.layers import (
+    crs_text,
+    default_district_path,
+    is_demo,
+    plan_subtitle,
+    plan_title,
+    read_district,
+    source_note,
+    spatial_overlays,
+)
+from landopt.maps.plan_map import plot_plan, save_plan_map
+from landopt.maps.style import (
+    BLOCK_EDGE,
+    BOUNDARY,
+    CANDIDATE,
+    CANDIDATE_EDGE,
+    CANDIDATE_FILL,
+    CHANGE_CATEGORIES,
+    HATCH,
+    HATCH_MAX,
+    OKABE_ITO,
+    OTHER,
+    OTHER_EDGE,
+    OTHER_FILL,
+    RING_BELOW_PT,
+    RING_MAX,
+    STATUS_WORDS,
+    ZONE_COLORS,
+    action_colors,
+    action_text,
+    count_text,
+    group_stats,
+    parcel_groups,
+    words,
+)
+
+__all__ = [
+    "BLOCK_EDGE",
+    "BOUNDARY",
+    "CANDIDATE",
+    "CANDIDATE_EDGE",
+    "CANDIDATE_FILL",
+    "CHANGE_CATEGORIES",
+    "CJK_FAMILIES",
+    "FONT_HELP",
+    "HATCH",
+    "HATCH_MAX",
+    "OKABE_ITO",
+    "OTHER",
+    "OTHER_EDGE",
+    "OTHER_FILL",
+    "RING_BELOW_PT",
+    "RING_MAX",
+    "STATUS_WORDS",
+    "ZONE_COLORS",
+    "Lang",
+    "action_colors",
+    "action_text",
+    "compare_plans",
+    "count_text",
+    "crs_text",
+    "default_district_path",
+    "find_cjk_font",
+    "group_stats",
+    "is_demo",
+    "map_lang",
+    "parcel_groups",
+    "plan_subtitle",
+    "plan_title",
+    "plot_calibration",
+    "plot_comparison",
+    "plot_parcel_values",
+    "plot_plan",
+    "plot_sweep",
+    "read_district",
+    "save_calibration_plot",
+    "save_comparison_map",
+    "save_parcel_values",
+    "save_plan_map",
+    "save_sweep_plot",
+    "source_note",
+    "spatial_overlays",
+    "words",
+]

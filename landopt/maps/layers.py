@@ -1,0 +1,252 @@
+"""What a plan's maps show besides its parcels: outlines, spatial overlays, titles, notes.
+
+District, township and park outlines (:func:`read_district`), the zone and block outlines
+of the spatial rules (:func:`spatial_overlays`), the title, the line of totals and the
+note on data and CRS at a map's foot. None of it draws: the static maps
+(:mod:`landopt.maps.plan_map`), the web map and the report all read these.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from landopt import __version__, i18n
+from landopt.errors import InputError
+from landopt.i18n import Lang
+from landopt.maps.style import count_text, group_stats, words
+from landopt.plan import Plan
+
+__all__ = [
+    "crs_text",
+    "default_district_path",
+    "is_demo",
+    "plan_subtitle",
+    "plan_title",
+    "read_district",
+    "source_note",
+    "spatial_overlays",
+]
+
+log = logging.getLogger(__name__)
+
+
+def default_district_path(plan: Plan) -> Path | None:
+    """``district.geojson`` beside the plan's parcel file, when there is one."""
+    # beside the layer the plan was made from; the scenario's own layer only when the plan
+    # was made from it (a plan of another layer must not borrow the demo's outlines)
+    candidates = []
+    if plan.source.get("path"):
+        candidates.append(Path(plan.source["path"]).parent)
+    elif "path" not in plan.source and plan.scenario.parcels is not None:
+        candidates.append(Path(plan.scenario.parcels.path).parent)
+    for folder in candidates:
+        f = folder / "district.geojson"
+        if f.is_file():
+            return f
+    return None
+
+
+def read_district(
+    plan: Plan, district: gpd.GeoDataFrame | str | Path | bool | None = None, *, crs: Any = None
+) -> gpd.GeoDataFrame | None:
+    """Outlines to draw under a plan: district, township and park polygons.
+
+    Parameters
+    ----------
+    district
+        A GeoDataFrame or a file; ``None`` looks for ``district.geojson`` beside the
+        scenario's parcel file; ``False`` draws no outlines. Features with a ``kind`` of
+        ``district``, ``township`` or ``park`` and a ``name`` are drawn as such; a layer
+        without ``kind`` is taken as townships.
+    crs
+        Reproject to this CRS (default: the plan's).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        Columns ``kind``, ``name`` and ``geometry``; None when there is nothing to draw.
+    """
+    if district is False:
+        return None
+    if district is None or district is True:
+        path = default_district_path(plan)
+        if path is None:
+            return None
+        district = path
+    if isinstance(district, str | Path):
+        try:
+            gdf = gpd.read_file(district, engine="pyogrio")
+        except Exception as exc:  # pyogrio raises several types for unreadable files
+            raise InputError(f"cannot read district outlines {district}: {exc}") from None
+    else:
+        gdf = district.copy()
+    if gdf.crs is None:
+        log.warning("district outlines have no CRS, so they are not drawn: set one (EPSG:4326?)")
+        return None
+    gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
+    if "kind" not in gdf.columns:
+        gdf["kind"] = "township"
+    if "name" not in gdf.columns:
+        gdf["name"] = ""
+    gdf["kind"] = gdf["kind"].astype(str).str.lower()
+    gdf["name"] = gdf["name"].fillna("").astype(str)
+    out = gdf[["kind", "name", "geometry"]].to_crs(crs or plan.parcels.crs)
+    return out.reset_index(drop=True)
+
+
+def is_demo(plan: Plan) -> bool:
+    """Whether the plan is made from landopt's bundled synthetic demo parcels."""
+    demo = Path(__file__).resolve().parents[2] / "data" / "parcels.geojson"
+    paths = [plan.source.get("path")]
+    if plan.scenario.parcels is not None:
+        paths.append(str(plan.scenario.parcels.path))
+    for p in paths:
+        if p:
+            try:
+                if Path(p).resolve() == demo:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def crs_text(crs: Any) -> str:
+    """A CRS in words: ``CGCS2000 / 3-degree Gauss-Kruger CM 117E (EPSG:4548)``."""
+    from pyproj import CRS
+
+    if crs is None:
+        return "unknown"
+    c = CRS.from_user_input(crs)
+    epsg = c.to_epsg()
+    return f"{c.name} (EPSG:{epsg})" if epsg else c.name
+
+
+def source_note(plan: Plan, lang: Lang) -> str:
+    """Data source, CRS and landopt version, for the foot of a map."""
+    w = words(lang)
+    if is_demo(plan):
+        data = w["demo"]
+    else:
+        path = plan.source.get("path") or (
+            str(plan.scenario.parcels.path) if plan.scenario.parcels else ""
+        )
+        data = Path(path).name if path else i18n.t("maps.note.no_file", lang)
+        sha = plan.source.get("sha256")
+        if sha:
+            data += f" (SHA-256 {sha[:12]}…)"
+    sep = i18n.t("maps.punct.colon", lang)
+    return (
+        f"{w['data']}{sep}{data} · {w['crs']}{sep}{crs_text(plan.parcels.crs)}"
+        f" · landopt {__version__}"
+    )
+
+
+def plan_title(plan: Plan) -> str:
+    """The scenario's title (or name), with its year when the title does not say it."""
+    sc = plan.scenario
+    title = sc.title or sc.name
+    if sc.year is not None and str(sc.year) not in title:
+        title = f"{title} ({sc.year})"
+    return title
+
+
+def plan_subtitle(plan: Plan, lang: Lang) -> str:
+    """Totals and whether the targets are met, in one line."""
+    w = words(lang)
+    stats = group_stats(plan)
+    chosen = stats.loc[list(plan.scenario.action_names)]
+    total = plan.summary[plan.summary["action"] == "total"]
+    cost = float(total["cost_wan"].iloc[0]) if len(total) else float("nan")
+    benefit = float(total["benefit_wan"].iloc[0]) if len(total) else float("nan")
+    sep = i18n.t("maps.punct.colon", lang)
+    parts = [
+        f"{w['total']} {count_text(int(chosen['plots'].sum()), float(chosen['mu'].sum()), lang)}",
+        f"{w['cost']}{sep}{cost:,.1f} {w['wan']}",
+    ]
+    if benefit:
+        parts.append(f"{w['benefit']}{sep}{benefit:,.1f} {w['wan']}")
+    parts.append(w["met"] if plan.targets_met else w["unmet"])
+    if not plan.result.proven_optimal:
+        gap = plan.result.gap
+        parts.append(w["not_optimal"] + (f" (gap {gap:.2%})" if gap is not None else ""))
+    return " · ".join(parts)
+
+
+def _geo(plan: Plan) -> gpd.GeoDataFrame:
+    """The plan's parcels, which must have geometry to be mapped."""
+    p = plan.parcels
+    if not isinstance(p, gpd.GeoDataFrame) or p.geometry.name not in p.columns:
+        raise InputError("the plan's parcels have no geometry, so there is nothing to map")
+    return p
+
+
+def _metres_per_unit(crs: Any) -> float | None:
+    """Metres per map unit of a projected CRS (None for a geographic or unknown one)."""
+    from pyproj import CRS
+
+    if crs is None:
+        return None
+    c = CRS.from_user_input(crs)
+    if not c.is_projected:
+        return None
+    factor = c.axis_info[0].unit_conversion_factor if c.axis_info else 1.0
+    return float(factor or 1.0)
+
+
+def _projected(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer in a projected CRS (its own, or the local UTM zone for lon/lat)."""
+    if gdf.crs is not None and _metres_per_unit(gdf.crs) is None:
+        return gdf.to_crs(gdf.estimate_utm_crs())
+    return gdf
+
+
+def spatial_overlays(
+    plan: Plan, parcels: gpd.GeoDataFrame | None = None
+) -> tuple[dict[str, gpd.GeoSeries], int]:
+    """Outlines the spatial rules add to a map, as lines in the parcels' (projected) CRS.
+
+    Returns the lines by key (present only when there is something to draw): ``"exclude"``
+    and ``"priority"`` (zone boundaries) and ``"blocks"`` (with a compactness penalty, the
+    outline of each block of chosen plots and the cleared land it joins), and the number of
+    blocks. Used by the static and the web map.
+    """
+    import shapely
+
+    if parcels is None:
+        parcels = _projected(_geo(plan))
+    sc = plan.scenario
+    out: dict[str, list[Any]] = {}
+    n_blocks = 0
+    if sc.spatial.zones:
+        from landopt.zones import zone_polygons
+
+        for z in sc.spatial.zones:
+            try:
+                poly = zone_polygons(z, parcels, sc)
+            except InputError as exc:  # a zone the map cannot find is not worth failing the map
+                log.warning("not drawing zone %r: %s", z.name, exc)
+                continue
+            if not poly.is_empty:
+                out.setdefault(z.kind, []).extend(shapely.get_parts(shapely.boundary(poly)))
+    if sc.spatial.active and "action" in plan.parcels:
+        from landopt.adjacency import adjacency
+
+        opts = sc.spatial
+        acts = list(opts.boundary_actions or sc.action_names)
+        chosen = plan.parcels["action"].astype(str).isin(acts).to_numpy()
+        inner = plan.parcels["status"].astype(str).isin(opts.inner_status).to_numpy()
+        adj = adjacency(parcels, tolerance=opts.tolerance_m)
+        block = adj.components(chosen | inner)
+        geoms = parcels.geometry.to_numpy()
+        ids = np.unique(block[chosen])
+        n_blocks = len(ids)
+        for b in ids:
+            merged = shapely.union_all(shapely.buffer(geoms[block == b], 0.6, join_style="mitre"))
+            out.setdefault("blocks", []).extend(shapely.get_parts(shapely.boundary(merged)))
+    lines = {k: gpd.GeoSeries(np.asarray(v, dtype=object), crs=parcels.crs) for k, v in out.items()}
+    return {k: v for k, v in lines.items() if len(v)}, n_blocks

@@ -1,0 +1,63 @@
+r"""Eligibility: which parcels may get each action (the decisions' domain E).
+
+An action's rule (``[actions.<a>] eligible``), the exclusion zones that cover it
+(``[[spatial.zones]] kind = "exclude"``) and its touching rule (``[spatial] touch``) only
+narrow the set E of eligible pairs; they write no rows. The prepared problem
+(:mod:`landopt.prepare`) computes E once, and the model has one x column per pair in E.
+The check re-evaluates the rule, the zones and the touching from the plan's own
+attributes and geometry (:class:`landopt.check._Eligibility`, its own evaluator).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from landopt.i18n import add_messages, t
+from landopt.rules.base import Component
+
+if TYPE_CHECKING:
+    from landopt.check import Check
+    from landopt.rules.base import CheckContext
+    from landopt.scenario import Scenario
+
+add_messages(
+    {"rule": {"en": "{action} is open to: {rule}", "zh": "{action}适用于：{rule}"}},
+    prefix="rules.eligibility.",
+)
+
+
+class Eligibility(Component):
+    """The eligibility checks of a finished plan and the rules in words."""
+
+    name = "eligibility"
+
+    def check(self, ctx: CheckContext) -> list[Check]:
+        from landopt.check import Check, _ids_detail, _undecided
+
+        out = []
+        for a in ctx.scenario.actions:
+            rows = np.flatnonzero(ctx.on(a.name))
+            before = len(ctx.elig.problems)
+            ok_rows = ctx.elig.of(a.name, rows)
+            if len(ctx.elig.problems) > before:
+                out.append(_undecided(f"eligibility[{a.name}]", "; ".join(ctx.elig.problems[before:])))
+                continue
+            bad = rows[~ok_rows]
+            out.append(
+                Check(
+                    f"eligibility[{a.name}]",
+                    not len(bad),
+                    _ids_detail(ctx.ids[bad], f"not eligible for {a.name}")
+                    if len(bad)
+                    else f"all {len(rows)} plots eligible",
+                )
+            )
+        return out
+
+    def describe(self, scenario: Scenario, lang: str | None = None) -> list[str]:
+        return [
+            t("rules.eligibility.rule", lang, action=a.label or a.name, rule=a.eligible.describe())
+            for a in scenario.actions
+        ]

@@ -1,0 +1,136 @@
+r"""Locks: parcels forced into an action or kept out of some or all (``[locks]``).
+
+Formulation (bounds, not rows)::
+
+    lock_in[p,a]:    x_pa = 1        lower bound 1
+    lock_out[p,a]:   x_pa = 0        upper bound 0
+
+Each lock is one statement the diagnosis may relax. A lock-in on a pair that is not
+eligible, or two lock-ins on one parcel, is a conflict the precheck reports before solving.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from landopt.errors import Problem
+from landopt.i18n import add_messages, t
+from landopt.rules.base import Component, Statement
+
+if TYPE_CHECKING:
+    from landopt.check import Check
+    from landopt.rules.base import CheckContext, ModelBuilder
+    from landopt.scenario import Action, Scenario
+
+add_messages(
+    {
+        "in": {"en": "parcel {pid} forced into {action}", "zh": "地块 {pid} 锁定为{action}"},
+        "out": {"en": "parcel {pid} kept out of {what}", "zh": "地块 {pid} 不得{what}"},
+        "all": {"en": "all actions", "zh": "实施任何措施"},
+    },
+    prefix="rules.locks.",
+)
+
+
+class Locks(Component):
+    """Bounds of locked pairs, their statements, the lock conflicts and the lock checks."""
+
+    name = "locks"
+
+    def active(self, scenario: Scenario) -> bool:
+        return len(scenario.locks) > 0
+
+    def compile(self, b: ModelBuilder) -> None:
+        sc, prep = b.scenario, b.prep
+        row_of_id = pd.Series(np.arange(prep.n), index=prep.ids)
+        pair_index = pd.Series(
+            np.arange(b.n_x), index=pd.MultiIndex.from_arrays([b.var_parcel, b.var_action])
+        )
+        act_index = {a.name: i for i, a in enumerate(sc.actions)}
+        for pid, aname in sc.locks.include:
+            p = int(row_of_id[pid])
+            key = (p, act_index[aname])
+            if key not in pair_index.index:
+                why = _why_ineligible(sc.action(aname), prep.parcels.iloc[[p]])
+                b.lock_conflicts.append(
+                    Problem(
+                        "[locks.include]",
+                        pid,
+                        f"is forced into {aname} but is not eligible for it ({why})",
+                        f"remove the lock or change {aname}'s eligibility rule",
+                    )
+                )
+                continue
+            j = int(pair_index[key])
+            b.lb[j] = 1.0
+            text = t("rules.locks.in", "en", pid=pid, action=aname)
+            b.add_statement(Statement(f"lock_in[{pid},{aname}]", "lock_in", text, cols=(j,), action=aname))
+        for pid, anames in sc.locks.exclude:
+            p = int(row_of_id[pid])
+            names = sc.action_names if anames is None else anames
+            cols = [
+                int(pair_index[(p, act_index[x])]) for x in names if (p, act_index[x]) in pair_index.index
+            ]
+            b.ub[cols] = 0.0
+            what = t("rules.locks.all", "en") if anames is None else ", ".join(anames)
+            text = t("rules.locks.out", "en", pid=pid, what=what)
+            b.add_statement(Statement(f"lock_out[{pid}]", "lock_out", text, cols=tuple(cols)))
+        inc = pd.Series([pid for pid, _ in sc.locks.include])
+        for pid in inc[inc.duplicated()].unique():
+            acts = [a for p, a in sc.locks.include if p == pid]
+            b.lock_conflicts.append(
+                Problem(
+                    "[locks.include]",
+                    pid,
+                    f"is forced into several actions ({', '.join(acts)})",
+                    "a parcel gets at most one action: keep one lock",
+                )
+            )
+
+    def precheck(self, model: Any) -> list[str]:
+        return [f"{p.field}: {p.what}" for p in model.lock_conflicts]
+
+    def check(self, ctx: CheckContext) -> list[Check]:
+        from landopt.check import NONE, Check
+
+        sc = ctx.scenario
+        row_of = pd.Series(np.arange(len(ctx.ids)), index=ctx.ids)
+        row_of = row_of[~row_of.index.duplicated()]
+        out = []
+        for pid, aname in sc.locks.include:
+            got = ctx.action[row_of[pid]] if pid in row_of.index else "(missing)"
+            out.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
+        for pid, anames in sc.locks.exclude:
+            got = ctx.action[row_of[pid]] if pid in row_of.index else NONE
+            banned = sc.action_names if anames is None else anames
+            out.append(
+                Check(f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}")
+            )
+        return out
+
+    def describe(self, scenario: Scenario, lang: str | None = None) -> list[str]:
+        out = [t("rules.locks.in", lang, pid=pid, action=scenario.action(a).label or a) for pid, a in scenario.locks.include]
+        for pid, anames in scenario.locks.exclude:
+            what = t("rules.locks.all", lang) if anames is None else ", ".join(scenario.action(a).label or a for a in anames)
+            out.append(t("rules.locks.out", lang, pid=pid, what=what))
+        return out
+
+
+def _why_ineligible(action: Action, row: pd.DataFrame) -> str:
+    """Name the leaf conditions a single parcel fails (for lock messages)."""
+    failed: list[str] = []
+
+    def walk(rule) -> None:
+        if rule.kind == "leaf":
+            if not bool(rule.evaluate(row)[0]):
+                failed.append(rule.describe())
+        else:
+            for ch in rule.children:
+                if not bool(ch.evaluate(row)[0]):
+                    walk(ch)
+
+    walk(action.eligible)
+    return "fails " + "; ".join(failed) if failed else "fails the rule"

@@ -1,0 +1,145 @@
+"""The command line's texts (one catalog, two languages) and its terminal output (rich)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from landopt.cli import _console as con
+from landopt.cli import build_parser, main
+from landopt.i18n import MESSAGES
+
+CLI_DIR = Path(__file__).resolve().parents[1] / "landopt" / "cli"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _subparsers(parser):
+    return parser._subparsers._group_actions[0].choices
+
+
+def test_every_catalog_key_the_cli_names_exists():
+    used = set()
+    for path in CLI_DIR.glob("*.py"):
+        used |= set(re.findall(r"\"(cli\.[a-z_.]+)\"", path.read_text(encoding="utf-8")))
+    assert used and sorted(k for k in used if k not in MESSAGES) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_help_renders_in_both_languages(lang, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = build_parser(lang)
+    pages = {"landopt": parser.format_help()}
+    pages |= {name: p.format_help() for name, p in _subparsers(parser).items()}
+    for name, page in pages.items():
+        assert page.startswith("usage: " if lang == "en" else "用法："), name
+        if lang == "zh":
+            assert "选项" in page and "显示本帮助并退出" in page, name
+            # wrapped by display width: a Chinese character takes two columns
+            too_wide = [line for line in page.splitlines() if cell_len(line) > 80]
+            assert too_wide == [], name
+    assert "情景文件" in pages["plan"] if lang == "zh" else "scenario file" in pages["plan"]
+    if lang == "en":  # the English help is what it was
+        assert "make the optimal plan for a scenario" in pages["landopt"]
+        assert "output folder (created if missing)" in pages["plan"]
+        assert not HAN.search(pages["sweep"])
+
+
+def test_help_follows_lang_anywhere_on_the_command_line(capsys):
+    for argv in (["plan", "--help", "--lang", "zh"], ["--lang=zh", "plan", "--help"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert "输出文件夹" in out and "地图与报告" in out, argv
+
+
+def test_plain_output_has_no_control_codes_and_no_wrapping(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "40")
+    long = "x" * 300
+    text = con.render(["landopt plan " + long, con.table(["parcel", "mu"], [[long, "1.0"]])])
+    assert "\x1b" not in text
+    lines = text.splitlines()
+    assert len(lines) == 3 and lines[0].endswith(long) and lines[2].endswith("1.0")
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_table_lines_up_chinese_and_latin():
+    table = con.table(
+        ["镇街", "宗数", "面积（亩）"], [["湖田街道", "2", "45.0"], ["total", "6", "150.0"]]
+    )
+    lines = con.render([table]).splitlines()
+    assert len({cell_len(line) for line in lines}) == 1  # right-aligned last column
+    assert lines[1].startswith("  湖田街道 ") and lines[2].startswith("  total    ")
+
+
+def test_a_bracket_in_a_cell_is_not_markup():
+    assert "[bold]P1[/bold]" in con.render([con.table(["parcel"], [["[bold]P1[/bold]"]])])
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    with con.progress_bar(3, "points") as progress:
+        assert progress is None  # the tests' stderr is not a terminal
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr("sys.stderr", tty)
+    with con.progress_bar(3, "points") as progress:
+        assert progress is not None
+        progress(1, 3)
+        progress(3, 3)
+    assert "3/3" in tty.getvalue() and "points" in tty.getvalue()
+
+
+def test_wrap_breaks_between_chinese_characters_not_before_punctuation():
+    lines = con.wrap("把方案写入输出文件夹，目标无法达成时退出码为三。", 20)
+    assert all(cell_len(line) <= 22 for line in lines)  # a comma may hang at the end
+    assert not any(line.startswith(("，", "。")) for line in lines)
+    assert "".join(lines) == "把方案写入输出文件夹，目标无法达成时退出码为三。"
+    assert con.wrap("a few english words", 10) == ["a few", "english", "words"]
+
+
+def test_list_separator_follows_the_language():
+    assert con.join(["a", "b"], "en") == "a, b" and con.join(["a", "b"], "zh") == "a、b"
+
+
+@pytest.fixture
+def good_file(toy_layer, write_layer):
+    layer = toy_layer.copy()
+    layer["area_mu"] = [15.0, 33.0, 60.0, 15.0, 15.0, 15.0]  # P2 declared 10 % too large
+    return write_layer(layer, "district.gpkg")
+
+
+def test_validate_speaks_the_environments_language(good_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["validate", str(good_file)]) == 0
+    out = capsys.readouterr().out
+    assert "6 宗，150.0 亩" in out and "结论：可用，有 1 条警告需核查" in out
+    assert re.search(r"^  低效 +2 +45\.0$", out, re.M) and re.search(
+        r"^  合计 +6 +150\.0$", out, re.M
+    )
+    table = out.split("按现状\n")[1].split("\n\n")[0].splitlines()
+    assert len({cell_len(line) for line in table}) == 1
+
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["validate", str(good_file)]) == 0
+    assert "Verdict: usable, with 1 warning" in capsys.readouterr().out
+
+
+def test_errors_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["validate", str(tmp_path / "nope.gpkg")]) == 2
+    assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_log_levels_in_chinese(good_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["-v", "validate", str(good_file)]) == 0
+    assert "信息: " in capsys.readouterr().err

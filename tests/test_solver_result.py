@@ -1,0 +1,179 @@
+"""SolverResult.record() and SolverResult.from_record() are inverses, through run.json too."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from landopt.solvers import SolverResult
+from landopt.solvers.result import _gap
+
+INF = float("inf")
+
+
+def _result(**fields) -> SolverResult:
+    base = {
+        "status": "optimal",
+        "has_solution": True,
+        "proven_optimal": True,
+        "objective": 165.0,
+        "bound": 165.0,
+        "gap": 0.0,
+        "runtime": 0.123456789,
+        "backend": "highs",
+        "solver": "HiGHS",
+        "solver_version": "1.16.0",
+        "time_limit": 60.0,
+        "time_limit_hit": False,
+        "requested_gap": 0.0,
+        "x": np.array([1.0, 0.0, 1.0]),
+        "message": "Optimal",
+        "options": {"time_limit": 60.0, "presolve": "on", "warm_start_objective": 170.0},
+    }
+    return SolverResult(**{**base, **fields})
+
+
+CASES = {
+    "optimal": _result(),
+    "time limit, incumbent and bound": _result(
+        status="time_limit",
+        proven_optimal=False,
+        objective=170.0,
+        bound=160.0,
+        gap=_gap(170.0, 160.0),
+        time_limit_hit=True,
+        requested_gap=1e-4,
+        message="Time limit reached",
+    ),
+    "time limit, no bound": _result(
+        status="time_limit",
+        proven_optimal=False,
+        objective=170.0,
+        bound=None,
+        gap=None,
+        time_limit_hit=True,
+        message="time limit reached; no bound had been proven",
+    ),
+    "time limit, no plan": _result(
+        status="time_limit",
+        has_solution=False,
+        proven_optimal=False,
+        objective=None,
+        bound=150.0,
+        gap=None,
+        time_limit_hit=True,
+        x=None,
+    ),
+    "infeasible": _result(
+        status="infeasible",
+        has_solution=False,
+        proven_optimal=False,
+        objective=None,
+        bound=None,
+        gap=None,
+        x=None,
+        message="Infeasible",
+        options={},
+    ),
+    "no time limit": _result(time_limit=INF, options={"isolated": True}),
+    "empty model": _result(
+        solver="none (no eligible parcel)",
+        solver_version="",
+        objective=0.0,
+        bound=0.0,
+        runtime=0.0,
+        x=np.zeros(0),
+        options={},
+    ),
+}
+
+
+@pytest.mark.parametrize("result", CASES.values(), ids=CASES.keys())
+def test_record_from_record_record_is_the_same_record(result: SolverResult) -> None:
+    rec = result.record()
+    back = SolverResult.from_record(rec)
+    assert back.record() == rec
+    assert back.x is None  # the solution vector is not recorded
+    assert back.runtime == round(result.runtime, 4)  # what run.json keeps
+    # every field but the vector and the (rounded) runtime comes back as it was
+    assert back == SolverResult(**{**result.__dict__, "x": None, "runtime": back.runtime})
+
+
+@pytest.mark.parametrize("result", CASES.values(), ids=CASES.keys())
+def test_the_round_trip_holds_through_json(result: SolverResult) -> None:
+    """As plan.write_plan writes run.json and plan.read_plan reads it (inf as Infinity)."""
+    rec = result.record()
+    back = SolverResult.from_record(json.loads(json.dumps(rec, ensure_ascii=False, indent=2)))
+    assert back.record() == rec
+    assert math.isinf(back.time_limit) == math.isinf(result.time_limit)
+
+
+def test_from_record_of_an_older_record_without_message_or_options() -> None:
+    rec = CASES["optimal"].record()
+    del rec["message"], rec["options"]
+    back = SolverResult.from_record(rec)
+    assert back.message == "" and back.options == {}
+
+
+def test_from_record_does_not_share_the_options_dict() -> None:
+    rec = CASES["optimal"].record()
+    back = SolverResult.from_record(rec)
+    rec["options"]["presolve"] = "off"
+    assert back.options["presolve"] == "on"
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+maybe = st.none() | finite
+
+
+@given(
+    status=st.sampled_from(["optimal", "time_limit", "infeasible", "unbounded", "error"]),
+    flags=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    objective=maybe,
+    bound=maybe,
+    gap=maybe,
+    runtime=st.floats(min_value=0, max_value=1e6),
+    time_limit=st.floats(min_value=0, max_value=1e6) | st.just(INF),
+    requested_gap=st.floats(min_value=0, max_value=1),
+    message=st.text(max_size=20),
+)
+def test_round_trip_on_any_fields(
+    status, flags, objective, bound, gap, runtime, time_limit, requested_gap, message
+) -> None:
+    result = _result(
+        status=status,
+        has_solution=flags[0],
+        proven_optimal=flags[1],
+        time_limit_hit=flags[2],
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=runtime,
+        time_limit=time_limit,
+        requested_gap=requested_gap,
+        message=message,
+    )
+    rec = result.record()
+    assert SolverResult.from_record(rec).record() == rec
+    assert SolverResult.from_record(json.loads(json.dumps(rec))).record() == rec
+
+
+def test_read_plan_gives_back_the_result_write_plan_recorded(tmp_path) -> None:
+    """run.json's solver record, read by plan.read_plan, is the solve's own record."""
+    from test_plan import _with_geometry
+    from toy import toy_parcels, toy_scenario
+
+    from landopt.plan import read_plan, solve, write_plan
+
+    plan = solve(toy_scenario(), _with_geometry(toy_parcels()))
+    write_plan(plan, tmp_path / "out")
+    back = read_plan(tmp_path / "out")
+    assert back.result.x is None
+    assert back.result.record() == plan.result.record()
+    recorded = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert back.result.record() == recorded["solver"]
