@@ -100,7 +100,7 @@ class ConditionSpec(_Table):
     """One test on one field: ``{ field = "status", in = ["idle"] }``."""
 
     unknown_key: ClassVar[str] = "unknown operator"
-    known_keys: ClassVar[tuple[str, ...]] = OPERATORS
+    known_keys: ClassVar[tuple[str, ...]] = (*OPERATORS, "absent_ok")
 
     field: Annotated[
         str,
