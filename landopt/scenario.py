@@ -38,26 +38,20 @@ from __future__ import annotations
 import copy
 import difflib
 import logging
-import math
 import os
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from landopt._fields import (
-    CSS_COLOR_NAMES,
-    MAX_ABS_VALUE,
-    STATUS_ALIASES,
-    STATUSES,
-    status_key,
-)
 from landopt.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:  # at run time through __getattr__ below: scenario_data imports this module
+    from landopt.scenario_data import check_scenario_against
 
 __all__ = [
     "Action",
@@ -85,8 +79,6 @@ SET_OPS = ("in", "not_in")
 NULL_OPS = ("is_null", "not_null")
 OPERATORS = COMPARISONS + SET_OPS + NULL_OPS
 BACKENDS = ("highs", "highs-pulp", "cbc")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_HEX_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 #: Scenario numbers beyond this magnitude are refused (a count of 1e20 overflows the solver).
 MAX_SCENARIO_NUMBER = 1e12
 #: Objective term weights beyond this magnitude are refused (they swamp every other term).
@@ -353,7 +345,13 @@ class Locks:
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """Back-end and limits. The default proves optimality (gap 0) within a time limit."""
+    """Back-end and limits. The default proves optimality (gap 0) within a time limit.
+
+    Options made in code (``SolverOptions(...)``, ``dataclasses.replace(opts, ...)``, the
+    solver overrides of a run) are validated like a file's ``[solver]`` table: a wrong
+    value raises :class:`~landopt.errors.ScenarioError`. ``checked`` skips that for
+    options built from an already validated table.
+    """
 
     backend: str = "highs"
     time_limit: float = 600.0
@@ -363,6 +361,15 @@ class SolverOptions:
     log: bool = False
     warm_start: Literal["auto", "on", "off"] = "auto"
     isolate: Literal["auto", "on", "off"] = "auto"
+    checked: InitVar[bool] = False
+
+    def __post_init__(self, checked: bool) -> None:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if checked or all(values[f.name] == f.default for f in fields(self)):
+            return  # the defaults are valid (and built while this module loads)
+        from landopt.scenario_read import solver_from_table
+
+        solver_from_table({k: v for k, v in values.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
         """The options as written in TOML."""
@@ -581,6 +588,8 @@ class Scenario:
             out["spatial"] = self.spatial.to_dict()
         if self.checks != Checks():
             out["checks"] = self.checks.to_dict()
+        for key, spec in self.rules:
+            out[key] = spec.model_dump(mode="json", exclude_none=True)
         return out
 
     def with_value(self, key: str, value: Any) -> Scenario:
@@ -613,8 +622,17 @@ class Scenario:
         return scenario_from_dict(d, base_dir=base, source=self.source)
 
     def with_solver(self, **options: Any) -> Scenario:
-        """A copy with solver options changed (``backend``, ``time_limit``, ``gap``, …)."""
-        return replace(self, solver=replace(self.solver, **options))
+        """A copy with solver options changed (``backend``, ``time_limit``, ``gap``, …).
+
+        Validated like a file's ``[solver]`` table (:class:`~landopt.errors.ScenarioError`);
+        an option set to ``None`` goes back to its default.
+        """
+        from landopt.scenario_read import solver_from_table
+
+        table = {f.name: getattr(self.solver, f.name) for f in fields(self.solver)}
+        table.update(options)
+        table = {k: v for k, v in table.items() if v is not None}
+        return replace(self, solver=solver_from_table(table, str(self.source or self.name)))
 
     def with_locks(
         self,
@@ -622,13 +640,21 @@ class Scenario:
         include: Mapping[str, str] | None = None,
         exclude: Mapping[str, Iterable[str] | None] | None = None,
     ) -> Scenario:
-        """A copy with more locks added (``exclude`` value ``None`` means all actions)."""
+        """A copy with more locks added (``exclude`` value ``None`` means all actions).
+
+        Validated like a file's ``[locks]`` table (:class:`~landopt.errors.ScenarioError`
+        for an unknown action or a parcel both forced in and kept out).
+        """
+        from landopt.scenario_read import locks_from_table
+
         inc = dict(self.locks.include)
         inc.update(include or {})
         exc = dict(self.locks.exclude)
         for pid, acts in (exclude or {}).items():
             exc[pid] = None if acts is None else tuple(acts)
-        return replace(self, locks=Locks(tuple(inc.items()), tuple(exc.items())))
+        table = Locks(tuple(inc.items()), tuple(exc.items())).to_dict()
+        source = str(self.source or self.name)
+        return replace(self, locks=locks_from_table(table, self.action_names, source))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -672,117 +698,13 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario_from_dict(data, base_dir=path.parent, source=path)
 
 
-_TOP_KEYS = (
-    "name",
-    "title",
-    "year",
-    "lang",
-    "description",
-    "parcels",
-    "actions",
-    "objective",
-    "budget",
-    "locks",
-    "solver",
-    "spatial",
-    "checks",
-)
-_PARCEL_KEYS = ("path", "layer", "encoding", "crs", "columns", "status_values")
-_ACTION_KEYS = ("label", "eligible", "cost", "benefit", "budget", "targets", "color")
-_TARGET_KEYS = ("count", "count_min", "count_max", "area_min", "area_max")
-_OBJECTIVE_KEYS = ("kind", "sense", "terms", "difficulty_weight")
-_SOLVER_KEYS = (
-    "backend",
-    "time_limit",
-    "gap",
-    "threads",
-    "presolve",
-    "log",
-    "warm_start",
-    "isolate",
-)
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, where: str, key: str, what: str, fix: str = "") -> None:
-        self.problems.append(Problem(where, key, what, fix))
-
-    def keys(self, where: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        for key in table:
-            if key not in allowed:
-                self.add(where, key, "unknown key", _suggest(key, allowed))
-
-    def number(
-        self,
-        where: str,
-        key: str,
-        value: Any,
-        *,
-        minimum: float | None = 0.0,
-        integer: bool = False,
-        maximum: float = MAX_SCENARIO_NUMBER,
-    ) -> float | None:
-        if value is None:
-            return None
-        ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
-        if (
-            isinstance(value, bool)
-            or not ok_type
-            or (isinstance(value, float) and not math.isfinite(value))
-        ):
-            kind = "a whole number" if integer else "a number"
-            self.add(
-                where,
-                key,
-                f"must be {kind}, got {value!r}",
-                f"write e.g. {key} = {'10' if integer else '560.0'}",
-            )
-            return None
-        if abs(value) > maximum:
-            self.add(
-                where,
-                key,
-                f"{value!r} is beyond what landopt accepts here (at most {maximum:g} in size)",
-                "check the digits; leave the key out for no limit",
-            )
-            return None
-        if minimum is not None and value < minimum:
-            self.add(
-                where, key, f"must be ≥ {minimum:g}, got {value!r}", "use a non-negative value"
-            )
-            return None
-        return value
-
-    def text(self, where: str, key: str, value: Any) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.add(where, key, f"must be text, got {value!r}", f'write {key} = "…"')
-            return None
-        return value
-
-    def table(self, where: str, key: str, value: Any) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.add(
-                where,
-                key,
-                f"must be a table, got {type(value).__name__}",
-                f"write [{key}] or {key} = {{ … }}",
-            )
-            return {}
-        return value
-
-
 def scenario_from_dict(
     data: Mapping[str, Any], *, base_dir: str | Path = ".", source: Path | None = None
 ) -> Scenario:
     """Build a scenario from a TOML-shaped dict, collecting every problem.
+
+    The structure, types, ranges and defaults are declared in :mod:`landopt.schema`
+    (pydantic models); its problems come back as landopt's, each naming its table and key.
 
     Parameters
     ----------
@@ -798,725 +720,10 @@ def scenario_from_dict(
     ScenarioError
         Listing every problem found.
     """
-    src = str(source) if source else "scenario"
-    col = _Collector()
-    data = copy.deepcopy(dict(data))
-    col.keys("top level", data, _TOP_KEYS)
+    from landopt.scenario_read import scenario_from_spec, validate
 
-    name = col.text("top level", "name", data.get("name")) or (
-        source.stem if source else "scenario"
-    )
-    title = col.text("top level", "title", data.get("title")) or ""
-    description = col.text("top level", "description", data.get("description")) or ""
-    year = col.number("top level", "year", data.get("year"), integer=True, minimum=1900)
-    lang = data.get("lang", "en")
-    if lang not in ("en", "zh"):
-        col.add(
-            "top level",
-            "lang",
-            f"must be 'en' or 'zh', got {lang!r}",
-            'write lang = "zh" for Chinese labels',
-        )
-        lang = "en"
-
-    parcels = _parse_parcels(col, data.get("parcels"), Path(base_dir))
-    actions = _parse_actions(col, data.get("actions"))
-    objective = _parse_objective(col, data.get("objective"))
-    budget_tbl = col.table("[budget]", "budget", data.get("budget"))
-    col.keys("[budget]", budget_tbl, ("total",))
-    budget_total = col.number("[budget]", "total", budget_tbl.get("total"))
-    locks = _parse_locks(col, data.get("locks"), [a.name for a in actions])
-    solver = _parse_solver(col, data.get("solver"))
-    spatial = _parse_spatial(col, data.get("spatial"), [a.name for a in actions], Path(base_dir))
-    checks = _parse_checks(col, data.get("checks"))
-    actions = [_map_to_layer_names(a, parcels) for a in actions]
-
-    if col.problems:
-        raise ScenarioError(src, col.problems)
-    return Scenario(
-        name=name,
-        title=title,
-        year=int(year) if year is not None else None,
-        lang=lang,
-        description=description,
-        parcels=parcels,
-        actions=tuple(actions),
-        objective=objective,
-        budget_total=budget_total,
-        locks=locks,
-        solver=solver,
-        spatial=spatial,
-        checks=checks,
-        source=source,
-    )
-
-
-def _parse_checks(col: _Collector, value: Any) -> Checks:
-    where = "[checks]"
-    tbl = col.table(where, "checks", value)
-    col.keys(where, tbl, ("absent_values",))
-    policy = tbl.get("absent_values", "error")
-    if policy not in ABSENT_POLICIES:
-        col.add(
-            where,
-            "absent_values",
-            f"must be one of {', '.join(ABSENT_POLICIES)}, got {policy!r}",
-            _suggest(str(policy), ABSENT_POLICIES) or 'write absent_values = "allow"',
-        )
-        policy = "error"
-    return Checks(absent_values=policy)
-
-
-def _map_to_layer_names(action: Action, parcels: ParcelSource | None) -> Action:
-    """The action with the planner's column names and status spellings read as landopt's.
-
-    The layer is renamed by ``[parcels] columns`` and its statuses normalised on reading,
-    so a rule on ``状态`` (mapped to ``status``) or a value ``低效`` would match nothing as
-    written.
-    """
-    columns = dict(parcels.columns) if parcels is not None else {}
-    lookup = {status_key(k): v for k, v in STATUS_ALIASES.items()}
-    lookup.update({status_key(s): s for s in STATUSES})
-    for k, v in parcels.status_values if parcels is not None else ():
-        lookup[status_key(k)] = lookup.get(status_key(v), v)
-
-    def status(v: Any) -> Any:
-        return lookup.get(status_key(v), v) if isinstance(v, str) else v
-
-    def cond(c: Condition) -> Condition:
-        fld = columns.get(c.field, c.field)
-        value, ok = c.value, c.absent_ok
-        if fld == "status" and c.op in COMPARISONS[:2] + SET_OPS:
-            value = tuple(map(status, value)) if c.op in SET_OPS else status(value)
-            ok = tuple(map(status, ok)) if isinstance(ok, tuple) else ok
-        return replace(c, field=fld, value=value, absent_ok=ok)
-
-    def rule(r: Rule) -> Rule:
-        if r.kind == "leaf":
-            assert r.condition is not None
-            return replace(r, condition=cond(r.condition))
-        return replace(r, children=tuple(rule(ch) for ch in r.children))
-
-    return replace(
-        action,
-        eligible=rule(action.eligible),
-        cost=columns.get(action.cost, action.cost),
-        benefit=columns.get(action.benefit, action.benefit) if action.benefit else action.benefit,
-    )
-
-
-def _parse_parcels(col: _Collector, value: Any, base_dir: Path) -> ParcelSource | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = {"path": value}
-    tbl = col.table("[parcels]", "parcels", value)
-    col.keys("[parcels]", tbl, _PARCEL_KEYS)
-    path = col.text("[parcels]", "path", tbl.get("path"))
-    if path is None:
-        col.add(
-            "[parcels]",
-            "path",
-            "missing",
-            'write path = "parcels.geojson" (relative to the scenario file)',
-        )
-        return None
-    mapping = {}
-    for key in ("columns", "status_values"):
-        m = col.table("[parcels]", key, tbl.get(key))
-        bad = [k for k, v in m.items() if not isinstance(v, str)]
-        for k in bad:
-            col.add(
-                f"[parcels.{key}]",
-                k,
-                f"must map to a text value, got {m[k]!r}",
-                f'write "{k}" = "…"',
-            )
-        mapping[key] = tuple((str(k), str(v)) for k, v in m.items() if isinstance(v, str))
-    for k, v in mapping["status_values"]:
-        if v not in STATUSES:
-            col.add(
-                "[parcels.status_values]",
-                k,
-                f"maps to unknown status {v!r}",
-                f"use one of {', '.join(STATUSES)}",
-            )
-    p = Path(path)
-    return ParcelSource(
-        path=p if p.is_absolute() else Path(os.path.normpath(base_dir / p)),
-        layer=col.text("[parcels]", "layer", tbl.get("layer")),
-        encoding=col.text("[parcels]", "encoding", tbl.get("encoding")),
-        crs=col.text("[parcels]", "crs", tbl.get("crs")),
-        columns=mapping["columns"],
-        status_values=mapping["status_values"],
-    )
-
-
-def _parse_actions(col: _Collector, value: Any) -> list[Action]:
-    tbl = col.table("[actions]", "actions", value)
-    if not tbl:
-        col.add(
-            "[actions]",
-            "",
-            "the scenario defines no actions",
-            "add at least one [actions.NAME] table with label, eligible, cost and targets",
-        )
-        return []
-    out = []
-    for name, spec in tbl.items():
-        where = f"[actions.{name}]"
-        if not _NAME_RE.match(name):
-            col.add(
-                where,
-                "",
-                f"action name {name!r} must be lower-case letters, digits and _",
-                "rename it, e.g. [actions.clear]",
-            )
-        spec = col.table(where, name, spec)
-        col.keys(where, spec, _ACTION_KEYS)
-        label = col.text(where, "label", spec.get("label")) or name
-        cost = col.text(where, "cost", spec.get("cost"))
-        if cost is None and "cost" not in spec:
-            col.add(
-                where,
-                "cost",
-                "missing",
-                'name the cost column this action spends, e.g. cost = "cost_clear_wan"',
-            )
-        benefit = col.text(where, "benefit", spec.get("benefit"))
-        budget = col.number(where, "budget", spec.get("budget"))
-        color = col.text(where, "color", spec.get("color"))
-        if color is not None and not _is_color(color):
-            col.add(
-                where,
-                "color",
-                f"{color!r} is not a colour",
-                _suggest(color.lower(), sorted(CSS_COLOR_NAMES))
-                or 'write a hex colour such as "#D55E00" or a CSS colour name such as "orange"',
-            )
-            color = None
-        if "eligible" not in spec:
-            col.add(
-                where,
-                "eligible",
-                "missing",
-                'write eligible = { field = "status", in = ["inefficient"] }; use eligible = {} for every parcel',
-            )
-        rule = _parse_rule(col, f"{where} eligible", spec.get("eligible", {}))
-        targets = _parse_targets(col, f"[actions.{name}.targets]", spec.get("targets"))
-        out.append(
-            Action(
-                name=name,
-                label=label,
-                eligible=rule,
-                cost=cost or "",
-                targets=targets,
-                benefit=benefit,
-                budget=budget,
-                color=color,
-            )
-        )
-    return out
-
-
-def _parse_rule(col: _Collector, where: str, value: Any) -> Rule:
-    if not isinstance(value, dict):
-        col.add(
-            where,
-            "",
-            f"a rule must be a table, got {value!r}",
-            'write { field = "status", in = ["idle"] } or { all = [ … ] }',
-        )
-        return Rule("true")
-    if not value:
-        return Rule("true")
-    combos = [k for k in ("all", "any", "not") if k in value]
-    if combos:
-        if len(value) != 1:
-            col.add(
-                where,
-                combos[0],
-                f"'{combos[0]}' must stand alone in its table, found also {sorted(set(value) - {combos[0]})}",
-                "nest the other conditions inside it",
-            )
-        key = combos[0]
-        if key == "not":
-            return Rule("not", (_parse_rule(col, f"{where}.not", value["not"]),))
-        items = value[key]
-        if not isinstance(items, list) or not items:
-            col.add(
-                where,
-                key,
-                f"'{key}' needs a non-empty list of rules",
-                f"write {key} = [ {{ … }}, {{ … }} ]",
-            )
-            return Rule("true")
-        return Rule(
-            key, tuple(_parse_rule(col, f"{where}.{key}[{i}]", v) for i, v in enumerate(items))
-        )
-    if "field" not in value:
-        col.add(
-            where,
-            "field",
-            f"a condition needs 'field' (found keys {sorted(value)})",
-            _suggest(next(iter(value)), ["field", "all", "any", "not"])
-            or 'write { field = "status", in = ["idle"] }',
-        )
-        return Rule("true")
-    fld = value["field"]
-    ops = [k for k in value if k not in ("field", "absent_ok")]
-    if not isinstance(fld, str):
-        col.add(where, "field", f"must be a column name, got {fld!r}", 'write field = "status"')
-        return Rule("true")
-    if len(ops) != 1:
-        col.add(
-            where,
-            fld,
-            f"a condition needs exactly one operator, found {ops or 'none'}",
-            f"use one of {', '.join(OPERATORS)}",
-        )
-        return Rule("true")
-    op = ops[0]
-    val = value[op]
-    if op not in OPERATORS:
-        col.add(
-            where,
-            op,
-            "unknown operator",
-            _suggest(op, OPERATORS) or f"use one of {', '.join(OPERATORS)}",
-        )
-        return Rule("true")
-    if op in SET_OPS:
-        if not isinstance(val, list) or not val:
-            col.add(
-                where, op, f"'{op}' needs a non-empty list, got {val!r}", f'write {op} = ["a", "b"]'
-            )
-            return Rule("true")
-        val = tuple(val)
-    elif op in ("lt", "le", "gt", "ge"):
-        if isinstance(val, bool) or not isinstance(val, int | float):
-            col.add(where, op, f"'{op}' needs a number, got {val!r}", f"write {op} = 2")
-            return Rule("true")
-        if col.number(where, op, val, minimum=None) is None:
-            return Rule("true")
-    elif op in NULL_OPS:
-        val = None
-    absent_ok = value.get("absent_ok", False)
-    if isinstance(absent_ok, list) and absent_ok:
-        absent_ok = tuple(absent_ok)
-    elif not isinstance(absent_ok, bool):
-        col.add(
-            where,
-            "absent_ok",
-            f"must be true, false or a list of the rule's values, got {absent_ok!r}",
-            "write absent_ok = true",
-        )
-        absent_ok = False
-    if absent_ok and op not in COMPARISONS[:2] + SET_OPS:
-        col.add(
-            where,
-            "absent_ok",
-            f"only applies to eq, ne, in and not_in, not to {op}",
-            "remove it",
-        )
-        absent_ok = False
-    return Rule("leaf", condition=Condition(fld, op, val, absent_ok))
-
-
-def _parse_targets(col: _Collector, where: str, value: Any) -> Targets:
-    tbl = col.table(where, "targets", value)
-    col.keys(where, tbl, _TARGET_KEYS)
-    count = col.number(where, "count", tbl.get("count"), integer=True)
-    cmin = col.number(where, "count_min", tbl.get("count_min"), integer=True)
-    cmax = col.number(where, "count_max", tbl.get("count_max"), integer=True)
-    amin = col.number(where, "area_min", tbl.get("area_min"))
-    amax = col.number(where, "area_max", tbl.get("area_max"))
-    if count is not None and (cmin is not None or cmax is not None):
-        col.add(
-            where,
-            "count",
-            "give either count (exact) or count_min/count_max, not both",
-            "keep one form",
-        )
-    if count is not None:
-        cmin = cmax = count
-    if cmin is not None and cmax is not None and cmin > cmax:
-        col.add(where, "count_min", f"count_min {cmin} is above count_max {cmax}", "swap them")
-    if amin is not None and amax is not None and amin > amax:
-        col.add(where, "area_min", f"area_min {amin:g} is above area_max {amax:g}", "swap them")
-    return Targets(
-        count_min=int(cmin) if cmin is not None else None,
-        count_max=int(cmax) if cmax is not None else None,
-        area_min=float(amin) if amin is not None else None,
-        area_max=float(amax) if amax is not None else None,
-    )
-
-
-def _parse_objective(col: _Collector, value: Any) -> Objective:
-    where = "[objective]"
-    tbl = col.table(where, "objective", value)
-    col.keys(where, tbl, _OBJECTIVE_KEYS)
-    kind = tbl.get("kind")
-    sense = tbl.get("sense")
-    terms_raw = tbl.get("terms")
-    if kind is not None:
-        presets = {
-            "min_cost": ("minimize", [{"of": "cost"}]),
-            "max_benefit": ("maximize", [{"of": "benefit"}]),
-        }
-        if kind not in presets:
-            col.add(
-                where,
-                "kind",
-                f"unknown kind {kind!r}",
-                _suggest(str(kind), presets)
-                or "use min_cost or max_benefit, or give sense and terms",
-            )
-        else:
-            sense = sense or presets[kind][0]
-            terms_raw = terms_raw if terms_raw is not None else presets[kind][1]
-    sense = sense or "minimize"
-    if sense not in ("minimize", "maximize"):
-        col.add(
-            where,
-            "sense",
-            f"must be 'minimize' or 'maximize', got {sense!r}",
-            _suggest(str(sense), ["minimize", "maximize"]),
-        )
-        sense = "minimize"
-    if terms_raw is None:
-        terms_raw = [{"of": "cost"}] if sense == "minimize" else [{"of": "benefit"}]
-    terms: list[tuple[str, float]] = []
-    if not isinstance(terms_raw, list) or not terms_raw:
-        col.add(
-            where,
-            "terms",
-            "must be a non-empty list",
-            'write terms = [ { of = "cost", weight = 1.0 } ]',
-        )
-    else:
-        for i, t in enumerate(terms_raw):
-            w = f"{where} terms[{i}]"
-            if not isinstance(t, dict):
-                col.add(w, "", f"must be a table, got {t!r}", 'write { of = "cost", weight = 1.0 }')
-                continue
-            col.keys(w, t, ("of", "weight"))
-            of = col.text(w, "of", t.get("of"))
-            if of is None:
-                col.add(w, "of", "missing", 'name "cost", "benefit" or a parcel column')
-                continue
-            raw_w = t.get("weight", 1.0)
-            weight = col.number(w, "weight", raw_w, minimum=None, maximum=MAX_WEIGHT)
-            terms.append((of, float(weight if weight is not None else 1.0)))
-    dw = col.number(
-        where, "difficulty_weight", tbl.get("difficulty_weight", 0.0), maximum=MAX_ABS_VALUE
-    )
-    return Objective(
-        sense=sense, terms=tuple(terms) or (("cost", 1.0),), difficulty_weight=float(dw or 0.0)
-    )
-
-
-def _parse_locks(col: _Collector, value: Any, actions: list[str]) -> Locks:
-    where = "[locks]"
-    tbl = col.table(where, "locks", value)
-    col.keys(where, tbl, ("include", "exclude"))
-    inc = col.table("[locks.include]", "include", tbl.get("include"))
-    exc = col.table("[locks.exclude]", "exclude", tbl.get("exclude"))
-    include: list[tuple[str, str]] = []
-    for pid, act in inc.items():
-        if not isinstance(act, str) or act not in actions:
-            col.add(
-                "[locks.include]",
-                pid,
-                f"must name one action, got {act!r}",
-                _suggest(str(act), actions) or f"use one of {', '.join(actions)}",
-            )
-            continue
-        include.append((str(pid), act))
-    exclude: list[tuple[str, tuple[str, ...] | None]] = []
-    for pid, acts in exc.items():
-        if acts == "all":
-            exclude.append((str(pid), None))
-            continue
-        if isinstance(acts, str):
-            acts = [acts]
-        if not isinstance(acts, list) or not acts:
-            col.add(
-                "[locks.exclude]",
-                pid,
-                f'must be "all" or a list of actions, got {acts!r}',
-                '["upgrade"] or "all"',
-            )
-            continue
-        bad = [a for a in acts if a not in actions]
-        for a in bad:
-            col.add(
-                "[locks.exclude]",
-                pid,
-                f"unknown action {a!r}",
-                _suggest(str(a), actions) or f"use one of {', '.join(actions)}",
-            )
-        if not bad:
-            exclude.append((str(pid), tuple(acts)))
-    for pid, act in include:
-        for epid, eacts in exclude:
-            if epid == pid and (eacts is None or act in eacts):
-                col.add(
-                    "[locks]",
-                    pid,
-                    f"is both forced into {act!r} and excluded from it",
-                    "remove one of the two locks",
-                )
-    return Locks(tuple(include), tuple(exclude))
-
-
-def _parse_solver(col: _Collector, value: Any) -> SolverOptions:
-    where = "[solver]"
-    tbl = col.table(where, "solver", value)
-    col.keys(where, tbl, _SOLVER_KEYS)
-    backend = tbl.get("backend", "highs")
-    if backend not in BACKENDS:
-        col.add(
-            where,
-            "backend",
-            f"unknown backend {backend!r}",
-            _suggest(str(backend), BACKENDS) or f"use one of {', '.join(BACKENDS)}",
-        )
-        backend = "highs"
-    time_limit = col.number(where, "time_limit", tbl.get("time_limit", 600.0))
-    gap = col.number(where, "gap", tbl.get("gap", 0.0))
-    if gap is not None and gap >= 1:
-        col.add(where, "gap", f"is a fraction (0.01 = 1 %), got {gap}", "write gap = 0.01 for 1 %")
-    threads = col.number(where, "threads", tbl.get("threads"), integer=True, minimum=1)
-    presolve = tbl.get("presolve", "auto")
-    if presolve not in ("auto", "on", "off"):
-        col.add(
-            where,
-            "presolve",
-            f"must be auto, on or off, got {presolve!r}",
-            'write presolve = "auto"',
-        )
-        presolve = "auto"
-    warm = tbl.get("warm_start", "auto")
-    if warm not in ("auto", "on", "off"):
-        col.add(
-            where, "warm_start", f"must be auto, on or off, got {warm!r}", 'write warm_start = "on"'
-        )
-        warm = "auto"
-    isolate = tbl.get("isolate", "auto")
-    if isolate not in ("auto", "on", "off"):
-        col.add(
-            where, "isolate", f"must be auto, on or off, got {isolate!r}", 'write isolate = "on"'
-        )
-        isolate = "auto"
-    log_flag = tbl.get("log", False)
-    if not isinstance(log_flag, bool):
-        col.add(where, "log", f"must be true or false, got {log_flag!r}", "write log = true")
-        log_flag = False
-    return SolverOptions(
-        backend=backend,
-        time_limit=float(time_limit if time_limit is not None else 600.0),
-        gap=float(gap if gap is not None and gap < 1 else 0.0),
-        threads=int(threads) if threads is not None else None,
-        presolve=presolve,
-        log=log_flag,
-        warm_start=warm,
-        isolate=isolate,
-    )
-
-
-def _parse_spatial(col: _Collector, value: Any, actions: list[str], base_dir: Path) -> Spatial:
-    where = "[spatial]"
-    tbl = col.table(where, "spatial", value)
-    col.keys(
-        where,
-        tbl,
-        (
-            "boundary_weight",
-            "boundary_actions",
-            "inner_status",
-            "tolerance_m",
-            "zones",
-            "touch",
-            "district",
-            "min_block_mu",
-        ),
-    )
-    weight = col.number(
-        where, "boundary_weight", tbl.get("boundary_weight", 0.0), maximum=MAX_ABS_VALUE
-    )
-    min_block = col.number(where, "min_block_mu", tbl.get("min_block_mu"))
-    tol = col.number(where, "tolerance_m", tbl.get("tolerance_m", 0.5))
-    acts = tbl.get("boundary_actions", [])
-    if not isinstance(acts, list) or any(a not in actions for a in acts):
-        bad = [a for a in acts if a not in actions] if isinstance(acts, list) else acts
-        col.add(
-            where,
-            "boundary_actions",
-            f"unknown actions {bad!r}",
-            f"use some of {', '.join(actions)}",
-        )
-        acts = []
-    inner = tbl.get("inner_status", ["cleared"])
-    if not isinstance(inner, list) or any(x not in STATUSES for x in inner):
-        col.add(
-            where,
-            "inner_status",
-            f"must list statuses, got {inner!r}",
-            f"use some of {', '.join(STATUSES)}",
-        )
-        inner = ["cleared"]
-    zones = []
-    raw_zones = tbl.get("zones", [])
-    if not isinstance(raw_zones, list):
-        col.add(where, "zones", "must be an array of tables", "write [[spatial.zones]] blocks")
-        raw_zones = []
-    for k, z in enumerate(raw_zones):
-        zone = _parse_zone(col, f"[[spatial.zones]] #{k + 1}", z, actions, base_dir)
-        if zone is not None:
-            zones.append(zone)
-    names = [z.name for z in zones]
-    for n in {n for n in names if names.count(n) > 1}:
-        col.add(
-            "[[spatial.zones]]",
-            "name",
-            f"zone name {n!r} is used twice",
-            "give each zone its own name",
-        )
-    touch = []
-    for a, targets in col.table(where, "touch", tbl.get("touch")).items():
-        if a not in actions:
-            col.add(
-                "[spatial.touch]",
-                a,
-                "unknown action",
-                _suggest(a, actions) or f"use one of {', '.join(actions)}",
-            )
-            continue
-        targets = [targets] if isinstance(targets, str) else targets
-        ok = (
-            isinstance(targets, list)
-            and targets
-            and all(
-                isinstance(t, str) and (t == "cleared" or t.split(":", 1)[0] in ("park", "zone"))
-                for t in targets
-            )
-        )
-        if not ok:
-            col.add(
-                "[spatial.touch]",
-                a,
-                f"must list 'cleared', 'park:NAME' or 'zone:NAME', got {targets!r}",
-                'write clear = ["cleared"]',
-            )
-            continue
-        for t in targets:
-            if t.startswith("zone:") and t[5:] not in names:
-                col.add(
-                    "[spatial.touch]",
-                    a,
-                    f"no zone named {t[5:]!r}",
-                    _suggest(t[5:], names) or "define it in [[spatial.zones]]",
-                )
-        touch.append((a, tuple(targets)))
-    district = col.text(where, "district", tbl.get("district"))
-    return Spatial(
-        boundary_weight=float(weight or 0.0),
-        boundary_actions=tuple(acts),
-        inner_status=tuple(inner),
-        tolerance_m=float(tol if tol is not None else 0.5),
-        zones=tuple(zones),
-        touch=tuple(touch),
-        district=(Path(os.path.normpath(base_dir / district)) if district else None),
-        min_block_mu=float(min_block) if min_block is not None else None,
-    )
-
-
-def _parse_zone(
-    col: _Collector, where: str, z: Any, actions: list[str], base_dir: Path
-) -> Zone | None:
-    if not isinstance(z, dict):
-        col.add(
-            where, "", f"must be a table, got {z!r}", "write [[spatial.zones]] with name and kind"
-        )
-        return None
-    col.keys(
-        where,
-        z,
-        (
-            "name",
-            "kind",
-            "path",
-            "park",
-            "around_landuse",
-            "buffer_m",
-            "actions",
-            "bonus_wan_per_mu",
-            "min_share",
-        ),
-    )
-    name = col.text(where, "name", z.get("name"))
-    kind = z.get("kind")
-    if not name:
-        col.add(where, "name", "missing", 'write name = "housing buffer"')
-    if kind not in ("exclude", "priority"):
-        col.add(
-            where,
-            "kind",
-            f"must be 'exclude' or 'priority', got {kind!r}",
-            _suggest(str(kind), ["exclude", "priority"]),
-        )
-    sources = [k for k in ("path", "park", "around_landuse") if k in z]
-    if len(sources) != 1:
-        col.add(
-            where,
-            "",
-            f"give exactly one of path, park or around_landuse (found {sources or 'none'})",
-            'e.g. park = "张店经济开发区"',
-        )
-    acts = z.get("actions", [])
-    if not isinstance(acts, list) or any(a not in actions for a in acts):
-        col.add(where, "actions", f"unknown actions {acts!r}", f"use some of {', '.join(actions)}")
-        acts = []
-    around = z.get("around_landuse", [])
-    if not isinstance(around, list):
-        col.add(
-            where,
-            "around_landuse",
-            "must be a list of land-use codes",
-            'write around_landuse = ["0701"]',
-        )
-        around = []
-    buffer_m = col.number(where, "buffer_m", z.get("buffer_m", 0.0))
-    bonus = col.number(
-        where, "bonus_wan_per_mu", z.get("bonus_wan_per_mu", 0.0), maximum=MAX_ABS_VALUE
-    )
-    share = col.number(where, "min_share", z.get("min_share"))
-    if share is not None and share > 1:
-        col.add(
-            where, "min_share", f"is a fraction (0.3 = 30 %), got {share}", "write min_share = 0.3"
-        )
-    if kind == "exclude" and (bonus or share is not None):
-        col.add(
-            where,
-            "kind",
-            "an exclusion zone takes no bonus_wan_per_mu or min_share",
-            'use kind = "priority" for those',
-        )
-    if not name or kind not in ("exclude", "priority") or len(sources) != 1:
-        return None
-    path = z.get("path")
-    return Zone(
-        name=name,
-        kind=kind,
-        path=Path(os.path.normpath(base_dir / path)) if isinstance(path, str) else None,
-        park=z.get("park") if isinstance(z.get("park"), str) else None,
-        around_landuse=tuple(str(c) for c in around),
-        buffer_m=float(buffer_m or 0.0),
-        actions=tuple(acts),
-        bonus_wan_per_mu=float(bonus or 0.0),
-        min_share=float(share) if share is not None else None,
-    )
+    spec = validate(copy.deepcopy(dict(data)), str(source) if source else "scenario")
+    return scenario_from_spec(spec, base_dir=Path(base_dir), source=source)
 
 
 # --------------------------------------------------------------------------- against data
@@ -1530,207 +737,17 @@ def eligibility(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Problem]:
-    """Problems that only show once scenario and parcels meet.
+def __getattr__(name: str) -> Any:
+    """``check_scenario_against`` lives in :mod:`landopt.scenario_data` (imported on first use).
 
-    Missing columns (with the nearest existing one), rule values no parcel has (with the
-    nearest values that occur; see ``absent_ok`` and ``[checks] absent_values`` in the
-    module docstring), lock parcel ids that do not exist (with the nearest id),
-    non-numeric cost/benefit/objective columns, and eligible parcels whose cost or
-    benefit is missing, negative or absurdly large (beyond
-    :data:`~landopt._fields.MAX_ABS_VALUE`).
+    Lazy (PEP 562), so that importing either module first works: ``scenario_data`` imports
+    this module at its top.
     """
-    problems: list[Problem] = []
-    cols = [c for c in parcels.columns if c != "geometry"]
+    if name == "check_scenario_against":
+        from landopt.scenario_data import check_scenario_against
 
-    def missing(where: str, key: str, column: str) -> bool:
-        if column in parcels.columns:
-            return False
-        problems.append(
-            Problem(
-                where,
-                key,
-                f"column {column!r} is not in the parcel layer",
-                _suggest(column, cols) or f"columns are: {', '.join(cols)}",
-            )
-        )
-        return True
-
-    numeric_cols: dict[str, str] = {}
-    for a in scenario.actions:
-        where = f"[actions.{a.name}]"
-        for fld in sorted(a.eligible.fields()):
-            missing(f"{where} eligible", "field", fld)
-        problems.extend(_absent_values(scenario, a, parcels))
-        if not missing(where, "cost", a.cost):
-            numeric_cols[a.cost] = f"{where} cost"
-        if a.benefit and not missing(where, "benefit", a.benefit):
-            numeric_cols[a.benefit] = f"{where} benefit"
-    for of, _ in scenario.objective.terms:
-        if of == "benefit":
-            for a in scenario.actions:
-                if not a.benefit:
-                    problems.append(
-                        Problem(
-                            f"[actions.{a.name}]",
-                            "benefit",
-                            "the objective uses 'benefit' but this action names no benefit column",
-                            'add benefit = "benefit_tax_gain_wan" (or another column)',
-                        )
-                    )
-        elif of != "cost" and not missing("[objective] terms", "of", of):
-            numeric_cols[of] = "[objective] terms"
-    if scenario.objective.difficulty_weight and not missing(
-        "[objective]", "difficulty_weight", "difficulty"
-    ):
-        numeric_cols["difficulty"] = "[objective] difficulty_weight"
-    for column, where in numeric_cols.items():
-        if not pd.api.types.is_numeric_dtype(parcels[column]) and not pd.api.types.is_bool_dtype(
-            parcels[column]
-        ):
-            problems.append(
-                Problem(
-                    where,
-                    column,
-                    f"column {column!r} is not numeric (dtype {parcels[column].dtype})",
-                    "store numbers in it, without units or text",
-                )
-            )
-    if problems:
-        return problems
-
-    elig = eligibility(scenario, parcels)
-    ids = (
-        parcels["parcel_id"].astype(str).to_numpy()
-        if "parcel_id" in parcels
-        else np.arange(len(parcels)).astype(str)
-    )
-    for a in scenario.actions:
-        for column, role in ((a.cost, "cost"), (a.benefit, "benefit")):
-            if not column or (
-                role == "benefit" and not any(of == "benefit" for of, _ in scenario.objective.terms)
-            ):
-                continue
-            vals = pd.to_numeric(parcels[column], errors="coerce").to_numpy(dtype=float)
-            bad = elig[a.name].to_numpy() & ~np.isfinite(vals)
-            neg = (
-                elig[a.name].to_numpy() & (vals < 0)
-                if role == "cost"
-                else np.zeros(len(vals), bool)
-            )
-            for i in np.flatnonzero(bad):
-                problems.append(
-                    Problem(
-                        f"parcel {ids[i]}",
-                        column,
-                        f"is missing, but the parcel is eligible for {a.name}",
-                        f"fill in its {role} or tighten the eligibility rule of {a.name}",
-                    )
-                )
-            for i in np.flatnonzero(neg):
-                problems.append(
-                    Problem(
-                        f"parcel {ids[i]}",
-                        column,
-                        f"is negative ({vals[i]:g})",
-                        "costs are ≥ 0 万元; record income as a benefit",
-                    )
-                )
-            with np.errstate(invalid="ignore"):
-                huge = elig[a.name].to_numpy() & np.isfinite(vals) & (np.abs(vals) > MAX_ABS_VALUE)
-            for i in np.flatnonzero(huge):
-                problems.append(
-                    Problem(
-                        f"parcel {ids[i]}",
-                        column,
-                        f"{vals[i]:g} 万元 is beyond any real {role} (at most "
-                        f"{MAX_ABS_VALUE:g} 万元 per parcel)",
-                        "check the units and the digits (万元 per whole parcel)",
-                    )
-                )
-    for of, _ in scenario.objective.terms:
-        if of not in ("cost", "benefit"):
-            vals = pd.to_numeric(parcels[of], errors="coerce").to_numpy(dtype=float)
-            bad = elig.to_numpy().any(axis=1) & ~np.isfinite(vals)
-            for i in np.flatnonzero(bad):
-                problems.append(
-                    Problem(
-                        f"parcel {ids[i]}",
-                        of,
-                        "is missing, but the objective uses it and the parcel is a candidate",
-                        "fill it in",
-                    )
-                )
-    if scenario.objective.difficulty_weight:
-        vals = pd.to_numeric(parcels["difficulty"], errors="coerce").to_numpy(dtype=float)
-        for i in np.flatnonzero(elig.to_numpy().any(axis=1) & ~np.isfinite(vals)):
-            problems.append(
-                Problem(
-                    f"parcel {ids[i]}",
-                    "difficulty",
-                    "is missing, but the objective penalises difficulty",
-                    "fill it in (1–5)",
-                )
-            )
-    known = set(ids)
-    for pid in [p for p, _ in scenario.locks.include] + [p for p, _ in scenario.locks.exclude]:
-        if pid not in known:
-            near = difflib.get_close_matches(pid, list(known), n=1, cutoff=0.8)
-            problems.append(
-                Problem(
-                    "[locks]",
-                    pid,
-                    "no parcel has this id",
-                    f"did you mean {near[0]!r}?" if near else "check the parcel_id",
-                )
-            )
-    return problems
-
-
-def _absent_values(scenario: Scenario, action: Action, parcels: pd.DataFrame) -> list[Problem]:
-    """Problems for the values of ``action``'s rule that no parcel has."""
-    policy = scenario.checks.absent_values
-    if policy == "allow":
-        return []
-    out: list[Problem] = []
-    where = f"[actions.{action.name}] eligible"
-    for c in action.eligible.conditions():
-        if c.op not in COMPARISONS[:2] + SET_OPS or c.field not in parcels.columns:
-            continue
-        if c.absent_ok is True:
-            continue
-        values = list(c.value) if c.op in SET_OPS else [c.value]
-        ok = list(c.absent_ok) if isinstance(c.absent_ok, tuple) else []
-        present = parcels[c.field].dropna().drop_duplicates()
-        for v in values:
-            if _matches(present, [v]).any() or (ok and _matches(pd.Series(ok), [v]).any()):
-                continue
-            shown = [_show(x) for x in present.tolist()]
-            fix = []
-            near = difflib.get_close_matches(_show(v), shown, n=3, cutoff=0.5)
-            if near:
-                fix.append("did you mean " + " or ".join(repr(x) for x in near) + "?")
-            if not shown:
-                fix.append(f"{c.field!r} is empty in every parcel")
-            elif len(shown) <= 12:
-                fix.append(f"{c.field!r} holds {', '.join(sorted(shown))}")
-            fix.append(
-                "if the value may be absent, add absent_ok = true to this rule "
-                '(or [checks] absent_values = "allow")'
-            )
-            what = f"{c.op} value {v!r} occurs in no parcel's {c.field!r}"
-            if policy == "warn":
-                log.warning("%s, field '%s': %s", where, c.field, what)
-                continue
-            out.append(Problem(where, c.field, what, "; ".join(fix)))
-    return out
-
-
-def _show(v: Any) -> str:
-    """A value as the planner would write it (3.0 as 3)."""
-    if isinstance(v, float | np.floating) and float(v).is_integer():
-        return str(int(v))
-    return str(v)
+        return check_scenario_against
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1759,11 +776,6 @@ def _matches(col: pd.Series, values: list[Any]) -> np.ndarray:
     return text.isin([str(v) for v in values]).fillna(False).to_numpy(dtype=bool)
 
 
-def _is_color(value: str) -> bool:
-    """Whether ``value`` is a colour both matplotlib and a web browser draw."""
-    return bool(_HEX_COLOR_RE.match(value)) or value.lower() in CSS_COLOR_NAMES
-
-
 def _is_number(v: Any) -> bool:
     try:
         float(v)
@@ -1777,6 +789,5 @@ def _plain(v: Any) -> Any:
 
 
 def _relpath(path: Path, base: Path) -> str:
-    import os
 
     return os.path.relpath(Path(path).resolve(), Path(base).resolve())

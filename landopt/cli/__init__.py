@@ -75,6 +75,7 @@ from landopt.cli.analysis import format_compare_report, format_sweep_report
 from landopt.cli.plan import add_map_parser as _add_map_parser
 from landopt.cli.plan import add_plan_parser as _add_plan_parser
 from landopt.cli.plan import format_plan_report
+from landopt.cli.schema import add_schema_parser as _add_schema_parser
 from landopt.cli.validate import add_validate_parser as _add_validate_parser
 from landopt.cli.validate import format_validate_report
 from landopt.errors import LandoptError
@@ -105,6 +106,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_compare_parser,
     _add_sweep_parser,
     _add_calibrate_parser,
+    _add_schema_parser,
 ]
 
 

@@ -1,0 +1,375 @@
+"""The value types of the scenario schema (:mod:`landopt.schema`) and its errors.
+
+Numbers with their ranges, words out of a few, action and zone references checked
+against the validation context, rule values: each a small annotated type that validates
+with landopt's own message (``what`` and ``fix``, through :func:`_error`) and writes its
+JSON Schema by hand.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
+
+from landopt._fields import CSS_COLOR_NAMES, STATUSES
+from landopt.scenario import (
+    MAX_SCENARIO_NUMBER,
+    _suggest,
+)
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_HEX_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+
+def _is_color(value: str) -> bool:
+    """Whether ``value`` is a colour both matplotlib and a web browser draw."""
+    return bool(_HEX_COLOR_RE.match(value)) or value.lower() in CSS_COLOR_NAMES
+
+
+# --------------------------------------------------------------------------- errors
+def _error(what: str, fix: str = "", key: str | None = None) -> PydanticCustomError:
+    """A landopt error for pydantic: ``what`` and ``fix`` as the planner reads them.
+
+    ``key`` names the key when it is not the last part of the error's location (``""``:
+    the table itself).
+    """
+    ctx: dict[str, Any] = {"what": what, "fix": fix}
+    if key is not None:
+        ctx["key"] = key
+    return PydanticCustomError("landopt", "{what}", ctx)
+
+
+def _raise_all(
+    title: str, errors: Sequence[tuple[tuple[Any, ...], Any, PydanticCustomError]]
+) -> None:
+    """Raise every error at once (``(loc, input, error)``, ``loc`` relative to the model)."""
+    if errors:
+        raise ValidationError.from_exception_data(
+            title, [InitErrorDetails(type=e, loc=loc, input=v) for loc, v, e in errors]
+        )
+
+
+# --------------------------------------------------------------------------- value types
+def _is_num(value: Any, integer: bool) -> bool:
+    if isinstance(value, bool):
+        return False
+    if integer:
+        return isinstance(value, numbers.Integral)
+    return isinstance(value, numbers.Real) and bool(value == value) and abs(value) != float("inf")
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number of the scenario: its type, least value and greatest magnitude, and messages."""
+
+    minimum: float | None = 0.0
+    maximum: float = MAX_SCENARIO_NUMBER
+    integer: bool = False
+    what: str = ""
+    fix: str = ""
+
+    def check(self, value: Any, info: ValidationInfo) -> Any:
+        key = info.field_name or "value"
+        if not _is_num(value, self.integer):
+            kind = "a whole number" if self.integer else "a number"
+            raise _error(
+                (self.what or f"must be {kind}, got {{got}}").format(got=repr(value), key=key),
+                self.fix or f"write e.g. {key} = {'10' if self.integer else '560.0'}",
+            )
+        if abs(value) > self.maximum:
+            raise _error(
+                f"{value!r} is beyond what landopt accepts here (at most {self.maximum:g} in size)",
+                "check the digits; leave the key out for no limit",
+            )
+        if self.minimum is not None and value < self.minimum:
+            raise _error(
+                f"must be ≥ {self.minimum:g}, got {value!r}",
+                "use a non-negative value"
+                if self.minimum == 0
+                else f"use a value ≥ {self.minimum:g}",
+            )
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.with_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        lo = -self.maximum if self.minimum is None else self.minimum
+        return {
+            "type": "integer" if self.integer else "number",
+            "minimum": lo,
+            "maximum": self.maximum,
+        }
+
+
+def Number(
+    *,
+    minimum: float | None = 0.0,
+    maximum: float = MAX_SCENARIO_NUMBER,
+    integer: bool = False,
+    what: str = "",
+    fix: str = "",
+) -> Any:
+    """The type of a scenario number (finite; ≥ ``minimum``; at most ``maximum`` in size)."""
+    return Annotated[int if integer else float, _Number(minimum, maximum, integer, what, fix)]
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One of a few words; ``what`` has ``{got}``; the fix is the nearest word by default."""
+
+    values: tuple[str, ...]
+    what: str
+    fix: str = ""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, str) and value in self.values:
+            return value
+        near = _suggest(value, self.values)
+        raise _error(self.what.format(got=repr(value)), near or self.fix)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.values)}
+
+
+def Choice(values: Sequence[str], what: str, fix: str = "") -> Any:
+    """The type of a word out of ``values``."""
+    return Annotated[str, _Choice(tuple(values), what, fix)]
+
+
+@dataclass(frozen=True, eq=False)
+class _Plain:
+    """A value checked by ``func(value, info)`` with a hand-written JSON Schema."""
+
+    func: Any
+    json: Any
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.with_info_plain_validator_function(self.func)
+
+    def __get_pydantic_json_schema__(
+        self, cs: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return dict(self.json)
+
+
+_SCALAR_JSON = {"type": ["string", "number", "integer", "boolean"]}
+
+
+def _scalar(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, str | int | float | bool):
+        return value
+    raise _error(f"must be a text, number or true/false value, got {value!r}", 'e.g. "idle" or 2')
+
+
+def _value_list(value: Any, info: ValidationInfo) -> Any:
+    op = info.field_name
+    op = "in" if op == "in_" else op
+    if not isinstance(value, list) or not value:
+        raise _error(f"'{op}' needs a non-empty list, got {value!r}", f'write {op} = ["a", "b"]')
+    _raise_all(
+        "values",
+        [
+            ((i,), v, _error(f"must be a text or number value, got {v!r}"))
+            for i, v in enumerate(value)
+            if not isinstance(v, str | int | float | bool)
+        ],
+    )
+    return tuple(value)
+
+
+def _absent_ok(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and value:
+        return tuple(value)
+    raise _error(
+        f"must be true, false or a list of the rule's values, got {value!r}",
+        "write absent_ok = true",
+    )
+
+
+def _context_names(info: ValidationInfo, what: str) -> list[str]:
+    return list((info.context or {}).get(what, ()))
+
+
+def _action_ref(value: Any, info: ValidationInfo) -> Any:
+    """One action of the scenario (``[locks.include]``)."""
+    actions = _context_names(info, "actions")
+    if not isinstance(value, str) or value not in actions:
+        raise _error(
+            f"must name one action, got {value!r}",
+            _suggest(value, actions) or f"use one of {', '.join(actions)}",
+        )
+    return value
+
+
+def _action_list_or_all(value: Any, info: ValidationInfo) -> Any:
+    """``"all"``, one action or a list of actions (``[locks.exclude]``)."""
+    actions = _context_names(info, "actions")
+    if value == "all":
+        return None
+    acts = [value] if isinstance(value, str) else value
+    if not isinstance(acts, list) or not acts:
+        raise _error(f'must be "all" or a list of actions, got {acts!r}', '["upgrade"] or "all"')
+    bad = [a for a in acts if a not in actions]
+    _raise_all(
+        "exclude",
+        [
+            (
+                (),
+                value,
+                _error(
+                    f"unknown action {a!r}",
+                    _suggest(a, actions) or f"use one of {', '.join(actions)}",
+                ),
+            )
+            for a in bad
+        ],
+    )
+    return tuple(acts)
+
+
+def _some_actions(value: Any, info: ValidationInfo) -> Any:
+    """A list of actions of the scenario (``boundary_actions``, a zone's ``actions``)."""
+    actions = _context_names(info, "actions")
+    if not isinstance(value, list) or any(a not in actions for a in value):
+        bad = [a for a in value if a not in actions] if isinstance(value, list) else value
+        raise _error(f"unknown actions {bad!r}", f"use some of {', '.join(actions)}")
+    return tuple(value)
+
+
+def _statuses(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, list) or any(x not in STATUSES for x in value):
+        raise _error(f"must list statuses, got {value!r}", f"use some of {', '.join(STATUSES)}")
+    return tuple(value)
+
+
+def _codes(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, list) or not all(
+        isinstance(c, str | int) and not isinstance(c, bool) for c in value
+    ):
+        raise _error("must be a list of land-use codes", 'write around_landuse = ["0701"]')
+    return tuple(str(c) for c in value)
+
+
+def _touch_key(value: Any, info: ValidationInfo) -> Any:
+    actions = _context_names(info, "actions")
+    if value not in actions:
+        raise _error(
+            "unknown action", _suggest(value, actions) or f"use one of {', '.join(actions)}"
+        )
+    return value
+
+
+def _touch_targets(value: Any, info: ValidationInfo) -> Any:
+    targets = [value] if isinstance(value, str) else value
+    ok = (
+        isinstance(targets, list)
+        and targets
+        and all(
+            isinstance(t, str) and (t == "cleared" or t.split(":", 1)[0] in ("park", "zone"))
+            for t in targets
+        )
+    )
+    if not ok:
+        raise _error(
+            f"must list 'cleared', 'park:NAME' or 'zone:NAME', got {targets!r}",
+            'write clear = ["cleared"]',
+        )
+    names = _context_names(info, "zones")
+    _raise_all(
+        "touch",
+        [
+            (
+                (),
+                value,
+                _error(
+                    f"no zone named {t[5:]!r}",
+                    _suggest(t[5:], names) or "define it in [[spatial.zones]]",
+                ),
+            )
+            for t in targets
+            if t.startswith("zone:") and t[5:] not in names
+        ],
+    )
+    return tuple(targets)
+
+
+def _color(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str):
+        raise _error(f"must be text, got {value!r}", 'write color = "…"')
+    if not _is_color(value):
+        raise _error(
+            f"{value!r} is not a colour",
+            _suggest(value.lower(), sorted(CSS_COLOR_NAMES))
+            or 'write a hex colour such as "#D55E00" or a CSS colour name such as "orange"',
+        )
+    return value
+
+
+def _action_key(value: Any, info: ValidationInfo) -> Any:
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise _error(
+            f"action name {value!r} must be lower-case letters, digits and _",
+            "rename it, e.g. [actions.clear]",
+            key="",
+        )
+    return value
+
+
+_STR_LIST = {"type": "array", "items": {"type": "string"}}
+Scalar = Annotated[Any, _Plain(_scalar, _SCALAR_JSON)]
+ValueList = Annotated[
+    tuple[Any, ...], _Plain(_value_list, {"type": "array", "items": _SCALAR_JSON, "minItems": 1})
+]
+AbsentOk = Annotated[
+    Any,
+    _Plain(
+        _absent_ok,
+        {"anyOf": [{"type": "boolean"}, {"type": "array", "items": _SCALAR_JSON, "minItems": 1}]},
+    ),
+]
+ActionRef = Annotated[str, _Plain(_action_ref, {"type": "string"})]
+ExcludeRef = Annotated[
+    Any, _Plain(_action_list_or_all, {"anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}]})
+]
+SomeActions = Annotated[tuple[str, ...], _Plain(_some_actions, _STR_LIST)]
+Statuses = Annotated[
+    tuple[str, ...], _Plain(_statuses, {"type": "array", "items": {"enum": list(STATUSES)}})
+]
+Codes = Annotated[
+    tuple[str, ...], _Plain(_codes, {"type": "array", "items": {"type": ["string", "integer"]}})
+]
+TouchKey = Annotated[str, _Plain(_touch_key, {"type": "string"})]
+TouchTargets = Annotated[
+    Any,
+    _Plain(
+        _touch_targets,
+        {
+            "anyOf": [{"type": "string"}, {**_STR_LIST, "minItems": 1}],
+            "examples": [["cleared"], ["park:NAME"], ["zone:NAME"]],
+        },
+    ),
+]
+Color = Annotated[str, _Plain(_color, {"type": "string", "examples": ["#D55E00", "orange"]})]
+ActionKey = Annotated[str, _Plain(_action_key, {"type": "string", "pattern": _NAME_RE.pattern})]
+SWITCH = ("auto", "on", "off")
