@@ -24,7 +24,7 @@ def _subparsers(parser):
 def test_every_catalog_key_the_cli_names_exists():
     used = set()
     for path in CLI_DIR.glob("*.py"):
-        used |= set(re.findall(r"\"(cli\.[a-z_.]+)\"", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"\"(cli\.[a-z_.]*[a-z_])\"", path.read_text(encoding="utf-8")))
     assert used and sorted(k for k in used if k not in MESSAGES) == []
 
 

@@ -271,7 +271,8 @@ def test_isolate_auto_for_large_and_for_penalised_time_limited_models(monkeypatc
     assert solvers.ISOLATE_PENALISED_MIN_VARS <= 1_000
     monkeypatch.setattr(solvers, "ISOLATE_AUTO_MIN_VARS", 1)
     assert solvers._isolated(m, opts)
-    assert not solvers._isolated(m, replace(opts, time_limit=float("inf")))
+    # no limit (not writable in a scenario, but the solver layer accepts it): never isolated
+    assert not solvers._isolated(m, replace(opts, time_limit=float("inf"), checked=True))
     assert not solvers._isolated(m, replace(opts, isolate="off"))
     monkeypatch.setattr(solvers, "ISOLATE_AUTO_MIN_VARS", 10**9)
     pen = compile_model(scenario(50.0), layer())
