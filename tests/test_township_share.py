@@ -177,3 +177,38 @@ def test_the_optimum_matches_brute_force(data, count, share):
     plan = solve(s, parcels)
     assert plan.result.objective == pytest.approx(want, abs=1e-6)
     assert np.isclose(plan.chosen["area_mu"].sum(), plan.chosen["area_mu"].sum())
+
+
+# ------------------------------------------------------------------ the scenario file
+def _from_dict(table):
+    base = scenario().to_dict()
+    return scenario_from_dict({**base, "township_share": table})
+
+
+def test_the_table_is_read_validated_and_written_back():
+    s = _from_dict({"max": 0.5, "actions": ["clear"]})
+    assert s.rule("township_share") == TownshipShareSpec(max=0.5, actions=("clear",))
+    again = s.with_value("actions.clear.targets.count", 3)
+    assert again.rule("township_share") == s.rule("township_share")
+    assert solve(s, layer()).result.objective == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(
+    ("table", "words"),
+    [
+        ({"max": 1.5}, "max"),
+        ({"max": 0.5, "actions": ["clean"]}, "clean"),
+        ({"max": 0.5, "maximum": 1}, "maximum"),
+    ],
+)
+def test_a_wrong_table_is_named(table, words):
+    with pytest.raises(ScenarioError, match="township_share") as exc:
+        _from_dict(table)
+    assert words in str(exc.value)
+
+
+def test_the_json_schema_has_the_table():
+    from landopt.schema import scenario_json_schema
+
+    schema = scenario_json_schema()
+    assert "township_share" in schema["properties"]
