@@ -45,6 +45,7 @@ __all__ = [
     "Plan",
     "check_output_dir",
     "check_plan",
+    "plot_numbers",
     "read_plan",
     "solve",
     "write_plan",
@@ -307,6 +308,32 @@ def attach_actions(
     out["action"] = names[choice]  # -1 picks the trailing "none"
     out["action_label"] = labels[choice]
     out["eligible_actions"] = _eligible_strings(model.eligible)
+    return out
+
+
+def plot_numbers(scenario: Scenario, parcels: pd.DataFrame) -> pd.Series:
+    """The number of each chosen plot on the map, in the report and in summary.xlsx.
+
+    Chosen plots are numbered 1, 2, … in the scenario's action order, then by township,
+    then by parcel id; unchosen parcels get 0. Every output that numbers plots calls this,
+    so the numbers agree everywhere.
+    """
+    action = parcels["action"].astype(str)
+    rank = {name: k for k, name in enumerate(scenario.action_names)}
+    chosen = action.map(rank).notna().to_numpy()
+    keys = pd.DataFrame(
+        {
+            "a": action.map(rank).fillna(-1).to_numpy(),
+            "t": parcels["township"].astype("string").fillna("").to_numpy()
+            if "township" in parcels.columns
+            else "",
+            "p": parcels["parcel_id"].astype(str).to_numpy(),
+        },
+        index=parcels.index,
+    )[chosen]
+    order = keys.sort_values(["a", "t", "p"], kind="stable").index
+    out = pd.Series(0, index=parcels.index, dtype="int64", name="plot_no")
+    out[order] = np.arange(1, len(order) + 1)
     return out
 
 

@@ -257,3 +257,11 @@ def test_read_plan_round_trip(tmp_path):
     assert read_plan(tmp_path / "out" / "plan.gpkg").result.status == "optimal"
     with pytest.raises(InputError, match=r"run\.json"):
         read_plan(tmp_path)
+
+
+def test_plot_numbers_follow_actions_then_township_then_id():
+    from landopt.plan import plot_numbers
+
+    plan = solve(toy_scenario(), toy_parcels())
+    # clear P3, revitalize P4, upgrade P1 and P5 (the scenario's action order)
+    assert plot_numbers(plan.scenario, plan.parcels).tolist() == [3, 0, 1, 2, 4, 0]
