@@ -1206,9 +1206,25 @@ _ERRORS: dict[str, dict[str, str]] = {
     },
 }
 
+# --- Excel workbook (landopt.excel)
+_EXCEL: dict[str, dict[str, str]] = {}
+
+# --- plan columns in the planner's language, ledger join (landopt.plan, landopt.parcels)
+_COLUMNS: dict[str, dict[str, str]] = {}
+
+# --- the print map (landopt.maps)
+_PRINT: dict[str, dict[str, str]] = {}
+
+# --- the diagnosis and the plan check (landopt.diagnose, landopt.check)
+_DIAGNOSE: dict[str, dict[str, str]] = {}
+
 add_messages(_UNITS, prefix="units.")
 add_messages(_MAPS, prefix="maps.")
 add_messages(_REPORT, prefix="report.")
 add_messages(_WEBMAP, prefix="webmap.")
 add_messages(_CLI, prefix="cli.")
 add_messages(_ERRORS, prefix="errors.")
+add_messages(_EXCEL, prefix="excel.")
+add_messages(_COLUMNS, prefix="columns.")
+add_messages(_PRINT, prefix="print.")
+add_messages(_DIAGNOSE, prefix="diagnose.")
