@@ -1206,8 +1206,53 @@ _ERRORS: dict[str, dict[str, str]] = {
     },
 }
 
-# --- Excel workbook (landopt.excel)
-_EXCEL: dict[str, dict[str, str]] = {}
+# --- Excel workbook (landopt.excel): sheet names (≤ 31 characters), headers with units
+_EXCEL: dict[str, dict[str, str]] = {
+    "sheet.summary": {"en": "Summary", "zh": "方案汇总"},
+    "sheet.parcels": {"en": "Chosen parcels", "zh": "入选地块"},
+    "sheet.township": {"en": "By township", "zh": "分镇街"},
+    "sheet.park": {"en": "By park", "zh": "分园区"},
+    "sheet.checks": {"en": "Checks", "zh": "校核"},
+    "sheet.run": {"en": "Run record", "zh": "运行记录"},
+    "col.action": {"en": "action code", "zh": "措施代码"},
+    "col.label": {"en": "action", "zh": "措施"},
+    "col.eligible_plots": {"en": "eligible plots", "zh": "可选宗数"},
+    "col.eligible_mu": {"en": "eligible area (mu)", "zh": "可选面积（亩）"},
+    "col.count_min": {"en": "plots target, at least", "zh": "宗数目标下限"},
+    "col.count_max": {"en": "plots target, at most", "zh": "宗数目标上限"},
+    "col.plots": {"en": "plots chosen", "zh": "入选宗数"},
+    "col.area_min": {"en": "area target, at least (mu)", "zh": "面积目标下限（亩）"},
+    "col.area_max": {"en": "area target, at most (mu)", "zh": "面积目标上限（亩）"},
+    "col.mu": {"en": "area chosen (mu)", "zh": "入选面积（亩）"},
+    "col.cost": {"en": "cost (10⁴ CNY)", "zh": "投入（万元）"},
+    "col.cost_per_mu": {"en": "cost per mu (10⁴ CNY/mu)", "zh": "亩均投入（万元/亩）"},
+    "col.benefit": {"en": "benefit (10⁴ CNY)", "zh": "效益（万元）"},
+    "col.budget": {"en": "budget (10⁴ CNY)", "zh": "预算（万元）"},
+    "col.met": {"en": "targets", "zh": "是否达标"},
+    "col.plot_no": {"en": "plot no.", "zh": "图上编号"},
+    "col.township": {"en": "township", "zh": "镇（街道）"},
+    "col.park": {"en": "park", "zh": "园区"},
+    "col.action_plots": {"en": "{action}: plots", "zh": "{action}宗数"},
+    "col.action_mu": {"en": "{action}: area (mu)", "zh": "{action}面积（亩）"},
+    "col.total_plots": {"en": "total plots", "zh": "合计宗数"},
+    "col.total_mu": {"en": "total area (mu)", "zh": "合计面积（亩）"},
+    "col.total_cost": {"en": "total cost (10⁴ CNY)", "zh": "合计投入（万元）"},
+    "col.check": {"en": "check", "zh": "校核项"},
+    "col.state": {"en": "result", "zh": "结果"},
+    "col.detail": {"en": "detail", "zh": "说明"},
+    "col.key": {"en": "item", "zh": "项目"},
+    "col.value": {"en": "value", "zh": "值"},
+    "met.yes": {"en": "met", "zh": "达标"},
+    "met.no": {"en": "NOT met", "zh": "未达标"},
+    "state.passed": {"en": "passed", "zh": "通过"},
+    "state.failed": {"en": "FAILED", "zh": "未通过"},
+    "state.undecided": {"en": "undecided", "zh": "未判定"},
+    "total": {"en": "total", "zh": "合计"},
+    "no_township": {"en": "(no township given)", "zh": "（未注明镇街）"},
+    "no_park": {"en": "(outside the parks)", "zh": "（园区外）"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+}
 
 # --- plan columns in the planner's language, ledger join (landopt.plan, landopt.parcels)
 _COLUMNS: dict[str, dict[str, str]] = {}

@@ -54,7 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Files :func:`write_plan` writes.
-OUTPUT_FILES = ("plan.gpkg", "summary.csv", "run.json")
+OUTPUT_FILES = ("plan.gpkg", "summary.csv", "summary.xlsx", "run.json")
 NONE = "none"
 
 
@@ -519,7 +519,7 @@ def write_plan(
     force: bool = False,
     extra: dict[str, Callable[[Path], None]] | None = None,
 ) -> list[Path]:
-    """Write ``plan.gpkg``, ``summary.csv`` and ``run.json`` (and ``extra`` files) atomically.
+    """Write ``plan.gpkg``, ``summary.csv``, ``summary.xlsx`` and ``run.json`` (and ``extra``) atomically.
 
     The whole folder is written into a staging folder beside ``out_dir``
     (``.{out}.landopt-stage-{pid}-…``) and swapped in as one step when every file is
@@ -574,8 +574,12 @@ def write_plan(
                     errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / "plan.gpkg")
                 ) from exc
             raise
+        from landopt import excel, qgis
+
+        qgis.write_layer_style(stage / "plan.gpkg", plan.scenario)  # opens coloured in QGIS
         plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
+        excel.write_workbook(plan, stage / "summary.xlsx")
         for name, writer in (extra or {}).items():
             writer(stage / name)
         plan.timings["write"] = time.perf_counter() - t
