@@ -56,7 +56,15 @@ def demo_report(demo_dir: Path) -> str:
 
 def test_plan_outputs_write_three_files_in_the_plan_folder(demo_dir):
     names = sorted(p.name for p in demo_dir.iterdir())
-    assert names == ["plan.gpkg", "plan.html", "plan.png", "report.html", "run.json", "summary.csv"]
+    assert names == [
+        "plan.gpkg",
+        "plan.html",
+        "plan.png",
+        "report.html",
+        "run.json",
+        "summary.csv",
+        "summary.xlsx",
+    ]
 
 
 def test_report_is_self_contained(demo_report):
