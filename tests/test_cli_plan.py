@@ -91,6 +91,17 @@ def test_demo_2023_plan_meets_every_target(tmp_path, capsys):
     layer = gpd.read_file(out / "plan.gpkg", layer="plan")
     assert (layer["action"] != "none").sum() == 31
     assert set(layer["action"]) == {"clear", "revitalize", "upgrade", "none"}
+    # summary.xlsx: Chinese headers for the zh demo, numeric targets, the 31 plots numbered
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "summary.xlsx")
+    assert wb.sheetnames == ["方案汇总", "入选地块", "分镇街", "分园区", "校核", "运行记录"]
+    rows = list(wb["方案汇总"].iter_rows(values_only=True))
+    clear = dict(zip(rows[0], rows[1], strict=True))
+    assert (clear["措施代码"], clear["宗数目标下限"], clear["面积目标下限（亩）"]) == ("clear", 17, 560)
+    assert clear["是否达标"] == "达标"
+    numbers = [r[0] for r in wb["入选地块"].iter_rows(min_row=2, values_only=True)]
+    assert numbers == list(range(1, 32))
 
 
 def test_plan_on_toy_and_the_printed_table(toy_files, tmp_path, capsys):
