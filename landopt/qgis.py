@@ -160,14 +160,16 @@ def write_layer_style(
     *,
     layer: str = "plan",
     lang: str | None = None,
+    column: str = "action",
 ) -> None:
     """Add the plan's style to ``gpkg``'s ``layer_styles`` table as the default for ``layer``.
 
     Creates the table (QGIS's layout) and registers it in ``gpkg_contents`` when absent;
     an earlier default style of ``layer`` is replaced. Call on a file no one else has
     open (``write_plan`` calls it on the staged file, before it is moved in place).
+    ``column``: the layer's column holding the action names.
     """
-    qml = style_qml(scenario, lang=lang)
+    qml = style_qml(scenario, lang=lang, column=column)
     lg = i18n.resolve_lang(lang or scenario.lang)
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     con = sqlite3.connect(str(gpkg))
