@@ -241,6 +241,12 @@ def _chosen(plan: Plan, lg: str) -> _Table:
     return table
 
 
+def _action_word(action: Any, lg: str) -> str:
+    """An action in a header: its label in Chinese; in English the label only if it is English."""
+    label = action.label or action.name
+    return label if lg == "zh" or label.isascii() else action.name
+
+
 def _by_group(plan: Plan, lg: str, column: str, key: str, missing: str) -> _Table:
     sc = plan.scenario
     p = plan.parcels
@@ -266,8 +272,8 @@ def _by_group(plan: Plan, lg: str, column: str, key: str, missing: str) -> _Tabl
     formats: list[str | None] = [None]
     for a in sc.actions:
         headers += [
-            _h("col.action_plots", lg, action=a.label),
-            _h("col.action_mu", lg, action=a.label),
+            _h("col.action_plots", lg, action=_action_word(a, lg)),
+            _h("col.action_mu", lg, action=_action_word(a, lg)),
         ]
         formats += [FMT_INT, FMT_MU]
     headers += [_h("col.total_plots", lg), _h("col.total_mu", lg), _h("col.total_cost", lg)]

@@ -117,6 +117,11 @@ def test_english_plan_has_english_headers_and_no_group_sheets(tmp_path):
     head = _rows(wb["Summary"])[0]
     assert head[0] == "action code" and "area target, at least (mu)" in head
     assert _rows(wb["Summary"])[1][-1] == "met"
+    # an English workbook names actions by their code where the label is Chinese
+    plan = solve(toy_scenario(), _layer(township=TOWNS))
+    wb = openpyxl.load_workbook(excel.write_workbook(plan, tmp_path / "t.xlsx"))
+    head = _rows(wb["By township"])[0]
+    assert head[:3] == ("township", "clear: plots", "clear: area (mu)")
     # lang= overrides the scenario's language
     wb = openpyxl.load_workbook(excel.write_workbook(plan, tmp_path / "z.xlsx", lang="zh"))
     assert wb.sheetnames[0] == "方案汇总"
@@ -143,3 +148,18 @@ def test_write_plan_writes_the_workbook_and_hashes_it(tmp_path, zh_plan):
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert "summary.xlsx" in run["outputs"]
     assert openpyxl.load_workbook(out / "summary.xlsx").sheetnames[0] == "方案汇总"
+
+
+def test_cell_values_are_plain():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    when = excel._value(pd.Timestamp("2026-01-01 08:00", tz="Asia/Shanghai"))
+    assert when == dt.datetime(2026, 1, 1, 8, 0) and when.tzinfo is None  # the wall time
+    assert [excel._value(v) for v in (np.nan, pd.NA, pd.NaT, None, float("inf"))] == [None] * 5
+    three = excel._value(np.int64(3))
+    assert three == 3 and type(three) is int
+    assert excel._value(np.True_) is True
+    assert excel._value("a\x01b") == "ab"  # a control character Excel refuses
