@@ -5,7 +5,7 @@ the chosen parcels (first column the plot number of :func:`landopt.plan.plot_num
 the same number as on the map and in the report, then the action and the parcel's own
 attributes), the plots and area per township (when the layer has a ``township`` column)
 and per park (when it has a ``park`` column), the checks, and the run record (key and
-value). Headers are in the plan's language (the catalog's ``excel.*`` texts) with their
+value, the main rows named in words). Headers are in the plan's language (the catalog's ``excel.*`` texts) with their
 units (亩, 万元); every value is a value, never a formula (a text starting with ``=`` stays
 text), so the workbook shows the same thing in every spreadsheet program.
 """
@@ -306,7 +306,12 @@ def _checks(plan: Plan, lg: str) -> _Table:
 
 
 def _run(plan: Plan, lg: str) -> _Table:
-    table = _Table(_h("sheet.run", lg), [_h("col.key", lg), _h("col.value", lg)], [None, FMT_FLOAT])
+    table = _Table(
+        _h("sheet.run", lg),
+        [_h("col.item", lg), _h("col.key", lg), _h("col.value", lg)],
+        [None, None, FMT_FLOAT],
+    )
+    named = i18n.words("excel.run.", lg)  # the keys a planner asks about, in words
     record = plan.record()
     scenario = record.pop("scenario", {}) or {}
     for k in ("summary", "checks"):  # on sheets of their own
@@ -318,7 +323,7 @@ def _run(plan: Plan, lg: str) -> _Table:
     for key, value in rows:
         if isinstance(value, bool):
             value = yes if value else no
-        table.add([key, value])
+        table.add([named.get(key, key), key, value])
     return table
 
 

@@ -104,9 +104,13 @@ def test_checks_and_run_record(zh_plan, zh_book):
     checks = _rows(zh_book["校核"])[1:]
     assert [r[0] for r in checks] == [c.name for c in zh_plan.checks]
     assert {r[1] for r in checks} == {"通过"}
-    run = dict(_rows(zh_book["运行记录"])[1:])
+    rows = _rows(zh_book["运行记录"])
+    assert rows[0] == ("项目", "run.json 键", "值")
+    run = {key: value for _, key, value in rows[1:]}
     assert run["solver.status"] == "optimal" and run["targets_met"] == "是"
     assert run["solver.objective"] == pytest.approx(165.0)
+    words = {key: item for item, key, _ in rows[1:]}
+    assert words["solver.status"] == "求解状态" and words["versions.numpy"] == "versions.numpy"
 
 
 def test_english_plan_has_english_headers_and_no_group_sheets(tmp_path):
