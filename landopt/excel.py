@@ -5,9 +5,10 @@ the chosen parcels (first column the plot number of :func:`landopt.plan.plot_num
 the same number as on the map and in the report, then the action and the parcel's own
 attributes), the plots and area per township (when the layer has a ``township`` column)
 and per park (when it has a ``park`` column), the checks, and the run record (key and
-value, the main rows named in words). Headers are in the plan's language (the catalog's ``excel.*`` texts) with their
-units (亩, 万元); every value is a value, never a formula (a text starting with ``=`` stays
-text), so the workbook shows the same thing in every spreadsheet program.
+value, the main rows named in words). Headers are in the plan's language (the catalog's
+``excel.*`` texts) with their units (亩, 万元); every value is a value, never a formula (a
+text starting with ``=`` stays text), so the workbook shows the same thing in every
+spreadsheet program.
 """
 
 from __future__ import annotations
