@@ -400,6 +400,8 @@ def report_html(
     return _render.render(
         "report.html.j2",
         html_lang="zh-CN" if lng == "zh" else "en",
+        # the shipped CJK font, for a browser without one (about 1.6 MB; Chinese pages only)
+        font_css=_maps.font_face_css() if lng == "zh" else "",
         page_title=i18n.t("report.page_title", lng, t=title),
         h=h,
         sub={k: i18n.t(f"report.{k}", "en") for k in _SECTIONS} if lng == "zh" else {},
