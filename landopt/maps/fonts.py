@@ -136,7 +136,16 @@ def shipped_cjk_font() -> str | None:
         except (OSError, RuntimeError, ValueError) as exc:  # a damaged file
             log.warning("cannot load landopt's CJK font %s: %s", path, exc)
             return None
+    # the subset has the regular weight only: bold labels (titles, parks) are drawn in it,
+    # which matplotlib reports on every bold text; that is expected, so keep it quiet
+    logging.getLogger("matplotlib.font_manager").addFilter(_no_bold_notice)
     return SHIPPED_FAMILY
+
+
+def _no_bold_notice(record: logging.LogRecord) -> bool:
+    """False for matplotlib's "Failed to find font weight bold" about the shipped font."""
+    msg = record.getMessage()
+    return not (msg.startswith("findfont: Failed to find font weight") and SHIPPED_FAMILY in msg)
 
 
 @functools.cache
