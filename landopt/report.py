@@ -395,6 +395,8 @@ def report_html(
             page = Path(webmap_html).read_text(encoding="utf-8")
         else:
             page = _webmap.webmap_html(plan, lang=lng, district=district)
+        if lng == "zh":  # the report shares its own copy of the CJK font with the frame
+            page = page.replace(_maps.font_face_css(), "")
         webmap = {"page": page}  # escaped into the iframe's srcdoc attribute
     title = _maps.plan_title(plan)
     return _render.render(

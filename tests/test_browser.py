@@ -235,6 +235,7 @@ def test_report_html_offline_renders_with_its_maps(browser, demo_plan, out_dir, 
     browser.switch_to.frame(frame)
     try:
         wait_ready(browser)
+        assert_embedded_font_loads(browser)  # the report's copy, shared with the frame
         pid, text = hover_parcel(browser, demo_plan)
         assert pid in text
     finally:
