@@ -5,8 +5,9 @@ parcel coloured by its action; hovering a parcel shows its id, name, township, s
 area, action and cost; a legend lists plots and mu per action and switches each layer
 (every action, unchosen candidates, other parcels, outlines) on and off. Nothing is
 fetched: no CDN, no web fonts (a Chinese page embeds landopt's own CJK font), no tiles,
-unless a tile URL template is passed (``tiles=``, e.g. your own Tianditu key). The page is rendered from
-``landopt/templates/plan.html.j2`` with ``plan.css``, ``plan.js`` and Leaflet inlined.
+unless a tile URL template is passed (``tiles=``, e.g. your own Tianditu key). The page
+is rendered from ``landopt/templates/plan.html.j2`` with ``plan.css``, ``plan.js`` and
+Leaflet inlined.
 
 Large layers: past ``max_features`` parcels the map leaves out the parcels that were
 never candidates, then (if still too many) the unchosen candidates, simplifies what is
