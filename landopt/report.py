@@ -395,11 +395,15 @@ def report_html(
             page = Path(webmap_html).read_text(encoding="utf-8")
         else:
             page = _webmap.webmap_html(plan, lang=lng, district=district)
+        if lng == "zh":  # the report shares its own copy of the CJK font with the frame
+            page = page.replace(_maps.font_face_css(), "")
         webmap = {"page": page}  # escaped into the iframe's srcdoc attribute
     title = _maps.plan_title(plan)
     return _render.render(
         "report.html.j2",
         html_lang="zh-CN" if lng == "zh" else "en",
+        # the shipped CJK font, for a browser without one (about 1.6 MB; Chinese pages only)
+        font_css=_maps.font_face_css() if lng == "zh" else "",
         page_title=i18n.t("report.page_title", lng, t=title),
         h=h,
         sub={k: i18n.t(f"report.{k}", "en") for k in _SECTIONS} if lng == "zh" else {},
