@@ -1213,7 +1213,9 @@ _EXCEL: dict[str, dict[str, str]] = {}
 _COLUMNS: dict[str, dict[str, str]] = {}
 
 # --- the print map (landopt.maps)
-_PRINT: dict[str, dict[str, str]] = {}
+_PRINT: dict[str, dict[str, str]] = {
+    "plot_no": {"en": "Plot no.", "zh": "图斑号"},
+}
 
 # --- the diagnosis and the plan check (landopt.diagnose, landopt.check)
 _DIAGNOSE: dict[str, dict[str, str]] = {}

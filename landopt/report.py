@@ -31,7 +31,7 @@ from landopt import maps as _maps
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
-from landopt.plan import NONE, Plan, read_plan
+from landopt.plan import NONE, Plan, plot_numbers, read_plan
 from landopt.rules import active_components, component
 
 __all__ = [
@@ -270,8 +270,8 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
     ch = plan.chosen.copy()
     if not len(ch):
         return []
-    order = {n: i for i, n in enumerate(sc.action_names)}
-    ch["_o"] = ch["action"].map(order)
+    # the plot numbers of the map and summary.xlsx, and their order
+    ch["_no"] = plot_numbers(sc, plan.parcels).loc[ch.index]
     ch["_mu"] = pd.to_numeric(ch["area_mu"], errors="coerce")
     cost = np.full(len(ch), np.nan)
     for a in sc.actions:
@@ -279,12 +279,13 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
         if a.cost in ch.columns:
             cost[on] = pd.to_numeric(ch.loc[on, a.cost], errors="coerce").to_numpy(float)
     ch["_cost"] = cost
-    ch = ch.sort_values(["_o", "_mu"], ascending=[True, False])
+    ch = ch.sort_values("_no", kind="stable")
     rows = []
     for r in ch.drop(columns="geometry").to_dict("records"):
         a = sc.action(str(r["action"]))
         rows.append(
             {
+                "no": int(r["_no"]),
                 "id": _text(r["parcel_id"]),
                 "name": _text(r.get("name")),
                 "township": _text(r.get("township")),
@@ -387,7 +388,7 @@ def report_html(
     """
     lng = _maps.map_lang(plan.scenario, lang, need_font=False)
     record = record if record is not None else plan.record()
-    h = i18n.words("report.", lng)
+    h = {**i18n.words("report.", lng), "plot_no": i18n.t("print.plot_no", lng)}
     png = _png_bytes(plan, map_png, lang, district=district)
     webmap = None
     if interactive:
