@@ -475,6 +475,8 @@ def plan_outputs(
     tiles: str | None = None,
     dpi: float = 300,
     record: dict[str, Any] | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
 ) -> dict[str, Callable[[Path], None]]:
     """Writers of ``plan.png``, ``plan.html`` and ``report.html`` for ``write_plan(extra=…)``.
 
@@ -485,7 +487,9 @@ def plan_outputs(
     """
 
     def png(p: Path) -> None:
-        _maps.save_plan_map(plan, p, dpi=dpi, lang=lang, district=district)
+        _maps.save_plan_map(
+            plan, p, dpi=dpi, lang=lang, district=district, paper=paper, orientation=orientation
+        )
 
     def page(p: Path) -> None:
         _webmap.write_webmap(plan, p, lang=lang, district=district, tiles=tiles)
@@ -515,6 +519,8 @@ def redraw_plan(
     tiles: str | None = None,
     dpi: float = 300,
     plan: Plan | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
 ) -> list[Path]:
     """Redraw ``plan.png``, ``plan.html`` and ``report.html`` from a written plan.
 
@@ -550,7 +556,14 @@ def redraw_plan(
         raise InputError(f"{out} exists and is not a folder: choose another output folder")
     with staged_files(out, MAP_FILES) as stage:
         for name, writer in plan_outputs(
-            plan, lang=lang, district=district, tiles=tiles, dpi=dpi, record=record
+            plan,
+            lang=lang,
+            district=district,
+            tiles=tiles,
+            dpi=dpi,
+            record=record,
+            paper=paper,
+            orientation=orientation,
         ).items():
             writer(stage / name)
     log.info("wrote %s in %s", ", ".join(MAP_FILES), out)
