@@ -145,9 +145,7 @@ def test_parcel_list_numbers_are_the_map_plot_numbers(demo_plan, demo_report):
         for row in rows
     }
     nos = plot_numbers(demo_plan.scenario, demo_plan.parcels)
-    want = {
-        str(demo_plan.parcels.at[i, "parcel_id"]): int(n) for i, n in nos.items() if n > 0
-    }
+    want = {str(demo_plan.parcels.at[i, "parcel_id"]): int(n) for i, n in nos.items() if n > 0}
     assert got == want
     assert list(got.values()) == sorted(got.values())  # listed in number order
     assert "图斑号" in section.split("<tbody>")[0]

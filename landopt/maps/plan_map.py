@@ -156,9 +156,7 @@ def plot_plan(
     ax.set_facecolor("white")
     ax.apply_aspect()
     ringed = _ring_small_parcels(ax, plan, parcels, groups, colors)
-    number_boxes = (
-        _draw_plot_numbers(ax, plan, parcels, fonts)[1] if numbers else np.zeros((0, 4))
-    )
+    number_boxes = _draw_plot_numbers(ax, plan, parcels, fonts)[1] if numbers else np.zeros((0, 4))
 
     # labels: parks first (bold, beside their outline), then townships (grey), each only
     # where it covers no parcel (a park's last resort: no chosen parcel) and no other label

@@ -44,13 +44,9 @@ def paper_inches(paper: str = "A4", orientation: str = "landscape") -> tuple[flo
     """The size of a sheet in inches: ``paper_inches("A3")`` is 420 × 297 mm."""
     key = str(paper).upper()
     if key not in PAPERS:
-        raise InputError(
-            f"unknown paper size {paper!r}: use one of {', '.join(PAPERS)}"
-        )
+        raise InputError(f"unknown paper size {paper!r}: use one of {', '.join(PAPERS)}")
     if orientation not in ORIENTATIONS:
-        raise InputError(
-            f"unknown orientation {orientation!r}: use landscape or portrait"
-        )
+        raise InputError(f"unknown orientation {orientation!r}: use landscape or portrait")
     w, h = PAPERS[key]
     if orientation == "portrait":
         w, h = h, w
@@ -75,7 +71,9 @@ def title_block_rows(plan: Plan, lang: str, today: _dt.date | None = None) -> li
     return [(i18n.t(f"print.block.{k}", lang), v) for k, v in rows if v]
 
 
-def _title_block(fig: Figure, plan: Plan, fonts: _Fonts, rect: tuple[float, float, float, float]) -> Any:
+def _title_block(
+    fig: Figure, plan: Plan, fonts: _Fonts, rect: tuple[float, float, float, float]
+) -> Any:
     """The boxed table of the title block in ``rect`` (figure fraction); its axes."""
     rows = title_block_rows(plan, fonts.lang)
     rows = [(k, v if fonts.can_draw(v) else "?") for k, v in rows]
@@ -108,7 +106,7 @@ def _title_block(fig: Figure, plan: Plan, fonts: _Fonts, rect: tuple[float, floa
             **fonts.kw(fontsize=size, fontweight="bold" if k == 0 else "normal"),
         )
         room = (1 - split - 0.05) * w * fig.bbox.width
-        width = t.get_window_extent(fig.canvas.get_renderer()).width
+        width = t.get_window_extent().width
         if width > room:  # a long title: smaller, so it stays inside its box
             t.set_fontsize(max(size * room / width, 5.0))
     bax.axvline(split, color="black", linewidth=0.6)
@@ -139,16 +137,16 @@ def _draw_plot_numbers(
         )
         return [], np.zeros((0, 4))
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
     style = fonts.kw(fontsize=6.5, fontweight="bold", color="#111111")
     size: dict[int, tuple[float, float]] = {}
 
     def text_size(label: str) -> tuple[float, float]:
         if len(label) not in size:
             t = ax.text(0, 0, label, **style)
-            bb = t.get_window_extent(renderer)
+            bb = t.get_window_extent()
             t.remove()
-            size[len(label)] = (bb.width + 2.0, bb.height + 1.0)
+            pad = 2.5 * fig.dpi / 72.0  # the callout's box and the white halo
+            size[len(label)] = (bb.width + 2 * pad, bb.height + 2 * pad)
         return size[len(label)]
 
     sub = parcels.loc[chosen.index]
@@ -158,7 +156,7 @@ def _draw_plot_numbers(
     lo = ax.transData.transform(b[:, :2])
     hi = ax.transData.transform(b[:, 2:])
     pboxes = np.hstack([np.minimum(lo, hi), np.maximum(lo, hi)])
-    frame = ax.get_window_extent(renderer)
+    frame = ax.get_window_extent()
     px = fig.dpi / 72.0
     rings = [
         (r * np.cos(a), r * np.sin(a))
@@ -183,8 +181,14 @@ def _draw_plot_numbers(
         pid = str(plan.parcels.at[idx, "parcel_id"])
         if offset is None:
             t = ax.annotate(
-                label, xy=(pts.x[idx], pts.y[idx]), ha="center", va="center",
-                zorder=11, path_effects=halo, gid=f"plot-no:{pid}", **style,
+                label,
+                xy=(pts.x[idx], pts.y[idx]),
+                ha="center",
+                va="center",
+                zorder=11,
+                path_effects=halo,
+                gid=f"plot-no:{pid}",
+                **style,
             )
         else:
             t = ax.annotate(
@@ -197,10 +201,19 @@ def _draw_plot_numbers(
                 zorder=11,
                 path_effects=halo,
                 gid=f"plot-no:{pid}",
-                arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.5,
-                            "shrinkA": 0, "shrinkB": 0},
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                      "edgecolor": "#333333", "linewidth": 0.4},
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#333333",
+                    "linewidth": 0.5,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "#333333",
+                    "linewidth": 0.4,
+                },
                 **style,
             )
         taken = np.vstack([taken, box])
@@ -239,7 +252,9 @@ def _free_spot(
     for dx, dy in rings:
         x, y = cx + dx * px, cy + dy * px
         box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
-        inside = box[0] >= frame.x0 and box[1] >= frame.y0 and box[2] <= frame.x1 and box[3] <= frame.y1
+        inside = (
+            box[0] >= frame.x0 and box[1] >= frame.y0 and box[2] <= frame.x1 and box[3] <= frame.y1
+        )
         if not inside:
             continue
         spot = ((float(dx), float(dy)), box)
