@@ -519,6 +519,9 @@ def test_outlines_and_labels_from_the_layer_columns_without_a_district_file(toy_
     assert towns.geometry.iloc[0].intersection(towns.geometry.iloc[1]).area < 1e-6
     ax = maps.plot_plan(toy_plan, ax=new_axes(), lang="en")
     assert {"townships", "parks"} <= {a.get_gid() for a in ax.get_children()}
+    if HAS_CJK:  # and labelled, though a township made of parcels has no free ground
+        drawn = {t.get_text() for t in ax.texts}
+        assert drawn & {"四宝山街道", "湖田街道", "马尚街道"} and "东部化工区" in drawn
 
 
 def test_each_boundary_segment_is_drawn_once(toy_plan, demo_plan):

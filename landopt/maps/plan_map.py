@@ -354,7 +354,8 @@ def save_plan_map(
 
     def draw(fig: Figure) -> None:
         if portrait:
-            ax = fig.add_axes((0.05, 0.36, 0.90, 0.56))
+            ax = fig.add_axes((0.05, 0.30, 0.90, 0.62))
+            ax.set_anchor("N")  # a wide district at the top, its legend under it
             plot_plan(plan, ax=ax, lang=lang, legend_below=True, **kwargs)
             block = (0.60, 0.025, 0.375, 0.12)
         else:
@@ -569,7 +570,8 @@ def _overlaps(box: np.ndarray, boxes: np.ndarray) -> bool:
 
 def _label_spots(geom: Any, kind: str) -> list[_Spot]:
     """Where to try a label: parks just above or below their outline (covering no parcel),
-    else at their centre; townships at their pole of inaccessibility, else nearby inside."""
+    else at their centre; townships at their pole of inaccessibility, else nearby inside,
+    first where they cover no parcel, then where they cover no chosen plot."""
     import shapely
     from shapely.ops import polylabel
 
@@ -590,4 +592,9 @@ def _label_spots(geom: Any, kind: str) -> list[_Spot]:
     pts = shapely.points(gx.ravel(), gy.ravel())
     inside = pts[shapely.contains(poly, pts)]
     inside = sorted(inside, key=lambda p: p.distance(pole))
-    return [(pole.x, pole.y, "center", "all")] + [(p.x, p.y, "center", "all") for p in inside]
+    spots = [(pole.x, pole.y), *((p.x, p.y) for p in inside)]
+    # a township made of its parcels (no district file) has no free ground: then anywhere
+    # off the chosen plots
+    return [(x, y, "center", "all") for x, y in spots] + [
+        (x, y, "center", "chosen") for x, y in spots
+    ]
