@@ -564,3 +564,17 @@ def test_the_data_note_has_no_sha(toy_plan):
     note = by_gid(maps.plot_plan(plan, ax=new_axes(), lang="en", district=False), "source-note")
     assert "parcels.gpkg" in note.get_text()
     assert "SHA" not in note.get_text() and "abab" not in note.get_text()
+
+
+def test_the_map_table_of_a_scenario_is_read_and_written_back(tmp_path):
+    from landopt.errors import ScenarioError
+    from landopt.scenario import MapInfo, scenario_from_dict
+
+    base = load_scenario(DEMO).to_dict()
+    d = {**base, "map": {"unit": "张店区自然资源局", "number": "ZD-01", "drawn_by": "张三"}}
+    sc = scenario_from_dict(d, base_dir=DEMO.parent)
+    assert sc.map == MapInfo(unit="张店区自然资源局", number="ZD-01", drawn_by="张三")
+    assert scenario_from_dict(sc.to_dict(), base_dir=DEMO.parent).map == sc.map
+    assert "map" not in load_scenario(DEMO).to_dict()  # no table, nothing written
+    with pytest.raises(ScenarioError, match="colour"):
+        scenario_from_dict({**base, "map": {"colour": "red"}}, base_dir=DEMO.parent)
