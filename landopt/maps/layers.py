@@ -9,6 +9,7 @@ note on data and CRS at a map's foot. None of it draws: the static maps
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +112,29 @@ def outlines_from_columns(plan: Plan, *, crs: Any = None) -> gpd.GeoDataFrame | 
     are then made disjoint, so that two townships share their boundary line exactly and
     it is drawn once. None when the layer has neither column (or no geometry).
     """
-    import shapely
-
     p = plan.parcels
     if not isinstance(p, gpd.GeoDataFrame) or p.geometry.name not in p.columns:
         return None
-    cols = [c for c in ("township", "park") if c in p.columns]
-    if not cols:
+    if not any(c in p.columns for c in ("township", "park")):
         return None
+    # the PNG, the web map and the report each ask for them: dissolve once per layer
+    hit = _DISSOLVED.get(id(p))
+    if hit is None or hit[0]() is not p:
+        out = _dissolve_columns(p)
+        _DISSOLVED.clear()  # one layer at a time is enough, and holds no memory for long
+        _DISSOLVED[id(p)] = (weakref.ref(p), out)
+    else:
+        out = hit[1]
+    return None if out is None else out.to_crs(crs or p.crs).reset_index(drop=True)
+
+
+_DISSOLVED: dict[int, tuple[Any, gpd.GeoDataFrame | None]] = {}
+
+
+def _dissolve_columns(p: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    import shapely
+
+    cols = [c for c in ("township", "park") if c in p.columns]
     parcels = _projected(p)
     geoms = parcels.geometry.to_numpy()
     areas = shapely.area(geoms)
@@ -138,12 +154,11 @@ def outlines_from_columns(plan: Plan, *, crs: Any = None) -> gpd.GeoDataFrame | 
             rows.append((kind, str(name), merged))
     if not rows:
         return None
-    out = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {"kind": [r[0] for r in rows], "name": [r[1] for r in rows]},
         geometry=[r[2] for r in rows],
         crs=parcels.crs,
     )
-    return out.to_crs(crs or p.crs).reset_index(drop=True)
 
 
 def label_point(geom: Any, avoid: Any = None) -> Any:
