@@ -1305,7 +1305,22 @@ _EXCEL: dict[str, dict[str, str]] = {
 _COLUMNS: dict[str, dict[str, str]] = {}
 
 # --- the print map (landopt.maps)
-_PRINT: dict[str, dict[str, str]] = {}
+_PRINT: dict[str, dict[str, str]] = {
+    "plot_no": {"en": "Plot no.", "zh": "图斑号"},
+    "block.title": {"en": "Title", "zh": "图名"},
+    "block.unit": {"en": "Compiled by", "zh": "编制单位"},
+    "block.number": {"en": "Map no.", "zh": "图号"},
+    "block.drawn_by": {"en": "Drawn by", "zh": "制图"},
+    "block.date": {"en": "Date", "zh": "日期"},
+    "cli.paper": {
+        "en": "paper size of the printed map: A4 (297 x 210 mm, default) or A3 (420 x 297 mm)",
+        "zh": "打印图纸幅面：A4（297×210 毫米，默认）或 A3（420×297 毫米）",
+    },
+    "cli.orientation": {
+        "en": "orientation of the printed map: landscape (default) or portrait",
+        "zh": "打印图纸方向：landscape 横向（默认）或 portrait 纵向",
+    },
+}
 
 # --- the diagnosis and the plan check (landopt.diagnose, landopt.check)
 _DIAGNOSE: dict[str, dict[str, str]] = {}

@@ -47,6 +47,7 @@ from landopt.maps import (
     count_text,
     font_face_css,
     group_stats,
+    label_point,
     map_lang,
     parcel_groups,
     plan_subtitle,
@@ -264,7 +265,14 @@ def build_webmap_data(
     d = read_district(plan, district, crs=4326)
     if d is not None and len(d):
         dgeo = _round_geoms(d.geometry.to_numpy(), 5)
-        labels_at = gpd.GeoSeries(d.geometry.representative_point(), crs=4326)
+        # a township's (park's) label on a part of it no chosen plot covers
+        picked = plan.parcels[plan.parcels["action"].astype(str) != NONE]
+        avoid = (
+            shapely.union_all(picked.geometry.to_crs(4326).buffer(0).to_numpy())
+            if isinstance(picked, gpd.GeoDataFrame) and len(picked)
+            else None
+        )
+        labels_at = gpd.GeoSeries([label_point(g, avoid) for g in d.geometry], crs=4326)
         for kind in ("park", "township", "district"):
             on = (d["kind"] == kind).to_numpy()
             if not on.any():

@@ -265,6 +265,19 @@ def test_map_redraws_a_written_plan(toy_files, tmp_path, capsys):
     assert {"plan.png", "plan.html", "report.html", "plan.pdf"} <= {p.name for p in out.iterdir()}
 
 
+def test_map_on_a3_paper(toy_files, tmp_path, capsys):
+    import struct
+
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    args = ["map", str(out), "--lang", "en", "--dpi", "40", "--paper", "a3"]
+    assert main([*args, "--orientation", "portrait"]) == 0
+    w, h = struct.unpack(">II", (out / "plan.png").read_bytes()[16:24])
+    assert (w, h) == (int(297 / 25.4 * 40), int(420 / 25.4 * 40))
+    with pytest.raises(SystemExit):
+        main([*args[:-1], "A5"])
+
+
 def test_compare_two_scenarios(toy_files, tmp_path, capsys):
     a = toy_files()
     b = tmp_path / "b.toml"

@@ -146,6 +146,24 @@ def test_every_chosen_parcel_is_listed_with_its_cost(demo_plan, demo_report):
         assert any(r.parcel_id in row and f"{cost:,.1f}" in row for row in rows)
 
 
+def test_parcel_list_numbers_are_the_map_plot_numbers(demo_plan, demo_report):
+    from landopt.plan import plot_numbers
+
+    section = re.search(r'<section id="parcels".*?</section>', demo_report, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1])
+    got = {
+        re.search(r"<code>(.*?)</code>", row).group(1): int(
+            re.match(r'<td class="num">(\d+)</td>', row).group(1)
+        )
+        for row in rows
+    }
+    nos = plot_numbers(demo_plan.scenario, demo_plan.parcels)
+    want = {str(demo_plan.parcels.at[i, "parcel_id"]): int(n) for i, n in nos.items() if n > 0}
+    assert got == want
+    assert list(got.values()) == sorted(got.values())  # listed in number order
+    assert "图斑号" in section.split("<tbody>")[0]
+
+
 def test_solver_record(demo_plan, demo_report):
     section = re.search(r'<section id="record".*?</section>', demo_report, re.S).group(0)
     rec = demo_plan.record()
