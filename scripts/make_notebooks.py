@@ -137,7 +137,8 @@ Path("错cpg.cpg").write_text("UTF-8")
 guessed = landopt.read_parcels("无cpg.shp", columns={"地块编号": "parcel_id", "状态": "status"},
                                status_values={"已收储": "cleared"})
 assert "inefficient" in set(guessed.status)  # 中文“低效”已正确解码并识别
-print(len(guessed), "宗已读入；警告：", len(guessed.attrs["landopt_problems"]), "条")""",
+# 警告也记在图层的 attrs 里
+[(p.severity, p.field) for p in guessed.attrs["landopt_problems"]]""",
     ),
     (
         "code",
@@ -709,9 +710,30 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> None:
         timeout=600,
         kernel_name="python3",
         record_timing=False,
+        coalesce_streams=True,  # one output per stream, however the kernel flushed it
         resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in map(_drop_banner, cell.outputs) if o is not None]
+
+
+#: Lines HiGHS prints to the process's stdout the first time it is loaded: noise that would
+#: churn (its copyright year) and lands in whichever cell first solves.
+_BANNER = ("Running HiGHS ", "Includes third-party software components")
+
+
+def _drop_banner(output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    """The output without the solver's banner lines (``None`` when nothing is left)."""
+    if output.output_type != "stream":
+        return output
+    lines = output.text.splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(_BANNER)]
+    if not kept:
+        return None
+    output.text = "".join(kept)
+    return output
 
 
 def main(argv: list[str] | None = None) -> None:
