@@ -508,7 +508,8 @@ ax = plot_plan(plan)  # the figure shows below the cell""",
         "code",
         """from landopt.report import plan_outputs
 
-out = Path(tempfile.mkdtemp()) / "plan-2023"
+tmp = tempfile.TemporaryDirectory()  # removed when the kernel stops
+out = Path(tmp.name) / "plan-2023"
 files = landopt.write_plan(plan, out, extra=plan_outputs(plan))  # plan.gpkg, summary.csv, run.json + maps
 [f.name for f in files]""",
     ),
