@@ -172,7 +172,9 @@ QGIS 导出的可能是 `UTF-8`）；没有 `.cpg` 时就在方案文件里写 `
 - **EPSG:4527**：同一个 3 度带（第 39 带，中央经线 117°E），横坐标**带**带号（前面加 39）。
 
 landopt 在投影坐标系里算面积（亩）。文件是经纬度时，它为淄博一带（115.5–118.5°E）自动选
-EPSG:4548；你也可以用 `crs=` 指定。4527 和 4548 只差一个横坐标平移，算出的面积相同。""",
+EPSG:4548；你也可以用 `crs=` 指定（方案文件里是 `[parcels] crs`，命令行是 `--crs`）。
+文件本身已是投影坐标（4527、4548 等，单位米）时，就用文件自己的坐标系。
+4527 和 4548 只差一个横坐标平移，算出的面积相同。""",
     ),
     (
         "code",
@@ -193,6 +195,12 @@ areas = {
     for epsg in (4548, 4527)
 }
 assert abs(areas[4548] - areas[4527]) < 1e-6 * areas[4548]
+
+# 文件本身是投影坐标（例如 4527，单位米）时，landopt 就在它自己的坐标系里算面积
+ours.to_crs("EPSG:4527").to_file("地块_4527.shp", encoding="GBK")
+in_4527 = landopt.read_parcels("地块_4527.shp", columns=columns_min, status_values={"已收储": "cleared"})
+print("地块_4527.shp 的计算坐标系：EPSG", in_4527.crs.to_epsg())
+assert abs(in_4527.area_mu.sum() - areas[4548]) < 1e-6 * areas[4548]
 {epsg: float(round(a, 1)) for epsg, a in areas.items()}""",
     ),
     (
