@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
+from landopt import i18n
 from landopt.scenario import Condition, Rule, Scenario, Zone
 from landopt.zones import IN_ZONE_SHARE, TOUCH_ZONE_SHARE, zone_polygons
 
@@ -74,8 +75,8 @@ def failed_checks(checks: Iterable[Check], *, shortfall: bool = False) -> list[C
     return [c for c in checks if c.decided and not c.ok and not (shortfall and c.kind == "target")]
 
 
-def _undecided(name: str, why: str, kind: str = "rule") -> Check:
-    return Check(name, False, f"undecided: {why}", kind, decided=False)
+def _undecided(name: str, why: str, kind: str = "rule", *, lang: str | None = "en") -> Check:
+    return Check(name, False, i18n.t("diagnose.check.undecided", lang, why=why), kind, decided=False)
 
 
 # --------------------------------------------------------------------------- rules
