@@ -1238,11 +1238,11 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
     # Shortfall.describe
     "short": {
         "en": "{text}: {achieved} reached, {missing} short",
-        "zh": "{text}：实际 {achieved}，还差 {missing}",
+        "zh": "{text}，实际 {achieved}，还差 {missing}",
     },
     "over": {
         "en": "{text}: {achieved} reached, {missing} over",
-        "zh": "{text}：实际 {achieved}，超出 {missing}",
+        "zh": "{text}，实际 {achieved}，超出 {missing}",
     },
     "plots": {"en": "{n} plots", "zh": "{n} 宗"},
     "plot": {"en": "{n} plot", "zh": "{n} 宗"},
@@ -1353,6 +1353,74 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
     "check.lock_in": {"en": "forced into {action}, got {got}", "zh": "锁定为{action}，实际为{got}"},
     "check.lock_out": {"en": "kept out of {what}, got {got}", "zh": "不得{what}，实际为{got}"},
     "check.missing": {"en": "(missing)", "zh": "（缺失）"},
+    "check.ids": {"en": "{head}: {what}", "zh": "{head}：{what}"},
+    "check.ids_more": {"en": "{head} and {n} more", "zh": "{head} 等，另有 {n} 宗"},
+    "check.not_binary": {
+        "en": "{n} plot-action values of x are not 0 or 1",
+        "zh": "x 中有 {n} 个地块-措施取值不是 0 或 1",
+    },
+    "check.binary": {
+        "en": "all {n} plot-action values are 0 or 1",
+        "zh": "全部 {n} 个地块-措施取值均为 0 或 1",
+    },
+    "check.two_actions": {
+        "en": "given two or more actions in the solver's plan",
+        "zh": "在求解结果中被安排了两种及以上措施",
+    },
+    "check.one_action": {
+        "en": "no plot has more than one action in the solver's plan",
+        "zh": "求解结果中每宗地块至多一种措施",
+    },
+    "check.differs": {
+        "en": "action differs from the solver's plan",
+        "zh": "措施与求解结果不一致",
+    },
+    "check.matches": {
+        "en": "every plot's action is the solver's",
+        "zh": "每宗地块的措施均与求解结果一致",
+    },
+    "check.unknown_actions": {"en": "unknown actions {actions}", "zh": "未知措施 {actions}"},
+    "check.known_actions": {
+        "en": "every action is one of the scenario's",
+        "zh": "所有措施均为方案中定义的措施",
+    },
+    "check.duplicate_rows": {"en": "appears in more than one row", "zh": "出现在多行中"},
+    "check.one_row": {
+        "en": "one row, so one action, per plot (no solver vector to check)",
+        "zh": "每宗地块一行，因此至多一种措施（无求解向量可核对）",
+    },
+    "check.not_eligible": {"en": "not eligible for {action}", "zh": "不符合{action}的条件"},
+    "check.all_eligible": {"en": "all {n} plots eligible", "zh": "全部 {n} 宗均符合条件"},
+    "check.no_geometry": {
+        "en": "the scenario has zones, touching rules or blocks, but the parcels "
+        "have no geometry: pass the plan's GeoDataFrame",
+        "zh": "方案含有分区、相邻规则或连片要求，但地块数据没有几何图形：请传入方案的 GeoDataFrame",
+    },
+    "check.no_objective": {
+        "en": "no solver objective to compare with",
+        "zh": "没有可供比对的求解目标值",
+    },
+    "check.objective_columns": {
+        "en": "the parcels have no column {cols}: the objective cannot be re-derived",
+        "zh": "地块数据中没有字段 {cols}：无法重新计算目标值",
+    },
+    "check.objective": {
+        "en": "recomputed {got} against the solver's {solver}",
+        "zh": "重新计算为 {got}，求解器给出 {solver}",
+    },
+    "check.no_plots": {"en": "no {action} plots", "zh": "没有{action}地块"},
+    "check.min_block_small": {
+        "en": "{n} of {blocks} blocks smaller than {mu} mu (smallest {smallest} mu, holding {ids})",
+        "zh": "{blocks} 片中有 {n} 片小于 {mu} 亩（最小 {smallest} 亩，含 {ids}）",
+    },
+    "check.min_block": {
+        "en": "{blocks} blocks, smallest {smallest} mu against ≥ {mu}",
+        "zh": "共 {blocks} 片，最小 {smallest} 亩，要求不少于 {mu} 亩",
+    },
+    "check.zone_share": {
+        "en": "{got} of {action}'s mu in {zone} against ≥ {share} (zone {k})",
+        "zh": "{action}面积的 {got} 位于{zone}，要求不低于 {share}（第 {k} 个分区）",
+    },
     # errors of plan.solve (SolverError, TargetsUnmetError)
     "solve.min_block": {
         "en": "no plan meets the targets with every block of {actions} plots at least {mu} mu "
