@@ -173,3 +173,24 @@ def test_a_zh_scenario_speaks_chinese_without_lang_or_locale(tmp_path, capsys, m
     err = capsys.readouterr().err
     assert err.startswith("error: The targets cannot all be met.")
     assert "revitalize needs 400 plots but only" in err
+
+
+def test_validate_groups_the_same_warning_and_all_lists_every_one(
+    make_parcels, write_layer, capsys, monkeypatch
+):
+    rows = [{"parcel_id": f"Q{i}", "mu": 15, "area_mu": 10000.0} for i in range(3000)]
+    path = write_layer(make_parcels(rows, per_row=60), "m2.gpkg")
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 1, lines[:3]
+    assert lines[0].startswith("  - 3,000 宗地块，字段 area_mu：申报面积 10000.00 亩与图形面积 15.00 亩")
+    assert "（见地块 Q0；另有 Q1、Q2、Q3 等 2,996 宗）" in lines[0]
+    assert "申报面积看起来是平方米而不是亩" in lines[0]
+    assert "警告（3,000 条）" in out and "加 --all 逐条列出" in out
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["validate", str(path), "--all"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 3000 and lines[0].startswith("  - parcel Q0, field 'area_mu': declared area")

@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     handler, old_level = _configure_logging(debug=args.debug, verbose=args.verbose)
     old_handlers = _interrupt_on_signals()
     try:
+        con.parcel_lang(con.ui_lang())
         return int(args.func(args))
     except LandoptError as exc:
         if args.debug:
@@ -300,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         con.set_lang(None)  # a later call in this process (a test, a notebook) starts afresh
+        con.parcel_lang(None)
         for signum, old in old_handlers.items():
             signal.signal(signum, old)
         package = logging.getLogger("landopt")

@@ -34,6 +34,7 @@ __all__ = [
     "join",
     "mu",
     "out",
+    "parcel_lang",
     "progress_bar",
     "render",
     "scenario_in_lang",
@@ -67,6 +68,15 @@ def set_lang(lang: str | None) -> str:
     return resolve_lang(lang)
 
 
+def parcel_lang(lang: str | None) -> None:
+    """The parcel problems (warnings of ``validate``, errors of a bad layer) in ``lang``
+    (``None``: English again, as for any caller of the library). Set by :func:`main` for
+    the command and by :func:`adopt_lang`, and reset when the command ends."""
+    from landopt.parcels import _messages
+
+    _messages.LANG = lang or "en"
+
+
 def adopt_lang(scenario_lang: str | None) -> str:
     """The command's language once its scenario is known; it becomes :func:`ui_lang`.
 
@@ -82,6 +92,7 @@ def adopt_lang(scenario_lang: str | None) -> str:
     env = os.environ.get("LANDOPT_LANG", "").strip().lower()
     lang = resolve_lang(env if env.startswith(("zh", "en")) else scenario_lang)
     _LANG[:] = [lang]
+    parcel_lang(lang)
     return lang
 
 
