@@ -31,6 +31,7 @@ from landopt import maps as _maps
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
+from landopt.localtime import district_zone, local_time
 from landopt.plan import NONE, Plan, read_plan
 from landopt.rules import active_components, component
 
@@ -90,7 +91,7 @@ def _header(plan: Plan, h: dict[str, str], lang: _maps.Lang, record: dict[str, A
         "title": _maps.plan_title(plan),
         "name": sc.name,
         "year": sc.year,
-        "created": record.get("created") or "",
+        "created": local_time(record.get("created"), district_zone(sc), lang),
         "ok": bool(plan.targets_met and not plan.failed_checks),
         "proven": bool(plan.result.proven_optimal),
         "banner": _failing_banner(plan),
