@@ -44,6 +44,7 @@ __all__ = [
     "conflict_set",
     "diagnose",
     "precheck",
+    "solver_message",
     "status_word",
 ]
 
@@ -54,6 +55,13 @@ def status_word(status: str, lang: str | None = "en") -> str:
     """A solver status (``optimal``, ``time_limit``, …) in words for people (最优, 达到时限)."""
     key = f"diagnose.status.{status}"
     return t(key, lang) if key in MESSAGES else status
+
+
+def solver_message(message: str, lang: str | None = "en") -> str:
+    """A solver's message for people: HiGHS's status texts (``Time limit reached``) in
+    ``lang`` (达到求解时限); anything else as it is."""
+    key = f"diagnose.highs.{message}"
+    return t(key, lang) if key in MESSAGES else message
 
 
 @dataclass(frozen=True)
@@ -406,7 +414,11 @@ def closest_plan(
             bound=None,
             gap=None,
             time_limit_hit=True,
-            message=t("diagnose.phase2_none", model.scenario.lang, message=second.message),
+            message=t(
+                "diagnose.phase2_none",
+                model.scenario.lang,
+                message=solver_message(second.message, model.scenario.lang),
+            ),
         )
     elif not first.proven_optimal:
         res = replace(
@@ -420,7 +432,7 @@ def closest_plan(
                 "diagnose.phase1_unproven",
                 model.scenario.lang,
                 status=status_word(first.status, model.scenario.lang),
-                message=first.message,
+                message=solver_message(first.message, model.scenario.lang),
             ),
         )
     else:
@@ -497,5 +509,7 @@ def diagnose(
     d.notes += notes
     d.closest, d.shortfalls = closest_plan(model, opts, parcels=parcels, deadline=dl)
     if d.closest is not None and d.closest.has_solution and not d.closest.proven_optimal:
-        d.notes.append(t("diagnose.not_closest", d.lang, message=d.closest.message))
+        d.notes.append(
+            t("diagnose.not_closest", d.lang, message=solver_message(d.closest.message, d.lang))
+        )
     return d

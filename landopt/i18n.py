@@ -1446,6 +1446,18 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
     "status.infeasible": {"en": "infeasible", "zh": "无可行解"},
     "status.unbounded": {"en": "unbounded", "zh": "无界"},
     "status.error": {"en": "error", "zh": "出错"},
+    # HiGHS's own status texts, as they reach a message (landopt.diagnose.solver_message)
+    "highs.Optimal": {"en": "Optimal", "zh": "最优"},
+    "highs.Time limit reached": {"en": "Time limit reached", "zh": "达到求解时限"},
+    "highs.Infeasible": {"en": "Infeasible", "zh": "无可行解"},
+    "highs.Primal infeasible or unbounded": {
+        "en": "Primal infeasible or unbounded",
+        "zh": "无可行解或目标无界",
+    },
+    "highs.Unbounded": {"en": "Unbounded", "zh": "目标无界"},
+    "highs.Interrupted by user": {"en": "Interrupted by user", "zh": "被用户中断"},
+    "highs.Solution limit reached": {"en": "Solution limit reached", "zh": "达到解的数量上限"},
+    "highs.Iteration limit reached": {"en": "Iteration limit reached", "zh": "达到迭代次数上限"},
     # count words (Targets.describe in the scenario's language)
     "count.exact": {"en": "{n} plots", "zh": "{n} 宗"},
     "count.range": {"en": "{lo}–{hi} plots", "zh": "{lo}–{hi} 宗"},

@@ -31,7 +31,14 @@ import pandas as pd
 
 from landopt import _atomic, i18n
 from landopt.check import Check, check_plan, failed_checks
-from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
+from landopt.diagnose import (
+    Diagnosis,
+    Shortfall,
+    _shortfalls,
+    diagnose,
+    precheck,
+    solver_message,
+)
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
@@ -269,7 +276,7 @@ def solve(
                     lg,
                     solver=result.solver,
                     why=why,
-                    message=result.message,
+                    message=solver_message(result.message, lg),
                     s=f"{result.runtime:.1f}",
                 )
             )

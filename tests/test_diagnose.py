@@ -272,3 +272,28 @@ def test_the_closest_plan_in_chinese_and_english():
     assert "  - 盘活：不少于 50.0 亩，实际 40.0 亩，还差 10.0 亩" in d.explain()
     m = compile_model(toy_scenario(**changes), toy_parcels())
     assert "  - revitalize: at least 50.0 mu: 40.0 mu reached, 10.0 mu short" in diagnose(m).explain()
+
+
+def test_notes_and_solver_words_in_chinese(monkeypatch):
+    from landopt.diagnose import solver_message, status_word
+
+    m = compile_model(
+        toy_scenario(lang="zh", **{"actions.upgrade.targets": {"count": 2, "area_min": 100}}),
+        toy_parcels(),
+    )
+    monkeypatch.setattr(_Feasibility, "feasible", lambda self, active, time_limit=None: None)
+    notes = conflict_set(m)[1]
+    assert notes and "未判定" in notes[0] and "undecided" not in notes[0]
+    assert status_word("time_limit", "zh") == "达到时限" and status_word("time_limit") == "time_limit"
+    assert solver_message("Time limit reached", "zh") == "达到求解时限"
+
+
+def test_min_blocks_that_cannot_be_met_are_said_in_chinese():
+    from test_spatial import layer, scenario
+
+    from landopt.errors import TargetsUnmetError
+    from landopt.plan import solve
+
+    s = scenario(0.0).with_value("spatial.min_block_mu", 1000.0).with_value("lang", "zh")
+    with pytest.raises(TargetsUnmetError, match="连片地块都不小于 1000 亩时，没有方案能达成目标"):
+        solve(s, layer())

@@ -402,7 +402,9 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
             t("cli.plan.time_limit_hit", lg) if r.time_limit_hit else ""
         )
     else:
-        quality = r.status
+        from landopt.diagnose import status_word
+
+        quality = status_word(r.status, lg)
     gap = "" if r.gap is None else t("cli.plan.gap_value", lg, gap=f"{r.gap:.4%}")
     bound = "" if r.bound is None else t("cli.plan.bound_value", lg, bound=f"{r.bound:,.1f}")
     parts += [
