@@ -1029,9 +1029,9 @@ _ERRORS: dict[str, dict[str, str]] = {
     "parcels.unit.cost": {"en": "万元 for the whole parcel", "zh": "万元（整宗地块）"},
     "parcels.unit.other": {"en": "the field's unit", "zh": "该字段的单位"},
     "parcels.declared_area.what": {
-        "en": "declared area {declared:.2f} mu differs from the geometry's "
-        "{area:.2f} mu by {diff:+.1f} %",
-        "zh": "申报面积 {declared:.2f} 亩与图形面积 {area:.2f} 亩相差 {diff:+.1f} %",
+        "en": "declared area {declared:,.2f} mu differs from the geometry's "
+        "{area:,.2f} mu by {diff:+,.1f} %",
+        "zh": "申报面积 {declared:,.2f} 亩与图形面积 {area:,.2f} 亩相差 {diff:+,.1f} %",
     },
     "parcels.declared_area.fix": {
         "en": "landopt uses the area from the geometry; correct the declared area or the "

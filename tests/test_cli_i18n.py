@@ -185,7 +185,7 @@ def test_validate_groups_the_same_warning_and_all_lists_every_one(
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("  - ")]
     assert len(lines) == 1, lines[:3]
-    assert lines[0].startswith("  - 3,000 宗地块，字段 area_mu：申报面积 10000.00 亩与图形面积 15.00 亩")
+    assert lines[0].startswith("  - 3,000 宗地块，字段 area_mu：申报面积 10,000.00 亩与图形面积 15.00 亩")
     assert "（见地块 Q0；另有 Q1、Q2、Q3 等 2,996 宗）" in lines[0]
     assert "申报面积看起来是平方米而不是亩" in lines[0]
     assert "警告（3,000 条）" in out and "加 --all 逐条列出" in out
@@ -194,3 +194,10 @@ def test_validate_groups_the_same_warning_and_all_lists_every_one(
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("  - ")]
     assert len(lines) == 3000 and lines[0].startswith("  - parcel Q0, field 'area_mu': declared area")
+
+
+def test_validate_has_lang(good_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["validate", str(good_file), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "结论：可用，有 1 条警告需核查" in out and "申报面积" in out

@@ -23,6 +23,10 @@ add_messages(
             "parcels is one line with a count and a few parcel ids)",
             "zh": "逐条列出每一条警告（默认把多宗地块上的同一警告合并为一行，注明宗数并举几个地块编号）",
         },
+        "lang": {
+            "en": "the report's language: zh or en (default LANDOPT_LANG, else the locale)",
+            "zh": "报告的语言：zh 或 en（默认取 LANDOPT_LANG，否则按系统区域设置）",
+        },
         "grouped": {
             "en": "  (the same warning over many parcels is one line; --all lists every one)",
             "zh": "  （多宗地块上的同一警告合并为一行；加 --all 逐条列出）",
@@ -49,6 +53,7 @@ def add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=t("cli.validate.max_warnings", lg),
     )
     p.add_argument("--all", action="store_true", help=t("cli.validate.all", lg))
+    p.add_argument("--lang", choices=["zh", "en"], help=t("cli.validate.lang", lg))
     p.set_defaults(func=cmd_validate)
     return p
 
