@@ -290,7 +290,11 @@ class _Eligibility:
         try:
             ok = evaluate_rule(a.eligible, parcels.iloc[rows])
         except KeyError as exc:
-            self.problems.append(f"the parcels have no column {exc} that {action}'s rule reads")
+            from landopt.rules.targets import who
+
+            self.problems.append(
+                i18n.t("diagnose.check.rule_column", sc.lang, col=exc, action=who(a, sc.lang))
+            )
             return np.ones(len(rows), dtype=bool)
         sp_ = sc.spatial
         if not (sp_.zones or sp_.touch) or not len(rows):
@@ -319,12 +323,16 @@ class _Eligibility:
         if kind == "zone":
             zone = next((z for z in sc.spatial.zones if z.name == name), None)
             if zone is None:
-                self.problems.append(f"touch target {target!r} names no zone")
+                self.problems.append(
+                    i18n.t("diagnose.check.touch_no_zone", sc.lang, target=repr(target))
+                )
                 return np.ones(len(rows), dtype=bool)
         elif kind == "park":
             zone = Zone(name=target, kind="priority", park=name)
         else:
-            self.problems.append(f"touch target {target!r} is not understood")
+            self.problems.append(
+                i18n.t("diagnose.check.touch_unknown", sc.lang, target=repr(target))
+            )
             return np.ones(len(rows), dtype=bool)
         return self.zone_share(zone, rows) >= IN_ZONE_SHARE
 

@@ -1408,6 +1408,18 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
         "en": "recomputed {got} against the solver's {solver}",
         "zh": "重新计算为 {got}，求解器给出 {solver}",
     },
+    "check.rule_column": {
+        "en": "the parcels have no column {col} that {action}'s rule reads",
+        "zh": "地块数据中没有{action}适用条件所用的字段 {col}",
+    },
+    "check.touch_no_zone": {
+        "en": "touch target {target} names no zone",
+        "zh": "相邻目标 {target} 不是任何分区的名称",
+    },
+    "check.touch_unknown": {
+        "en": "touch target {target} is not understood",
+        "zh": "无法识别相邻目标 {target}",
+    },
     "check.no_plots": {"en": "no {action} plots", "zh": "没有{action}地块"},
     "check.min_block_small": {
         "en": "{n} of {blocks} blocks smaller than {mu} mu (smallest {smallest} mu, holding {ids})",
