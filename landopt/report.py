@@ -31,7 +31,6 @@ from landopt import maps as _maps
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
-from landopt.localtime import district_zone, local_time
 from landopt.plan import NONE, Plan, read_plan
 from landopt.rules import active_components, component
 
@@ -80,6 +79,8 @@ def _text(v: Any) -> str:
 # Each gives the plain values (text, never HTML) its template in landopt/templates/report/
 # shows; the templates escape them.
 def _header(plan: Plan, h: dict[str, str], lang: _maps.Lang, record: dict[str, Any]) -> dict:
+    from landopt.localtime import district_zone, local_time  # the district's time, not UTC
+
     sc = plan.scenario
     stats = _maps.group_stats(plan)
     chosen = stats.loc[list(sc.action_names)]
