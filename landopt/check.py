@@ -39,6 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 import shapely
 
+from landopt import i18n
 from landopt.scenario import Condition, Rule, Scenario, Zone
 from landopt.zones import IN_ZONE_SHARE, TOUCH_ZONE_SHARE, zone_polygons
 
@@ -74,8 +75,8 @@ def failed_checks(checks: Iterable[Check], *, shortfall: bool = False) -> list[C
     return [c for c in checks if c.decided and not c.ok and not (shortfall and c.kind == "target")]
 
 
-def _undecided(name: str, why: str, kind: str = "rule") -> Check:
-    return Check(name, False, f"undecided: {why}", kind, decided=False)
+def _undecided(name: str, why: str, kind: str = "rule", *, lang: str | None = "en") -> Check:
+    return Check(name, False, i18n.t("diagnose.check.undecided", lang, why=why), kind, decided=False)
 
 
 # --------------------------------------------------------------------------- rules
@@ -289,7 +290,11 @@ class _Eligibility:
         try:
             ok = evaluate_rule(a.eligible, parcels.iloc[rows])
         except KeyError as exc:
-            self.problems.append(f"the parcels have no column {exc} that {action}'s rule reads")
+            from landopt.rules.targets import who
+
+            self.problems.append(
+                i18n.t("diagnose.check.rule_column", sc.lang, col=exc, action=who(a, sc.lang))
+            )
             return np.ones(len(rows), dtype=bool)
         sp_ = sc.spatial
         if not (sp_.zones or sp_.touch) or not len(rows):
@@ -318,21 +323,27 @@ class _Eligibility:
         if kind == "zone":
             zone = next((z for z in sc.spatial.zones if z.name == name), None)
             if zone is None:
-                self.problems.append(f"touch target {target!r} names no zone")
+                self.problems.append(
+                    i18n.t("diagnose.check.touch_no_zone", sc.lang, target=repr(target))
+                )
                 return np.ones(len(rows), dtype=bool)
         elif kind == "park":
             zone = Zone(name=target, kind="priority", park=name)
         else:
-            self.problems.append(f"touch target {target!r} is not understood")
+            self.problems.append(
+                i18n.t("diagnose.check.touch_unknown", sc.lang, target=repr(target))
+            )
             return np.ones(len(rows), dtype=bool)
         return self.zone_share(zone, rows) >= IN_ZONE_SHARE
 
 
 # --------------------------------------------------------------------------- the check
-def _ids_detail(ids: Iterable[str], what: str) -> str:
-    ids = list(ids)
-    head = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
-    return f"{head}: {what}"
+def _ids_detail(ids: Iterable[str], what: str, lang: str | None = "en") -> str:
+    ids = [str(i) for i in ids]
+    head = i18n.t("cli.list_sep", lang).join(ids[:10])
+    if len(ids) > 10:
+        head = i18n.t("diagnose.check.ids_more", lang, head=head, n=f"{len(ids) - 10:,}")
+    return i18n.t("diagnose.check.ids", lang, head=head, what=what)
 
 
 def _x_checks(
@@ -340,15 +351,16 @@ def _x_checks(
 ) -> list[Check]:
     """One action per parcel, read from the solver's vector itself (not collapsed)."""
     out: list[Check] = []
+    lg = model.scenario.lang if hasattr(model, "scenario") else "en"
     xv = np.asarray(x, dtype=float)[: model.n_x]
     frac = np.abs(xv - np.round(xv)) > 1e-6
     out.append(
         Check(
             "binary[x]",
             not frac.any(),
-            f"{int(frac.sum())} plot-action values of x are not 0 or 1"
+            i18n.t("diagnose.check.not_binary", lg, n=f"{int(frac.sum()):,}")
             if frac.any()
-            else f"all {len(xv)} plot-action values are 0 or 1",
+            else i18n.t("diagnose.check.binary", lg, n=f"{len(xv):,}"),
         )
     )
     on = xv > 0.5
@@ -358,9 +370,9 @@ def _x_checks(
         Check(
             "one_action",
             not two.any(),
-            _ids_detail(ids[two], "given two or more actions in the solver's plan")
+            _ids_detail(ids[two], i18n.t("diagnose.check.two_actions", lg), lg)
             if two.any()
-            else "no plot has more than one action in the solver's plan",
+            else i18n.t("diagnose.check.one_action", lg),
         )
     )
     want = np.full(len(ids), NONE, dtype=object)
@@ -371,9 +383,9 @@ def _x_checks(
         Check(
             "actions match x",
             not differ.any(),
-            _ids_detail(ids[differ], "action differs from the solver's plan")
+            _ids_detail(ids[differ], i18n.t("diagnose.check.differs", lg), lg)
             if differ.any()
-            else "every plot's action is the solver's",
+            else i18n.t("diagnose.check.matches", lg),
         )
     )
     return out
@@ -418,6 +430,7 @@ def check_plan(
     from landopt.rules import active_components
     from landopt.rules.base import CheckContext
 
+    lg = scenario.lang
     ctx = CheckContext(scenario, parcels, _Eligibility(scenario, parcels))
     ctx.x, ctx.model = x, model
     comps = active_components(scenario)
@@ -432,34 +445,36 @@ def check_plan(
         except ValueError:
             return [
                 *checks,
-                _undecided(
-                    "geometry",
-                    "the scenario has zones, touching rules or blocks, but the parcels "
-                    "have no geometry: pass the plan's GeoDataFrame",
-                ),
+                _undecided("geometry", i18n.t("diagnose.check.no_geometry", lg), lang=lg),
             ]
     for c in comps:
         if c.name != "one_action":
             checks += c.check(ctx)
 
     if objective is None:
-        checks.append(_undecided("objective", "no solver objective to compare with"))
+        checks.append(_undecided("objective", i18n.t("diagnose.check.no_objective", lg), lang=lg))
     elif ctx.missing:
         checks.append(
             _undecided(
                 "objective",
-                f"the parcels have no column {', '.join(sorted(set(ctx.missing)))}: "
-                "the objective cannot be re-derived",
+                i18n.t(
+                    "diagnose.check.objective_columns",
+                    lg,
+                    cols=i18n.t("cli.list_sep", lg).join(sorted(set(ctx.missing))),
+                ),
+                lang=lg,
             )
         )
     else:
         tol = 1e-6 * max(1.0, abs(objective))
         ok = abs(ctx.objective - objective) <= tol
-        detail = f"recomputed {ctx.objective:,.4f} against the solver's {objective:,.4f}"
+        detail = i18n.t(
+            "diagnose.check.objective", lg, got=f"{ctx.objective:,.4f}", solver=f"{objective:,.4f}"
+        )
         if ok or not ctx.inexact:
             checks.append(Check("objective", ok, detail))
         else:
-            checks.append(_undecided("objective", f"{detail}; {ctx.inexact[0]}"))
+            checks.append(_undecided("objective", f"{detail}; {ctx.inexact[0]}", lang=lg))
     return checks
 
 

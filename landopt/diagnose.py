@@ -30,15 +30,38 @@ from typing import Any
 
 import numpy as np
 
+from landopt.i18n import MESSAGES, t
 from landopt.model import CompiledModel, Statement
 from landopt.rules import active_components
 from landopt.scenario import SolverOptions
 from landopt.solvers import HighsSession, SolverResult, highs_from_model, run_highs
 from landopt.solving import Deadline, cut_generators, solve_compiled
 
-__all__ = ["Diagnosis", "Shortfall", "closest_plan", "conflict_set", "diagnose", "precheck"]
+__all__ = [
+    "Diagnosis",
+    "Shortfall",
+    "closest_plan",
+    "conflict_set",
+    "diagnose",
+    "precheck",
+    "solver_message",
+    "status_word",
+]
 
 log = logging.getLogger(__name__)
+
+
+def status_word(status: str, lang: str | None = "en") -> str:
+    """A solver status (``optimal``, ``time_limit``, …) in words for people (最优, 达到时限)."""
+    key = f"diagnose.status.{status}"
+    return t(key, lang) if key in MESSAGES else status
+
+
+def solver_message(message: str, lang: str | None = "en") -> str:
+    """A solver's message for people: HiGHS's status texts (``Time limit reached``) in
+    ``lang`` (达到求解时限); anything else as it is."""
+    key = f"diagnose.highs.{message}"
+    return t(key, lang) if key in MESSAGES else message
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,7 @@ class Shortfall:
     target: float
     achieved: float
     unit: str
+    lang: str = "en"
 
     @property
     def missing(self) -> float:
@@ -65,11 +89,22 @@ class Shortfall:
         return max(0.0, self.target - self.achieved)
 
     def describe(self) -> str:
-        """One line, e.g. ``clear: at least 560.0 mu: 512.3 mu reached, 47.7 mu short``."""
-        fmt = "{:,.0f}" if self.unit == "plots" else "{:,.1f}"
-        over = self.achieved > self.target
-        word = "over" if over else "short"
-        return f"{self.text}: {fmt.format(self.achieved)} {self.unit} reached, {fmt.format(self.missing)} {self.unit} {word}"
+        """One line, e.g. ``clear: at least 560.0 mu: 512.3 mu reached, 47.7 mu short``
+        (``出清：不少于 560.0 亩：实际 512.3 亩，还差 47.7 亩``), in :attr:`lang`."""
+        if self.unit == "plots":
+            def amount(v: float) -> str:
+                return t("diagnose.plots", self.lang, n=f"{v:,.0f}")
+        else:
+            def amount(v: float) -> str:
+                return t("diagnose.mu", self.lang, mu=f"{v:,.1f}")
+        key = "diagnose.over" if self.achieved > self.target else "diagnose.short"
+        return t(
+            key,
+            self.lang,
+            text=self.text,
+            achieved=amount(self.achieved),
+            missing=amount(self.missing),
+        )
 
 
 @dataclass
@@ -81,6 +116,7 @@ class Diagnosis:
     shortfalls: list[Shortfall] = field(default_factory=list)
     closest: SolverResult | None = None
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     @property
     def unmet(self) -> list[Shortfall]:
@@ -88,27 +124,22 @@ class Diagnosis:
         return [s for s in self.shortfalls if s.missing > 1e-6]
 
     def explain(self) -> str:
-        """A plain-language account for the planner."""
-        lines = ["The targets cannot all be met."]
+        """A plain-language account for the planner, in :attr:`lang`."""
+        lg = self.lang
+        lines = [t("diagnose.cannot", lg)]
         if self.findings:
-            lines.append("What the data already shows:")
+            lines.append(t("diagnose.findings", lg))
             lines += [f"  - {f}" for f in self.findings]
         if self.conflict:
-            lines.append(
-                "These statements of the scenario cannot hold together (drop or relax any one of them):"
-            )
+            lines.append(t("diagnose.conflict", lg))
             lines += [f"  - {s.text}" for s in self.conflict]
         if self.closest is not None and self.closest.has_solution:
-            lines.append(
-                "The closest plan (least relative shortfall, then the scenario's objective):"
-            )
+            lines.append(t("diagnose.closest", lg))
             unmet = self.unmet
-            lines += [f"  - {s.describe()}" for s in unmet] or ["  - every target is met"]
+            lines += [f"  - {s.describe()}" for s in unmet] or [f"  - {t('diagnose.all_met', lg)}"]
         elif self.closest is not None:
-            lines.append(
-                "No plan exists even with the targets relaxed: the budgets and locks alone conflict."
-            )
-        lines += [f"  note: {n}" for n in self.notes]
+            lines.append(t("diagnose.no_plan", lg))
+        lines += ["  " + t("diagnose.note", lg, note=n) for n in self.notes]
         return "\n".join(lines)
 
     def record(self) -> dict[str, Any]:
@@ -235,12 +266,10 @@ def conflict_set(
         model, SolverOptions(backend="highs", time_limit=per_check, gap=0.0, presolve=opts.presolve)
     )
     notes: list[str] = []
+    lg = model.scenario.lang
     verdict = oracle.feasible(list(model.statements), dl.remaining(per_check))
     if verdict is None:
-        notes.append(
-            f"could not decide within {per_check:.0f} s whether the statements conflict at all "
-            "(undecided); no conflict set was searched"
-        )
+        notes.append(t("diagnose.undecided_all", lg, s=f"{per_check:.0f}"))
         return [], notes
     if verdict:
         return [], notes
@@ -258,19 +287,14 @@ def conflict_set(
     order = sorted(active, key=lambda s: {"lock_out": 0, "lock_in": 1, "budget": 2}.get(s.kind, 3))
     for s in order:
         if time.perf_counter() - t0 > time_budget or dl.expired:
-            notes.append(
-                f"the conflict search stopped after {time_budget:.0f} s; the set may not be irreducible"
-            )
+            notes.append(t("diagnose.search_stopped", lg, s=f"{time_budget:.0f}"))
             break
         trial = [x for x in active if x.key != s.key]
         verdict = oracle.feasible(trial, dl.remaining(per_check))
         if verdict is False:
             active = trial
         elif verdict is None:
-            notes.append(
-                f"could not decide within {per_check:.0f} s whether dropping '{s.text}' helps "
-                "(undecided); it was kept, so the set may not be irreducible"
-            )
+            notes.append(t("diagnose.undecided_drop", lg, s=f"{per_check:.0f}", text=s.text))
     log.info("conflict set: %d statements after %d feasibility checks", len(active), oracle.solves)
     return active, notes
 
@@ -390,8 +414,11 @@ def closest_plan(
             bound=None,
             gap=None,
             time_limit_hit=True,
-            message=f"the objective phase found no plan in time ({second.message}); "
-            "this is the least-shortfall plan",
+            message=t(
+                "diagnose.phase2_none",
+                model.scenario.lang,
+                message=solver_message(second.message, model.scenario.lang),
+            ),
         )
     elif not first.proven_optimal:
         res = replace(
@@ -401,8 +428,12 @@ def closest_plan(
             bound=None,
             gap=None,
             time_limit_hit=True,
-            message=f"the least shortfall was not proven ({first.status}: {first.message}); "
-            "a closer plan may exist",
+            message=t(
+                "diagnose.phase1_unproven",
+                model.scenario.lang,
+                status=status_word(first.status, model.scenario.lang),
+                message=solver_message(first.message, model.scenario.lang),
+            ),
         )
     else:
         res = second
@@ -417,6 +448,7 @@ def _elastic(res: SolverResult) -> SolverResult:
 def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
     """Every count and area target of the model against a 0/1 vector."""
     out = []
+    lg = model.scenario.lang
     area = model.area_mu[model.var_parcel]
     for s in model.statements:
         if s.kind not in ("count", "area_min", "area_max"):
@@ -427,12 +459,12 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
         if s.kind == "count":
             got = float(on.sum())
             if t.count_exact:
-                out.append(Shortfall(s.key, s.text, "exact", float(t.count_min), got, "plots"))
+                out.append(Shortfall(s.key, s.text, "exact", float(t.count_min), got, "plots", lg))
             else:
                 if t.count_min is not None:
-                    out.append(Shortfall(s.key, s.text, "min", float(t.count_min), got, "plots"))
+                    out.append(Shortfall(s.key, s.text, "min", float(t.count_min), got, "plots", lg))
                 if t.count_max is not None:
-                    out.append(Shortfall(s.key, s.text, "max", float(t.count_max), got, "plots"))
+                    out.append(Shortfall(s.key, s.text, "max", float(t.count_max), got, "plots", lg))
         else:
             got = float(area[on].sum())
             target = t.area_min if s.kind == "area_min" else t.area_max
@@ -444,6 +476,7 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
                     float(target),
                     got,
                     "mu",
+                    lg,
                 )
             )
     return out
@@ -466,12 +499,17 @@ def diagnose(
     """
     opts = opts or model.scenario.solver
     dl = Deadline.of(deadline, opts.time_limit)
-    d = Diagnosis(findings=list(findings) if findings is not None else precheck(model))
+    d = Diagnosis(
+        findings=list(findings) if findings is not None else precheck(model),
+        lang=model.scenario.lang,
+    )
     d.conflict, notes = conflict_set(
         model, opts, time_budget=min(120.0, 0.5 * dl.remaining()), deadline=dl
     )
     d.notes += notes
     d.closest, d.shortfalls = closest_plan(model, opts, parcels=parcels, deadline=dl)
     if d.closest is not None and d.closest.has_solution and not d.closest.proven_optimal:
-        d.notes.append(f"the closest plan is not proven closest: {d.closest.message}")
+        d.notes.append(
+            t("diagnose.not_closest", d.lang, message=solver_message(d.closest.message, d.lang))
+        )
     return d

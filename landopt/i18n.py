@@ -1052,9 +1052,9 @@ _ERRORS: dict[str, dict[str, str]] = {
     "parcels.unit.cost": {"en": "万元 for the whole parcel", "zh": "万元（整宗地块）"},
     "parcels.unit.other": {"en": "the field's unit", "zh": "该字段的单位"},
     "parcels.declared_area.what": {
-        "en": "declared area {declared:.2f} mu differs from the geometry's "
-        "{area:.2f} mu by {diff:+.1f} %",
-        "zh": "申报面积 {declared:.2f} 亩与图形面积 {area:.2f} 亩相差 {diff:+.1f} %",
+        "en": "declared area {declared:,.2f} mu differs from the geometry's "
+        "{area:,.2f} mu by {diff:+,.1f} %",
+        "zh": "申报面积 {declared:,.2f} 亩与图形面积 {area:,.2f} 亩相差 {diff:+,.1f} %",
     },
     "parcels.declared_area.fix": {
         "en": "landopt uses the area from the geometry; correct the declared area or the "
@@ -1323,7 +1323,266 @@ _PRINT: dict[str, dict[str, str]] = {
 }
 
 # --- the diagnosis and the plan check (landopt.diagnose, landopt.check)
-_DIAGNOSE: dict[str, dict[str, str]] = {}
+# Numbers come formatted (``1,500.0``); the text adds the unit.
+_DIAGNOSE: dict[str, dict[str, str]] = {
+    # Diagnosis.explain
+    "cannot": {"en": "The targets cannot all be met.", "zh": "目标无法全部达成。"},
+    "findings": {"en": "What the data already shows:", "zh": "数据本身已表明："},
+    "conflict": {
+        "en": "These statements of the scenario cannot hold together (drop or relax any one of them):",
+        "zh": "方案中以下几项要求无法同时满足（删除或放宽其中任意一项即可）：",
+    },
+    "closest": {
+        "en": "The closest plan (least relative shortfall, then the scenario's objective):",
+        "zh": "最接近目标的方案（先使相对缺口最小，再按方案的优化目标）：",
+    },
+    "all_met": {"en": "every target is met", "zh": "各项目标均已达成"},
+    "no_plan": {
+        "en": "No plan exists even with the targets relaxed: the budgets and locks alone conflict.",
+        "zh": "即使放宽目标也找不到可行方案：仅预算和锁定地块之间就相互矛盾。",
+    },
+    "note": {"en": "note: {note}", "zh": "注：{note}"},
+    # Shortfall.describe
+    "short": {
+        "en": "{text}: {achieved} reached, {missing} short",
+        "zh": "{text}，实际 {achieved}，还差 {missing}",
+    },
+    "over": {
+        "en": "{text}: {achieved} reached, {missing} over",
+        "zh": "{text}，实际 {achieved}，超出 {missing}",
+    },
+    "plots": {"en": "{n} plots", "zh": "{n} 宗"},
+    "plot": {"en": "{n} plot", "zh": "{n} 宗"},
+    "mu": {"en": "{mu} mu", "zh": "{mu} 亩"},
+    # notes of the conflict search and the closest plan
+    "undecided_all": {
+        "en": "could not decide within {s} s whether the statements conflict at all "
+        "(undecided); no conflict set was searched",
+        "zh": "{s} 秒内未能判定各项要求之间是否矛盾（未判定），因此没有查找矛盾的要求组合",
+    },
+    "search_stopped": {
+        "en": "the conflict search stopped after {s} s; the set may not be irreducible",
+        "zh": "矛盾查找在 {s} 秒后停止，所列要求可能还能再精简",
+    },
+    "undecided_drop": {
+        "en": "could not decide within {s} s whether dropping '{text}' helps "
+        "(undecided); it was kept, so the set may not be irreducible",
+        "zh": "{s} 秒内未能判定去掉“{text}”是否有用（未判定），已保留该项，所列要求可能还能再精简",
+    },
+    "not_closest": {
+        "en": "the closest plan is not proven closest: {message}",
+        "zh": "该方案未被证明是最接近目标的：{message}",
+    },
+    "phase2_none": {
+        "en": "the objective phase found no plan in time ({message}); this is the least-shortfall plan",
+        "zh": "优化目标阶段未能在时限内找到方案（{message}），此为缺口最小的方案",
+    },
+    "phase1_unproven": {
+        "en": "the least shortfall was not proven ({status}: {message}); a closer plan may exist",
+        "zh": "最小缺口未得到证明（{status}：{message}），可能存在更接近目标的方案",
+    },
+    # precheck: targets
+    "too_few.one": {
+        "en": "{action} needs {need} but only {have} is eligible ({rule})",
+        "zh": "{action}需要 {need}，但符合条件的只有 {have}（{rule}）",
+    },
+    "too_few": {
+        "en": "{action} needs {need} but only {have} are eligible ({rule})",
+        "zh": "{action}需要 {need}，但符合条件的只有 {have}（{rule}）",
+    },
+    "locked_over_count": {
+        "en": "{action} allows at most {most} but {n} are locked into it",
+        "zh": "{action}最多 {most}，但锁定为该措施的地块已有 {n} 宗",
+    },
+    "area_min.lead_count": {
+        "en": "{action} needs {plots} and ≥ {mu} mu",
+        "zh": "{action}需要 {plots}且面积不少于 {mu} 亩",
+    },
+    "area_min.lead": {"en": "{action} needs ≥ {mu} mu", "zh": "{action}需要面积不少于 {mu} 亩"},
+    "area_min.largest": {
+        "en": "the {k} largest eligible plots",
+        "zh": "面积最大的 {k} 宗符合条件地块",
+    },
+    "area_min.all": {"en": "all {n} eligible plots", "zh": "全部 {n} 宗符合条件地块"},
+    "area_min.but": {
+        "en": "{lead}, but {which} total {top} mu",
+        "zh": "{lead}，但{which}合计只有 {top} 亩",
+    },
+    "area_max.locked": {
+        "en": "{action} allows at most {mu} mu but the plots locked into it total {forced} mu",
+        "zh": "{action}面积不超过 {mu} 亩，但锁定为该措施的地块合计已有 {forced} 亩",
+    },
+    "area_max.small": {
+        "en": "{action} needs {plots} and ≤ {mu} mu, but the {n} smallest eligible plots "
+        "already total {low} mu",
+        "zh": "{action}需要 {plots}且面积不超过 {mu} 亩，但面积最小的 {n} 宗符合条件地块合计已有 {low} 亩",
+    },
+    # precheck: budgets
+    "budget.action": {
+        "en": "{action}'s budget is {budget} 万元, but meeting its targets costs at least {lb} 万元 "
+        "(the cheapest eligible plots)",
+        "zh": "{action}预算为 {budget} 万元，但达成其目标至少需要 {lb} 万元（按最便宜的符合条件地块计）",
+    },
+    "budget.total": {
+        "en": "the total budget is {budget} 万元, but meeting every action's targets costs at least {lb} 万元",
+        "zh": "总预算为 {budget} 万元，但达成各措施的目标至少需要 {lb} 万元",
+    },
+    # precheck: locks
+    "lock.not_eligible": {
+        "en": "is forced into {action} but is not eligible for it ({why})",
+        "zh": "锁定为{action}，但不符合其条件（{why}）",
+    },
+    "lock.not_eligible_fix": {
+        "en": "remove the lock or change {action}'s eligibility rule",
+        "zh": "取消该锁定，或修改{action}的适用条件",
+    },
+    "lock.several": {
+        "en": "is forced into several actions ({actions})",
+        "zh": "被同时锁定为多种措施（{actions}）",
+    },
+    "lock.several_fix": {
+        "en": "a parcel gets at most one action: keep one lock",
+        "zh": "每个地块最多一种措施：只保留一个锁定",
+    },
+    "lock.fails": {"en": "fails {what}", "zh": "不满足 {what}"},
+    "lock.fails_rule": {"en": "fails the rule", "zh": "不满足适用条件"},
+    # the plan check (landopt.check and each rule's check)
+    "check.undecided": {"en": "undecided: {why}", "zh": "未判定：{why}"},
+    "check.count": {"en": "{n} plots against {words}", "zh": "{n} 宗，目标 {words}"},
+    "check.area_min": {"en": "{mu} mu against ≥ {target}", "zh": "{mu} 亩，目标不少于 {target} 亩"},
+    "check.area_max": {"en": "{mu} mu against ≤ {target}", "zh": "{mu} 亩，目标不超过 {target} 亩"},
+    "check.budget": {"en": "{cost} 万元 against {budget}", "zh": "{cost} 万元，预算 {budget} 万元"},
+    "check.no_column": {"en": "the parcels have no column {col}", "zh": "地块数据中没有字段 {col}"},
+    "check.no_cost": {
+        "en": "a cost column is missing from the parcels",
+        "zh": "地块数据中缺少成本字段",
+    },
+    "check.lock_in": {"en": "forced into {action}, got {got}", "zh": "锁定为{action}，实际为{got}"},
+    "check.lock_out": {"en": "kept out of {what}, got {got}", "zh": "不得{what}，实际为{got}"},
+    "check.missing": {"en": "(missing)", "zh": "（缺失）"},
+    "check.ids": {"en": "{head}: {what}", "zh": "{head}：{what}"},
+    "check.ids_more": {"en": "{head} and {n} more", "zh": "{head} 等，另有 {n} 宗"},
+    "check.not_binary": {
+        "en": "{n} plot-action values of x are not 0 or 1",
+        "zh": "x 中有 {n} 个地块-措施取值不是 0 或 1",
+    },
+    "check.binary": {
+        "en": "all {n} plot-action values are 0 or 1",
+        "zh": "全部 {n} 个地块-措施取值均为 0 或 1",
+    },
+    "check.two_actions": {
+        "en": "given two or more actions in the solver's plan",
+        "zh": "在求解结果中被安排了两种及以上措施",
+    },
+    "check.one_action": {
+        "en": "no plot has more than one action in the solver's plan",
+        "zh": "求解结果中每宗地块至多一种措施",
+    },
+    "check.differs": {
+        "en": "action differs from the solver's plan",
+        "zh": "措施与求解结果不一致",
+    },
+    "check.matches": {
+        "en": "every plot's action is the solver's",
+        "zh": "每宗地块的措施均与求解结果一致",
+    },
+    "check.unknown_actions": {"en": "unknown actions {actions}", "zh": "未知措施 {actions}"},
+    "check.known_actions": {
+        "en": "every action is one of the scenario's",
+        "zh": "所有措施均为方案中定义的措施",
+    },
+    "check.duplicate_rows": {"en": "appears in more than one row", "zh": "出现在多行中"},
+    "check.one_row": {
+        "en": "one row, so one action, per plot (no solver vector to check)",
+        "zh": "每宗地块一行，因此至多一种措施（无求解向量可核对）",
+    },
+    "check.not_eligible": {"en": "not eligible for {action}", "zh": "不符合{action}的条件"},
+    "check.all_eligible": {"en": "all {n} plots eligible", "zh": "全部 {n} 宗均符合条件"},
+    "check.no_geometry": {
+        "en": "the scenario has zones, touching rules or blocks, but the parcels "
+        "have no geometry: pass the plan's GeoDataFrame",
+        "zh": "方案含有分区、相邻规则或连片要求，但地块数据没有几何图形：请传入方案的 GeoDataFrame",
+    },
+    "check.no_objective": {
+        "en": "no solver objective to compare with",
+        "zh": "没有可供比对的求解目标值",
+    },
+    "check.objective_columns": {
+        "en": "the parcels have no column {cols}: the objective cannot be re-derived",
+        "zh": "地块数据中没有字段 {cols}：无法重新计算目标值",
+    },
+    "check.objective": {
+        "en": "recomputed {got} against the solver's {solver}",
+        "zh": "重新计算为 {got}，求解器给出 {solver}",
+    },
+    "check.rule_column": {
+        "en": "the parcels have no column {col} that {action}'s rule reads",
+        "zh": "地块数据中没有{action}适用条件所用的字段 {col}",
+    },
+    "check.touch_no_zone": {
+        "en": "touch target {target} names no zone",
+        "zh": "相邻目标 {target} 不是任何分区的名称",
+    },
+    "check.touch_unknown": {
+        "en": "touch target {target} is not understood",
+        "zh": "无法识别相邻目标 {target}",
+    },
+    "check.no_plots": {"en": "no {action} plots", "zh": "没有{action}地块"},
+    "check.min_block_small": {
+        "en": "{n} of {blocks} blocks smaller than {mu} mu (smallest {smallest} mu, holding {ids})",
+        "zh": "{blocks} 片中有 {n} 片小于 {mu} 亩（最小 {smallest} 亩，含 {ids}）",
+    },
+    "check.min_block": {
+        "en": "{blocks} blocks, smallest {smallest} mu against ≥ {mu}",
+        "zh": "共 {blocks} 片，最小 {smallest} 亩，要求不少于 {mu} 亩",
+    },
+    "check.zone_share": {
+        "en": "{got} of {action}'s mu in {zone} against ≥ {share} (zone {k})",
+        "zh": "{action}面积的 {got} 位于{zone}，要求不低于 {share}（第 {k} 个分区）",
+    },
+    # errors of plan.solve (SolverError, TargetsUnmetError)
+    "solve.min_block": {
+        "en": "no plan meets the targets with every block of {actions} plots at least {mu} mu "
+        "(after {cuts} block cuts): lower [spatial] min_block_mu or the targets",
+        "zh": "要求{actions}的每片连片地块都不小于 {mu} 亩时，没有方案能达成目标（已加入 {cuts} 条连片约束）："
+        "请降低 [spatial] min_block_mu 或放宽目标",
+    },
+    "solve.no_plan": {
+        "en": "{solver} found no plan within {why} ({message}; {s} s). "
+        'Raise [solver] time_limit, allow a gap (gap = 0.01), or try backend = "cbc".',
+        "zh": "{solver} 在{why}内没有找到方案（{message}；{s} 秒）。"
+        '请提高 [solver] time_limit、允许一定的最优间隙（gap = 0.01），或改用 backend = "cbc"。',
+    },
+    "solve.its_time_limit": {"en": "its time limit", "zh": "求解时限"},
+    "solve.the_run": {"en": "the run", "zh": "本次求解"},
+    "solve.fails_check": {
+        "en": "the solver's plan fails its own check, so it is not presented:",
+        "zh": "求解器给出的方案未通过复核，因此不予采用：",
+    },
+    # solver status words for people
+    "status.optimal": {"en": "optimal", "zh": "最优"},
+    "status.time_limit": {"en": "time_limit", "zh": "达到时限"},
+    "status.infeasible": {"en": "infeasible", "zh": "无可行解"},
+    "status.unbounded": {"en": "unbounded", "zh": "无界"},
+    "status.error": {"en": "error", "zh": "出错"},
+    # HiGHS's own status texts, as they reach a message (landopt.diagnose.solver_message)
+    "highs.Optimal": {"en": "Optimal", "zh": "最优"},
+    "highs.Time limit reached": {"en": "Time limit reached", "zh": "达到求解时限"},
+    "highs.Infeasible": {"en": "Infeasible", "zh": "无可行解"},
+    "highs.Primal infeasible or unbounded": {
+        "en": "Primal infeasible or unbounded",
+        "zh": "无可行解或目标无界",
+    },
+    "highs.Unbounded": {"en": "Unbounded", "zh": "目标无界"},
+    "highs.Interrupted by user": {"en": "Interrupted by user", "zh": "被用户中断"},
+    "highs.Solution limit reached": {"en": "Solution limit reached", "zh": "达到解的数量上限"},
+    "highs.Iteration limit reached": {"en": "Iteration limit reached", "zh": "达到迭代次数上限"},
+    # count words (Targets.describe in the scenario's language)
+    "count.exact": {"en": "{n} plots", "zh": "{n} 宗"},
+    "count.range": {"en": "{lo}–{hi} plots", "zh": "{lo}–{hi} 宗"},
+    "count.min": {"en": "≥ {lo} plots", "zh": "不少于 {lo} 宗"},
+    "count.max": {"en": "≤ {hi} plots", "zh": "不超过 {hi} 宗"},
+}
 
 add_messages(_UNITS, prefix="units.")
 add_messages(_MAPS, prefix="maps.")

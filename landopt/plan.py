@@ -29,13 +29,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landopt import _atomic
+from landopt import _atomic, i18n
 from landopt.check import Check, check_plan, failed_checks
-from landopt.diagnose import Diagnosis, Shortfall, _shortfalls, diagnose, precheck
+from landopt.diagnose import (
+    Diagnosis,
+    Shortfall,
+    _shortfalls,
+    diagnose,
+    precheck,
+    solver_message,
+)
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
 from landopt.prepare import Prepared, effective_eligibility, prepare
+from landopt.rules.targets import who
 from landopt.scenario import Scenario
 from landopt.solvers import SolverResult
 
@@ -243,17 +251,34 @@ def solve(
         if blocks is not None:
             cut_info = {"block_cuts": blocks.cuts, "rounds": blocks.rounds}
             if result.status == "infeasible":
+                lg = scenario.lang
+                names = scenario.spatial.boundary_actions or scenario.action_names
                 raise TargetsUnmetError(
-                    f"no plan meets the targets with every block of {', '.join(scenario.spatial.boundary_actions or scenario.action_names)} "
-                    f"plots at least {scenario.spatial.min_block_mu:g} mu (after {cut_info['block_cuts']} block cuts): "
-                    "lower [spatial] min_block_mu or the targets"
+                    i18n.t(
+                        "diagnose.solve.min_block",
+                        lg,
+                        actions=i18n.t("cli.list_sep", lg).join(
+                            who(scenario.action(a), lg) for a in names
+                        ),
+                        mu=f"{scenario.spatial.min_block_mu:g}",
+                        cuts=cut_info["block_cuts"],
+                    )
                 )
         timings["solve"] = time.perf_counter() - t
         if result.status == "error" or (not result.has_solution and result.status != "infeasible"):
-            why = "its time limit" if result.time_limit_hit else "the run"
+            lg = scenario.lang
+            why = i18n.t(
+                "diagnose.solve.its_time_limit" if result.time_limit_hit else "diagnose.solve.the_run", lg
+            )
             raise SolverError(
-                f"{result.solver} found no plan within {why} ({result.message}; {result.runtime:.1f} s). "
-                'Raise [solver] time_limit, allow a gap (gap = 0.01), or try backend = "cbc".'
+                i18n.t(
+                    "diagnose.solve.no_plan",
+                    lg,
+                    solver=result.solver,
+                    why=why,
+                    message=solver_message(result.message, lg),
+                    s=f"{result.runtime:.1f}",
+                )
             )
     if findings or (result is not None and result.status == "infeasible"):
         t = time.perf_counter()
@@ -273,7 +298,8 @@ def solve(
     timings["check"] = time.perf_counter() - t
     if bad:
         raise SolverError(
-            "the solver's plan fails its own check, so it is not presented:\n"
+            i18n.t("diagnose.solve.fails_check", scenario.lang)
+            + "\n"
             + "\n".join(f"  - {c.name}: {c.detail}" for c in bad)
         )
     if diagnosis is not None:

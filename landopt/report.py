@@ -79,6 +79,8 @@ def _text(v: Any) -> str:
 # Each gives the plain values (text, never HTML) its template in landopt/templates/report/
 # shows; the templates escape them.
 def _header(plan: Plan, h: dict[str, str], lang: _maps.Lang, record: dict[str, Any]) -> dict:
+    from landopt.localtime import district_zone, local_time  # the district's time, not UTC
+
     sc = plan.scenario
     stats = _maps.group_stats(plan)
     chosen = stats.loc[list(sc.action_names)]
@@ -90,7 +92,7 @@ def _header(plan: Plan, h: dict[str, str], lang: _maps.Lang, record: dict[str, A
         "title": _maps.plan_title(plan),
         "name": sc.name,
         "year": sc.year,
-        "created": record.get("created") or "",
+        "created": local_time(record.get("created"), district_zone(sc), lang),
         "ok": bool(plan.targets_met and not plan.failed_checks),
         "proven": bool(plan.result.proven_optimal),
         "banner": _failing_banner(plan),

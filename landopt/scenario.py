@@ -561,6 +561,8 @@ class Scenario:
     title: str = ""
     year: int | None = None
     lang: Literal["en", "zh"] = "en"
+    #: the district's time zone for times shown to people (None: LANDOPT_TZ, else Asia/Shanghai)
+    timezone: str | None = None
     description: str = ""
     checks: Checks = Checks()
     map: MapInfo = MapInfo()
@@ -594,6 +596,8 @@ class Scenario:
         if self.year is not None:
             out["year"] = self.year
         out["lang"] = self.lang
+        if self.timezone:
+            out["timezone"] = self.timezone
         if self.description:
             out["description"] = self.description
         if self.parcels is not None:

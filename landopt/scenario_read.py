@@ -437,6 +437,7 @@ def scenario_from_spec(
         title=spec.title,
         year=int(spec.year) if spec.year is not None else None,
         lang=spec.lang,
+        timezone=spec.timezone,
         description=spec.description,
         parcels=parcels,
         actions=actions,

@@ -655,6 +655,10 @@ class ScenarioSpec(_Table):
         ("en", "zh"), "must be 'en' or 'zh', got {got}", 'write lang = "zh" for Chinese labels'
     ) = "en"
     """The language of labels, maps and reports: ``en`` or ``zh``."""
+    timezone: str | None = None
+    """The district's time zone for times shown to people (the report's header), an IANA
+    name such as ``"Asia/Shanghai"``; default ``LANDOPT_TZ``, else ``Asia/Shanghai``.
+    run.json keeps UTC."""
     description: str = ""
     """Notes for the reader."""
     parcels: ParcelsSpec | None = None
@@ -684,6 +688,21 @@ class ScenarioSpec(_Table):
     @classmethod
     def _path_only(cls, v: Any) -> Any:
         return {"path": v} if isinstance(v, str) else v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str | None) -> str | None:
+        if v is not None:
+            from zoneinfo import ZoneInfo
+
+            try:
+                ZoneInfo(v)
+            except (ValueError, KeyError, OSError):
+                raise _error(
+                    f"unknown time zone {v!r}",
+                    'write an IANA name such as timezone = "Asia/Shanghai"',
+                ) from None
+        return v
 
     @field_validator("actions")
     @classmethod

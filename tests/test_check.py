@@ -384,3 +384,17 @@ def test_a_plan_failing_a_rule_check_is_never_shown_as_met():
         html = report_html(broken, map_png=b"png", interactive=False, lang=lang)
         assert met not in html and banner in html and "P6: not eligible for clear" in html
     assert "checks-failed" not in report_html(plan, map_png=b"png", interactive=False)
+
+
+def test_check_details_speak_the_scenarios_language():
+    plan = solve(toy_scenario(lang="zh", **{"budget.total": 1000}), toy_parcels())
+    by = {c.name: c.detail for c in plan.checks}
+    assert by["count[upgrade]"] == "2 宗，目标 2 宗"
+    assert by["area_min[upgrade]"].endswith("亩，目标不少于 80.00 亩")
+    assert by["budget_total"].endswith("预算 1,000.0 万元")
+    assert by["eligibility[clear]"] == "全部 1 宗均符合条件"
+    assert by["objective"].startswith("重新计算为 ")
+    plan = solve(toy_scenario(**{"budget.total": 1000}), toy_parcels())
+    by = {c.name: c.detail for c in plan.checks}
+    assert by["count[upgrade]"] == "2 plots against 2 plots"
+    assert by["eligibility[clear]"] == "all 1 plots eligible"

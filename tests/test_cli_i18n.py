@@ -143,3 +143,61 @@ def test_log_levels_in_chinese(good_file, capsys, monkeypatch):
     monkeypatch.setenv("LANDOPT_LANG", "zh")
     assert main(["-v", "validate", str(good_file)]) == 0
     assert "信息: " in capsys.readouterr().err
+
+
+def _impossible_demo(tmp_path: Path) -> Path:
+    """The zh demo scenario with a clearance target no data can meet."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
+    text = text.replace('"../parcels.geojson"', repr(str(root / "data" / "parcels.geojson")))
+    text = text.replace("targets = { count = 4, area_min = 430 }", "targets = { count = 400, area_min = 430 }")
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_zh_scenario_speaks_chinese_without_lang_or_locale(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("LANDOPT_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    scenario = _impossible_demo(tmp_path)
+    assert main(["plan", str(scenario), "--out", str(tmp_path / "out"), "--no-maps"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("错误：目标无法全部达成。")
+    assert "需要 400 宗，但符合条件的只有" in err and "方案中以下几项要求无法同时满足" in err
+    assert "needs" not in err and "error" not in err
+    # LANDOPT_LANG (like --lang, see test_cli_plan) comes before the scenario's lang
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["plan", str(scenario), "--out", str(tmp_path / "o2"), "--no-maps"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("error: The targets cannot all be met.")
+    assert "revitalize needs 400 plots but only" in err
+
+
+def test_validate_groups_the_same_warning_and_all_lists_every_one(
+    make_parcels, write_layer, capsys, monkeypatch
+):
+    rows = [{"parcel_id": f"Q{i}", "mu": 15, "area_mu": 10000.0} for i in range(3000)]
+    path = write_layer(make_parcels(rows, per_row=60), "m2.gpkg")
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 1, lines[:3]
+    assert lines[0].startswith("  - 3,000 宗地块，字段 area_mu：申报面积 10,000.00 亩与图形面积 15.00 亩")
+    assert "（见地块 Q0；另有 Q1、Q2、Q3 等 2,996 宗）" in lines[0]
+    assert "申报面积看起来是平方米而不是亩" in lines[0]
+    assert "警告（3,000 条）" in out and "加 --all 逐条列出" in out
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["validate", str(path), "--all"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 3000 and lines[0].startswith("  - parcel Q0, field 'area_mu': declared area")
+
+
+def test_validate_has_lang(good_file, capsys, monkeypatch):
+    monkeypatch.setenv("LANDOPT_LANG", "en")
+    assert main(["validate", str(good_file), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "结论：可用，有 1 条警告需核查" in out and "申报面积" in out

@@ -66,7 +66,8 @@ def toy_files(tmp_path):
 
 def test_demo_2023_plan_meets_every_target(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["plan", str(DEMO_SCENARIO), "--out", str(out), "--no-maps"]) == 0
+    # the demo scenario is Chinese: --lang en for the English words checked here
+    assert main(["plan", str(DEMO_SCENARIO), "--out", str(out), "--no-maps", "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "proven optimal" in text
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
@@ -330,6 +331,8 @@ def test_demo_compact_scenario_forms_fewer_larger_blocks(tmp_path, capsys):
                 "--out",
                 str(out),
                 "--no-maps",
+                "--lang",
+                "en",
             ]
         )
         == 0

@@ -244,3 +244,56 @@ def test_closest_plan_keeps_min_blocks():
     checks = {c.name: c for c in plan.checks}
     assert checks["min_block"].ok
     assert plan.result.status == "optimal"
+
+
+def test_an_impossible_target_in_a_chinese_scenario_is_explained_in_chinese():
+    from landopt.errors import TargetsUnmetError
+    from landopt.plan import solve
+
+    sc = toy_scenario(**{"lang": "zh", "actions.revitalize.targets": {"count": 3}, "budget.total": 1})
+    with pytest.raises(TargetsUnmetError) as exc:
+        solve(sc, toy_parcels())
+    text = str(exc.value)
+    assert text.startswith("目标无法全部达成。")
+    assert "盘活需要 3 宗，但符合条件的只有 2 宗" in text
+    assert "总预算为 1 万元，但达成各措施的目标至少需要 150 万元" in text
+    assert "方案中以下几项要求无法同时满足" in text and "  - 盘活：恰好 3 宗" in text
+    assert "还差 3 宗" in text
+    assert not any(w in text for w in ("needs", "reached", "short", "budget"))
+
+
+def test_the_closest_plan_in_chinese_and_english():
+    changes = {
+        "actions.clear.targets": {"count": 1, "area_min": 50},
+        "actions.revitalize.targets": {"count": 1, "area_min": 50},
+    }
+    m = compile_model(toy_scenario(lang="zh", **changes), toy_parcels())
+    d = diagnose(m)
+    assert "  - 盘活：不少于 50.0 亩，实际 40.0 亩，还差 10.0 亩" in d.explain()
+    m = compile_model(toy_scenario(**changes), toy_parcels())
+    assert "  - revitalize: at least 50.0 mu: 40.0 mu reached, 10.0 mu short" in diagnose(m).explain()
+
+
+def test_notes_and_solver_words_in_chinese(monkeypatch):
+    from landopt.diagnose import solver_message, status_word
+
+    m = compile_model(
+        toy_scenario(lang="zh", **{"actions.upgrade.targets": {"count": 2, "area_min": 100}}),
+        toy_parcels(),
+    )
+    monkeypatch.setattr(_Feasibility, "feasible", lambda self, active, time_limit=None: None)
+    notes = conflict_set(m)[1]
+    assert notes and "未判定" in notes[0] and "undecided" not in notes[0]
+    assert status_word("time_limit", "zh") == "达到时限" and status_word("time_limit") == "time_limit"
+    assert solver_message("Time limit reached", "zh") == "达到求解时限"
+
+
+def test_min_blocks_that_cannot_be_met_are_said_in_chinese():
+    from test_spatial import layer, scenario
+
+    from landopt.errors import TargetsUnmetError
+    from landopt.plan import solve
+
+    s = scenario(0.0).with_value("spatial.min_block_mu", 1000.0).with_value("lang", "zh")
+    with pytest.raises(TargetsUnmetError, match="连片地块都不小于 1000 亩时，没有方案能达成目标"):
+        solve(s, layer())

@@ -805,3 +805,42 @@ def test_northing_first_coordinates_get_the_swap_advice(make_parcels, crs):
     raw = raw.set_geometry(shp.transform(raw.geometry.values, lambda xy: xy[:, ::-1]), crs=crs)
     p = only(validate_parcels(raw), "crs", "warning")
     assert "with x and y swapped" in p.what and "x = easting" in p.fix
+
+
+@pytest.fixture(scope="module")
+def m2_layer():
+    """3,000 parcels of 15 mu whose declared area_mu column holds square metres."""
+    rows = [{"parcel_id": f"Q{i}", "mu": 15, "area_mu": 15 * 10000 / 15} for i in range(3000)]
+    return build_parcels(rows, per_row=60)
+
+
+def test_a_column_of_areas_in_m2_is_one_warning_line(m2_layer, caplog):
+    from landopt.parcels import prepare_parcels
+
+    with caplog.at_level(logging.WARNING, logger="landopt.parcels"):
+        gdf = prepare_parcels(m2_layer, source="m2")
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(lines) == 1, lines[:3]
+    line = lines[0]
+    assert line.startswith("m2: 3,000 parcels, field 'area_mu': declared area ")
+    assert "(at parcel Q0; also Q1, Q2, Q3 and 2,996 more)" in line
+    assert "look like m², not mu" in line
+    # the problems stay complete, one per parcel
+    problems = gdf.attrs[PROBLEMS_ATTR]
+    assert len(problems) == 3000 and {p.where for p in problems} == {f"parcel Q{i}" for i in range(3000)}
+
+
+def test_grouping_keeps_different_warnings_apart():
+    from landopt.parcels.grouping import group_problems
+
+    ps = [
+        Problem("parcel A", "area_mu", "x 1", "fix a", "warning"),
+        Problem("file", "", "encoding guessed", "say it", "warning"),
+        Problem("parcel B", "area_mu", "x 2", "fix a", "warning"),
+        Problem("parcel C", "status", "odd", "fix b", "warning"),
+    ]
+    groups = group_problems(ps)
+    assert [len(g) for g in groups] == [2, 1, 1]
+    assert groups[0].text("en") == "2 parcels, field 'area_mu': x 1 (at parcel A; also B) -> fix a"
+    assert groups[0].text("zh") == "2 宗地块，字段 area_mu：x 1（见地块 A；另有 B） → fix a"
+    assert groups[1].text("en") == str(ps[1])

@@ -202,3 +202,33 @@ def test_comparison_for_the_cli(demo_plan, tmp_path):
     b = solve(demo_plan.scenario.with_value("actions.clear.targets.count", 18))
     out = report.write_comparison(demo_plan, b, tmp_path / "compare.png", dpi=50)
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_report_header_shows_the_districts_local_time(demo_dir, demo_report):
+    from datetime import datetime, timedelta
+
+    run = json.loads((demo_dir / "run.json").read_text(encoding="utf-8"))
+    created = datetime.fromisoformat(run["created"])
+    assert created.utcoffset() == timedelta(0)  # run.json keeps UTC
+    beijing = (created + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    header = re.search(r'<p class="meta">.*?</p>', demo_report, re.S).group(0)
+    assert f"{beijing} 北京时间" in header and run["created"] not in header
+
+
+def test_local_time_follows_the_scenario_then_landopt_tz(monkeypatch):
+    from landopt.localtime import district_zone, local_time
+
+    monkeypatch.delenv("LANDOPT_TZ", raising=False)
+    assert district_zone(toy_scenario()) == "Asia/Shanghai"
+    monkeypatch.setenv("LANDOPT_TZ", "Europe/Berlin")
+    assert district_zone(toy_scenario()) == "Europe/Berlin"
+    assert district_zone(toy_scenario(timezone="Asia/Urumqi")) == "Asia/Urumqi"
+    assert local_time("2026-12-02T02:54:09+00:00", "Asia/Shanghai", "en") == "2026-12-02 10:54 Beijing time"
+    assert local_time("2026-07-02T02:54:09+00:00", "Europe/Berlin", "zh") == "2026-07-02 04:54（UTC+02:00）"
+
+
+def test_an_unknown_time_zone_is_a_scenario_error():
+    from landopt.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="unknown time zone 'Asia/Nowhere'"):
+        toy_scenario(timezone="Asia/Nowhere")

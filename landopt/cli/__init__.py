@@ -21,10 +21,13 @@ Where things are
 Language
 --------
 Every text (help, reports, messages) comes from the catalog :mod:`landopt.i18n`, keys
-``cli.*``, in English and Chinese. The language is the command's ``--lang`` where it has one,
-else ``LANDOPT_LANG``, else the locale (:func:`landopt.i18n.resolve_lang`); not the scenario's
-``lang``, which chooses the language of the maps and the report (``--lang`` sets both). Help
-follows ``--lang`` anywhere on the command line. argparse's own error messages (a missing or
+``cli.*``, in English and Chinese. The language is, for every command: its ``--lang``, else
+``LANDOPT_LANG``, else the scenario's ``lang`` (commands that read one: ``plan``, ``map``,
+``compare``, ``sweep``, ``calibrate``), else the locale (``zh_*`` → Chinese;
+:func:`landopt.i18n.resolve_lang`). The language chosen is also the scenario's for that run
+(:func:`~landopt.cli._console.scenario_in_lang`): the diagnosis, errors, maps and report
+speak the same language as the terminal. Help follows ``--lang`` anywhere on the command
+line (the scenario is not read for ``--help``). argparse's own error messages (a missing or
 unknown option) stay English.
 
 Adding a subcommand
@@ -257,21 +260,22 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_argv_lang(argv))
     args = parser.parse_args(argv)
-    lg = con.set_lang(getattr(args, "lang", None) or _argv_lang(argv))
+    con.set_lang(getattr(args, "lang", None) or _argv_lang(argv))
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2
     handler, old_level = _configure_logging(debug=args.debug, verbose=args.verbose)
     old_handlers = _interrupt_on_signals()
     try:
+        con.parcel_lang(con.ui_lang())
         return int(args.func(args))
     except LandoptError as exc:
         if args.debug:
             traceback.print_exc()
-        con.err(t("cli.error", lg, message=exc))
+        con.err(t("cli.error", con.ui_lang(), message=exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        con.err(t("cli.interrupted", lg))
+        con.err(t("cli.interrupted", con.ui_lang()))
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `landopt validate x.gpkg | head`): stop quietly and keep
@@ -286,17 +290,18 @@ def main(argv: list[str] | None = None) -> int:
 
         if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR):
             where = f"{exc.filename or ''}: {exc.strerror or exc}".removeprefix(": ")
-            con.err(t("cli.error", lg, message=where))
+            con.err(t("cli.error", con.ui_lang(), message=where))
         else:
-            con.err(t("cli.error", lg, message=describe_os_error(exc)))
+            con.err(t("cli.error", con.ui_lang(), message=describe_os_error(exc)))
         return 2
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        con.err(t("cli.internal_error", lg, kind=type(exc).__name__, message=exc))
+        con.err(t("cli.internal_error", con.ui_lang(), kind=type(exc).__name__, message=exc))
         return 1
     finally:
         con.set_lang(None)  # a later call in this process (a test, a notebook) starts afresh
+        con.parcel_lang(None)
         for signum, old in old_handlers.items():
             signal.signal(signum, old)
         package = logging.getLogger("landopt")

@@ -25,6 +25,7 @@ from rich.text import Text
 
 __all__ = [
     "Part",
+    "adopt_lang",
     "cell_len",
     "console",
     "count",
@@ -33,8 +34,10 @@ __all__ = [
     "join",
     "mu",
     "out",
+    "parcel_lang",
     "progress_bar",
     "render",
+    "scenario_in_lang",
     "set_lang",
     "show",
     "table",
@@ -56,13 +59,50 @@ def set_lang(lang: str | None) -> str:
     """Set the language of the command's texts: ``lang`` (``--lang``), else ``LANDOPT_LANG``,
     else the locale (:func:`landopt.i18n.resolve_lang`); return it.
 
-    Not the scenario's ``lang``: that one chooses the maps' and the report's language, and the
-    terminal speaks the language of the person at it.
+    A command that reads a scenario then calls :func:`adopt_lang`: without ``--lang`` (or
+    ``LANDOPT_LANG``) it speaks the scenario's ``lang``.
     """
     from landopt.i18n import resolve_lang
 
     _LANG[:] = [resolve_lang(lang)] if lang else []  # none given: the environment, when asked
     return resolve_lang(lang)
+
+
+def parcel_lang(lang: str | None) -> None:
+    """The parcel problems (warnings of ``validate``, errors of a bad layer) in ``lang``
+    (``None``: English again, as for any caller of the library). Set by :func:`main` for
+    the command and by :func:`adopt_lang`, and reset when the command ends."""
+    from landopt.parcels import _messages
+
+    _messages.LANG = lang or "en"
+
+
+def adopt_lang(scenario_lang: str | None) -> str:
+    """The command's language once its scenario is known; it becomes :func:`ui_lang`.
+
+    In order: ``--lang`` (given to :func:`set_lang`), ``LANDOPT_LANG``, the scenario's
+    ``lang``, the locale.
+    """
+    import os
+
+    from landopt.i18n import resolve_lang
+
+    if _LANG:
+        return _LANG[0]
+    env = os.environ.get("LANDOPT_LANG", "").strip().lower()
+    lang = resolve_lang(env if env.startswith(("zh", "en")) else scenario_lang)
+    _LANG[:] = [lang]
+    parcel_lang(lang)
+    return lang
+
+
+def scenario_in_lang(scenario: Any) -> Any:
+    """``scenario`` in the command's language (:func:`adopt_lang`): one language for the
+    terminal, the diagnosis, the maps and the report."""
+    from dataclasses import replace
+
+    lang = adopt_lang(scenario.lang)
+    return scenario if scenario.lang == lang else replace(scenario, lang=lang)
 
 
 def ui_lang(lang: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,7 @@ def _load_plan_or_solve(path: str) -> Any:
     p = Path(path)
     if p.is_dir() or p.suffix.lower() == ".gpkg":
         return read_plan(p)
-    return solve(load_scenario(p))
+    return solve(con.scenario_in_lang(load_scenario(p)))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -68,6 +69,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     names = ["compare.csv", "changes.csv"] + ([] if args.no_maps else ["compare.png"])
     out = check_output_dir(args.out, force=args.force, names=names)
     plans = [_load_plan_or_solve(x) for x in args.inputs]
+    lg = con.adopt_lang(plans[0].scenario.lang)  # --lang, LANDOPT_LANG, the first scenario's
     read = [(p, x) for p, x in zip(plans, args.inputs, strict=True) if p.result.x is None]
     verdict = max([plan_verdict(p, x) for p, x in read], default=0)
     table, changes = compare(plans)
@@ -78,7 +80,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from landopt.report import write_comparison
 
         write_comparison(
-            plans[0], plans[1], out / "compare.png", lang=args.lang, district=district_arg(args)
+            plans[0], plans[1], out / "compare.png", lang=lg, district=district_arg(args)
         )
     con.show(
         [
@@ -154,8 +156,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from landopt.plan import check_output_dir
     from landopt.scenario import load_scenario
 
-    lg = con.ui_lang()
     scenario = load_scenario(args.scenario)
+    if args.lang:
+        scenario = replace(scenario, lang=args.lang)
+    scenario = con.scenario_in_lang(scenario)
+    lg = con.ui_lang()
     vary = dict(parse_vary(v) for v in args.vary)
     if len(vary) > 2:
         raise InputError(t("cli.sweep.too_many", lg))
@@ -248,8 +253,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from landopt.plan import check_output_dir
     from landopt.scenario import load_scenario
 
-    lg = con.ui_lang()
     scenario = load_scenario(args.scenario)
+    if args.lang:
+        scenario = replace(scenario, lang=args.lang)
+    scenario = con.scenario_in_lang(scenario)
+    lg = con.ui_lang()
     if args.actions:
         scenario = scenario.with_value(
             "spatial.boundary_actions", [a.strip() for a in args.actions.split(",") if a.strip()]

@@ -72,8 +72,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from landopt.plan import OUTPUT_FILES, check_output_dir, solve, write_plan
     from landopt.scenario import load_scenario
 
-    lg = con.ui_lang()
     scenario = load_scenario(args.scenario)
+    if args.lang:
+        scenario = replace(scenario, lang=args.lang)
+    scenario = con.scenario_in_lang(scenario)  # --lang, LANDOPT_LANG, the scenario's lang
+    lg = con.ui_lang()
     extra_names = [] if args.no_maps else _map_file_names(args)
     # before the solve: the folder is usable, writable, and its disk has room
     check_output_dir(
@@ -96,8 +99,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
         }.items()
         if v is not None
     }
-    if args.lang:
-        scenario = replace(scenario, lang=args.lang)
     parcels = None
     if (
         args.parcels
@@ -413,7 +414,9 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
             t("cli.plan.time_limit_hit", lg) if r.time_limit_hit else ""
         )
     else:
-        quality = r.status
+        from landopt.diagnose import status_word
+
+        quality = status_word(r.status, lg)
     gap = "" if r.gap is None else t("cli.plan.gap_value", lg, gap=f"{r.gap:.4%}")
     bound = "" if r.bound is None else t("cli.plan.bound_value", lg, bound=f"{r.bound:,.1f}")
     parts += [
@@ -484,6 +487,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     formats = _extra_formats(args)
     district = district_arg(args)
     plan = read_plan(args.plan)  # its checks recomputed from plan.gpkg, not run.json's
+    args.lang = con.adopt_lang(args.lang or plan.scenario.lang)
     files = redraw_plan(
         args.plan,
         out_dir=args.out,

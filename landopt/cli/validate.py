@@ -12,9 +12,28 @@ from rich.cells import cell_len
 
 from landopt.cli import _console as con
 from landopt.cli import options
-from landopt.i18n import MESSAGES, t
+from landopt.i18n import MESSAGES, add_messages, t
 
 __all__ = ["add_validate_parser", "format_validate_report"]
+
+add_messages(
+    {
+        "all": {
+            "en": "list every warning on its own line (by default the same warning over many "
+            "parcels is one line with a count and a few parcel ids)",
+            "zh": "逐条列出每一条警告（默认把多宗地块上的同一警告合并为一行，注明宗数并举几个地块编号）",
+        },
+        "lang": {
+            "en": "the report's language: zh or en (default LANDOPT_LANG, else the locale)",
+            "zh": "报告的语言：zh 或 en（默认取 LANDOPT_LANG，否则按系统区域设置）",
+        },
+        "grouped": {
+            "en": "  (the same warning over many parcels is one line; --all lists every one)",
+            "zh": "  （多宗地块上的同一警告合并为一行；加 --all 逐条列出）",
+        },
+    },
+    prefix="cli.validate.",
+)
 
 
 def add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -33,6 +52,8 @@ def add_validate_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help=t("cli.validate.max_warnings", lg),
     )
+    p.add_argument("--all", action="store_true", help=t("cli.validate.all", lg))
+    p.add_argument("--lang", choices=["zh", "en"], help=t("cli.validate.lang", lg))
     p.set_defaults(func=cmd_validate)
     return p
 
@@ -63,7 +84,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         parcels_logger.removeFilter(skip_warnings)
     elapsed = time.perf_counter() - started
     warnings = list(gdf.attrs.get(PROBLEMS_ATTR, ()))
-    con.show(_report_parts(gdf, args.parcels, warnings, elapsed, args.max_warnings, None))
+    con.show(
+        _report_parts(
+            gdf, args.parcels, warnings, elapsed, args.max_warnings, None, show_all=args.all
+        )
+    )
     return 0
 
 
@@ -80,9 +105,18 @@ def format_validate_report(
     elapsed: float | None = None,
     max_warnings: int = 20,
     lang: str | None = None,
+    *,
+    show_all: bool = False,
 ) -> str:
-    """The text of ``landopt validate``'s report for a prepared layer."""
-    return con.render(_report_parts(gdf, source, warnings, elapsed, max_warnings, lang))
+    """The text of ``landopt validate``'s report for a prepared layer.
+
+    The same warning over many parcels is one line with a count and a few parcel ids
+    (:func:`landopt.parcels.grouping.group_problems`); ``show_all`` lists every warning.
+    ``max_warnings`` (0: no limit) limits the lines, unless ``show_all``.
+    """
+    return con.render(
+        _report_parts(gdf, source, warnings, elapsed, max_warnings, lang, show_all=show_all)
+    )
 
 
 def _report_parts(
@@ -92,6 +126,8 @@ def _report_parts(
     elapsed: float | None,
     max_warnings: int,
     lang: str | None,
+    *,
+    show_all: bool = False,
 ) -> list[con.Part]:
     from landopt._fields import INPUT_CRS_ATTR
     from landopt.parcels import _crs_label, summarize_parcels
@@ -147,20 +183,25 @@ def _report_parts(
         ]
         parts.append(con.table(header, body))
 
+    from landopt.parcels.grouping import grouped_lines, problem_text
+
     n = len(warnings)
     parts += [
         "",
-        t("cli.validate.warnings", lg, n=n) if warnings else t("cli.validate.no_warnings", lg),
+        t("cli.validate.warnings", lg, n=f"{n:,}") if warnings else t("cli.validate.no_warnings", lg),
     ]
-    shown = warnings if max_warnings <= 0 else warnings[:max_warnings]
+    lines = [problem_text(w, lg) for w in warnings] if show_all else grouped_lines(warnings, lg)
+    shown = lines if show_all or max_warnings <= 0 else lines[:max_warnings]
     parts += [f"  - {w}" for w in shown]
-    if len(shown) < n:
-        parts.append(t("cli.validate.more_warnings", lg, n=n - len(shown)))
+    if len(shown) < len(lines):
+        parts.append(t("cli.validate.more_warnings", lg, n=f"{len(lines) - len(shown):,}"))
+    if len(lines) < n:
+        parts.append(t("cli.validate.grouped", lg))
     if not warnings:
         verdict = t("cli.validate.verdict_usable", lg)
     elif n == 1:
         verdict = t("cli.validate.verdict_one_warning", lg)
     else:
-        verdict = t("cli.validate.verdict_warnings", lg, n=n)
+        verdict = t("cli.validate.verdict_warnings", lg, n=f"{n:,}")
     parts += ["", verdict]
     return parts

@@ -60,10 +60,12 @@ from landopt._fields import (
     SQM_PER_MU,
 )
 from landopt.errors import ParcelDataError, Problem
+from landopt.parcels import _messages
 from landopt.parcels._messages import msg
 from landopt.parcels.area import _area_crs, _crs_label, area_crs_for, compute_area_mu
 from landopt.parcels.columns import _apply_columns, _missing_field_problem
 from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_overlaps
+from landopt.parcels.grouping import group_problems
 from landopt.parcels.read import FORMATS, _read_file, _restore_truncated_names
 from landopt.parcels.summary import summarize_parcels
 from landopt.parcels.validate import (
@@ -313,14 +315,15 @@ def _prepare_or_raise(
         problems=problems,
     )
     logger.debug("validated %d parcels in %.2f s", len(gdf), time.perf_counter() - started)
-    warnings = [p for p in problems if p.severity == "warning"]
-    for p in warnings[:_MAX_LOGGED]:
-        logger.warning("%s: %s", source, p)
-    if len(warnings) > _MAX_LOGGED:
+    # the same warning over many parcels is one line with a count and a few ids
+    groups = group_problems(p for p in problems if p.severity == "warning")
+    for g in groups[:_MAX_LOGGED]:
+        logger.warning("%s: %s", source, g.text(_messages.LANG))
+    if len(groups) > _MAX_LOGGED:
         logger.warning(
-            "%s: ... and %d more warnings (all are in gdf.attrs[%r])",
+            "%s: ... and %d more kinds of warning (all are in gdf.attrs[%r])",
             source,
-            len(warnings) - _MAX_LOGGED,
+            len(groups) - _MAX_LOGGED,
             PROBLEMS_ATTR,
         )
     if out is None:

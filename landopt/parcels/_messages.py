@@ -2,8 +2,8 @@
 
 Every ``what`` and ``fix`` of a :class:`~landopt.errors.Problem` raised by
 :mod:`landopt.parcels` is a message under ``errors.parcels.`` in :mod:`landopt.i18n`, with
-its Chinese text. They are written in English (:data:`LANG`) until a language reaches the
-parcel pipeline.
+its Chinese text. They are written in :data:`LANG`: English, unless the command line set
+its language for the command (:func:`landopt.cli._console.parcel_lang`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import numpy as np
 
 from landopt.i18n import add_messages, t
 from landopt.rules.base import Component, Statement
+from landopt.rules.targets import who
 
 if TYPE_CHECKING:
     from landopt.check import Check
@@ -61,12 +62,12 @@ class Budgets(Component):
                 continue
             cols = b.cols_of(ai)
             r = b.add_row(f"budget_{a.name}", cols, b.var_cost[cols], "<=", float(a.budget))
-            text = t("rules.budgets.action", "en", action=a.name, wan=f"{a.budget:,.0f}")
+            text = t("rules.budgets.action", sc.lang, action=who(a, sc.lang), wan=f"{a.budget:,.0f}")
             b.add_statement(Statement(f"budget[{a.name}]", "budget", text, (r,), action=a.name))
         if sc.budget_total is not None:
             cols = np.arange(b.n_x)
             r = b.add_row("budget_total", cols, b.var_cost[cols], "<=", float(sc.budget_total))
-            text = t("rules.budgets.total", "en", wan=f"{sc.budget_total:,.0f}")
+            text = t("rules.budgets.total", sc.lang, wan=f"{sc.budget_total:,.0f}")
             b.add_statement(Statement("budget_total", "budget", text, (r,)))
 
     def precheck(self, model: Any) -> list[str]:
@@ -85,17 +86,16 @@ class Budgets(Component):
                 total_lb += lb
             if a.budget is not None and lb > a.budget + 1e-6:
                 out.append(
-                    f"{a.name}'s budget is {a.budget:,.0f} 万元, but meeting its targets costs at least {lb:,.0f} 万元 (the cheapest eligible plots)"
+                    t("diagnose.budget.action", sc.lang, action=who(a, sc.lang), budget=f"{a.budget:,.0f}", lb=f"{lb:,.0f}")
                 )
         if sc.budget_total is not None and total_lb > sc.budget_total + 1e-6:
-            out.append(
-                f"the total budget is {sc.budget_total:,.0f} 万元, but meeting every action's targets costs at least {total_lb:,.0f} 万元"
-            )
+            out.append(t("diagnose.budget.total", sc.lang, budget=f"{sc.budget_total:,.0f}", lb=f"{total_lb:,.0f}"))
         return out
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check, _undecided
 
+        lg = ctx.scenario.lang
         out = []
         total = 0.0
         for a in ctx.scenario.actions:
@@ -105,16 +105,24 @@ class Budgets(Component):
             if a.budget is None:
                 continue
             out.append(
-                _undecided(f"budget[{a.name}]", f"the parcels have no column {a.cost!r}")
+                _undecided(f"budget[{a.name}]", t("diagnose.check.no_column", lg, col=repr(a.cost)), lang=lg)
                 if col is None
-                else Check(f"budget[{a.name}]", cost <= a.budget + 1e-6, f"{cost:,.1f} 万元 against {a.budget:,.1f}")
+                else Check(
+                    f"budget[{a.name}]",
+                    cost <= a.budget + 1e-6,
+                    t("diagnose.check.budget", lg, cost=f"{cost:,.1f}", budget=f"{a.budget:,.1f}"),
+                )
             )
         B = ctx.scenario.budget_total
         if B is not None:
             out.append(
-                _undecided("budget_total", "a cost column is missing from the parcels")
+                _undecided("budget_total", t("diagnose.check.no_cost", lg), lang=lg)
                 if np.isnan(total)
-                else Check("budget_total", total <= B + 1e-6, f"{total:,.1f} 万元 against {B:,.1f}")
+                else Check(
+                    "budget_total",
+                    total <= B + 1e-6,
+                    t("diagnose.check.budget", lg, cost=f"{total:,.1f}", budget=f"{B:,.1f}"),
+                )
             )
         return out
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from landopt.i18n import add_messages, t
 from landopt.rules.base import Component
+from landopt.rules.targets import who
 
 if TYPE_CHECKING:
     from landopt.check import Check
@@ -37,21 +38,22 @@ class Eligibility(Component):
         from landopt.check import Check, _ids_detail, _undecided
 
         out = []
+        lg = ctx.scenario.lang
         for a in ctx.scenario.actions:
             rows = np.flatnonzero(ctx.on(a.name))
             before = len(ctx.elig.problems)
             ok_rows = ctx.elig.of(a.name, rows)
             if len(ctx.elig.problems) > before:
-                out.append(_undecided(f"eligibility[{a.name}]", "; ".join(ctx.elig.problems[before:])))
+                out.append(_undecided(f"eligibility[{a.name}]", "; ".join(ctx.elig.problems[before:]), lang=lg))
                 continue
             bad = rows[~ok_rows]
             out.append(
                 Check(
                     f"eligibility[{a.name}]",
                     not len(bad),
-                    _ids_detail(ctx.ids[bad], f"not eligible for {a.name}")
+                    _ids_detail(ctx.ids[bad], t("diagnose.check.not_eligible", lg, action=who(a, lg)), lg)
                     if len(bad)
-                    else f"all {len(rows)} plots eligible",
+                    else t("diagnose.check.all_eligible", lg, n=f"{len(rows):,}"),
                 )
             )
         return out

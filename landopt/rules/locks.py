@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from landopt.errors import Problem
-from landopt.i18n import add_messages, t
+from landopt.i18n import add_messages, resolve_lang, t
 from landopt.rules.base import Component, Statement
+from landopt.rules.targets import who
 
 if TYPE_CHECKING:
     from landopt.check import Check
@@ -54,19 +55,20 @@ class Locks(Component):
             p = int(row_of_id[pid])
             key = (p, act_index[aname])
             if key not in pair_index.index:
-                why = _why_ineligible(sc.action(aname), prep.parcels.iloc[[p]])
+                why = _why_ineligible(sc.action(aname), prep.parcels.iloc[[p]], sc.lang)
+                name = who(sc.action(aname), sc.lang)
                 b.lock_conflicts.append(
                     Problem(
                         "[locks.include]",
                         pid,
-                        f"is forced into {aname} but is not eligible for it ({why})",
-                        f"remove the lock or change {aname}'s eligibility rule",
+                        t("diagnose.lock.not_eligible", sc.lang, action=name, why=why),
+                        t("diagnose.lock.not_eligible_fix", sc.lang, action=name),
                     )
                 )
                 continue
             j = int(pair_index[key])
             b.lb[j] = 1.0
-            text = t("rules.locks.in", "en", pid=pid, action=aname)
+            text = t("rules.locks.in", sc.lang, pid=pid, action=who(sc.action(aname), sc.lang))
             b.add_statement(Statement(f"lock_in[{pid},{aname}]", "lock_in", text, cols=(j,), action=aname))
         for pid, anames in sc.locks.exclude:
             p = int(row_of_id[pid])
@@ -75,8 +77,12 @@ class Locks(Component):
                 int(pair_index[(p, act_index[x])]) for x in names if (p, act_index[x]) in pair_index.index
             ]
             b.ub[cols] = 0.0
-            what = t("rules.locks.all", "en") if anames is None else ", ".join(anames)
-            text = t("rules.locks.out", "en", pid=pid, what=what)
+            what = (
+                t("rules.locks.all", sc.lang)
+                if anames is None
+                else t("cli.list_sep", sc.lang).join(who(sc.action(x), sc.lang) for x in anames)
+            )
+            text = t("rules.locks.out", sc.lang, pid=pid, what=what)
             b.add_statement(Statement(f"lock_out[{pid}]", "lock_out", text, cols=tuple(cols)))
         inc = pd.Series([pid for pid, _ in sc.locks.include])
         for pid in inc[inc.duplicated()].unique():
@@ -85,29 +91,41 @@ class Locks(Component):
                 Problem(
                     "[locks.include]",
                     pid,
-                    f"is forced into several actions ({', '.join(acts)})",
-                    "a parcel gets at most one action: keep one lock",
+                    t(
+                        "diagnose.lock.several",
+                        sc.lang,
+                        actions=t("cli.list_sep", sc.lang).join(who(sc.action(a), sc.lang) for a in acts),
+                    ),
+                    t("diagnose.lock.several_fix", sc.lang),
                 )
             )
 
     def precheck(self, model: Any) -> list[str]:
+        if resolve_lang(model.scenario.lang) == "zh":
+            return [f"地块 {p.field} {p.what}" for p in model.lock_conflicts]
         return [f"{p.field}: {p.what}" for p in model.lock_conflicts]
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import NONE, Check
 
         sc = ctx.scenario
+        lg = sc.lang
         row_of = pd.Series(np.arange(len(ctx.ids)), index=ctx.ids)
         row_of = row_of[~row_of.index.duplicated()]
         out = []
         for pid, aname in sc.locks.include:
-            got = ctx.action[row_of[pid]] if pid in row_of.index else "(missing)"
-            out.append(Check(f"lock_in[{pid}]", got == aname, f"forced into {aname}, got {got}"))
+            got = ctx.action[row_of[pid]] if pid in row_of.index else t("diagnose.check.missing", lg)
+            detail = t("diagnose.check.lock_in", lg, action=aname, got=got)
+            out.append(Check(f"lock_in[{pid}]", got == aname, detail))
         for pid, anames in sc.locks.exclude:
             got = ctx.action[row_of[pid]] if pid in row_of.index else NONE
             banned = sc.action_names if anames is None else anames
             out.append(
-                Check(f"lock_out[{pid}]", got not in banned, f"kept out of {', '.join(banned)}, got {got}")
+                Check(
+                    f"lock_out[{pid}]",
+                    got not in banned,
+                    t("diagnose.check.lock_out", lg, what=t("cli.list_sep", lg).join(banned), got=got),
+                )
             )
         return out
 
@@ -119,7 +137,7 @@ class Locks(Component):
         return out
 
 
-def _why_ineligible(action: Action, row: pd.DataFrame) -> str:
+def _why_ineligible(action: Action, row: pd.DataFrame, lang: str | None = "en") -> str:
     """Name the leaf conditions a single parcel fails (for lock messages)."""
     failed: list[str] = []
 
@@ -133,4 +151,5 @@ def _why_ineligible(action: Action, row: pd.DataFrame) -> str:
                     walk(ch)
 
     walk(action.eligible)
-    return "fails " + "; ".join(failed) if failed else "fails the rule"
+    sep = "; " if resolve_lang(lang) == "en" else "；"
+    return t("diagnose.lock.fails", lang, what=sep.join(failed)) if failed else t("diagnose.lock.fails_rule", lang)

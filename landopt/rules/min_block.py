@@ -127,16 +127,29 @@ class MinBlock(Component):
 
         blocks = plan_blocks(ctx)
         m = ctx.scenario.spatial.min_block_mu
+        lg = ctx.scenario.lang
         small = blocks["small"]
         return [
             Check(
                 "min_block",
                 not small,
-                f"{len(small)} of {blocks['blocks']} blocks smaller than {m:,.1f} mu "
-                f"(smallest {small[0][0]:,.1f} mu, holding {', '.join(small[0][1][:5])})"
+                t(
+                    "diagnose.check.min_block_small",
+                    lg,
+                    n=len(small),
+                    blocks=blocks["blocks"],
+                    mu=f"{m:,.1f}",
+                    smallest=f"{small[0][0]:,.1f}",
+                    ids=t("cli.list_sep", lg).join(small[0][1][:5]),
+                )
                 if small
-                else f"{blocks['blocks']} blocks, smallest {blocks['smallest_mu']:,.1f} mu "
-                f"against ≥ {m:,.1f}",
+                else t(
+                    "diagnose.check.min_block",
+                    lg,
+                    blocks=blocks["blocks"],
+                    smallest=f"{blocks['smallest_mu']:,.1f}",
+                    mu=f"{m:,.1f}",
+                ),
             )
         ]
 

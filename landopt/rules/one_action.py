@@ -57,13 +57,16 @@ class OneAction(Component):
         from landopt.check import NONE, Check, _ids_detail, _x_checks
 
         names = ctx.scenario.action_names
+        lg = ctx.scenario.lang
         action, ids = ctx.action, ctx.ids
         unknown = sorted(set(action) - {*names, NONE})
         out = [
             Check(
                 "actions known",
                 not unknown,
-                f"unknown actions {unknown}" if unknown else "every action is one of the scenario's",
+                t("diagnose.check.unknown_actions", lg, actions=unknown)
+                if unknown
+                else t("diagnose.check.known_actions", lg),
             )
         ]
         if ctx.x is not None and ctx.model is not None:
@@ -73,9 +76,9 @@ class OneAction(Component):
             Check(
                 "one_action",
                 not dup.any(),
-                _ids_detail(sorted(set(ids[dup])), "appears in more than one row")
+                _ids_detail(sorted(set(ids[dup])), t("diagnose.check.duplicate_rows", lg), lg)
                 if dup.any()
-                else "one row, so one action, per plot (no solver vector to check)",
+                else t("diagnose.check.one_row", lg),
             )
         )
         return out

@@ -22,6 +22,7 @@ import numpy as np
 
 from landopt.i18n import add_messages, t
 from landopt.rules.base import Component, Statement
+from landopt.rules.targets import who
 
 if TYPE_CHECKING:
     from landopt.check import Check
@@ -70,7 +71,7 @@ class PriorityZones(Component):
                 cols = b.cols_of(ai)
                 coef = (inside[b.var_parcel[cols]].astype(float) - z.min_share) * area[b.var_parcel[cols]]
                 r = b.add_row(f"zone_share_{k}_{names[ai]}", cols, coef, ">=", 0.0)
-                text = t("rules.priority_zones.share", "en", action=names[ai], share=f"{z.min_share:.0%}", zone=z.name)
+                text = t("rules.priority_zones.share", b.scenario.lang, action=who(b.scenario.actions[ai], b.scenario.lang), share=f"{z.min_share:.0%}", zone=z.name)
                 b.add_statement(Statement(f"zone_share[{z.name},{names[ai]}]", "zone_share", text, (r,), action=names[ai]))
 
     def check(self, ctx: CheckContext) -> list[Check]:
@@ -91,7 +92,15 @@ class PriorityZones(Component):
                         Check(
                             f"zone_share[{z.name},{name}]",
                             got >= z.min_share - 1e-9,
-                            f"{got:.1%} of {name}'s mu in {z.name} against ≥ {z.min_share:.0%} (zone {k + 1})",
+                            t(
+                                "diagnose.check.zone_share",
+                                ctx.scenario.lang,
+                                got=f"{got:.1%}",
+                                action=who(ctx.scenario.action(name), ctx.scenario.lang),
+                                zone=z.name,
+                                share=f"{z.min_share:.0%}",
+                                k=k + 1,
+                            ),
                         )
                     )
         return out

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from landopt.i18n import add_messages, t
+from landopt.i18n import add_messages, resolve_lang, t
 from landopt.rules.base import Component, Statement
 
 if TYPE_CHECKING:
@@ -40,34 +40,53 @@ add_messages(
 )
 
 
-def plots(n: int | None) -> str:
-    """``1 plot``, ``17 plots``."""
-    return f"{n} plot" if n == 1 else f"{n} plots"
+def plots(n: int | None, lang: str | None = "en") -> str:
+    """``1 plot``, ``17 plots`` (``17 宗``)."""
+    return t("diagnose.plot" if n == 1 else "diagnose.plots", lang, n=f"{n:,}" if n is not None else n)
 
 
-def _count_words(tg: Targets) -> str:
-    return tg.describe().split(", ")[0]
+def who(action: Any, lang: str | None) -> str:
+    """How a text names an action: its name in English, its label (出清) in Chinese."""
+    return action.name if resolve_lang(lang) == "en" else (action.label or action.name)
 
 
-def target_statements(action: str, tg: Targets) -> list[tuple[str, str, str, str, str, float]]:
-    """The rows of one action's targets: ``(row name, key, kind, text, sense, rhs)``."""
+def _count_words(tg: Targets, lang: str | None = "en") -> str:
+    if resolve_lang(lang) == "en":
+        return tg.describe().split(", ")[0]
+    if tg.count_exact:
+        return t("diagnose.count.exact", lang, n=f"{tg.count_min:,}")
+    lo = None if tg.count_min is None else f"{tg.count_min:g}"
+    hi = None if tg.count_max is None else f"{tg.count_max:g}"
+    if lo is not None and hi is not None:
+        return t("diagnose.count.range", lang, lo=lo, hi=hi)
+    return t("diagnose.count.min", lang, lo=lo) if lo is not None else t("diagnose.count.max", lang, hi=hi)
+
+
+def target_statements(
+    action: str, tg: Targets, lang: str | None = "en", name: str | None = None
+) -> list[tuple[str, str, str, str, str, float]]:
+    """The rows of one action's targets: ``(row name, key, kind, text, sense, rhs)``.
+
+    ``text`` is in ``lang`` and names the action ``name`` (default ``action``).
+    """
     out = []
+    name = name or action
     if tg.count_exact:
         out.append(
-            (f"count_{action}", f"count[{action}]", "count", t("rules.targets.exact", "en", action=action, n=tg.count_min), "==", tg.count_min)
+            (f"count_{action}", f"count[{action}]", "count", t("rules.targets.exact", lang, action=name, n=tg.count_min), "==", tg.count_min)
         )
     else:
-        words = t("rules.targets.range", "en", action=action, words=_count_words(tg))
+        words = t("rules.targets.range", lang, action=name, words=_count_words(tg, lang))
         if tg.count_min is not None:
             out.append((f"count_min_{action}", f"count[{action}]", "count", words, ">=", tg.count_min))
         if tg.count_max is not None:
             out.append((f"count_max_{action}", f"count[{action}]", "count", words, "<=", tg.count_max))
     if tg.area_min is not None:
         mu = f"{tg.area_min:,.1f}"
-        out.append((f"area_min_{action}", f"area_min[{action}]", "area_min", t("rules.targets.area_min", "en", action=action, mu=mu), ">=", tg.area_min))
+        out.append((f"area_min_{action}", f"area_min[{action}]", "area_min", t("rules.targets.area_min", lang, action=name, mu=mu), ">=", tg.area_min))
     if tg.area_max is not None:
         mu = f"{tg.area_max:,.1f}"
-        out.append((f"area_max_{action}", f"area_max[{action}]", "area_max", t("rules.targets.area_max", "en", action=action, mu=mu), "<=", tg.area_max))
+        out.append((f"area_max_{action}", f"area_max[{action}]", "area_max", t("rules.targets.area_max", lang, action=name, mu=mu), "<=", tg.area_max))
     return out
 
 
@@ -81,7 +100,10 @@ class Targets(Component):
             cols = b.cols_of(ai)
             rows_of: dict[str, list[int]] = {}
             first: dict[str, tuple[str, str]] = {}
-            for name, key, kind, text, sense, rhs in target_statements(a.name, a.targets):
+            lang = b.scenario.lang
+            for name, key, kind, text, sense, rhs in target_statements(
+                a.name, a.targets, lang, who(a, lang)
+            ):
                 vals = np.ones(len(cols)) if kind == "count" else b.var_area[cols]
                 rows_of.setdefault(key, []).append(b.add_row(name, cols, vals, sense, float(rhs)))
                 first.setdefault(key, (kind, text))
@@ -90,6 +112,7 @@ class Targets(Component):
                 b.add_statement(Statement(key, kind, text, tuple(rows), action=a.name))
 
     def precheck(self, model: Any) -> list[str]:
+        lg = model.scenario.lang
         out = []
         for ai, a in enumerate(model.scenario.actions):
             cols = np.flatnonzero((model.var_action == ai) & (model.ub[: model.n_x] > 0))
@@ -98,58 +121,76 @@ class Targets(Component):
             tg = a.targets
             n = len(cols)
             nmin = tg.count_min or 0
+            name = who(a, lg)
             if nmin > n:
                 out.append(
-                    f"{a.name} needs {plots(nmin)} but only {plots(n)} {'is' if n == 1 else 'are'} eligible ({a.eligible.describe()})"
+                    t(
+                        "diagnose.too_few.one" if n == 1 else "diagnose.too_few",
+                        lg,
+                        action=name,
+                        need=plots(nmin, lg),
+                        have=plots(n, lg),
+                        rule=a.eligible.describe(),
+                    )
                 )
             if tg.count_max is not None and len(forced) > tg.count_max:
                 out.append(
-                    f"{a.name} allows at most {plots(tg.count_max)} but {len(forced)} are locked into it"
+                    t("diagnose.locked_over_count", lg, action=name, most=plots(tg.count_max, lg), n=len(forced))
                 )
             if tg.area_min is not None:
                 k = tg.count_max if tg.count_max is not None else n
                 top = np.sort(area)[::-1][:k].sum()
                 if top < tg.area_min - 1e-6:
-                    which = f"the {k} largest eligible plots" if k < n else f"all {n} eligible plots"
-                    lead = (
-                        f"{a.name} needs {plots(tg.count_max)} and ≥ {tg.area_min:,.1f} mu"
-                        if tg.count_max is not None
-                        else f"{a.name} needs ≥ {tg.area_min:,.1f} mu"
+                    which = (
+                        t("diagnose.area_min.largest", lg, k=k)
+                        if k < n
+                        else t("diagnose.area_min.all", lg, n=n)
                     )
-                    out.append(f"{lead}, but {which} total {top:,.1f} mu")
+                    lead = (
+                        t("diagnose.area_min.lead_count", lg, action=name, plots=plots(tg.count_max, lg), mu=f"{tg.area_min:,.1f}")
+                        if tg.count_max is not None
+                        else t("diagnose.area_min.lead", lg, action=name, mu=f"{tg.area_min:,.1f}")
+                    )
+                    out.append(t("diagnose.area_min.but", lg, lead=lead, which=which, top=f"{top:,.1f}"))
             if tg.area_max is not None:
                 forced_area = model.area_mu[model.var_parcel[forced]].sum()
                 low = np.sort(area)[:nmin].sum() if nmin <= n else np.inf
                 if forced_area > tg.area_max + 1e-6:
                     out.append(
-                        f"{a.name} allows at most {tg.area_max:,.1f} mu but the plots locked into it total {forced_area:,.1f} mu"
+                        t("diagnose.area_max.locked", lg, action=name, mu=f"{tg.area_max:,.1f}", forced=f"{forced_area:,.1f}")
                     )
                 elif low > tg.area_max + 1e-6:
                     out.append(
-                        f"{a.name} needs {plots(nmin)} and ≤ {tg.area_max:,.1f} mu, but the {nmin} smallest eligible plots already total {low:,.1f} mu"
+                        t(
+                            "diagnose.area_max.small",
+                            lg,
+                            action=name,
+                            plots=plots(nmin, lg),
+                            mu=f"{tg.area_max:,.1f}",
+                            n=nmin,
+                            low=f"{low:,.1f}",
+                        )
                     )
         return out
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check
 
+        lg = ctx.scenario.lang
         out = []
         for a in ctx.scenario.actions:
             on = ctx.on(a.name)
             n, mu = int(on.sum()), float(ctx.area[on].sum())
             tg = a.targets
             if tg.count_min is not None or tg.count_max is not None:
-                out.append(
-                    Check(f"count[{a.name}]", tg.count_met(n), f"{n} plots against {_count_words(tg)}", "target")
-                )
+                detail = t("diagnose.check.count", lg, n=f"{n:,}", words=_count_words(tg, lg))
+                out.append(Check(f"count[{a.name}]", tg.count_met(n), detail, "target"))
             if tg.area_min is not None:
-                out.append(
-                    Check(f"area_min[{a.name}]", tg.area_min_met(mu), f"{mu:,.2f} mu against ≥ {tg.area_min:,.2f}", "target")
-                )
+                detail = t("diagnose.check.area_min", lg, mu=f"{mu:,.2f}", target=f"{tg.area_min:,.2f}")
+                out.append(Check(f"area_min[{a.name}]", tg.area_min_met(mu), detail, "target"))
             if tg.area_max is not None:
-                out.append(
-                    Check(f"area_max[{a.name}]", tg.area_max_met(mu), f"{mu:,.2f} mu against ≤ {tg.area_max:,.2f}", "target")
-                )
+                detail = t("diagnose.check.area_max", lg, mu=f"{mu:,.2f}", target=f"{tg.area_max:,.2f}")
+                out.append(Check(f"area_max[{a.name}]", tg.area_max_met(mu), detail, "target"))
         return out
 
     def describe(self, scenario: Scenario, lang: str | None = None) -> list[str]:
@@ -164,6 +205,6 @@ class Targets(Component):
             if tg.area_max is not None:
                 parts.append(t("rules.targets.area_max", lang, action=a.label or a.name, mu=f"{tg.area_max:,.1f}"))
             if not tg.count_exact and (tg.count_min is not None or tg.count_max is not None):
-                parts.insert(0, t("rules.targets.range", lang, action=a.label or a.name, words=_count_words(tg)))
+                parts.insert(0, t("rules.targets.range", lang, action=a.label or a.name, words=_count_words(tg, lang)))
             out += parts or [t("rules.targets.none", lang, action=a.label or a.name)]
         return out

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from landopt.errors import Problem
 from landopt.i18n import add_messages, t
 from landopt.rules.base import Component, Statement
+from landopt.rules.targets import who
 
 if TYPE_CHECKING:
     from landopt.check import Check
@@ -119,7 +120,7 @@ class TownshipShare(Component):
                     continue
                 coef = (inside.astype(float) - spec.max) * area
                 rows.append(b.add_row(f"township_share_{a}_{k}", cols, coef, "<=", 0.0))
-            text = t("rules.township_share.text", "en", action=a, share=f"{spec.max:.0%}")
+            text = t("rules.township_share.text", b.scenario.lang, action=who(b.scenario.action(a), b.scenario.lang), share=f"{spec.max:.0%}")
             b.add_statement(Statement(f"township_share[{a}]", "township_share", text, tuple(rows), action=a))
 
     def check(self, ctx: CheckContext) -> list[Check]:
@@ -129,19 +130,20 @@ class TownshipShare(Component):
         spec = self.spec(sc)
         col = _column_name(sc, spec.field)
         out = []
+        lg = sc.lang
         for a in self._actions(sc):
             name = f"township_share[{a}]"
             if col not in ctx.parcels.columns:
-                out.append(_undecided(name, f"the parcels have no column {col!r}"))
+                out.append(_undecided(name, t("diagnose.check.no_column", lg, col=repr(col)), lang=lg))
                 continue
             on = ctx.on(a)
             total = float(ctx.area[on].sum())
             if not total:
-                out.append(Check(name, True, f"no {a} plots"))
+                out.append(Check(name, True, t("diagnose.check.no_plots", lg, action=who(sc.action(a), lg))))
                 continue
             by = pd.Series(ctx.area[on]).groupby(_groups(ctx.parcels[col])[on]).sum() / total
             worst = str(by.idxmax())
-            detail = t("rules.township_share.detail", "en", got=f"{by.max():.1%}", township=worst, share=f"{spec.max:.0%}")
+            detail = t("rules.township_share.detail", lg, got=f"{by.max():.1%}", township=worst, share=f"{spec.max:.0%}")
             out.append(Check(name, bool(by.max() <= spec.max + 1e-9), detail))
         return out
 
