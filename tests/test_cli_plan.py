@@ -89,8 +89,10 @@ def test_demo_2023_plan_meets_every_target(tmp_path, capsys):
     assert all(c["ok"] for c in run["checks"])
     assert len(run["input"]["sha256"]) == 64
     layer = gpd.read_file(out / "plan.gpkg", layer="plan")
-    assert (layer["action"] != "none").sum() == 31
-    assert set(layer["action"]) == {"clear", "revitalize", "upgrade", "none"}
+    # a Chinese scenario: the result columns are named in Chinese (措施代码 = action)
+    assert (layer["措施代码"] != "none").sum() == 31
+    assert set(layer["措施代码"]) == {"clear", "revitalize", "upgrade", "none"}
+    assert "parcel_id" in layer.columns and "area_mu_declared" not in layer.columns
 
 
 def test_plan_on_toy_and_the_printed_table(toy_files, tmp_path, capsys):

@@ -64,6 +64,7 @@ from landopt.parcels._messages import msg
 from landopt.parcels.area import _area_crs, _crs_label, area_crs_for, compute_area_mu
 from landopt.parcels.columns import _apply_columns, _missing_field_problem
 from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_overlaps
+from landopt.parcels.layout import ORIGINAL_ATTR, record_original
 from landopt.parcels.read import FORMATS, _read_file, _restore_truncated_names
 from landopt.parcels.summary import summarize_parcels
 from landopt.parcels.validate import (
@@ -362,6 +363,7 @@ def _prepare(
     if n == 0:
         problems.append(Problem("file", "", msg("no_parcels.what"), msg("no_parcels.fix")))
 
+    as_read = df.copy()  # the later steps assign into df
     df = _apply_columns(df, columns, problems)
     for field in REQUIRED_FIELDS:
         if field not in df:
@@ -407,4 +409,8 @@ def _prepare(
     out = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs=work_crs), crs=work_crs)
     out.attrs[PROBLEMS_ATTR] = _SharedProblems(problems)
     out.attrs[INPUT_CRS_ATTR] = gdf.attrs.get(INPUT_CRS_ATTR) or _crs_label(input_crs)
+    # the planner's names and values as they came in, restored when the plan is written
+    out.attrs[ORIGINAL_ATTR] = gdf.attrs.get(ORIGINAL_ATTR) or record_original(
+        as_read, {s: d for s, d in (columns or {}).items() if s in as_read.columns}, ids
+    )
     return out, problems
