@@ -156,3 +156,40 @@ def test_english_plan_keeps_the_current_result_names(planner_shapefile, tmp_path
         "geometry",
     ]
     assert "地块编号" in back.columns and "parcel_id" not in back.columns
+
+
+def test_rules_are_described_with_the_planners_names_and_values(planner_shapefile):
+    from landopt.rules import component
+    from landopt.scenario import describe_rule
+
+    d = planner_scenario(planner_shapefile)
+    sc = scenario_from_dict(d, base_dir=planner_shapefile.parent)
+    rule = sc.actions[0].eligible
+    # landopt reads the rule in its own fields, and shows it in the planner's
+    assert rule.describe() == "status in [inefficient, idle] and encumbrance not in [查封]"
+    zh = describe_rule(rule, "zh", parcels=sc.parcels)
+    assert zh == "状态 属于 [低效, 闲置] 且 权利限制 不属于 [查封]"
+    en = describe_rule(rule, "en", parcels=sc.parcels)
+    assert en == "状态 in [inefficient, idle] and 权利限制 not in [查封]"
+    lines = component("eligibility").describe(sc, "zh")
+    assert lines == ["出清适用于：状态 属于 [低效, 闲置] 且 权利限制 不属于 [查封]"]
+
+
+def test_status_values_give_the_planners_spelling(planner_shapefile):
+    from landopt.scenario import describe_rule
+
+    d = planner_scenario(planner_shapefile)
+    d["parcels"]["status_values"] = {"待处置": "idle"}
+    d["actions"]["clear"]["eligible"] = {
+        "any": [
+            {"not": {"field": "状态", "in": ["待处置"]}},
+            {"field": "面积", "ge": 10},
+            {"field": "名称", "is_null": True},
+        ]
+    }
+    sc = scenario_from_dict(d, base_dir=planner_shapefile.parent)
+    text = describe_rule(sc.actions[0].eligible, "zh", parcels=sc.parcels)
+    assert text == "非（状态 属于 [待处置]） 或 面积 ≥ 10 或 名称 为空"
+    assert describe_rule(sc.actions[0].eligible, "en", names={}, values={}) == (
+        "not (status in [idle]) or area_mu ≥ 10 or name is empty"
+    )
