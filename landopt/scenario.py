@@ -522,16 +522,22 @@ class ParcelSource:
     crs: str | None = None
     columns: tuple[tuple[str, str], ...] = ()
     status_values: tuple[tuple[str, str], ...] = ()
+    ledger: Path | None = None
+    ledger_key: str | None = None
 
     def read_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`landopt.parcels.read_parcels`."""
-        return {
+        out: dict[str, Any] = {
             "layer": self.layer,
             "encoding": self.encoding,
             "crs": self.crs,
             "columns": dict(self.columns) or None,
             "status_values": dict(self.status_values) or None,
         }
+        if self.ledger is not None:
+            out["ledger"] = self.ledger
+            out["ledger_key"] = self.ledger_key
+        return out
 
     def to_dict(self, base_dir: Path | None = None) -> dict[str, Any]:
         """The source as written in TOML (path relative to ``base_dir`` when possible)."""
@@ -549,6 +555,16 @@ class ParcelSource:
             out["columns"] = dict(self.columns)
         if self.status_values:
             out["status_values"] = dict(self.status_values)
+        if self.ledger is not None:
+            ledger = self.ledger
+            if base_dir is not None:
+                try:
+                    ledger = Path(_relpath(self.ledger, base_dir))
+                except ValueError:
+                    pass
+            out["ledger"] = ledger.as_posix()
+        if self.ledger_key:
+            out["ledger_key"] = self.ledger_key
         return out
 
 

@@ -193,3 +193,102 @@ def test_status_values_give_the_planners_spelling(planner_shapefile):
     assert describe_rule(sc.actions[0].eligible, "en", names={}, values={}) == (
         "not (status in [idle]) or area_mu ≥ 10 or name is empty"
     )
+
+
+# --------------------------------------------------------------------------- the ledger
+def _split_ledger(shp: Path, tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """The layer without its 拆除成本 and 权利限制 (now in the ledger), and the ledger table."""
+    layer = pyogrio.read_dataframe(shp)
+    ledger = pd.DataFrame(layer[["地块编号", "权利限制", "拆除成本"]])
+    path = tmp_path / "图层.gpkg"
+    pyogrio.write_dataframe(layer.drop(columns=["权利限制", "拆除成本"]), path)
+    return path, ledger
+
+
+def _read_with_ledger(layer: Path, ledger: Path, **kw: object) -> gpd.GeoDataFrame:
+    from landopt.parcels import read_parcels
+
+    return read_parcels(
+        layer,
+        columns={"地块编号": "parcel_id", "状态": "status", "拆除成本": "cost_clear_wan"},
+        ledger=ledger,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv-gbk", "csv-utf8"])
+def test_ledger_join_names_unmatched_keys_on_both_sides(planner_shapefile, tmp_path, kind):
+    layer, table = _split_ledger(planner_shapefile, tmp_path)
+    ids = list(table["地块编号"])
+    # two parcels missing from the ledger, one ledger row for no parcel
+    table = pd.concat(
+        [
+            table[~table["地块编号"].isin(ids[:2])],
+            pd.DataFrame([{"地块编号": "X-404", "权利限制": "无", "拆除成本": 1.0}]),
+        ],
+        ignore_index=True,
+    )
+    if kind == "xlsx":
+        ledger = tmp_path / "台账.xlsx"
+        table.to_excel(ledger, index=False, engine="openpyxl")
+    else:
+        ledger = tmp_path / "台账.csv"
+        enc = "gbk" if kind == "csv-gbk" else "utf-8"
+        table.to_csv(ledger, index=False, encoding=enc)
+        if kind == "csv-gbk":
+            assert "查封".encode("gbk") in ledger.read_bytes()
+    gdf = _read_with_ledger(layer, ledger)
+    assert len(gdf) == 400
+    warned = [p for p in gdf.attrs["landopt_problems"] if p.where == f"ledger {ledger.name}"]
+    texts = " | ".join(p.what for p in warned)
+    assert all(p.severity == "warning" for p in warned) and len(warned) == 2
+    assert ids[0] in texts and ids[1] in texts and "X-404" in texts
+    # the ledger's columns are mapped like the layer's, and kept as the planner's
+    by_id = gdf.set_index("parcel_id")
+    costs = table.set_index("地块编号")["拆除成本"].dropna()
+    some = costs.index[3]
+    assert by_id.loc[some, "cost_clear_wan"] == pytest.approx(costs[some])
+    assert pd.isna(by_id.loc[ids[0], "cost_clear_wan"])
+    assert set(gdf["权利限制"].dropna()) <= {"无", "抵押", "查封"}
+    assert "拆除成本" in gdf.attrs["landopt_original"].columns
+
+
+def test_ledger_duplicates_and_shared_columns_are_named_errors(planner_shapefile, tmp_path):
+    from landopt.errors import ParcelDataError
+
+    layer, table = _split_ledger(planner_shapefile, tmp_path)
+    dup = pd.concat([table, table.iloc[[3, 7]]], ignore_index=True)
+    dup["状态"] = "低效"  # a column the layer has too
+    ledger = tmp_path / "台账.csv"
+    dup.to_csv(ledger, index=False, encoding="utf-8-sig")
+    with pytest.raises(ParcelDataError) as err:
+        _read_with_ledger(layer, ledger)
+    errors = [p for p in err.value.problems if p.severity == "error"]
+    text = " | ".join(f"{p.field}: {p.what} ({p.fix})" for p in errors)
+    assert table["地块编号"][3] in text and table["地块编号"][7] in text
+    assert "状态" in text and "rename or delete" in text
+
+
+def test_ledger_from_the_scenario_file(planner_shapefile, tmp_path):
+    layer, table = _split_ledger(planner_shapefile, tmp_path)
+    table.rename(columns={"地块编号": "宗地号"}).to_excel(
+        tmp_path / "台账.xlsx", index=False, engine="openpyxl"
+    )
+    d = planner_scenario(layer)
+    d["parcels"].update({"ledger": "台账.xlsx", "ledger_key": "宗地号"})
+    sc = scenario_from_dict(d, base_dir=tmp_path)
+    assert sc.parcels.ledger == tmp_path / "台账.xlsx" and sc.parcels.ledger_key == "宗地号"
+    assert sc.to_dict()["parcels"]["ledger_key"] == "宗地号"
+    plan = solve(sc)
+    assert plan.targets_met
+    write_plan(plan, tmp_path / "out")
+    back = pyogrio.read_dataframe(tmp_path / "out" / "plan.gpkg", layer="plan")
+    assert {"权利限制", "拆除成本"} <= set(back.columns) and "宗地号" not in back.columns
+
+
+def test_a_ledger_of_unknown_format_is_one_named_error(planner_shapefile, tmp_path):
+    from landopt.errors import InputError
+
+    (tmp_path / "台账.ods").write_bytes(b"x")
+    with pytest.raises(InputError, match=r"台账.ods.*\.xlsx or \.csv"):
+        _read_with_ledger(planner_shapefile, tmp_path / "台账.ods")

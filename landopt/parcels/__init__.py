@@ -65,6 +65,7 @@ from landopt.parcels.area import _area_crs, _crs_label, area_crs_for, compute_ar
 from landopt.parcels.columns import _apply_columns, _missing_field_problem
 from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_overlaps
 from landopt.parcels.layout import ORIGINAL_ATTR, record_original
+from landopt.parcels.ledger import join_ledger
 from landopt.parcels.read import FORMATS, _read_file, _restore_truncated_names
 from landopt.parcels.summary import summarize_parcels
 from landopt.parcels.validate import (
@@ -120,6 +121,8 @@ def read_parcels(
     crs: Any = None,
     repair: bool = False,
     area_tolerance: float = 0.01,
+    ledger: str | PathLike[str] | None = None,
+    ledger_key: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a parcel layer from a file, validate it and return it in the working CRS.
 
@@ -151,6 +154,14 @@ def read_parcels(
     area_tolerance
         Relative difference between a declared ``area_mu`` and the geometry's area above
         which a warning is reported (0.01 = 1 %).
+    ledger
+        A ledger (台账, ``.xlsx`` or ``.csv`` in UTF-8 or GBK) whose columns are added to
+        the layer before the checks, matched on ``ledger_key``; ``columns`` maps them too.
+        Unmatched keys on either side are warnings naming them; a key twice in the ledger
+        or a column in both is an error. See :mod:`landopt.parcels.ledger`.
+    ledger_key
+        The ledger's key column; by default the layer's id column (the one ``columns``
+        maps to ``parcel_id``).
 
     Returns
     -------
@@ -170,6 +181,8 @@ def read_parcels(
     raw, problems = _read_file(p, layer=layer, encoding=encoding)
     if FORMATS.get(p.suffix.lower(), "").endswith("Shapefile"):
         raw = _restore_truncated_names(raw, columns or {}, problems)
+    if ledger is not None:
+        raw = join_ledger(raw, ledger, key=ledger_key, columns=columns, problems=problems)
     logger.debug("read %d features from %s in %.2f s", len(raw), p, time.perf_counter() - started)
     return _prepare_or_raise(
         raw,

@@ -88,9 +88,7 @@ class Original:
         return self
 
 
-def record_original(
-    original: pd.DataFrame, rename: Mapping[str, str], ids: pd.Series
-) -> Original:
+def record_original(original: pd.DataFrame, rename: Mapping[str, str], ids: pd.Series) -> Original:
     """The record of ``original`` (attributes as read) renamed by ``rename``, keyed by ``ids``."""
     columns = tuple(str(c) for c in original.columns)
     frame = original.copy()
@@ -215,9 +213,7 @@ def from_planner_layer(layer: gpd.GeoDataFrame, layout: Mapping[str, Any]) -> gp
     out = gpd.GeoDataFrame(df, geometry=layer.geometry.values, crs=layer.crs)
     out = out.rename_geometry(geom) if geom != "geometry" else out
     if "parcel_id" in out:
-        out.attrs[ORIGINAL_ATTR] = record_original(
-            original, {c: columns[c] for c in present}, ids
-        )
+        out.attrs[ORIGINAL_ATTR] = record_original(original, {c: columns[c] for c in present}, ids)
     return out
 
 
