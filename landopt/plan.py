@@ -39,6 +39,7 @@ from landopt.parcels import read_parcels
 from landopt.parcels.layout import (
     LAYOUT_KEY,
     from_planner_layer,
+    guess_layout,
     layout_json,
     planner_layer,
     read_layout,
@@ -623,6 +624,10 @@ def read_plan(path: str | Path) -> Plan:
     scenario, so a plan edited after the run is judged by what it now holds. When the
     file's SHA-256 differs from the one ``run.json`` recorded, ``notes`` says so. The
     solution vector is not kept (``result.x`` is None).
+
+    Both layouts are read: the planner's columns with the results in the plan's language
+    (the layout in the layer's metadata; found by the names when another tool dropped it)
+    and the older one in landopt's own names. The parcels come back in landopt's fields.
     """
     from landopt.scenario import scenario_from_dict
 
@@ -641,6 +646,13 @@ def read_plan(path: str | Path) -> Plan:
         layout = read_layout(pyogrio.read_info(gpkg, layer="plan"))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the plan in {folder}: {exc}") from None
+    if layout is None:  # metadata lost (rewritten by another tool): by the names
+        mapping = dict(run.get("scenario", {}).get("parcels", {}).get("columns", {}))
+        layout = guess_layout(
+            [c for c in parcels.columns if c != parcels.geometry.name],
+            run.get("scenario", {}).get("lang"),
+            mapping,
+        )
     if layout is not None:  # written with the planner's columns: back to landopt's fields
         parcels = from_planner_layer(parcels, layout)
     src = run.get("scenario_file")

@@ -292,3 +292,22 @@ def test_a_ledger_of_unknown_format_is_one_named_error(planner_shapefile, tmp_pa
     (tmp_path / "台账.ods").write_bytes(b"x")
     with pytest.raises(InputError, match=r"台账.ods.*\.xlsx or \.csv"):
         _read_with_ledger(planner_shapefile, tmp_path / "台账.ods")
+
+
+def test_plan_edited_by_another_tool_is_still_read_and_rechecked(written, tmp_path):
+    import shutil
+
+    out = tmp_path / "edited"
+    shutil.copytree(written, out)
+    layer = gpd.read_file(out / "plan.gpkg", layer="plan", engine="pyogrio")
+    one = layer.index[layer["措施代码"] != "none"][0]
+    layer.loc[one, ["措施代码", "措施"]] = ["none", ""]
+    (out / "plan.gpkg").unlink()
+    layer.to_file(out / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio")
+    assert "landopt_layout" not in (
+        pyogrio.read_info(out / "plan.gpkg", layer="plan")["layer_metadata"] or {}
+    )
+    plan = read_plan(out)
+    assert plan.edited and not plan.targets_met
+    assert (plan.parcels["action"] != "none").sum() == 7
+    assert {"parcel_id", "status"} <= set(plan.parcels.columns)

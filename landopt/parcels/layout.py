@@ -34,7 +34,7 @@ turns a written layer back into the canonical one (with its original record), so
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,7 @@ __all__ = [
     "RESULT_FIELDS",
     "Original",
     "from_planner_layer",
+    "guess_layout",
     "layout_json",
     "planner_layer",
     "read_layout",
@@ -215,6 +216,34 @@ def from_planner_layer(layer: gpd.GeoDataFrame, layout: Mapping[str, Any]) -> gp
     if "parcel_id" in out:
         out.attrs[ORIGINAL_ATTR] = record_original(original, {c: columns[c] for c in present}, ids)
     return out
+
+
+def guess_layout(
+    columns: Sequence[str], lang: str | None, mapping: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The layout of a written plan whose layer metadata was lost (rewritten by another tool).
+
+    The result columns are found by their names in ``lang`` (with the clash suffix when
+    that is the one present), the planner's by ``mapping`` (``[parcels] columns``). None
+    when the layer is in landopt's own names already (the layout before the planner's).
+    """
+    from landopt.i18n import t
+
+    present = set(map(str, columns))
+    if "action" in present and ("parcel_id" in present or not mapping):
+        return None
+    results: dict[str, str] = {}
+    for f in RESULT_FIELDS:
+        name = result_name(f, lang)
+        clashed = name + t("columns.clash", lang)
+        if clashed in present:
+            results[clashed] = f
+        elif name in present:
+            results[name] = f
+    if "action" not in results.values():
+        return None
+    originals = {c: str(mapping.get(c, c)) for c in columns if c not in results}
+    return {"version": 1, "columns": originals, "results": results}
 
 
 def read_layout(info: Mapping[str, Any] | None) -> dict[str, Any] | None:
