@@ -129,16 +129,21 @@ def planner_layer(
     data: dict[str, Any] = {}
     columns: dict[str, str] = {}
     if orig is not None:
-        ids = parcels["parcel_id"].astype(str)
-        known = ids.isin(orig.frame.index).to_numpy()
-        base = orig.frame.reindex(ids.to_numpy())
+        ids = parcels["parcel_id"].astype(str).to_numpy(dtype=object)
+        pos = orig.frame.index.get_indexer(ids)  # (isin on Arrow strings: 1.2 s at 100k)
+        known = pos >= 0
+        base = orig.frame.iloc[np.where(known, pos, 0)] if len(orig.frame) else orig.frame
         for col in orig.columns:
             field = orig.canonical[col]
-            values = base[col]
-            if not known.all() and field in parcels.columns:  # a parcel added since reading
+            values = base[col].to_numpy() if len(orig.frame) else np.full(len(ids), None)
+            if not known.all():  # a parcel added since reading: landopt's value, or empty
                 values = values.astype(object)
-                values[~known] = parcels[field].to_numpy(dtype=object)[~known]
-            data[col] = values.to_numpy()
+                values[~known] = (
+                    parcels[field].to_numpy(dtype=object)[~known]
+                    if field in parcels.columns
+                    else None
+                )
+            data[col] = values
             columns[col] = field
         covered = {*orig.canonical.values(), DECLARED_AREA_FIELD}
     else:
