@@ -311,3 +311,38 @@ def test_plan_edited_by_another_tool_is_still_read_and_rechecked(written, tmp_pa
     assert plan.edited and not plan.targets_met
     assert (plan.parcels["action"] != "none").sum() == 7
     assert {"parcel_id", "status"} <= set(plan.parcels.columns)
+
+
+def test_a_result_name_the_layer_uses_gets_a_suffix_and_reads_back():
+    from shapely.geometry import box
+
+    from landopt.parcels import prepare_parcels
+    from landopt.parcels.layout import from_planner_layer, planner_layer
+
+    raw = gpd.GeoDataFrame(
+        {"parcel_id": [7, 8], "status": ["Idle", "低效"], "area_mu": [15.2, 14.0]},
+        geometry=[box(589000, 4074000, 589100, 4074100), box(589200, 4074000, 589300, 4074100)],
+        crs="EPSG:4548",
+    )
+    gdf = prepare_parcels(raw)
+    assert list(gdf["status"]) == ["idle", "inefficient"] and "area_mu_declared" in gdf
+    gdf["action"], gdf["action_label"], gdf["eligible_actions"] = "none", "", ""
+    layer, layout = planner_layer(gdf.iloc[::-1], "en")
+    # the planner's own values (ids as integers, Idle as spelled), the computed area apart
+    assert list(layer.columns) == [
+        "parcel_id",
+        "status",
+        "area_mu",
+        "action_label",
+        "action",
+        "eligible_actions",
+        "area_mu_landopt",
+        "geometry",
+    ]
+    assert list(layer["parcel_id"]) == [8, 7] and list(layer["status"]) == ["低效", "Idle"]
+    assert list(layer["area_mu"]) == [14.0, 15.2]
+    assert layer["area_mu_landopt"].tolist() == pytest.approx([15.0, 15.0])
+    back = from_planner_layer(layer, layout)
+    assert list(back["parcel_id"]) == ["8", "7"] and list(back["status"]) == ["inefficient", "idle"]
+    assert back["area_mu"].tolist() == pytest.approx([15.0, 15.0])
+    assert list(back["area_mu_declared"]) == [14.0, 15.2]
