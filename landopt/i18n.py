@@ -386,6 +386,29 @@ _CLI: dict[str, dict[str, str]] = {
     "seconds": {"en": "{s} s", "zh": "{s} 秒"},
     "total": {"en": "total", "zh": "合计"},
     "yes": {"en": "yes", "zh": "是"},
+    # the run record's rows in words, by their run.json key (others show the key)
+    "run.scenario.name": {"en": "scenario", "zh": "情景名称"},
+    "run.scenario.lang": {"en": "language", "zh": "语言"},
+    "run.created": {"en": "written (UTC)", "zh": "生成时间（UTC）"},
+    "run.scenario_file": {"en": "scenario file", "zh": "情景文件"},
+    "run.input.path": {"en": "parcel layer", "zh": "地块图层"},
+    "run.input.sha256": {"en": "parcel layer SHA-256", "zh": "地块图层 SHA-256"},
+    "run.input.parcels": {"en": "parcels", "zh": "地块数"},
+    "run.plan_sha256": {"en": "plan.gpkg SHA-256", "zh": "plan.gpkg SHA-256"},
+    "run.targets_met": {"en": "all targets met", "zh": "全部目标达成"},
+    "run.solver.status": {"en": "solver status", "zh": "求解状态"},
+    "run.solver.proven_optimal": {"en": "proven optimal", "zh": "已证明最优"},
+    "run.solver.objective": {"en": "objective", "zh": "目标函数值"},
+    "run.solver.bound": {"en": "bound", "zh": "界"},
+    "run.solver.gap": {"en": "optimality gap", "zh": "最优性差距"},
+    "run.solver.runtime_s": {"en": "solve time (s)", "zh": "求解用时（秒）"},
+    "run.solver.solver": {"en": "solver", "zh": "求解器"},
+    "run.solver.solver_version": {"en": "solver version", "zh": "求解器版本"},
+    "run.solver.time_limit_s": {"en": "time limit (s)", "zh": "时间上限（秒）"},
+    "run.solver.time_limit_hit": {"en": "time limit reached", "zh": "达到时间上限"},
+    "run.model.variables": {"en": "model variables", "zh": "模型变量数"},
+    "run.model.rows": {"en": "model constraints", "zh": "模型约束数"},
+    "run.versions.landopt": {"en": "landopt version", "zh": "landopt 版本"},
     "no": {"en": "NO", "zh": "否"},
     "out": {"en": "output folder", "zh": "输出文件夹"},
     "scenario": {"en": "scenario file", "zh": "情景文件"},
@@ -1206,8 +1229,77 @@ _ERRORS: dict[str, dict[str, str]] = {
     },
 }
 
-# --- Excel workbook (landopt.excel)
-_EXCEL: dict[str, dict[str, str]] = {}
+# --- Excel workbook (landopt.excel): sheet names (≤ 31 characters), headers with units
+_EXCEL: dict[str, dict[str, str]] = {
+    "sheet.summary": {"en": "Summary", "zh": "方案汇总"},
+    "sheet.parcels": {"en": "Chosen parcels", "zh": "入选地块"},
+    "sheet.township": {"en": "By township", "zh": "分镇街"},
+    "sheet.park": {"en": "By park", "zh": "分园区"},
+    "sheet.checks": {"en": "Checks", "zh": "校核"},
+    "sheet.run": {"en": "Run record", "zh": "运行记录"},
+    "col.action": {"en": "action code", "zh": "措施代码"},
+    "col.label": {"en": "action", "zh": "措施"},
+    "col.eligible_plots": {"en": "eligible plots", "zh": "可选宗数"},
+    "col.eligible_mu": {"en": "eligible area (mu)", "zh": "可选面积（亩）"},
+    "col.count_min": {"en": "plots target, at least", "zh": "宗数目标下限"},
+    "col.count_max": {"en": "plots target, at most", "zh": "宗数目标上限"},
+    "col.plots": {"en": "plots chosen", "zh": "入选宗数"},
+    "col.area_min": {"en": "area target, at least (mu)", "zh": "面积目标下限（亩）"},
+    "col.area_max": {"en": "area target, at most (mu)", "zh": "面积目标上限（亩）"},
+    "col.mu": {"en": "area chosen (mu)", "zh": "入选面积（亩）"},
+    "col.cost": {"en": "cost (10⁴ CNY)", "zh": "投入（万元）"},
+    "col.cost_per_mu": {"en": "cost per mu (10⁴ CNY/mu)", "zh": "亩均投入（万元/亩）"},
+    "col.benefit": {"en": "benefit (10⁴ CNY)", "zh": "效益（万元）"},
+    "col.budget": {"en": "budget (10⁴ CNY)", "zh": "预算（万元）"},
+    "col.met": {"en": "targets", "zh": "是否达标"},
+    "col.plot_no": {"en": "plot no.", "zh": "图上编号"},
+    "col.township": {"en": "township", "zh": "镇（街道）"},
+    "col.park": {"en": "park", "zh": "园区"},
+    "col.action_plots": {"en": "{action}: plots", "zh": "{action}宗数"},
+    "col.action_mu": {"en": "{action}: area (mu)", "zh": "{action}面积（亩）"},
+    "col.total_plots": {"en": "total plots", "zh": "合计宗数"},
+    "col.total_mu": {"en": "total area (mu)", "zh": "合计面积（亩）"},
+    "col.total_cost": {"en": "total cost (10⁴ CNY)", "zh": "合计投入（万元）"},
+    "col.check": {"en": "check", "zh": "校核项"},
+    "col.state": {"en": "result", "zh": "结果"},
+    "col.detail": {"en": "detail", "zh": "说明"},
+    "col.item": {"en": "item", "zh": "项目"},
+    "col.key": {"en": "key in run.json", "zh": "run.json 键"},
+    "col.value": {"en": "value", "zh": "值"},
+    "met.yes": {"en": "met", "zh": "达标"},
+    "met.no": {"en": "NOT met", "zh": "未达标"},
+    "state.passed": {"en": "passed", "zh": "通过"},
+    "state.failed": {"en": "FAILED", "zh": "未通过"},
+    "state.undecided": {"en": "undecided", "zh": "未判定"},
+    "total": {"en": "total", "zh": "合计"},
+    "no_township": {"en": "(no township given)", "zh": "（未注明镇街）"},
+    "no_park": {"en": "(outside the parks)", "zh": "（园区外）"},
+    "yes": {"en": "yes", "zh": "是"},
+    # the run record's rows in words, by their run.json key (others show the key)
+    "run.scenario.name": {"en": "scenario", "zh": "情景名称"},
+    "run.scenario.lang": {"en": "language", "zh": "语言"},
+    "run.created": {"en": "written (UTC)", "zh": "生成时间（UTC）"},
+    "run.scenario_file": {"en": "scenario file", "zh": "情景文件"},
+    "run.input.path": {"en": "parcel layer", "zh": "地块图层"},
+    "run.input.sha256": {"en": "parcel layer SHA-256", "zh": "地块图层 SHA-256"},
+    "run.input.parcels": {"en": "parcels", "zh": "地块数"},
+    "run.plan_sha256": {"en": "plan.gpkg SHA-256", "zh": "plan.gpkg SHA-256"},
+    "run.targets_met": {"en": "all targets met", "zh": "全部目标达成"},
+    "run.solver.status": {"en": "solver status", "zh": "求解状态"},
+    "run.solver.proven_optimal": {"en": "proven optimal", "zh": "已证明最优"},
+    "run.solver.objective": {"en": "objective", "zh": "目标函数值"},
+    "run.solver.bound": {"en": "bound", "zh": "界"},
+    "run.solver.gap": {"en": "optimality gap", "zh": "最优性差距"},
+    "run.solver.runtime_s": {"en": "solve time (s)", "zh": "求解用时（秒）"},
+    "run.solver.solver": {"en": "solver", "zh": "求解器"},
+    "run.solver.solver_version": {"en": "solver version", "zh": "求解器版本"},
+    "run.solver.time_limit_s": {"en": "time limit (s)", "zh": "时间上限（秒）"},
+    "run.solver.time_limit_hit": {"en": "time limit reached", "zh": "达到时间上限"},
+    "run.model.variables": {"en": "model variables", "zh": "模型变量数"},
+    "run.model.rows": {"en": "model constraints", "zh": "模型约束数"},
+    "run.versions.landopt": {"en": "landopt version", "zh": "landopt 版本"},
+    "no": {"en": "no", "zh": "否"},
+}
 
 # --- plan columns in the planner's language, ledger join (landopt.plan, landopt.parcels)
 _COLUMNS: dict[str, dict[str, str]] = {
@@ -1304,7 +1396,22 @@ _COLUMNS: dict[str, dict[str, str]] = {
 }
 
 # --- the print map (landopt.maps)
-_PRINT: dict[str, dict[str, str]] = {}
+_PRINT: dict[str, dict[str, str]] = {
+    "plot_no": {"en": "Plot no.", "zh": "图斑号"},
+    "block.title": {"en": "Title", "zh": "图名"},
+    "block.unit": {"en": "Compiled by", "zh": "编制单位"},
+    "block.number": {"en": "Map no.", "zh": "图号"},
+    "block.drawn_by": {"en": "Drawn by", "zh": "制图"},
+    "block.date": {"en": "Date", "zh": "日期"},
+    "cli.paper": {
+        "en": "paper size of the printed map: A4 (297 x 210 mm, default) or A3 (420 x 297 mm)",
+        "zh": "打印图纸幅面：A4（297×210 毫米，默认）或 A3（420×297 毫米）",
+    },
+    "cli.orientation": {
+        "en": "orientation of the printed map: landscape (default) or portrait",
+        "zh": "打印图纸方向：landscape 横向（默认）或 portrait 纵向",
+    },
+}
 
 # --- the diagnosis and the plan check (landopt.diagnose, landopt.check)
 _DIAGNOSE: dict[str, dict[str, str]] = {}

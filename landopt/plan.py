@@ -63,7 +63,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Files :func:`write_plan` writes.
-OUTPUT_FILES = ("plan.gpkg", "summary.csv", "run.json")
+OUTPUT_FILES = ("plan.gpkg", "summary.csv", "summary.xlsx", "run.json")
 NONE = "none"
 
 
@@ -533,7 +533,7 @@ def write_plan(
     force: bool = False,
     extra: dict[str, Callable[[Path], None]] | None = None,
 ) -> list[Path]:
-    """Write ``plan.gpkg``, ``summary.csv`` and ``run.json`` (and ``extra`` files) atomically.
+    """Write ``plan.gpkg``, ``summary.csv``, ``summary.xlsx`` and ``run.json`` (and ``extra``) atomically.
 
     The whole folder is written into a staging folder beside ``out_dir``
     (``.{out}.landopt-stage-{pid}-…``) and swapped in as one step when every file is
@@ -600,8 +600,15 @@ def write_plan(
                     errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / "plan.gpkg")
                 ) from exc
             raise
+        from landopt import excel, qgis
+
+        action_column = next(n for n, f in layout["results"].items() if f == "action")
+        qgis.write_layer_style(  # opens coloured in QGIS, on the column as written (措施代码)
+            stage / "plan.gpkg", plan.scenario, column=action_column
+        )
         plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
+        excel.write_workbook(plan, stage / "summary.xlsx")
         for name, writer in (extra or {}).items():
             writer(stage / name)
         plan.timings["write"] = time.perf_counter() - t

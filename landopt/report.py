@@ -31,7 +31,7 @@ from landopt import maps as _maps
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
-from landopt.plan import NONE, Plan, read_plan
+from landopt.plan import NONE, Plan, plot_numbers, read_plan
 from landopt.rules import active_components, component
 from landopt.scenario import describe_rule
 
@@ -271,8 +271,8 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
     ch = plan.chosen.copy()
     if not len(ch):
         return []
-    order = {n: i for i, n in enumerate(sc.action_names)}
-    ch["_o"] = ch["action"].map(order)
+    # the plot numbers of the map and summary.xlsx, and their order
+    ch["_no"] = plot_numbers(sc, plan.parcels).loc[ch.index]
     ch["_mu"] = pd.to_numeric(ch["area_mu"], errors="coerce")
     cost = np.full(len(ch), np.nan)
     for a in sc.actions:
@@ -280,12 +280,13 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
         if a.cost in ch.columns:
             cost[on] = pd.to_numeric(ch.loc[on, a.cost], errors="coerce").to_numpy(float)
     ch["_cost"] = cost
-    ch = ch.sort_values(["_o", "_mu"], ascending=[True, False])
+    ch = ch.sort_values("_no", kind="stable")
     rows = []
     for r in ch.drop(columns="geometry").to_dict("records"):
         a = sc.action(str(r["action"]))
         rows.append(
             {
+                "no": int(r["_no"]),
                 "id": _text(r["parcel_id"]),
                 "name": _text(r.get("name")),
                 "township": _text(r.get("township")),
@@ -388,7 +389,7 @@ def report_html(
     """
     lng = _maps.map_lang(plan.scenario, lang, need_font=False)
     record = record if record is not None else plan.record()
-    h = i18n.words("report.", lng)
+    h = {**i18n.words("report.", lng), "plot_no": i18n.t("print.plot_no", lng)}
     png = _png_bytes(plan, map_png, lang, district=district)
     webmap = None
     if interactive:
@@ -396,11 +397,15 @@ def report_html(
             page = Path(webmap_html).read_text(encoding="utf-8")
         else:
             page = _webmap.webmap_html(plan, lang=lng, district=district)
+        if lng == "zh":  # the report shares its own copy of the CJK font with the frame
+            page = page.replace(_maps.font_face_css(), "")
         webmap = {"page": page}  # escaped into the iframe's srcdoc attribute
     title = _maps.plan_title(plan)
     return _render.render(
         "report.html.j2",
         html_lang="zh-CN" if lng == "zh" else "en",
+        # the shipped CJK font, for a browser without one (about 1.6 MB; Chinese pages only)
+        font_css=_maps.font_face_css() if lng == "zh" else "",
         page_title=i18n.t("report.page_title", lng, t=title),
         h=h,
         sub={k: i18n.t(f"report.{k}", "en") for k in _SECTIONS} if lng == "zh" else {},
@@ -475,6 +480,8 @@ def plan_outputs(
     tiles: str | None = None,
     dpi: float = 300,
     record: dict[str, Any] | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
 ) -> dict[str, Callable[[Path], None]]:
     """Writers of ``plan.png``, ``plan.html`` and ``report.html`` for ``write_plan(extra=…)``.
 
@@ -485,7 +492,9 @@ def plan_outputs(
     """
 
     def png(p: Path) -> None:
-        _maps.save_plan_map(plan, p, dpi=dpi, lang=lang, district=district)
+        _maps.save_plan_map(
+            plan, p, dpi=dpi, lang=lang, district=district, paper=paper, orientation=orientation
+        )
 
     def page(p: Path) -> None:
         _webmap.write_webmap(plan, p, lang=lang, district=district, tiles=tiles)
@@ -515,6 +524,8 @@ def redraw_plan(
     tiles: str | None = None,
     dpi: float = 300,
     plan: Plan | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
 ) -> list[Path]:
     """Redraw ``plan.png``, ``plan.html`` and ``report.html`` from a written plan.
 
@@ -550,7 +561,14 @@ def redraw_plan(
         raise InputError(f"{out} exists and is not a folder: choose another output folder")
     with staged_files(out, MAP_FILES) as stage:
         for name, writer in plan_outputs(
-            plan, lang=lang, district=district, tiles=tiles, dpi=dpi, record=record
+            plan,
+            lang=lang,
+            district=district,
+            tiles=tiles,
+            dpi=dpi,
+            record=record,
+            paper=paper,
+            orientation=orientation,
         ).items():
             writer(stage / name)
     log.info("wrote %s in %s", ", ".join(MAP_FILES), out)

@@ -58,6 +58,7 @@ __all__ = [
     "Checks",
     "Condition",
     "Locks",
+    "MapInfo",
     "Objective",
     "ParcelSource",
     "Rule",
@@ -638,6 +639,25 @@ class Checks:
 
 
 @dataclass(frozen=True)
+class MapInfo:
+    """The title block of the printed map (``[map]``); every field optional.
+
+    ``title`` (default: the scenario's title and year), ``unit`` (编制单位), ``number``
+    (图号), ``drawn_by`` (制图), ``date`` (日期; default: the day the map is drawn).
+    """
+
+    title: str | None = None
+    unit: str | None = None
+    number: str | None = None
+    drawn_by: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as written in TOML (only the keys given)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete planning question. Build with :func:`load_scenario` or :func:`scenario_from_dict`."""
 
@@ -654,6 +674,7 @@ class Scenario:
     lang: Literal["en", "zh"] = "en"
     description: str = ""
     checks: Checks = Checks()
+    map: MapInfo = MapInfo()
     #: settings of the rule components that own a top-level table (``[township_share]``):
     #: ``(key, spec)`` pairs, ``spec`` the component's frozen pydantic model; see :mod:`landopt.rules`
     rules: tuple[tuple[str, Any], ...] = ()
@@ -699,6 +720,8 @@ class Scenario:
             out["spatial"] = self.spatial.to_dict()
         if self.checks != Checks():
             out["checks"] = self.checks.to_dict()
+        if self.map != MapInfo():
+            out["map"] = self.map.to_dict()
         for key, spec in self.rules:
             out[key] = spec.model_dump(mode="json", exclude_none=True)
         return out

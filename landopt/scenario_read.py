@@ -37,6 +37,7 @@ from landopt.scenario import (
     Checks,
     Condition,
     Locks,
+    MapInfo,
     Objective,
     ParcelSource,
     Rule,
@@ -447,6 +448,7 @@ def scenario_from_spec(
         solver=_solver(spec.solver),
         spatial=_spatial(spec.spatial, base_dir),
         checks=Checks(absent_values=spec.checks.absent_values),
+        map=MapInfo(**spec.map.model_dump()),
         rules=tuple(
             (c.key, getattr(spec, c.key)) for c in comps if getattr(spec, c.key, None) is not None
         ),

@@ -626,6 +626,21 @@ class ChecksSpec(_Table):
     """A rule value no parcel has: ``error``, ``warn`` (logged) or ``allow``."""
 
 
+class MapSpec(_Table):
+    """``[map]``: the title block of the printed map (every key optional)."""
+
+    title: str | None = None
+    """The map's title (default: the scenario's title and year)."""
+    unit: str | None = None
+    """The compiling unit (编制单位)."""
+    number: str | None = None
+    """The map number (图号)."""
+    drawn_by: str | None = None
+    """Who drew the map (制图)."""
+    date: str | None = None
+    """The map's date (日期; default: the day it is drawn)."""
+
+
 class ScenarioSpec(_Table):
     """A landopt scenario: what a planner asks for (one TOML file)."""
 
@@ -666,6 +681,8 @@ class ScenarioSpec(_Table):
     """Compactness, zones, touching rules, minimum block."""
     checks: ChecksSpec = ChecksSpec()
     """How strict the checks against the data are."""
+    map: MapSpec = MapSpec()
+    """The title block of the printed map."""
 
     @field_validator("parcels", mode="before", json_schema_input_type=ParcelsSpec | str)
     @classmethod

@@ -4,9 +4,10 @@
 parcel coloured by its action; hovering a parcel shows its id, name, township, status,
 area, action and cost; a legend lists plots and mu per action and switches each layer
 (every action, unchosen candidates, other parcels, outlines) on and off. Nothing is
-fetched: no CDN, no fonts, no tiles, unless a tile URL template is passed
-(``tiles=``, e.g. your own Tianditu key). The page is rendered from
-``landopt/templates/plan.html.j2`` with ``plan.css``, ``plan.js`` and Leaflet inlined.
+fetched: no CDN, no web fonts (a Chinese page embeds landopt's own CJK font), no tiles,
+unless a tile URL template is passed (``tiles=``, e.g. your own Tianditu key). The page
+is rendered from ``landopt/templates/plan.html.j2`` with ``plan.css``, ``plan.js`` and
+Leaflet inlined.
 
 Large layers: past ``max_features`` parcels the map leaves out the parcels that were
 never candidates, then (if still too many) the unchosen candidates, simplifies what is
@@ -44,7 +45,9 @@ from landopt.maps import (
     action_colors,
     action_text,
     count_text,
+    font_face_css,
     group_stats,
+    label_point,
     map_lang,
     parcel_groups,
     plan_subtitle,
@@ -262,7 +265,14 @@ def build_webmap_data(
     d = read_district(plan, district, crs=4326)
     if d is not None and len(d):
         dgeo = _round_geoms(d.geometry.to_numpy(), 5)
-        labels_at = gpd.GeoSeries(d.geometry.representative_point(), crs=4326)
+        # a township's (park's) label on a part of it no chosen plot covers
+        picked = plan.parcels[plan.parcels["action"].astype(str) != NONE]
+        avoid = (
+            shapely.union_all(picked.geometry.to_crs(4326).buffer(0).to_numpy())
+            if isinstance(picked, gpd.GeoDataFrame) and len(picked)
+            else None
+        )
+        labels_at = gpd.GeoSeries([label_point(g, avoid) for g in d.geometry], crs=4326)
         for kind in ("park", "township", "district"):
             on = (d["kind"] == kind).to_numpy()
             if not on.any():
@@ -417,6 +427,8 @@ def webmap_html(
     return _render.render(
         "plan.html.j2",
         html_lang="zh-CN" if lng == "zh" else "en",
+        # the shipped CJK font, for a browser without one (about 1.6 MB; Chinese pages only)
+        font_css=font_face_css() if lng == "zh" else "",
         title=data.title,
         leaflet_version=LEAFLET_VERSION,
         leaflet_css=leaflet_css(),

@@ -57,7 +57,8 @@ def test_force_without_maps_removes_the_earlier_maps(plan, tmp_path):
     out = tmp_path / "out"
     write_plan(plan, out, extra={"plan.png": _writer("old map"), "report.html": _writer("old")})
     write_plan(plan, out, force=True)  # like --force --no-maps
-    assert sorted(p.name for p in out.iterdir()) == ["plan.gpkg", "run.json", "summary.csv"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["plan.gpkg", "run.json", "summary.csv", "summary.xlsx"]
     assert _staging(tmp_path) == []
 
 

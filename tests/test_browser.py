@@ -175,6 +175,17 @@ def hover_parcel(driver: Any, plan: Plan) -> tuple[str, str]:
     return pid, tip.text
 
 
+def assert_embedded_font_loads(driver: Any) -> None:
+    """The Chinese page's own CJK font (a WOFF2 data URL) decodes and has Chinese glyphs."""
+    faces = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "document.fonts.load('16px \"Noto Sans SC GB2312\"', '张店区').then("
+        "  function (fs) { done(fs.map(function (f) { return f.family + ':' + f.status; })); },"
+        "  function (e) { done(['error:' + e]); });"
+    )
+    assert faces == ['"Noto Sans SC GB2312":loaded'] or faces == ["Noto Sans SC GB2312:loaded"], faces
+
+
 def test_plan_html_offline_renders_and_shows_a_parcel_on_hover(browser, demo_plan, out_dir, shots):
     url = open_page(browser, out_dir / "plan.html")
     wait_ready(browser)
@@ -182,6 +193,7 @@ def test_plan_html_offline_renders_and_shows_a_parcel_on_hover(browser, demo_pla
     assert demo_plan.scenario.title in legend.text
     boxes = legend.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
     assert len(boxes) == 5 + 3  # 3 actions, candidates, others; park, township, district
+    assert_embedded_font_loads(browser)
     browser.save_screenshot(str(shots / "plan.png"))
 
     pid, text = hover_parcel(browser, demo_plan)
@@ -215,6 +227,7 @@ def test_report_html_offline_renders_with_its_maps(browser, demo_plan, out_dir, 
     img = browser.find_element(By.CSS_SELECTOR, "#map img")
     assert browser.execute_script("return arguments[0].naturalWidth", img) > 500
     assert "✓ 达标" in browser.find_element(By.ID, "targets").text
+    assert_embedded_font_loads(browser)
     browser.save_screenshot(str(shots / "report.png"))
 
     frame = browser.find_element(By.CSS_SELECTOR, "#webmap iframe")
@@ -222,6 +235,7 @@ def test_report_html_offline_renders_with_its_maps(browser, demo_plan, out_dir, 
     browser.switch_to.frame(frame)
     try:
         wait_ready(browser)
+        assert_embedded_font_loads(browser)  # the report's copy, shared with the frame
         pid, text = hover_parcel(browser, demo_plan)
         assert pid in text
     finally:

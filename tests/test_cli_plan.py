@@ -93,6 +93,17 @@ def test_demo_2023_plan_meets_every_target(tmp_path, capsys):
     assert (layer["措施代码"] != "none").sum() == 31
     assert set(layer["措施代码"]) == {"clear", "revitalize", "upgrade", "none"}
     assert "parcel_id" in layer.columns and "area_mu_declared" not in layer.columns
+    # summary.xlsx: Chinese headers for the zh demo, numeric targets, the 31 plots numbered
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "summary.xlsx")
+    assert wb.sheetnames == ["方案汇总", "入选地块", "分镇街", "分园区", "校核", "运行记录"]
+    rows = list(wb["方案汇总"].iter_rows(values_only=True))
+    clear = dict(zip(rows[0], rows[1], strict=True))
+    assert (clear["措施代码"], clear["宗数目标下限"], clear["面积目标下限（亩）"]) == ("clear", 17, 560)
+    assert clear["是否达标"] == "达标"
+    numbers = [r[0] for r in wb["入选地块"].iter_rows(min_row=2, values_only=True)]
+    assert numbers == list(range(1, 32))
 
 
 def test_plan_on_toy_and_the_printed_table(toy_files, tmp_path, capsys):
@@ -254,6 +265,19 @@ def test_map_redraws_a_written_plan(toy_files, tmp_path, capsys):
     assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
     assert main(["map", str(out), "--lang", "en", "--district", "none", "--also", "pdf"]) == 0
     assert {"plan.png", "plan.html", "report.html", "plan.pdf"} <= {p.name for p in out.iterdir()}
+
+
+def test_map_on_a3_paper(toy_files, tmp_path, capsys):
+    import struct
+
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    args = ["map", str(out), "--lang", "en", "--dpi", "40", "--paper", "a3"]
+    assert main([*args, "--orientation", "portrait"]) == 0
+    w, h = struct.unpack(">II", (out / "plan.png").read_bytes()[16:24])
+    assert (w, h) == (int(297 / 25.4 * 40), int(420 / 25.4 * 40))
+    with pytest.raises(SystemExit):
+        main([*args[:-1], "A5"])
 
 
 def test_compare_two_scenarios(toy_files, tmp_path, capsys):

@@ -115,13 +115,13 @@ def test_legend_gives_plots_and_mu_per_action_in_english(toy_plan):
 
 
 @needs_cjk
-def test_legend_in_chinese_names_label_and_action(toy_plan):
+def test_legend_in_chinese_names_the_action_by_its_label_only(toy_plan):
     ax = maps.plot_plan(toy_plan, ax=new_axes(), district=toy_district())
     texts = legend_texts(ax)
     assert texts[:3] == [
-        "出清 clear — 1 宗 / 50.0 亩",
-        "盘活 revitalize — 1 宗 / 40.0 亩",
-        "转型升级 upgrade — 2 宗 / 80.0 亩",
+        "出清 — 1 宗 / 50.0 亩",
+        "盘活 — 1 宗 / 40.0 亩",
+        "转型升级 — 2 宗 / 80.0 亩",
     ]
     assert texts[3] == "候选未选 — 1 宗 / 30.0 亩"
     assert ax.get_legend().get_title().get_text() == "图例"
@@ -165,7 +165,7 @@ def test_scale_bar_in_km_on_the_demo_and_demo_note(demo_plan):
     assert by_gid(ax, "scale-bar").txt_label.get_text().endswith(" km")
     assert "synthetic demo district" in by_gid(ax, "source-note").get_text()
     # outlines came from data/district.geojson beside the parcel file
-    assert {"parks", "townships", "district"} <= {a.get_gid() for a in ax.patches}
+    assert {"parks", "townships", "district"} <= {a.get_gid() for a in ax.get_children()}
 
 
 def test_title_has_the_year_when_the_title_does_not(toy_plan):
@@ -257,7 +257,7 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_save_plan_map_png_at_print_resolution(toy_plan, tmp_path):
     out = maps.save_plan_map(toy_plan, tmp_path / "plan.png", district=toy_district())
     w, h = png_size(out)
-    assert (w, h) == (round(11.69 * 300), round(8.27 * 300))
+    assert (w, h) == (int(297 / 25.4 * 300), int(210 / 25.4 * 300))  # A4 landscape
     assert [p.name for p in tmp_path.iterdir()] == ["plan.png"]  # no temporary left behind
 
 
@@ -285,7 +285,9 @@ def test_read_district_from_a_file_and_without_kind(toy_plan, tmp_path):
     plain = maps.read_district(toy_plan, toy_district().drop(columns="kind"))
     assert set(plain["kind"]) == {"township"}
     assert maps.read_district(toy_plan, False) is None
-    assert maps.read_district(toy_plan) is None  # no district.geojson beside toy parcels
+    # no district.geojson beside the toy parcels: outlines from the layer's own columns
+    derived = maps.read_district(toy_plan)
+    assert derived is not None and set(derived["kind"]) == {"township", "park"}
 
 
 # --------------------------------------------------------------------------- comparison
@@ -417,3 +419,162 @@ def test_words_come_from_the_catalog_unchanged():
     assert _key_words("budget.total", "en", sc) == ("total budget", "10k yuan")
     assert _key_words("foo.bar_baz", "en", sc) == ("bar baz", "")
     assert _key_words("foo.bar_baz", "zh", sc) == ("bar_baz", "")
+
+
+# --------------------------------------------------------------------------- the print sheet
+def _saved_figure(monkeypatch, plan, tmp_path, **kw):
+    """Save a plan map and return the figure it drew (the file is written too)."""
+    import landopt.maps.save as save_mod
+
+    seen = {}
+    real = save_mod._save
+
+    def keep(fig, path, dpi):
+        seen["fig"] = fig
+        return real(fig, path, dpi)
+
+    monkeypatch.setattr(save_mod, "_save", keep)
+    maps.save_plan_map(plan, tmp_path / "plan.png", dpi=40, **kw)
+    return seen["fig"]
+
+
+def test_paper_sizes_in_inches_and_png_pixels(toy_plan, tmp_path):
+    from landopt.maps.sheet import paper_inches
+
+    assert paper_inches("A3") == pytest.approx((420 / 25.4, 297 / 25.4))
+    assert paper_inches("a4", "portrait") == pytest.approx((210 / 25.4, 297 / 25.4))
+    with pytest.raises(InputError, match="A4, A3"):
+        paper_inches("A5")
+    with pytest.raises(InputError, match="landscape or portrait"):
+        paper_inches("A4", "sideways")
+    out = maps.save_plan_map(toy_plan, tmp_path / "a3.png", dpi=50, paper="A3", district=False)
+    assert png_size(out) == (int(420 / 25.4 * 50), int(297 / 25.4 * 50))
+    out = maps.save_plan_map(
+        toy_plan, tmp_path / "p.png", dpi=50, paper="A4", orientation="portrait", district=False
+    )
+    assert png_size(out) == (int(210 / 25.4 * 50), int(297 / 25.4 * 50))
+
+
+def test_title_block_shows_the_map_table_of_the_scenario(toy_plan, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from landopt.scenario import MapInfo
+
+    info = MapInfo(unit="合成区自然资源局", number="HC-2023-01", drawn_by="李四", date="2023-12-01")
+    plan = Plan(**{**toy_plan.__dict__, "scenario": replace(toy_plan.scenario, map=info)})
+    fig = _saved_figure(monkeypatch, plan, tmp_path, lang="en", district=False)
+    assert fig.get_size_inches() == pytest.approx((297 / 25.4, 210 / 25.4))
+    block = [a for a in fig.axes if a.get_gid() == "title-block"]
+    assert len(block) == 1
+    texts = [t.get_text() for t in block[0].texts]
+    for want in ("Title", "Compiled by", "Map no.", "Drawn by", "Date"):
+        assert want in texts
+    for value in ("HC-2023-01", "2023-12-01"):
+        assert value in texts
+    if HAS_CJK:
+        assert "合成区自然资源局" in texts and "李四" in texts
+    # without a [map] table: the title and today's date, nothing left blank
+    import datetime as dt
+
+    from landopt.maps.sheet import title_block_rows
+
+    rows = title_block_rows(toy_plan, "zh", today=dt.date(2024, 1, 2))
+    assert rows == [("图名", "合成区 2023 年计划"), ("日期", "2024-01-02")]
+
+
+def _numbers_drawn(ax) -> dict[str, str]:
+    return {
+        t.get_gid().split(":", 1)[1]: t.get_text()
+        for t in ax.texts
+        if (t.get_gid() or "").startswith("plot-no:")
+    }
+
+
+@pytest.mark.parametrize("which", ["toy", "demo"])
+def test_every_chosen_plot_carries_its_plot_number(which, toy_plan, demo_plan):
+    from landopt.plan import plot_numbers
+
+    plan = toy_plan if which == "toy" else demo_plan
+    ax = maps.plot_plan(plan, ax=new_axes(), lang="en")
+    nos = plot_numbers(plan.scenario, plan.parcels)
+    want = {str(plan.parcels.at[i, "parcel_id"]): str(int(n)) for i, n in nos.items() if n > 0}
+    assert _numbers_drawn(ax) == want
+    # no two numbers overlap
+    boxes = [t.get_window_extent() for t in ax.texts if (t.get_gid() or "").startswith("plot-no:")]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b.shrunk(0.9, 0.9))
+
+
+def test_outlines_and_labels_from_the_layer_columns_without_a_district_file(toy_plan):
+    got = maps.read_district(toy_plan)  # no district.geojson beside the toy layer
+    towns = got[got["kind"] == "township"]
+    assert sorted(towns["name"]) == ["四宝山街道", "湖田街道", "马尚街道"]
+    assert list(got.loc[got["kind"] == "park", "name"]) == ["东部化工区"]
+    # each township covers its own parcels, and townships do not overlap
+    layer = toy_plan.parcels
+    for name, geom in zip(towns["name"], towns.geometry, strict=True):
+        mine = layer[layer["township"] == name].geometry
+        assert mine.within(geom.buffer(1e-6)).all()
+    assert towns.geometry.iloc[0].intersection(towns.geometry.iloc[1]).area < 1e-6
+    ax = maps.plot_plan(toy_plan, ax=new_axes(), lang="en")
+    assert {"townships", "parks"} <= {a.get_gid() for a in ax.get_children()}
+    if HAS_CJK:  # and labelled, though a township made of parcels has no free ground
+        drawn = {t.get_text() for t in ax.texts}
+        assert drawn & {"四宝山街道", "湖田街道", "马尚街道"} and "东部化工区" in drawn
+
+
+def test_each_boundary_segment_is_drawn_once(toy_plan, demo_plan):
+    import shapely
+
+    for plan, district in ((toy_plan, toy_district()), (demo_plan, None)):
+        ax = maps.plot_plan(plan, ax=new_axes(), lang="en", district=district)
+        towns = by_gid(ax, "townships")
+        lines = [shapely.LineString(seg) for seg in towns.get_segments() if len(seg) > 1]
+        total = sum(g.length for g in lines)
+        union = shapely.union_all(lines)
+        # no piece of boundary is in two lines: the drawn length is the union's length
+        assert total == pytest.approx(union.length, rel=1e-6)
+        outlines = maps.read_district(plan, district, crs=plan.parcels.crs)
+        edge = shapely.union_all(
+            shapely.boundary(outlines.geometry[outlines["kind"] == "district"].to_numpy())
+        )
+        # nor on the district line, which is drawn solid anyway
+        assert union.intersection(edge.buffer(0.01)).length < 1e-3 * union.length
+
+
+@needs_cjk
+def test_legend_texts_are_in_one_language(demo_plan, toy_plan):
+    import re
+
+    for plan in (demo_plan, toy_plan):
+        zh = legend_texts(maps.plot_plan(plan, ax=new_axes(), lang="zh", district=toy_district()))
+        assert not [t for t in zh if re.search(r"[A-Za-z]", t)], zh
+        en = legend_texts(maps.plot_plan(plan, ax=new_axes(), lang="en", district=toy_district()))
+        assert not [t for t in en if re.search(r"[\u4e00-\u9fff]", t)], en
+
+
+def test_the_data_note_has_no_sha(toy_plan):
+    plan = Plan(
+        **{
+            **toy_plan.__dict__,
+            "source": {**toy_plan.source, "path": "/x/parcels.gpkg", "sha256": "ab" * 32},
+        }
+    )
+    note = by_gid(maps.plot_plan(plan, ax=new_axes(), lang="en", district=False), "source-note")
+    assert "parcels.gpkg" in note.get_text()
+    assert "SHA" not in note.get_text() and "abab" not in note.get_text()
+
+
+def test_the_map_table_of_a_scenario_is_read_and_written_back(tmp_path):
+    from landopt.errors import ScenarioError
+    from landopt.scenario import MapInfo, scenario_from_dict
+
+    base = load_scenario(DEMO).to_dict()
+    d = {**base, "map": {"unit": "张店区自然资源局", "number": "ZD-01", "drawn_by": "张三"}}
+    sc = scenario_from_dict(d, base_dir=DEMO.parent)
+    assert sc.map == MapInfo(unit="张店区自然资源局", number="ZD-01", drawn_by="张三")
+    assert scenario_from_dict(sc.to_dict(), base_dir=DEMO.parent).map == sc.map
+    assert "map" not in load_scenario(DEMO).to_dict()  # no table, nothing written
+    with pytest.raises(ScenarioError, match="colour"):
+        scenario_from_dict({**base, "map": {"colour": "red"}}, base_dir=DEMO.parent)

@@ -171,7 +171,7 @@ def test_write_plan_files(tmp_path):
     plan = solve(toy_scenario(), _with_geometry(toy_parcels()))
     out = tmp_path / "out"
     files = write_plan(plan, out)
-    assert sorted(p.name for p in files) == ["plan.gpkg", "run.json", "summary.csv"]
+    assert sorted(p.name for p in files) == ["plan.gpkg", "run.json", "summary.csv", "summary.xlsx"]
     import geopandas as gpd
 
     layer = gpd.read_file(out / "plan.gpkg", layer="plan")

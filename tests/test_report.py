@@ -13,7 +13,7 @@ from test_maps import toy_district, toy_layer
 from test_webmap import URL, assert_offline
 from toy import toy_scenario
 
-from landopt import report
+from landopt import maps, report
 from landopt.plan import Plan, read_plan, solve, write_plan
 from landopt.scenario import describe_rule, load_scenario
 
@@ -33,7 +33,9 @@ def assert_report_offline(page: str) -> None:
     outer = re.sub(r'(<iframe [^>]*srcdoc=")[^"]*"', r'\1"', page)
     assert not URL.findall(outer), URL.findall(outer)
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\s(src|href)=\"(?!data:)", outer)
-    assert not re.search(r"url\(|@import|@font-face", outer)
+    assert not re.search(r"url\((?!data:)|@import", outer)
+    for rule in re.findall(r"@font-face\s*\{[^}]*\}", outer):  # landopt's CJK font, inlined
+        assert re.search(r"src:\s*url\(data:font/woff2;base64,", rule), rule[:200]
     assert_offline(inner)
 
 
@@ -56,7 +58,15 @@ def demo_report(demo_dir: Path) -> str:
 
 def test_plan_outputs_write_three_files_in_the_plan_folder(demo_dir):
     names = sorted(p.name for p in demo_dir.iterdir())
-    assert names == ["plan.gpkg", "plan.html", "plan.png", "report.html", "run.json", "summary.csv"]
+    assert names == [
+        "plan.gpkg",
+        "plan.html",
+        "plan.png",
+        "report.html",
+        "run.json",
+        "summary.csv",
+        "summary.xlsx",
+    ]
 
 
 def test_report_is_self_contained(demo_report):
@@ -67,7 +77,10 @@ def test_report_is_self_contained(demo_report):
 def test_report_embeds_the_maps_written_beside_it(demo_dir, demo_report):
     png = (demo_dir / "plan.png").read_bytes()
     assert f"data:image/png;base64,{base64.b64encode(png).decode()}" in demo_report
-    assert embedded_map(demo_report) == (demo_dir / "plan.html").read_text(encoding="utf-8")
+    # all but the CJK font, which the frame takes from the report instead of a second copy
+    page = (demo_dir / "plan.html").read_text(encoding="utf-8")
+    assert maps.font_face_css() in page and maps.font_face_css() in demo_report
+    assert embedded_map(demo_report) == page.replace(maps.font_face_css(), "")
 
 
 def test_report_states_the_scenario_in_words(demo_plan, demo_report):
@@ -133,6 +146,24 @@ def test_every_chosen_parcel_is_listed_with_its_cost(demo_plan, demo_report):
         assert r.parcel_id in section
         cost = getattr(r, demo_plan.scenario.action(r.action).cost)
         assert any(r.parcel_id in row and f"{cost:,.1f}" in row for row in rows)
+
+
+def test_parcel_list_numbers_are_the_map_plot_numbers(demo_plan, demo_report):
+    from landopt.plan import plot_numbers
+
+    section = re.search(r'<section id="parcels".*?</section>', demo_report, re.S).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1])
+    got = {
+        re.search(r"<code>(.*?)</code>", row).group(1): int(
+            re.match(r'<td class="num">(\d+)</td>', row).group(1)
+        )
+        for row in rows
+    }
+    nos = plot_numbers(demo_plan.scenario, demo_plan.parcels)
+    want = {str(demo_plan.parcels.at[i, "parcel_id"]): int(n) for i, n in nos.items() if n > 0}
+    assert got == want
+    assert list(got.values()) == sorted(got.values())  # listed in number order
+    assert "图斑号" in section.split("<tbody>")[0]
 
 
 def test_solver_record(demo_plan, demo_report):

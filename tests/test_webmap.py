@@ -7,11 +7,13 @@ import logging
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import box
 from test_maps import toy_district, toy_layer
 from toy import toy_scenario
 
-from landopt import webmap
+from landopt import maps, webmap
 from landopt.errors import InputError
 from landopt.plan import Plan, solve
 from landopt.scenario import load_scenario
@@ -39,7 +41,10 @@ def assert_offline(page: str, allowed: set[str] = frozenset()) -> None:
     assert not re.search(r"url\((?!\s*data:)", rest, re.I), "a CSS url() would ask for a file"
     assert not re.search(r"<(link|iframe|img|audio|video|source)\b[^>]*\bsrc=", rest, re.I)
     assert not re.search(r"<script\b[^>]*\bsrc=", page, re.I)
-    assert not re.search(r"@import|@font-face", rest, re.I)
+    assert not re.search(r"@import", rest, re.I)
+    # the one @font-face allowed is landopt's own CJK font, inlined as a data URL
+    for rule in re.findall(r"@font-face\s*\{[^}]*\}", rest, re.I):
+        assert re.search(r"src:\s*url\(data:font/woff2;base64,", rule), rule[:200]
 
 
 def page_data(page: str) -> dict:
@@ -68,7 +73,8 @@ def test_demo_page_is_self_contained_and_small(demo_page):
     assert_offline(page)
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert "Leaflet 1.9.4" in page  # the licence header of the inlined library is kept
-    assert demo_page.stat().st_size < 3_000_000
+    # small but for the embedded CJK font (a Chinese page; about 1.6 MB, tests/test_fonts.py)
+    assert demo_page.stat().st_size - len(maps.font_face_css().encode()) < 3_000_000
 
 
 def test_every_parcel_is_on_the_page_with_useful_properties(demo_plan, demo_page):
@@ -182,6 +188,28 @@ def test_outlines_default_to_district_geojson_beside_the_parcels(tmp_path, toy_p
     assert [o["key"] for o in data["outlines"]] == ["park", "township", "district"]
     names = [f["properties"]["name"] for o in data["outlines"] for f in o["features"]]
     assert "马尚街道" in names
-    # a plan of another, in-memory layer does not borrow the scenario's outlines
+    # a plan of another, in-memory layer does not borrow the scenario's outlines: it gets
+    # the township and park outlines of its own columns (no district line)
     other = Plan(**{**toy_plan.__dict__, "scenario": sc, "source": {"path": None}})
-    assert page_data(webmap.webmap_html(other))["outlines"] == []
+    own = page_data(webmap.webmap_html(other))["outlines"]
+    assert [o["key"] for o in own] == ["park", "township"]
+    assert "合成区" not in [f["properties"]["name"] for o in own for f in o["features"]]
+
+
+def test_township_labels_do_not_sit_on_chosen_plots(toy_plan):
+    from shapely.geometry import Point
+
+    # a township centred on the cleared plot P3: its middle is the plot
+    p3 = toy_plan.parcels.set_index("parcel_id").geometry["P3"]
+    c = p3.centroid
+    town = gpd.GeoDataFrame(
+        {"kind": ["township"], "name": ["中心街道"]},
+        geometry=[box(c.x - 300, c.y - 300, c.x + 300, c.y + 300)],
+        crs=toy_plan.parcels.crs,
+    )
+    data = page_data(webmap.webmap_html(toy_plan, district=town))
+    (feat,) = [f for o in data["outlines"] if o["key"] == "township" for f in o["features"]]
+    lat, lon = feat["properties"]["at"]
+    chosen = toy_plan.chosen.to_crs(4326).geometry
+    assert not chosen.contains(Point(lon, lat)).any()
+    assert town.to_crs(4326).geometry[0].contains(Point(lon, lat))

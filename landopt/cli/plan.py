@@ -174,6 +174,15 @@ def add_map_options(group: Any) -> None:
     )
     group.add_argument("--district", metavar="FILE|none", help=t("cli.map.district", lg))
     group.add_argument("--tiles", metavar="URL", help=t("cli.map.tiles", lg))
+    group.add_argument(
+        "--paper", type=str.upper, choices=["A4", "A3"], default="A4", help=t("print.cli.paper", lg)
+    )
+    group.add_argument(
+        "--orientation",
+        choices=["landscape", "portrait"],
+        default="landscape",
+        help=t("print.cli.orientation", lg),
+    )
 
 
 def district_arg(args: argparse.Namespace) -> Any:
@@ -201,10 +210,13 @@ def _map_writers(plan: Any, args: argparse.Namespace) -> dict[str, Callable[[Any
     from landopt.report import plan_outputs
 
     district = district_arg(args)
-    writers = plan_outputs(plan, lang=args.lang, district=district, tiles=args.tiles, dpi=args.dpi)
+    sheet = {"paper": args.paper, "orientation": args.orientation}
+    writers = plan_outputs(
+        plan, lang=args.lang, district=district, tiles=args.tiles, dpi=args.dpi, **sheet
+    )
     for fmt in _extra_formats(args):
         writers[f"plan.{fmt}"] = lambda path: save_plan_map(
-            plan, path, lang=args.lang, district=district
+            plan, path, lang=args.lang, district=district, **sheet
         )
     return writers
 
@@ -481,10 +493,19 @@ def cmd_map(args: argparse.Namespace) -> int:
         tiles=args.tiles,
         dpi=args.dpi,
         plan=plan,
+        paper=args.paper,
+        orientation=args.orientation,
     )
     for fmt in formats:
         files.append(
-            save_plan_map(plan, files[0].parent / f"plan.{fmt}", lang=args.lang, district=district)
+            save_plan_map(
+                plan,
+                files[0].parent / f"plan.{fmt}",
+                lang=args.lang,
+                district=district,
+                paper=args.paper,
+                orientation=args.orientation,
+            )
         )
     con.out(t("cli.map.wrote", con.ui_lang(), files=con.join(str(f) for f in files)))
     return plan_verdict(plan, args.plan)

@@ -2,7 +2,7 @@
 
 One job per module:
 
-* :mod:`~landopt.maps.fonts` — finding a CJK font, and English labels without one;
+* :mod:`~landopt.maps.fonts` — a CJK font: the system's, else the shipped one;
 * :mod:`~landopt.maps.style` — colours (Okabe–Ito), map groups of parcels, counts and the
   legend entries the maps share; the words come from the catalog, :mod:`landopt.i18n`;
 * :mod:`~landopt.maps.layers` — outlines, zone and block overlays, titles and notes (read
@@ -16,9 +16,10 @@ One job per module:
   calibration);
 * :mod:`~landopt.maps.save` — saving figures: format by suffix, atomic writes.
 
-Chinese labels need a CJK font; :func:`find_cjk_font` looks for one through matplotlib's
-font manager. Without one, maps fall back to English labels (with a logged warning that
-says how to install a font) rather than print boxes in place of characters.
+Chinese labels need a CJK font; :func:`find_cjk_font` prefers one the system has and
+otherwise uses the GB 2312 subset of Noto Sans SC that landopt ships (OFL,
+``landopt/_vendor/fonts/``). Only without both do maps fall back to English labels (with a
+logged warning that says how to install a font) rather than print boxes.
 
 This package is the only part of landopt that imports matplotlib, and it does so inside
 its functions, so importing :mod:`landopt.maps` (as :mod:`landopt.webmap` and
@@ -39,12 +40,24 @@ from landopt.maps.charts import (
 )
 from landopt.maps.compare_map import compare_plans, plot_comparison, save_comparison_map
 from landopt.maps.draw import _add_layer as _add_layer
-from landopt.maps.fonts import CJK_FAMILIES, FONT_HELP, find_cjk_font, map_lang
+from landopt.maps.fonts import (
+    CJK_FAMILIES,
+    FONT_HELP,
+    SHIPPED_FAMILY,
+    find_cjk_font,
+    find_system_cjk_font,
+    font_face_css,
+    map_lang,
+    shipped_cjk_font,
+    shipped_font_path,
+)
 from landopt.maps.fonts import _basic_charmap as _basic_charmap
 from landopt.maps.layers import (
     crs_text,
     default_district_path,
     is_demo,
+    label_point,
+    outlines_from_columns,
     plan_subtitle,
     plan_title,
     read_district,
@@ -94,6 +107,7 @@ __all__ = [
     "OTHER_FILL",
     "RING_BELOW_PT",
     "RING_MAX",
+    "SHIPPED_FAMILY",
     "STATUS_WORDS",
     "ZONE_COLORS",
     "Lang",
@@ -104,9 +118,13 @@ __all__ = [
     "crs_text",
     "default_district_path",
     "find_cjk_font",
+    "find_system_cjk_font",
+    "font_face_css",
     "group_stats",
     "is_demo",
+    "label_point",
     "map_lang",
+    "outlines_from_columns",
     "parcel_groups",
     "plan_subtitle",
     "plan_title",
@@ -121,6 +139,8 @@ __all__ = [
     "save_parcel_values",
     "save_plan_map",
     "save_sweep_plot",
+    "shipped_cjk_font",
+    "shipped_font_path",
     "source_note",
     "spatial_overlays",
     "words",

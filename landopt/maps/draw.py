@@ -38,16 +38,38 @@ def _nice_length(span_m: float) -> float:
     return exp
 
 
-def _add_layer_lines(ax: Axes, lines: Any, **style: Any) -> None:
-    """Draw line geometries as one collection."""
+def _add_layer_lines(ax: Axes, lines: Any, *, gid: str | None = None, **style: Any) -> Any:
+    """Draw line geometries as one collection (each part of a multi-line its own line)."""
     import shapely
     from matplotlib.collections import LineCollection
 
-    segs = [
-        np.asarray(shapely.get_coordinates(g)) for g in lines if g is not None and not g.is_empty
-    ]
-    if segs:
-        ax.add_collection(LineCollection(segs, **style))
+    arr = np.asarray([g for g in lines if g is not None and not g.is_empty], dtype=object)
+    parts = shapely.get_parts(arr) if len(arr) else arr
+    segs = [np.asarray(shapely.get_coordinates(g)) for g in parts]
+    if not segs:
+        return None
+    coll = LineCollection(segs, **style)
+    if gid:
+        coll.set_gid(gid)
+    ax.add_collection(coll)
+    return coll
+
+
+def _unique_boundaries(geoms: Any, minus: Any = None) -> Any:
+    """The boundary lines of polygons with every shared edge once (and none that lies on
+    ``minus``, a line drawn anyway): two neighbours' common edge is one line, not two
+    dashed lines over each other that print as solid."""
+    import shapely
+
+    arr = np.asarray(geoms, dtype=object)
+    if not len(arr):
+        return shapely.GeometryCollection()
+    lines = shapely.union_all(shapely.boundary(arr))  # a union of lines keeps each edge once
+    if minus is not None and not minus.is_empty:
+        # within a hair of the line (coordinates rounded in the file differ in the last digits)
+        x0, y0, x1, y1 = minus.bounds
+        lines = shapely.difference(lines, shapely.buffer(minus, 1e-5 * max(x1 - x0, y1 - y0)))
+    return shapely.line_merge(lines) if lines.geom_type == "MultiLineString" else lines
 
 
 def _compound_path(geoms: Any) -> Any:
@@ -112,19 +134,33 @@ def _draw_outlines(ax: Axes, district: gpd.GeoDataFrame | None) -> list[Any]:
     park = {"edgecolor": "#6A3D9A", "linewidth": 0.8, "linestyle": (0, (4, 2))}
     town = {"color": BOUNDARY, "linewidth": 0.55, "linestyle": (0, (6, 2, 1, 2))}
     whole = {"color": "#1A1A1A", "linewidth": 1.6}
+    import shapely
+
+    # each boundary once: a township edge on the district line is left to the district
+    # line, an edge two townships share is one line
+    whole_line = (
+        shapely.union_all(shapely.boundary(geoms[kinds == "district"]))
+        if (kinds == "district").any()
+        else None
+    )
     if (kinds == "park").any():
-        _add_layer(ax, geoms[kinds == "park"], facecolor="none", zorder=3, gid="parks", **park)
+        _add_layer_lines(
+            ax,
+            [_unique_boundaries(geoms[kinds == "park"])],
+            color=park["edgecolor"],
+            linewidth=park["linewidth"],
+            linestyle=park["linestyle"],
+            zorder=3,
+            gid="parks",
+        )
         handles.append(Patch(facecolor="none", label="park", **park))
     if (kinds == "township").any():
-        _add_layer(
+        _add_layer_lines(
             ax,
-            geoms[kinds == "township"],
-            facecolor="none",
-            edgecolor=town["color"],
-            linewidth=town["linewidth"],
-            linestyle=town["linestyle"],
+            [_unique_boundaries(geoms[kinds == "township"], whole_line)],
             zorder=4,
             gid="townships",
+            **town,
         )
         handles.append(Line2D([], [], label="township", **town))
     if (kinds == "district").any():

@@ -9,6 +9,7 @@ note on data and CRS at a map's foot. None of it draws: the static maps
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ __all__ = [
     "crs_text",
     "default_district_path",
     "is_demo",
+    "label_point",
+    "outlines_from_columns",
     "plan_subtitle",
     "plan_title",
     "read_district",
@@ -62,7 +65,9 @@ def read_district(
         A GeoDataFrame or a file; ``None`` looks for ``district.geojson`` beside the
         scenario's parcel file; ``False`` draws no outlines. Features with a ``kind`` of
         ``district``, ``township`` or ``park`` and a ``name`` are drawn as such; a layer
-        without ``kind`` is taken as townships.
+        without ``kind`` is taken as townships. Without a file, the township and park
+        outlines are the parcels' own ``township`` and ``park`` columns dissolved
+        (:func:`outlines_from_columns`).
     crs
         Reproject to this CRS (default: the plan's).
 
@@ -76,7 +81,7 @@ def read_district(
     if district is None or district is True:
         path = default_district_path(plan)
         if path is None:
-            return None
+            return outlines_from_columns(plan, crs=crs)
         district = path
     if isinstance(district, str | Path):
         try:
@@ -97,6 +102,81 @@ def read_district(
     gdf["name"] = gdf["name"].fillna("").astype(str)
     out = gdf[["kind", "name", "geometry"]].to_crs(crs or plan.parcels.crs)
     return out.reset_index(drop=True)
+
+
+def outlines_from_columns(plan: Plan, *, crs: Any = None) -> gpd.GeoDataFrame | None:
+    """Township and park outlines made from the parcels' ``township`` and ``park`` columns.
+
+    The parcels of each township (park) are dissolved, the gaps between them (roads,
+    streams) closed by buffering out and back by half a typical parcel's side; townships
+    are then made disjoint, so that two townships share their boundary line exactly and
+    it is drawn once. None when the layer has neither column (or no geometry).
+    """
+    p = plan.parcels
+    if not isinstance(p, gpd.GeoDataFrame) or p.geometry.name not in p.columns:
+        return None
+    if not any(c in p.columns for c in ("township", "park")):
+        return None
+    # the PNG, the web map and the report each ask for them: dissolve once per layer
+    hit = _DISSOLVED.get(id(p))
+    if hit is None or hit[0]() is not p:
+        out = _dissolve_columns(p)
+        _DISSOLVED.clear()  # one layer at a time is enough, and holds no memory for long
+        _DISSOLVED[id(p)] = (weakref.ref(p), out)
+    else:
+        out = hit[1]
+    return None if out is None else out.to_crs(crs or p.crs).reset_index(drop=True)
+
+
+_DISSOLVED: dict[int, tuple[Any, gpd.GeoDataFrame | None]] = {}
+
+
+def _dissolve_columns(p: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    import shapely
+
+    cols = [c for c in ("township", "park") if c in p.columns]
+    parcels = _projected(p)
+    geoms = parcels.geometry.to_numpy()
+    areas = shapely.area(geoms)
+    d = 0.5 * float(np.sqrt(np.median(areas[areas > 0]))) if (areas > 0).any() else 0.0
+    rows: list[tuple[str, str, Any]] = []
+    for kind in cols:
+        names = p[kind].astype("string").fillna("").str.strip().to_numpy()
+        taken = None
+        for name in sorted(set(names) - {""}):
+            merged = shapely.union_all(shapely.buffer(geoms[names == name], d, join_style="mitre"))
+            merged = shapely.buffer(merged, -d, join_style="mitre")
+            if kind == "township" and taken is not None:
+                merged = shapely.difference(merged, taken)
+            if merged.is_empty:
+                continue
+            taken = merged if taken is None else shapely.union(taken, merged)
+            rows.append((kind, str(name), merged))
+    if not rows:
+        return None
+    return gpd.GeoDataFrame(
+        {"kind": [r[0] for r in rows], "name": [r[1] for r in rows]},
+        geometry=[r[2] for r in rows],
+        crs=parcels.crs,
+    )
+
+
+def label_point(geom: Any, avoid: Any = None) -> Any:
+    """A point inside ``geom`` to label it at, off ``avoid`` (e.g. the chosen plots) when
+    ``geom`` has room outside it: the pole of the largest free part, else a point of ``geom``."""
+    import shapely
+    from shapely.ops import polylabel
+
+    free = geom
+    if avoid is not None and not avoid.is_empty:
+        free = shapely.difference(geom, avoid)
+    if free.is_empty or free.area < 0.02 * geom.area:
+        return geom.representative_point()
+    part = max(shapely.get_parts(free), key=lambda g: g.area)
+    if part.geom_type != "Polygon":
+        return part.representative_point()
+    x0, y0, x1, y1 = part.bounds
+    return polylabel(part, tolerance=max(x1 - x0, y1 - y0) / 100 or 1e-9)
 
 
 def is_demo(plan: Plan) -> bool:
@@ -136,9 +216,6 @@ def source_note(plan: Plan, lang: Lang) -> str:
             str(plan.scenario.parcels.path) if plan.scenario.parcels else ""
         )
         data = Path(path).name if path else i18n.t("maps.note.no_file", lang)
-        sha = plan.source.get("sha256")
-        if sha:
-            data += f" (SHA-256 {sha[:12]}…)"
     sep = i18n.t("maps.punct.colon", lang)
     return (
         f"{w['data']}{sep}{data} · {w['crs']}{sep}{crs_text(plan.parcels.crs)}"

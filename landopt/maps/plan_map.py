@@ -40,6 +40,7 @@ from landopt.maps.layers import (
     spatial_overlays,
 )
 from landopt.maps.save import _save_drawn
+from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches
 from landopt.maps.style import (
     BLOCK_EDGE,
     CANDIDATE,
@@ -85,6 +86,8 @@ def plot_plan(
     township_labels: bool = True,
     park_labels: bool = True,
     furniture: bool = True,
+    numbers: bool = True,
+    legend_below: bool = False,
 ) -> Axes:
     """Draw a plan: parcels by action, outlines, labels, legend, scale bar, north arrow.
 
@@ -109,6 +112,12 @@ def plot_plan(
         Label townships and parks by name (labels that would overlap are left out).
     furniture
         Draw the scale bar and the north arrow.
+    numbers
+        Number the chosen plots (:func:`landopt.plan.plot_numbers`, the numbers of the
+        report's list and ``summary.xlsx``): inside a plot when the number fits, else
+        beside it with a leader line.
+    legend_below
+        Put the legend under the map instead of to its right (a portrait sheet).
 
     Returns
     -------
@@ -147,6 +156,7 @@ def plot_plan(
     ax.set_facecolor("white")
     ax.apply_aspect()
     ringed = _ring_small_parcels(ax, plan, parcels, groups, colors)
+    number_boxes = _draw_plot_numbers(ax, plan, parcels, fonts)[1] if numbers else np.zeros((0, 4))
 
     # labels: parks first (bold, beside their outline), then townships (grey), each only
     # where it covers no parcel (a park's last resort: no chosen parcel) and no other label
@@ -171,8 +181,8 @@ def plot_plan(
             ax,
             items,
             {
-                "all": _display_boxes(ax, parcels),
-                "chosen": _display_boxes(ax, parcels[on_map]),
+                "all": np.vstack([_display_boxes(ax, parcels), number_boxes]),
+                "chosen": np.vstack([_display_boxes(ax, parcels[on_map]), number_boxes]),
             },
         )
 
@@ -208,7 +218,8 @@ def plot_plan(
         leg = ax.legend(
             handles=handles,
             loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
+            bbox_to_anchor=(0.0, -0.03) if legend_below else (1.02, 1.0),
+            ncols=2 if legend_below else 1,
             borderaxespad=0.0,
             frameon=False,
             title=w["legend"],
@@ -306,10 +317,17 @@ def save_plan_map(
     *,
     dpi: float = 300,
     lang: str | None = None,
-    figsize: tuple[float, float] = (11.69, 8.27),
+    paper: str = "A4",
+    orientation: str = "landscape",
+    figsize: tuple[float, float] | None = None,
+    title_block: bool = True,
     **kwargs: Any,
 ) -> Path:
     """Write the map of a plan: PNG (print resolution by default), PDF or SVG by suffix.
+
+    The sheet is a paper size with the map, its legend, scale bar and north arrow, and a
+    title block in the lower right corner (title, compiling unit, map number, drawn by,
+    date: the scenario's ``[map]`` table).
 
     Parameters
     ----------
@@ -317,8 +335,13 @@ def save_plan_map(
         ``….png``, ``….pdf`` or ``….svg``.
     dpi
         Resolution of a PNG (and of rasterised layers in PDF/SVG).
+    paper, orientation
+        ``"A4"`` (297 × 210 mm) or ``"A3"`` (420 × 297 mm); ``"landscape"`` or
+        ``"portrait"``.
     figsize
-        Inches; A4 landscape by default.
+        Inches, instead of a paper size.
+    title_block
+        Draw the title block.
     **kwargs
         Passed to :func:`plot_plan` (``district``, ``title``, ``note``, …).
 
@@ -326,13 +349,24 @@ def save_plan_map(
     -------
     Path
     """
+    size = figsize if figsize is not None else paper_inches(paper, orientation)
+    portrait = size[1] > size[0]
 
     def draw(fig: Figure) -> None:
-        ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
-        plot_plan(plan, ax=ax, lang=lang, **kwargs)
-        _fit_legend(fig, ax)
+        if portrait:
+            ax = fig.add_axes((0.05, 0.30, 0.90, 0.62))
+            ax.set_anchor("N")  # a wide district at the top, its legend under it
+            plot_plan(plan, ax=ax, lang=lang, legend_below=True, **kwargs)
+            block = (0.60, 0.025, 0.375, 0.12)
+        else:
+            ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
+            plot_plan(plan, ax=ax, lang=lang, **kwargs)
+            _fit_legend(fig, ax)
+            block = (0.70, 0.03, 0.285, 0.16)
+        if title_block:
+            _title_block(fig, plan, _fonts(plan.scenario, lang), block)
 
-    return _save_drawn(path, figsize, draw, dpi)
+    return _save_drawn(path, size, draw, dpi)
 
 
 def _fit_legend(fig: Figure, ax: Axes) -> None:
@@ -536,7 +570,8 @@ def _overlaps(box: np.ndarray, boxes: np.ndarray) -> bool:
 
 def _label_spots(geom: Any, kind: str) -> list[_Spot]:
     """Where to try a label: parks just above or below their outline (covering no parcel),
-    else at their centre; townships at their pole of inaccessibility, else nearby inside."""
+    else at their centre; townships at their pole of inaccessibility, else nearby inside,
+    first where they cover no parcel, then where they cover no chosen plot."""
     import shapely
     from shapely.ops import polylabel
 
@@ -557,4 +592,9 @@ def _label_spots(geom: Any, kind: str) -> list[_Spot]:
     pts = shapely.points(gx.ravel(), gy.ravel())
     inside = pts[shapely.contains(poly, pts)]
     inside = sorted(inside, key=lambda p: p.distance(pole))
-    return [(pole.x, pole.y, "center", "all")] + [(p.x, p.y, "center", "all") for p in inside]
+    spots = [(pole.x, pole.y), *((p.x, p.y) for p in inside)]
+    # a township made of its parcels (no district file) has no free ground: then anywhere
+    # off the chosen plots
+    return [(x, y, "center", "all") for x, y in spots] + [
+        (x, y, "center", "chosen") for x, y in spots
+    ]

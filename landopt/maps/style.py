@@ -34,6 +34,7 @@ __all__ = [
     "ZONE_COLORS",
     "action_colors",
     "action_text",
+    "action_word",
     "count_text",
     "group_stats",
     "parcel_groups",
@@ -119,6 +120,19 @@ def action_text(scenario: Scenario, name: str, lang: Lang, fonts: _Fonts | None 
     return a.name
 
 
+def action_word(scenario: Scenario, name: str, lang: Lang, fonts: _Fonts | None = None) -> str:
+    """An action's name in one language, for a legend: ``出清`` in Chinese, ``clear`` in English.
+
+    Chinese takes the label when it can be drawn; English an ASCII label, else the name.
+    """
+    a = scenario.action(name)
+    if lang == "zh" and a.label and (fonts is None or fonts.can_draw(a.label)):
+        return a.label
+    if a.label and a.label.isascii():
+        return a.label
+    return a.name
+
+
 def parcel_groups(plan: Plan) -> pd.Series:
     """Map group of each parcel: its action, :data:`CANDIDATE` or :data:`OTHER`."""
     p = plan.parcels
@@ -165,7 +179,7 @@ def _darker(color: str, factor: float = 0.7) -> tuple[float, float, float]:
 def _action_patches(
     plan: Plan, stats: pd.DataFrame, colors: dict[str, str], fonts: _Fonts
 ) -> list[Any]:
-    """Legend entries of the plan's actions: ``出清 clear — 17 宗 / 563.1 亩``."""
+    """Legend entries of the plan's actions, in one language: ``出清 — 17 宗 / 563.1 亩``."""
     from matplotlib.patches import Patch
 
     lng = fonts.lang
@@ -173,7 +187,7 @@ def _action_patches(
         Patch(
             facecolor=colors[n],
             edgecolor=_darker(colors[n]),
-            label=f"{action_text(plan.scenario, n, lng, fonts)} — "
+            label=f"{action_word(plan.scenario, n, lng, fonts)} — "
             f"{count_text(int(stats.loc[n, 'plots']), float(stats.loc[n, 'mu']), lng)}",
         )
         for n in plan.scenario.action_names

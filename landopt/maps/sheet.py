@@ -1,0 +1,273 @@
+"""The print sheet of a plan map: paper sizes, the title block, the plot numbers.
+
+:func:`paper_inches` gives a paper size (A4, A3; portrait or landscape) in inches;
+:func:`_title_block` draws the boxed table in the sheet's corner (title, compiling unit,
+map number, drawn by, date, from the scenario's ``[map]`` table);
+:func:`_draw_plot_numbers` writes each chosen plot's number
+(:func:`landopt.plan.plot_numbers`) inside the plot when it fits, else beside it with a
+leader line, so that no two numbers collide.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+
+from landopt import i18n
+from landopt.errors import InputError
+from landopt.maps.layers import plan_title
+from landopt.plan import Plan, plot_numbers
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from landopt.maps.fonts import _Fonts
+
+__all__ = ["PAPERS", "paper_inches"]
+
+log = logging.getLogger(__name__)
+
+#: Paper sizes, millimetres, landscape (width, height).
+PAPERS: dict[str, tuple[float, float]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
+ORIENTATIONS = ("landscape", "portrait")
+
+#: Past this many chosen plots the map carries no numbers (they would hide it).
+NUMBER_MAX = 2_000
+
+
+def paper_inches(paper: str = "A4", orientation: str = "landscape") -> tuple[float, float]:
+    """The size of a sheet in inches: ``paper_inches("A3")`` is 420 × 297 mm."""
+    key = str(paper).upper()
+    if key not in PAPERS:
+        raise InputError(f"unknown paper size {paper!r}: use one of {', '.join(PAPERS)}")
+    if orientation not in ORIENTATIONS:
+        raise InputError(f"unknown orientation {orientation!r}: use landscape or portrait")
+    w, h = PAPERS[key]
+    if orientation == "portrait":
+        w, h = h, w
+    return (w / 25.4, h / 25.4)
+
+
+def title_block_rows(plan: Plan, lang: str, today: _dt.date | None = None) -> list[tuple[str, str]]:
+    """The title block's rows (heading, value): title, unit, number, drawn by, date.
+
+    Keys the scenario's ``[map]`` table leaves out are left out, except the title (the
+    scenario's) and the date (the day the map is drawn).
+    """
+    info = plan.scenario.map
+    date = info.date or (today or _dt.date.today()).isoformat()
+    rows = [
+        ("title", info.title or plan_title(plan)),
+        ("unit", info.unit),
+        ("number", info.number),
+        ("drawn_by", info.drawn_by),
+        ("date", date),
+    ]
+    return [(i18n.t(f"print.block.{k}", lang), v) for k, v in rows if v]
+
+
+def _title_block(
+    fig: Figure, plan: Plan, fonts: _Fonts, rect: tuple[float, float, float, float]
+) -> Any:
+    """The boxed table of the title block in ``rect`` (figure fraction); its axes."""
+    rows = title_block_rows(plan, fonts.lang)
+    rows = [(k, v if fonts.can_draw(v) else "?") for k, v in rows]
+    x, y1, w, h = rect
+    row_h = min(h / max(len(rows), 1), 0.22 / fig.get_figheight())  # rows about 5.6 mm
+    rect = (x, y1, w, row_h * len(rows))
+    bax = fig.add_axes(rect)
+    bax.set_gid("title-block")
+    bax.set_xlim(0, 1)
+    bax.set_ylim(0, len(rows))
+    bax.set_xticks([])
+    bax.set_yticks([])
+    for sp in bax.spines.values():
+        sp.set_linewidth(1.2)
+        sp.set_color("black")
+    split = 0.28
+    for k, (head, value) in enumerate(rows):
+        y = len(rows) - k - 0.5
+        if k:
+            bax.axhline(len(rows) - k, color="black", linewidth=0.6)
+        bax.text(0.03, y, head, va="center", ha="left", **fonts.kw(fontsize=8, color="#333333"))
+        size = 10.0 if k == 0 else 8.5
+        t = bax.text(
+            split + 0.03,
+            y,
+            value,
+            va="center",
+            ha="left",
+            gid=f"title-block-{k}",
+            **fonts.kw(fontsize=size, fontweight="bold" if k == 0 else "normal"),
+        )
+        room = (1 - split - 0.05) * w * fig.bbox.width
+        width = t.get_window_extent().width
+        if width > room:  # a long title: smaller, so it stays inside its box
+            t.set_fontsize(max(size * room / width, 5.0))
+    bax.axvline(split, color="black", linewidth=0.6)
+    return bax
+
+
+def _draw_plot_numbers(
+    ax: Axes,
+    plan: Plan,
+    parcels: gpd.GeoDataFrame,
+    fonts: _Fonts,
+) -> tuple[list[Any], np.ndarray]:
+    """Number every chosen plot; the Text artists and their display boxes.
+
+    A number sits at the plot's representative point when it fits inside the plot and
+    clears the numbers drawn before; otherwise it goes beside the plot, on the first of
+    a ring of spots (nearest first) that covers no chosen plot and no other number, with
+    a leader line to the plot. Each Text has the gid ``plot-no:<parcel_id>``.
+    """
+    nos = plot_numbers(plan.scenario, plan.parcels)
+    chosen = nos[nos > 0].sort_values()
+    if not len(chosen):
+        return [], np.zeros((0, 4))
+    if len(chosen) > NUMBER_MAX:
+        log.warning(
+            "%d chosen plots: too many to number on a printed map; see the report's list",
+            len(chosen),
+        )
+        return [], np.zeros((0, 4))
+    fig = ax.figure
+    style = fonts.kw(fontsize=6.5, fontweight="bold", color="#111111")
+    size: dict[int, tuple[float, float]] = {}
+
+    def text_size(label: str) -> tuple[float, float]:
+        if len(label) not in size:
+            t = ax.text(0, 0, label, **style)
+            bb = t.get_window_extent()
+            t.remove()
+            pad = 2.5 * fig.dpi / 72.0  # the callout's box and the white halo
+            size[len(label)] = (bb.width + 2 * pad, bb.height + 2 * pad)
+        return size[len(label)]
+
+    sub = parcels.loc[chosen.index]
+    pts = sub.geometry.representative_point()
+    at = ax.transData.transform(np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]))
+    b = sub.geometry.bounds.to_numpy()
+    lo = ax.transData.transform(b[:, :2])
+    hi = ax.transData.transform(b[:, 2:])
+    pboxes = np.hstack([np.minimum(lo, hi), np.maximum(lo, hi)])
+    frame = ax.get_window_extent()
+    px = fig.dpi / 72.0
+    rings = [
+        (r * np.cos(a), r * np.sin(a))
+        for r in (9, 14, 20, 28, 38, 50)
+        for a in np.deg2rad([45, 135, 315, 225, 90, 270, 0, 180, 22, 158, 338, 202])
+    ]
+    taken = np.zeros((0, 4))
+    texts: list[Any] = []
+    import matplotlib.patheffects as pe
+
+    halo = [pe.withStroke(linewidth=2.0, foreground="white")]
+    for k, (idx, no) in enumerate(chosen.items()):
+        label = str(int(no))
+        w, h = text_size(label)
+        cx, cy = at[k]
+        box = np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
+        pb = pboxes[k]
+        fits = box[0] >= pb[0] and box[2] <= pb[2] and box[1] >= pb[1] and box[3] <= pb[3]
+        offset = None
+        if not (fits and not _hits(box, taken)):
+            offset, box = _free_spot(cx, cy, w, h, rings, px, taken, pboxes, frame)
+        pid = str(plan.parcels.at[idx, "parcel_id"])
+        if offset is None:
+            t = ax.annotate(
+                label,
+                xy=(pts.x[idx], pts.y[idx]),
+                ha="center",
+                va="center",
+                zorder=11,
+                path_effects=halo,
+                gid=f"plot-no:{pid}",
+                **style,
+            )
+        else:
+            t = ax.annotate(
+                label,
+                xy=(pts.x[idx], pts.y[idx]),
+                xytext=offset,
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                zorder=11,
+                path_effects=halo,
+                gid=f"plot-no:{pid}",
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#333333",
+                    "linewidth": 0.5,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "#333333",
+                    "linewidth": 0.4,
+                },
+                **style,
+            )
+        taken = np.vstack([taken, box])
+        texts.append(t)
+    return texts, taken
+
+
+def _hits(box: np.ndarray, boxes: np.ndarray) -> bool:
+    if not len(boxes):
+        return False
+    return bool(
+        (
+            (boxes[:, 0] < box[2])
+            & (boxes[:, 2] > box[0])
+            & (boxes[:, 1] < box[3])
+            & (boxes[:, 3] > box[1])
+        ).any()
+    )
+
+
+def _free_spot(
+    cx: float,
+    cy: float,
+    w: float,
+    h: float,
+    rings: list[tuple[float, float]],
+    px: float,
+    taken: np.ndarray,
+    pboxes: np.ndarray,
+    frame: Any,
+) -> tuple[tuple[float, float], np.ndarray]:
+    """The first spot around ``cx, cy`` (offsets in points) free of numbers and chosen
+    plots and inside the frame; else the first free of numbers; else the first."""
+    best_numbers: tuple[tuple[float, float], np.ndarray] | None = None
+    first: tuple[tuple[float, float], np.ndarray] | None = None
+    for dx, dy in rings:
+        x, y = cx + dx * px, cy + dy * px
+        box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
+        inside = (
+            box[0] >= frame.x0 and box[1] >= frame.y0 and box[2] <= frame.x1 and box[3] <= frame.y1
+        )
+        if not inside:
+            continue
+        spot = ((float(dx), float(dy)), box)
+        first = first or spot
+        if _hits(box, taken):
+            continue
+        best_numbers = best_numbers or spot
+        if not _hits(box, pboxes):
+            return spot
+    if best_numbers is not None:
+        return best_numbers
+    if first is not None:
+        return first
+    dx, dy = rings[0]
+    x, y = cx + dx * px, cy + dy * px
+    return (dx, dy), np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
