@@ -1302,7 +1302,98 @@ _EXCEL: dict[str, dict[str, str]] = {
 }
 
 # --- plan columns in the planner's language, ledger join (landopt.plan, landopt.parcels)
-_COLUMNS: dict[str, dict[str, str]] = {}
+_COLUMNS: dict[str, dict[str, str]] = {
+    # result columns of plan.gpkg (landopt.parcels.layout); the planner's own columns keep
+    # their names
+    "action_label": {"en": "action_label", "zh": "措施"},
+    "action": {"en": "action", "zh": "措施代码"},
+    "eligible_actions": {"en": "eligible_actions", "zh": "可选措施"},
+    "area_mu": {"en": "area_mu", "zh": "面积_亩"},
+    "clash": {"en": "_landopt", "zh": "_landopt"},
+    # rules in words (landopt.scenario.describe_rule)
+    "rule.and": {"en": " and ", "zh": " 且 "},
+    "rule.or": {"en": " or ", "zh": " 或 "},
+    "rule.not": {"en": "not ({rule})", "zh": "非（{rule}）"},
+    "rule.in": {"en": "{field} in [{values}]", "zh": "{field} 属于 [{values}]"},
+    "rule.not_in": {"en": "{field} not in [{values}]", "zh": "{field} 不属于 [{values}]"},
+    "rule.is_null": {"en": "{field} is empty", "zh": "{field} 为空"},
+    "rule.not_null": {"en": "{field} is filled", "zh": "{field} 非空"},
+    "rule.compare": {"en": "{field} {op} {value}", "zh": "{field} {op} {value}"},
+    "rule.every": {"en": "every parcel", "zh": "所有地块"},
+    # the ledger join (landopt.parcels.ledger)
+    "ledger.missing": {
+        "en": "ledger {path} not found",
+        "zh": "找不到台账 {path}",
+    },
+    "ledger.missing_fix": {
+        "en": "check [parcels] ledger (relative to the scenario file)",
+        "zh": "请检查 [parcels] ledger（相对于情景文件的路径）",
+    },
+    "ledger.format": {
+        "en": "ledger {path}: unknown format {suffix!r}",
+        "zh": "台账 {path}：不支持的格式 {suffix!r}",
+    },
+    "ledger.format_fix": {
+        "en": "save it as .xlsx or .csv (UTF-8 or GBK)",
+        "zh": "请另存为 .xlsx 或 .csv（UTF-8 或 GBK 编码）",
+    },
+    "ledger.unreadable": {
+        "en": "cannot read ledger {path}: {error}",
+        "zh": "无法读取台账 {path}：{error}",
+    },
+    "ledger.unreadable_fix": {
+        "en": "open it in Excel and save it again as .xlsx, or as .csv in UTF-8",
+        "zh": "请用 Excel 打开并另存为 .xlsx，或 UTF-8 编码的 .csv",
+    },
+    "ledger.no_key": {
+        "en": "the ledger has no key column {key!r} (its columns: {columns})",
+        "zh": "台账中没有关键字段 {key!r}（现有字段：{columns}）",
+    },
+    "ledger.no_key_fix": {
+        "en": "set [parcels] ledger_key to the ledger's parcel-number column",
+        "zh": "请将 [parcels] ledger_key 设为台账中的地块编号字段",
+    },
+    "ledger.layer_no_key": {
+        "en": "the layer has no column {key!r} to join the ledger on",
+        "zh": "图层中没有用于关联台账的字段 {key!r}",
+    },
+    "ledger.layer_no_key_fix": {
+        "en": "map the layer's id column in [parcels] columns (… = \"parcel_id\")",
+        "zh": "请在 [parcels] columns 中映射图层的编号字段（… = \"parcel_id\"）",
+    },
+    "ledger.duplicate": {
+        "en": "the ledger lists {n} key(s) more than once: {keys}",
+        "zh": "台账中有 {n} 个编号重复出现：{keys}",
+    },
+    "ledger.duplicate_fix": {
+        "en": "keep one ledger row per parcel",
+        "zh": "请保证台账中每个地块只有一行",
+    },
+    "ledger.both": {
+        "en": "column {column!r} is in both the layer and the ledger",
+        "zh": "字段 {column!r} 同时存在于图层和台账中",
+    },
+    "ledger.both_fix": {
+        "en": "rename or delete it in one of them (the ledger or the layer)",
+        "zh": "请在台账或图层之一中重命名或删除该字段",
+    },
+    "ledger.not_in_ledger": {
+        "en": "{n} parcel(s) of the layer are not in the ledger: {keys}",
+        "zh": "图层中有 {n} 个地块不在台账中：{keys}",
+    },
+    "ledger.not_in_ledger_fix": {
+        "en": "add them to the ledger; their ledger columns are left empty",
+        "zh": "请在台账中补充；这些地块的台账字段为空",
+    },
+    "ledger.not_in_layer": {
+        "en": "{n} ledger row(s) match no parcel of the layer: {keys}",
+        "zh": "台账中有 {n} 行找不到对应地块：{keys}",
+    },
+    "ledger.not_in_layer_fix": {
+        "en": "check their numbers against the layer; they are left out",
+        "zh": "请核对其编号与图层是否一致；这些行未被使用",
+    },
+}
 
 # --- the print map (landopt.maps)
 _PRINT: dict[str, dict[str, str]] = {

@@ -28,6 +28,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 
 from landopt import _atomic, i18n
 from landopt.check import Check, check_plan, failed_checks
@@ -42,6 +43,14 @@ from landopt.diagnose import (
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
+from landopt.parcels.layout import (
+    LAYOUT_KEY,
+    from_planner_layer,
+    guess_layout,
+    layout_json,
+    planner_layer,
+    read_layout,
+)
 from landopt.prepare import Prepared, effective_eligibility, prepare
 from landopt.rules.targets import who
 from landopt.scenario import Scenario
@@ -326,7 +335,12 @@ def solve(
 def attach_actions(
     parcels: gpd.GeoDataFrame, model: CompiledModel, x: np.ndarray
 ) -> gpd.GeoDataFrame:
-    """The parcel layer with ``action``, ``action_label`` and ``eligible_actions`` columns."""
+    """The parcel layer with ``action``, ``action_label`` and ``eligible_actions`` columns.
+
+    The layer keeps its ``attrs``, among them the planner's original columns and values
+    (``attrs["landopt_original"]``, :mod:`landopt.parcels.layout`) that :func:`write_plan`
+    restores in ``plan.gpkg``.
+    """
     names = np.asarray([*model.action_names, NONE], dtype=object)
     labels = np.asarray([*(a.label for a in model.scenario.actions), ""], dtype=object)
     choice = model.choice(x)
@@ -562,6 +576,12 @@ def write_plan(
 
     ``run.json`` lists the other files with their SHA-256 under ``outputs``.
 
+    ``plan.gpkg`` carries the planner's own columns and values as they came in (names,
+    values, order; so it joins back to their master data by their own id), then the result
+    columns, named in the scenario's language (``措施``, ``措施代码``, ``可选措施``,
+    ``面积_亩`` in Chinese): see :mod:`landopt.parcels.layout`. :func:`read_plan` reads it
+    back into landopt's fields.
+
     Parameters
     ----------
     extra
@@ -585,11 +605,17 @@ def write_plan(
     )
     with _atomic.atomic_folder(out, force=force, known=[*names, *KNOWN_OUTPUTS]) as stage:
         t = time.perf_counter()
-        layer = plan.parcels.copy()
+        # the planner's own columns and values, then the results in the plan's language
+        layer, layout = planner_layer(plan.parcels, plan.scenario.lang)
         # through Arrow: 0.64 s instead of 1.04 s for 100k parcels (measured)
         try:
             layer.to_file(
-                stage / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio", use_arrow=True
+                stage / "plan.gpkg",
+                layer="plan",
+                driver="GPKG",
+                engine="pyogrio",
+                use_arrow=True,
+                layer_metadata={LAYOUT_KEY: layout_json(layout)},
             )
         except Exception as exc:  # GDAL's own errors: name the cause when it is the disk
             if isinstance(exc, OSError):
@@ -602,7 +628,10 @@ def write_plan(
             raise
         from landopt import excel, qgis
 
-        qgis.write_layer_style(stage / "plan.gpkg", plan.scenario)  # opens coloured in QGIS
+        action_column = next(n for n, f in layout["results"].items() if f == "action")
+        qgis.write_layer_style(  # opens coloured in QGIS, on the column as written (措施代码)
+            stage / "plan.gpkg", plan.scenario, column=action_column
+        )
         plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
         excel.write_workbook(plan, stage / "summary.xlsx")
@@ -628,6 +657,10 @@ def read_plan(path: str | Path) -> Plan:
     scenario, so a plan edited after the run is judged by what it now holds. When the
     file's SHA-256 differs from the one ``run.json`` recorded, ``notes`` says so. The
     solution vector is not kept (``result.x`` is None).
+
+    Both layouts are read: the planner's columns with the results in the plan's language
+    (the layout in the layer's metadata; found by the names when another tool dropped it)
+    and the older one in landopt's own names. The parcels come back in landopt's fields.
     """
     from landopt.scenario import scenario_from_dict
 
@@ -643,8 +676,18 @@ def read_plan(path: str | Path) -> Plan:
     try:
         run = json.loads(run_file.read_text(encoding="utf-8"))
         parcels = gpd.read_file(gpkg, layer="plan", engine="pyogrio")
+        layout = read_layout(pyogrio.read_info(gpkg, layer="plan"))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the plan in {folder}: {exc}") from None
+    if layout is None:  # metadata lost (rewritten by another tool): by the names
+        mapping = dict(run.get("scenario", {}).get("parcels", {}).get("columns", {}))
+        layout = guess_layout(
+            [c for c in parcels.columns if c != parcels.geometry.name],
+            run.get("scenario", {}).get("lang"),
+            mapping,
+        )
+    if layout is not None:  # written with the planner's columns: back to landopt's fields
+        parcels = from_planner_layer(parcels, layout)
     src = run.get("scenario_file")
     scenario = scenario_from_dict(
         run["scenario"],

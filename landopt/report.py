@@ -33,6 +33,7 @@ from landopt._atomic import staged_files
 from landopt.errors import InputError
 from landopt.plan import NONE, Plan, plot_numbers, read_plan
 from landopt.rules import active_components, component
+from landopt.scenario import describe_rule
 
 __all__ = [
     "MAP_FILES",
@@ -128,7 +129,7 @@ def _scenario_section(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> dict:
             "color": colors[a.name],
             "label": a.label,
             "name": a.name,
-            "rule": a.eligible.describe(),
+            "rule": describe_rule(a.eligible, lang, parcels=sc.parcels),
             "targets": _targets_words(a.targets.describe(), lang),
             "budget": _n(a.budget) if a.budget is not None else "–",
             "cost": a.cost,

@@ -68,8 +68,10 @@ __all__ = [
     "Targets",
     "Zone",
     "check_scenario_against",
+    "describe_rule",
     "eligibility",
     "load_scenario",
+    "planner_names",
     "scenario_from_dict",
 ]
 
@@ -123,15 +125,40 @@ class Condition:
             }[self.op]
         return out & ~np.isnan(num)
 
-    def describe(self) -> str:
-        """The condition in words, for messages and reports."""
+    def describe(
+        self,
+        lang: str | None = None,
+        *,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Mapping[Any, Any]] | None = None,
+    ) -> str:
+        """The condition in words, for messages and reports.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` for Chinese connectives (``状态 属于 [低效]``); English by default.
+        names
+            landopt field → the name to show (the planner's column, ``status`` → ``状态``).
+        values
+            landopt field → {value → the value to show} (``inefficient`` → ``低效``).
+        """
+        from landopt.i18n import t
+
+        lg = lang or "en"
+        fld = (names or {}).get(self.field, self.field)
+        shown = (values or {}).get(self.field, {})
+
+        def v(x: Any) -> str:
+            return str(shown.get(x, x)) if isinstance(x, str) else str(x)
+
         sym = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
         if self.op in sym:
-            return f"{self.field} {sym[self.op]} {self.value}"
+            return t("columns.rule.compare", lg, field=fld, op=sym[self.op], value=v(self.value))
         if self.op in SET_OPS:
-            word = "in" if self.op == "in" else "not in"
-            return f"{self.field} {word} [{', '.join(map(str, self.value))}]"
-        return f"{self.field} is {'empty' if self.op == 'is_null' else 'filled'}"
+            key = "columns.rule.in" if self.op == "in" else "columns.rule.not_in"
+            return t(key, lg, field=fld, values=", ".join(map(v, self.value)))
+        return t(f"columns.rule.{self.op}", lg, field=fld)
 
 
 @dataclass(frozen=True)
@@ -174,18 +201,32 @@ class Rule:
             out |= c.fields()
         return out
 
-    def describe(self) -> str:
-        """The rule in words."""
+    def describe(
+        self,
+        lang: str | None = None,
+        *,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Mapping[Any, Any]] | None = None,
+    ) -> str:
+        """The rule in words; ``lang``, ``names``, ``values`` as in :meth:`Condition.describe`.
+
+        See :func:`describe_rule` for the planner's own names and values from a scenario.
+        """
+        from landopt.i18n import t
+
+        lg = lang or "en"
         if self.kind == "true":
-            return "every parcel"
+            return t("columns.rule.every", lg)
         if self.kind == "leaf":
             assert self.condition is not None
-            return self.condition.describe()
+            return self.condition.describe(lg, names=names, values=values)
         if self.kind == "not":
-            return f"not ({self.children[0].describe()})"
-        joiner = " and " if self.kind == "all" else " or "
-        parts = [c.describe() for c in self.children]
-        return joiner.join(p if " and " not in p and " or " not in p else f"({p})" for p in parts)
+            inner = self.children[0].describe(lg, names=names, values=values)
+            return t("columns.rule.not", lg, rule=inner)
+        joiners = (t("columns.rule.and", lg), t("columns.rule.or", lg))
+        joiner = joiners[0] if self.kind == "all" else joiners[1]
+        parts = [c.describe(lg, names=names, values=values) for c in self.children]
+        return joiner.join(p if not any(j in p for j in joiners) else f"({p})" for p in parts)
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as it is written in TOML."""
@@ -482,16 +523,22 @@ class ParcelSource:
     crs: str | None = None
     columns: tuple[tuple[str, str], ...] = ()
     status_values: tuple[tuple[str, str], ...] = ()
+    ledger: Path | None = None
+    ledger_key: str | None = None
 
     def read_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`landopt.parcels.read_parcels`."""
-        return {
+        out: dict[str, Any] = {
             "layer": self.layer,
             "encoding": self.encoding,
             "crs": self.crs,
             "columns": dict(self.columns) or None,
             "status_values": dict(self.status_values) or None,
         }
+        if self.ledger is not None:
+            out["ledger"] = self.ledger
+            out["ledger_key"] = self.ledger_key
+        return out
 
     def to_dict(self, base_dir: Path | None = None) -> dict[str, Any]:
         """The source as written in TOML (path relative to ``base_dir`` when possible)."""
@@ -509,7 +556,71 @@ class ParcelSource:
             out["columns"] = dict(self.columns)
         if self.status_values:
             out["status_values"] = dict(self.status_values)
+        if self.ledger is not None:
+            ledger = self.ledger
+            if base_dir is not None:
+                try:
+                    ledger = Path(_relpath(self.ledger, base_dir))
+                except ValueError:
+                    pass
+            out["ledger"] = ledger.as_posix()
+        if self.ledger_key:
+            out["ledger_key"] = self.ledger_key
         return out
+
+
+def planner_names(
+    parcels: ParcelSource | None, lang: str | None = None
+) -> tuple[dict[str, str], dict[str, dict[Any, Any]]]:
+    """The reverse maps of ``[parcels] columns`` and ``status_values``, for showing rules.
+
+    Returns
+    -------
+    names, values
+        landopt field → the planner's column (``status`` → ``状态``), and
+        ``{"status": {landopt status → the planner's spelling}}`` (the first spelling
+        ``status_values`` gives; otherwise, in Chinese and when the status column is the
+        planner's own, the built-in Chinese word, ``低效``).
+    """
+    from landopt._fields import STATUS_ALIASES
+
+    names: dict[str, str] = {}
+    for src, dst in parcels.columns if parcels is not None else ():
+        names.setdefault(dst, src)
+    status: dict[Any, Any] = {}
+    if lang == "zh" and names.get("status", "status") != "status":
+        for alias, canonical in STATUS_ALIASES.items():
+            if not alias.isascii():
+                status.setdefault(canonical, alias)
+    given: dict[Any, Any] = {}
+    lookup = {k.casefold(): v for k, v in STATUS_ALIASES.items()}
+    for spelling, target in parcels.status_values if parcels is not None else ():
+        given.setdefault(lookup.get(str(target).casefold(), target), spelling)
+    status.update(given)
+    return names, {"status": status}
+
+
+def describe_rule(
+    rule: Rule,
+    lang: str | None = None,
+    *,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, Mapping[Any, Any]] | None = None,
+    parcels: ParcelSource | None = None,
+) -> str:
+    """A rule in words, with the planner's field names and values.
+
+    ``names`` and ``values`` default to the reverse maps of ``parcels``' ``columns`` and
+    ``status_values`` (:func:`planner_names`); in Chinese
+    ``状态 属于 [低效, 闲置] 且 权利限制 不属于 [查封]``, in English
+    ``状态 in [inefficient, idle] and 权利限制 not in [查封]`` (the built-in
+    Chinese status words only in Chinese; ``status_values`` spellings in both).
+    """
+    if names is None or values is None:
+        rev_names, rev_values = planner_names(parcels, lang)
+        names = rev_names if names is None else names
+        values = rev_values if values is None else values
+    return rule.describe(lang, names=names, values=values)
 
 
 @dataclass(frozen=True)

@@ -411,6 +411,8 @@ def scenario_from_spec(
             crs=p.crs,
             columns=tuple(p.columns.items()),
             status_values=tuple(p.status_values.items()),
+            ledger=_under(base_dir, p.ledger) if p.ledger else None,
+            ledger_key=p.ledger_key,
         )
         if p is not None
         else None

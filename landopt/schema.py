@@ -609,6 +609,10 @@ class ParcelsSpec(_Table):
         str, Choice(STATUSES, "maps to unknown status {got}", f"use one of {', '.join(STATUSES)}")
     ] = {}
     """The layer's status spelling → a landopt status (``待处置 = "idle"``)."""
+    ledger: str | None = None
+    """A ledger (台账) whose columns join the layer: ``.xlsx``, or ``.csv`` in UTF-8 or GBK."""
+    ledger_key: str | None = None
+    """The ledger's key column (default: the layer's id column, e.g. ``地块编号``)."""
 
 
 class ChecksSpec(_Table):

@@ -90,8 +90,10 @@ def test_demo_2023_plan_meets_every_target(tmp_path, capsys):
     assert all(c["ok"] for c in run["checks"])
     assert len(run["input"]["sha256"]) == 64
     layer = gpd.read_file(out / "plan.gpkg", layer="plan")
-    assert (layer["action"] != "none").sum() == 31
-    assert set(layer["action"]) == {"clear", "revitalize", "upgrade", "none"}
+    # a Chinese scenario: the result columns are named in Chinese (措施代码 = action)
+    assert (layer["措施代码"] != "none").sum() == 31
+    assert set(layer["措施代码"]) == {"clear", "revitalize", "upgrade", "none"}
+    assert "parcel_id" in layer.columns and "area_mu_declared" not in layer.columns
     # summary.xlsx: Chinese headers for the zh demo, numeric targets, the 31 plots numbered
     import openpyxl
 

@@ -65,7 +65,8 @@ def test_plan_gpkg_has_a_default_qml_style_for_layer_plan(tmp_path):
     assert (table, gcol, default) == ("plan", geom, 1)
     root = ET.fromstring(qml.split("\n", 1)[1])  # after the DOCTYPE line
     renderer = root.find("renderer-v2")
-    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "action"
+    # categorized on the action column as written: 措施代码 in a Chinese plan
+    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "措施代码"
     cats = {c.get("value"): c for c in renderer.iter("category")}
     assert set(cats) == {*plan.scenario.action_names, "none"}
     assert cats["upgrade"].get("label") == "转型升级 upgrade"

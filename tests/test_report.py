@@ -15,7 +15,7 @@ from toy import toy_scenario
 
 from landopt import maps, report
 from landopt.plan import Plan, read_plan, solve, write_plan
-from landopt.scenario import load_scenario
+from landopt.scenario import describe_rule, load_scenario
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "zhangdian-2023.toml"
 
@@ -88,7 +88,9 @@ def test_report_states_the_scenario_in_words(demo_plan, demo_report):
     assert html.escape(sc.title) in demo_report
     for a in sc.actions:
         assert html.escape(a.label) in demo_report
-        assert html.escape(a.eligible.describe()) in demo_report
+        # the rule with the planner's names, in the report's language
+        rule = describe_rule(a.eligible, "zh", parcels=sc.parcels)
+        assert html.escape(rule) in demo_report and " 属于 [" in rule
     assert "17 宗, ≥ 560.0 亩" in demo_report  # targets, in Chinese
     # the objective in the report's language, from its rule component
     assert "最小化 投入" in demo_report and "minimize cost" not in demo_report

@@ -73,6 +73,8 @@ def read_parcels_from_args(args: argparse.Namespace) -> Any:
         status_values=dict(args.status_values) or None,
         crs=args.crs,
         repair=args.repair,
+        ledger=getattr(args, "ledger", None),  # from the scenario's [parcels] ledger
+        ledger_key=getattr(args, "ledger_key", None),
     )
 
 

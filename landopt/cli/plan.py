@@ -122,6 +122,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             args.status_values = list((kw["status_values"] or {}).items()) + list(
                 args.status_values
             )
+            args.ledger, args.ledger_key = kw.get("ledger"), kw.get("ledger_key")
         parcels = options.read_parcels_from_args(args)
 
     started = time.perf_counter()

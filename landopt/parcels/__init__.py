@@ -66,6 +66,8 @@ from landopt.parcels.area import _area_crs, _crs_label, area_crs_for, compute_ar
 from landopt.parcels.columns import _apply_columns, _missing_field_problem
 from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_overlaps
 from landopt.parcels.grouping import group_problems
+from landopt.parcels.layout import ORIGINAL_ATTR, record_original
+from landopt.parcels.ledger import join_ledger
 from landopt.parcels.read import FORMATS, _read_file, _restore_truncated_names
 from landopt.parcels.summary import summarize_parcels
 from landopt.parcels.validate import (
@@ -121,6 +123,8 @@ def read_parcels(
     crs: Any = None,
     repair: bool = False,
     area_tolerance: float = 0.01,
+    ledger: str | PathLike[str] | None = None,
+    ledger_key: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a parcel layer from a file, validate it and return it in the working CRS.
 
@@ -152,6 +156,14 @@ def read_parcels(
     area_tolerance
         Relative difference between a declared ``area_mu`` and the geometry's area above
         which a warning is reported (0.01 = 1 %).
+    ledger
+        A ledger (台账, ``.xlsx`` or ``.csv`` in UTF-8 or GBK) whose columns are added to
+        the layer before the checks, matched on ``ledger_key``; ``columns`` maps them too.
+        Unmatched keys on either side are warnings naming them; a key twice in the ledger
+        or a column in both is an error. See :mod:`landopt.parcels.ledger`.
+    ledger_key
+        The ledger's key column; by default the layer's id column (the one ``columns``
+        maps to ``parcel_id``).
 
     Returns
     -------
@@ -171,6 +183,8 @@ def read_parcels(
     raw, problems = _read_file(p, layer=layer, encoding=encoding)
     if FORMATS.get(p.suffix.lower(), "").endswith("Shapefile"):
         raw = _restore_truncated_names(raw, columns or {}, problems)
+    if ledger is not None:
+        raw = join_ledger(raw, ledger, key=ledger_key, columns=columns, problems=problems)
     logger.debug("read %d features from %s in %.2f s", len(raw), p, time.perf_counter() - started)
     return _prepare_or_raise(
         raw,
@@ -365,6 +379,7 @@ def _prepare(
     if n == 0:
         problems.append(Problem("file", "", msg("no_parcels.what"), msg("no_parcels.fix")))
 
+    as_read = df.copy()  # the later steps assign into df
     df = _apply_columns(df, columns, problems)
     for field in REQUIRED_FIELDS:
         if field not in df:
@@ -410,4 +425,8 @@ def _prepare(
     out = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs=work_crs), crs=work_crs)
     out.attrs[PROBLEMS_ATTR] = _SharedProblems(problems)
     out.attrs[INPUT_CRS_ATTR] = gdf.attrs.get(INPUT_CRS_ATTR) or _crs_label(input_crs)
+    # the planner's names and values as they came in, restored when the plan is written
+    out.attrs[ORIGINAL_ATTR] = gdf.attrs.get(ORIGINAL_ATTR) or record_original(
+        as_read, {s: d for s, d in (columns or {}).items() if s in as_read.columns}, ids
+    )
     return out, problems

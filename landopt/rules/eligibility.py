@@ -59,7 +59,17 @@ class Eligibility(Component):
         return out
 
     def describe(self, scenario: Scenario, lang: str | None = None) -> list[str]:
+        """Each action's rule, with the planner's column names and status spellings."""
+        from landopt.i18n import resolve_lang
+        from landopt.scenario import describe_rule
+
+        lg = resolve_lang(lang)
         return [
-            t("rules.eligibility.rule", lang, action=a.label or a.name, rule=a.eligible.describe())
+            t(
+                "rules.eligibility.rule",
+                lg,
+                action=a.label or a.name,
+                rule=describe_rule(a.eligible, lg, parcels=scenario.parcels),
+            )
             for a in scenario.actions
         ]
