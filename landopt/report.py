@@ -2,7 +2,8 @@
 
 :func:`write_report` writes ``report.html``: the scenario in words, targets against
 achievement (met / NOT met), cost and benefit, the static map (embedded PNG), the
-interactive map (embedded, no network), plots and mu per township, the chosen parcels
+interactive map (embedded, no network), plots and mu per township (and per park when the
+layer has a ``park`` column), the chosen parcels
 and the solver record. It is rendered from the templates in ``landopt/templates/``
 (``report.html.j2``, its partials in ``report/`` and ``report.css``, inlined); it
 prints cleanly on A4.
