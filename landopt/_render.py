@@ -50,7 +50,7 @@ ASSETS = (
     "report/targets.html.j2",
     "report/map.html.j2",
     "report/webmap.html.j2",
-    "report/townships.html.j2",
+    "report/breakdown.html.j2",
     "report/parcels.html.j2",
     "report/record.html.j2",
     "report.css",

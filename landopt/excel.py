@@ -2,8 +2,8 @@
 
 Sheets, in order: the summary per action (targets as numbers, a "met" column in words),
 the chosen parcels (first column the plot number of :func:`landopt.plan.plot_numbers`,
-the same number as on the map and in the report, then the action and the parcel's own
-attributes), the plots and area per township (when the layer has a ``township`` column)
+the same number as on the map and in the report, then the action, its cost and the
+parcel's attributes as ``plan.gpkg`` has them: the planner's own column names and values), the plots and area per township (when the layer has a ``township`` column)
 and per park (when it has a ``park`` column), the checks, and the run record (key and
 value, the main rows named in words). Headers are in the plan's language (the catalog's
 ``excel.*`` texts) with their units (亩, 万元); every value is a value, never a formula (a
@@ -212,15 +212,27 @@ def _action_cost(plan: Plan, parcels: pd.DataFrame) -> np.ndarray:
 
 
 def _chosen(plan: Plan, lg: str) -> _Table:
+    """The chosen plots: plot number, action and its cost, then the planner's own columns.
+
+    The parcel's attributes are those of ``plan.gpkg`` (:func:`~landopt.parcels.layout.
+    planner_layer`): the planner's column names and values as they came in (地块编号, 状态
+    低效, …), then landopt's result columns other than the action shown in front.
+    """
+    from landopt.parcels.layout import planner_layer
     from landopt.plan import plot_numbers
 
     parcels = plan.parcels
     numbers = plot_numbers(plan.scenario, parcels)
     ch = parcels[numbers.to_numpy() > 0]
     ch = ch.assign(_no=numbers[ch.index]).sort_values("_no", kind="stable")
-    geom = getattr(parcels, "_geometry_column_name", None)
-    attrs = [c for c in parcels.columns if c not in (*_PLAN_COLUMNS, geom, "_no")]
-    frame = pd.DataFrame(ch[attrs])
+    layer, layout = planner_layer(ch.drop(columns="_no"), lg)
+    fields = {**layout["columns"], **layout["results"]}  # written name -> landopt's field
+    attrs = [
+        c
+        for c in layer.columns
+        if c != layer.geometry.name and fields.get(c) not in _PLAN_COLUMNS[:2]
+    ]
+    frame = pd.DataFrame(layer[attrs])
     headers = [
         _h("col.plot_no", lg),
         _h("col.action", lg),
@@ -231,7 +243,7 @@ def _chosen(plan: Plan, lg: str) -> _Table:
     formats: list[str | None] = [None, None, None, FMT_WAN]
     for c in attrs:
         kind = frame[c].dtype.kind
-        formats.append(FMT_MU if c == "area_mu" else FMT_FLOAT if kind == "f" else None)
+        formats.append(FMT_MU if fields.get(c) == "area_mu" else FMT_FLOAT if kind == "f" else None)
     table = _Table(_h("sheet.parcels", lg), headers, formats)
     cost = _action_cost(plan, ch)
     values = frame.to_numpy(dtype=object)

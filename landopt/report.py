@@ -2,7 +2,8 @@
 
 :func:`write_report` writes ``report.html``: the scenario in words, targets against
 achievement (met / NOT met), cost and benefit, the static map (embedded PNG), the
-interactive map (embedded, no network), plots and mu per township, the chosen parcels
+interactive map (embedded, no network), plots and mu per township (and per park when the
+layer has a ``park`` column), the chosen parcels
 and the solver record. It is rendered from the templates in ``landopt/templates/``
 (``report.html.j2``, its partials in ``report/`` and ``report.css``, inlined); it
 prints cleanly on A4.
@@ -26,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landopt import __version__, _render, i18n
+from landopt import _render, i18n
 from landopt import maps as _maps
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 MAP_FILES = ("plan.png", "plan.html", "report.html")
 
 #: Sections whose Chinese heading carries the English one as a subtitle.
-_SECTIONS = ("scenario", "targets", "map", "webmap", "townships", "parcels", "record")
+_SECTIONS = ("scenario", "targets", "map", "webmap", "townships", "parks", "parcels", "record")
 
 
 def _n(v: Any, nd: int = 1) -> str:
@@ -214,14 +215,37 @@ def _targets_section(plan: Plan) -> dict:
     return {"rows": rows, "foot": foot, "diagnosis": diagnosis}
 
 
-def _township_section(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> dict:
+#: The breakdowns the report shows: (section id, the layer's column, the row heading's
+#: key, the key of the word for a parcel with no value there); a breakdown whose column
+#: the layer lacks is left out, except the township one (all parcels in one "–" row).
+_BREAKDOWNS = (
+    ("townships", "township", "township", None),
+    ("parks", "park", "park", "no_park"),
+)
+
+
+def _breakdown_sections(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> list[dict]:
+    """The per-township table and, when the layer has a ``park`` column, the per-park one."""
+    return [
+        _breakdown_section(plan, h, lang, column=col, heading=h[key], blank=h[b] if b else "–")
+        | {"id": sid}
+        for sid, col, key, b in _BREAKDOWNS
+        if col in plan.parcels.columns or sid == "townships"
+    ]
+
+
+def _breakdown_section(
+    plan: Plan, h: dict[str, str], lang: _maps.Lang, *, column: str, heading: str, blank: str
+) -> dict:
+    """Plots and mu of each action per value of ``column`` (largest total area first)."""
     sc = plan.scenario
     w = _maps.words(lang)
     colors = _maps.action_colors(sc)
     p = plan.parcels
     town = (
-        (p["township"] if "township" in p.columns else pd.Series("–", index=p.index))
-        .fillna("–")
+        (p[column] if column in p.columns else pd.Series(blank, index=p.index))
+        .astype(object)
+        .where(lambda v: v.notna() & (v.astype(str).str.strip() != ""), blank)
         .astype(str)
     )
     area = pd.to_numeric(p["area_mu"], errors="coerce").fillna(0.0)
@@ -235,9 +259,11 @@ def _township_section(plan: Plan, h: dict[str, str], lang: _maps.Lang) -> dict:
         index="town", columns="action", values="mu", aggfunc="sum", fill_value=0.0
     )
     towns = sorted(
-        df["town"].unique(), key=lambda t: (-float(mu.loc[t].sum()) if t in mu.index else 0.0, t)
+        df["town"].unique(),
+        # largest first; the parcels with no value there last
+        key=lambda t: (t == blank, -float(mu.loc[t].sum()) if t in mu.index else 0.0, t),
     )
-    head = [h["township"]]
+    head = [heading]
     for a in sc.actions:
         head += [f"{a.label} {w['plots']}", f"{a.label} {w['mu']}"]
     head += [f"{h['total']} {w['plots']}", f"{h['total']} {w['mu']}"]
@@ -416,10 +442,11 @@ def report_html(
         targets=_targets_section(plan),
         figure={"alt": title, "png_base64": base64.b64encode(png).decode("ascii")},
         webmap=webmap,
-        townships=_township_section(plan, h, lng),
+        breakdowns=_breakdown_sections(plan, h, lng),
         parcels=_parcels_section(plan, lng),
         record=_record_section(plan, h, record),
-        footer=f"{i18n.t('report.generated', lng, v=__version__)} · {_maps.source_note(plan, lng)}",
+        # landopt's version is in the run record's versions, once
+        footer=_maps.source_note(plan, lng, version=False),
     )
 
 

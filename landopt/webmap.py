@@ -43,7 +43,6 @@ from landopt.maps import (
     ZONE_COLORS,
     Lang,
     action_colors,
-    action_text,
     count_text,
     font_face_css,
     group_stats,
@@ -57,6 +56,7 @@ from landopt.maps import (
     spatial_overlays,
     words,
 )
+from landopt.maps.style import action_word
 from landopt.plan import NONE, Plan
 
 __all__ = ["DEFAULT_MAX_FEATURES", "LEAFLET_VERSION", "WebmapData", "webmap_html", "write_webmap"]
@@ -187,7 +187,8 @@ def build_webmap_data(
     gj = _geojson_geoms(geo)
 
     status_words = STATUS_WORDS[lang]
-    labels = {a.name: action_text(sc, a.name, lang) for a in sc.actions}
+    # one language per page: 出清 on a Chinese page, clear on an English one (legend, popups)
+    labels = {a.name: action_word(sc, a.name, lang) for a in sc.actions}
     cost_cols = {a.name: a.cost for a in sc.actions}
     blank = np.full(len(sub), "", dtype=object)
     cols = {

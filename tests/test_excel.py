@@ -167,3 +167,33 @@ def test_cell_values_are_plain():
     assert three == 3 and type(three) is int
     assert excel._value(np.True_) is True
     assert excel._value("a\x01b") == "ab"  # a control character Excel refuses
+
+
+def test_chosen_sheet_shows_the_planners_own_columns_and_values(tmp_path):
+    """The columns as the planner named them (as in plan.gpkg), not landopt's field names."""
+    import copy
+
+    from test_maps import toy_layer
+    from toy import TOY_SCENARIO
+
+    from landopt.scenario import scenario_from_dict
+
+    layer = toy_layer().assign(备注=["甲", "乙", "丙", "丁", "戊", "己"])
+    layer = layer.rename(columns={"parcel_id": "地块编号", "difficulty": "难度"})
+    layer.to_file(tmp_path / "地块.gpkg", engine="pyogrio")
+    d = copy.deepcopy(TOY_SCENARIO)
+    d["lang"] = "zh"
+    d["parcels"] = {"path": "地块.gpkg", "columns": {"地块编号": "parcel_id", "难度": "difficulty"}}
+    plan = solve(scenario_from_dict(d, base_dir=tmp_path))
+    book = openpyxl.load_workbook(excel.write_workbook(plan, tmp_path / "s.xlsx"))
+    rows = _rows(book["入选地块"])
+    head = rows[0]
+    assert head[:4] == ("图上编号", "措施代码", "措施", "投入（万元）")  # the plot number first
+    assert {"地块编号", "难度", "备注", "面积_亩"} <= set(head)
+    assert not {"parcel_id", "difficulty", "action", "action_label"} & set(head)
+    assert head.count("措施") == 1 and head.count("措施代码") == 1
+    body = [dict(zip(head, r, strict=True)) for r in rows[1:]]
+    numbers = plot_numbers(plan.scenario, plan.parcels)
+    want = dict(zip(plan.chosen["parcel_id"], numbers[plan.chosen.index], strict=True))
+    assert {r["地块编号"]: r["图上编号"] for r in body} == want
+    assert {r["地块编号"]: r["备注"] for r in body}["P3"] == "丙"

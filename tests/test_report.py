@@ -138,6 +138,36 @@ def test_township_breakdown_adds_up(demo_plan, demo_report):
     assert f"{total['mu']:,.1f}" in foot and f">{total['plots']}<" in foot
 
 
+def test_park_breakdown_adds_up_and_uses_the_township_table(demo_plan, demo_report):
+    section = re.search(r'<section id="parks".*?</section>', demo_report, re.S).group(0)
+    assert "分园区统计" in section and 'class="towns"' in section  # the township table's layout
+    for park in demo_plan.parcels["park"].dropna().unique():
+        assert f"<td>{park}</td>" in section
+    assert "<td>（园区外）</td>" in section  # the parcels outside every park, one row, last
+    body = section.split("<tbody>")[1].split("</tbody>")[0]
+    last = re.findall(r"<tr><td>(.*?)</td>", body)[-1]
+    assert last == "（园区外）"
+    total = demo_plan.summary.set_index("action").loc["total"]
+    foot = re.search(r"<tfoot>.*?</tfoot>", section, re.S).group(0)
+    assert f"{total['mu']:,.1f}" in foot and f">{total['plots']}<" in foot
+
+
+def test_no_park_section_without_a_park_column():
+    layer = toy_layer()
+    plan = solve(toy_scenario(), layer.drop(columns=[c for c in ["park"] if c in layer]))
+    page = report.report_html(plan, district=toy_district(), interactive=False, lang="en")
+    assert '<section id="townships"' in page and '<section id="parks"' not in page
+
+
+def test_landopt_version_is_shown_once_in_the_run_record(demo_report):
+    from landopt import __version__
+
+    outer = re.sub(r'(<iframe [^>]*srcdoc=")[^"]*"', r"\1\"", demo_report)
+    assert outer.count(__version__) == 1
+    record = re.search(r'<section id="record".*?</section>', outer, re.S).group(0)
+    assert f"landopt <code>{__version__}</code>" in record
+
+
 def test_every_chosen_parcel_is_listed_with_its_cost(demo_plan, demo_report):
     section = re.search(r'<section id="parcels".*?</section>', demo_report, re.S).group(0)
     rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1])

@@ -85,7 +85,7 @@ def test_every_parcel_is_on_the_page_with_useful_properties(demo_plan, demo_page
     for pid, action in zip(chosen["parcel_id"], chosen["action"], strict=True):
         p = feats[pid]["properties"]
         label = demo_plan.scenario.action(action).label
-        assert p["action"] == f"{label} {action}"
+        assert p["action"] == label  # the page's language only (the legend's word)
         assert set(p) == {"id", "name", "town", "park", "status", "mu", "action", "cost"}
         assert isinstance(p["cost"], float)
     unchosen = demo_plan.parcels[
@@ -110,6 +110,10 @@ def test_legend_layers_and_toggles(demo_plan, demo_page):
     data = page_data(page)
     keys = [layer["key"] for layer in data["layers"]]
     assert keys == ["clear", "revitalize", "upgrade", "candidate", "other"]
+    # one language per legend: the Chinese page's legend says 出清, not "出清 clear"
+    labels = [layer["label"] for layer in data["layers"]]
+    assert labels[:3] == [demo_plan.scenario.action(k).label for k in keys[:3]]
+    assert not any(k in label for k in keys[:3] for label in labels), labels
     summary = demo_plan.summary.set_index("action")
     for layer in data["layers"][:3]:
         row = summary.loc[layer["key"]]

@@ -206,8 +206,8 @@ def crs_text(crs: Any) -> str:
     return f"{c.name} (EPSG:{epsg})" if epsg else c.name
 
 
-def source_note(plan: Plan, lang: Lang) -> str:
-    """Data source, CRS and landopt version, for the foot of a map."""
+def source_note(plan: Plan, lang: Lang, *, version: bool = True) -> str:
+    """Data source, CRS and (unless ``version=False``) landopt version, for the foot of a map."""
     w = words(lang)
     if is_demo(plan):
         data = w["demo"]
@@ -219,7 +219,7 @@ def source_note(plan: Plan, lang: Lang) -> str:
     sep = i18n.t("maps.punct.colon", lang)
     return (
         f"{w['data']}{sep}{data} · {w['crs']}{sep}{crs_text(plan.parcels.crs)}"
-        f" · landopt {__version__}"
+        + (f" · landopt {__version__}" if version else "")
     )
 
 
