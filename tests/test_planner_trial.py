@@ -290,3 +290,21 @@ def test_compare_two_plans_speaks_chinese(bureau, planned, capsys):
     changes = text[text.index("处置方式不同") :]
     assert "地块编号" in changes and "不处置" in changes and "出清" in changes
     assert not re.search(r"parcel_id|\b(none|clear|upgrade)\b", changes)
+
+
+def test_calibrate_speaks_chinese(bureau, capsys):
+    out = bureau / "校准"
+    code, text = _run(
+        capsys,
+        "calibrate",
+        str(bureau / "方案.toml"),
+        "--weights",
+        "0,100",
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+    )
+    assert code == 0, text
+    assert "权重" in text and "片数" in text
+    _no_english(text, bureau)
