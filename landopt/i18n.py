@@ -770,6 +770,8 @@ _CLI: dict[str, dict[str, str]] = {
         "en": "  ... and {n} more (changes.csv)",
         "zh": "  ……另有 {n} 宗（见 changes.csv）",
     },
+    "compare.col_parcel_id": {"en": "parcel_id", "zh": "地块编号"},
+    "compare.no_action": {"en": "none", "zh": "不处置"},
     # sweep
     "sweep.help": {
         "en": "solve a scenario over a range of targets or budgets",

@@ -687,7 +687,8 @@ def read_plan(path: str | Path) -> Plan:
             mapping,
         )
     if layout is not None:  # written with the planner's columns: back to landopt's fields
-        parcels = from_planner_layer(parcels, layout)
+        values = run.get("scenario", {}).get("parcels", {}).get("status_values")
+        parcels = from_planner_layer(parcels, layout, values)
     src = run.get("scenario_file")
     scenario = scenario_from_dict(
         run["scenario"],

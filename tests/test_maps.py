@@ -455,6 +455,32 @@ def test_paper_sizes_in_inches_and_png_pixels(toy_plan, tmp_path):
     assert png_size(out) == (int(210 / 25.4 * 50), int(297 / 25.4 * 50))
 
 
+def test_a3_text_is_larger_than_a4_by_the_paper(toy_plan, tmp_path, monkeypatch):
+    """An A3 sheet is √2 × A4: its titles, legend, labels, numbers and title block too."""
+    from landopt.maps.sheet import paper_text_scale
+
+    assert paper_text_scale("A4") == 1.0 and paper_text_scale("A3") == pytest.approx(2**0.5)
+
+    def sizes(paper: str) -> dict[str, float]:
+        fig = _saved_figure(monkeypatch, toy_plan, tmp_path, paper=paper)
+        ax = fig.axes[0]
+        texts = {t.get_gid(): t for t in fig.findobj(Text) if t.get_gid()}
+        number = next(t for gid, t in texts.items() if gid.startswith("plot-no:"))
+        return {
+            "title": texts["title"].get_fontsize(),
+            "subtitle": texts["subtitle"].get_fontsize(),
+            "note": texts["source-note"].get_fontsize(),
+            "legend": ax.get_legend().get_texts()[0].get_fontsize(),
+            "legend title": ax.get_legend().get_title().get_fontsize(),
+            "number": number.get_fontsize(),
+            "block": texts["title-block-1"].get_fontsize(),
+        }
+
+    a4, a3 = sizes("A4"), sizes("A3")
+    for what, size in a4.items():
+        assert a3[what] == pytest.approx(size * 2**0.5), what
+
+
 def test_title_block_shows_the_map_table_of_the_scenario(toy_plan, tmp_path, monkeypatch):
     from dataclasses import replace
 

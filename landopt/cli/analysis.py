@@ -84,7 +84,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
     con.show(
         [
-            *_compare_parts(table, changes, lg),
+            *_compare_parts(table, changes, lg, plans=plans),
             "",
             t("cli.wrote", lg, names=con.join(names, lg), out=out),
         ]
@@ -92,13 +92,40 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return verdict
 
 
-def format_compare_report(table: Any, changes: Any, lang: str | None = None) -> str:
-    """The text ``landopt compare`` prints."""
-    return con.render(_compare_parts(table, changes, lang))
+def format_compare_report(
+    table: Any, changes: Any, lang: str | None = None, *, plans: Any = ()
+) -> str:
+    """The text ``landopt compare`` prints (with ``plans``: their labels and column names)."""
+    return con.render(_compare_parts(table, changes, lang, plans=plans))
 
 
-def _compare_parts(table: Any, changes: Any, lang: str | None) -> list[con.Part]:
+def _change_words(plans: Any, lg: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and action words of the changes table in the plans' language.
+
+    In Chinese the actions are shown by their labels (出清, 不处置), and the id column by
+    the planner's own name (``[parcels] columns``) or 地块编号; in English as written in
+    changes.csv (codes, ``parcel_id``).
+    """
+    from landopt.scenario import planner_names
+
+    headers = {"parcel_id": t("cli.compare.col_parcel_id", lg)}
+    if lg != "zh":
+        return headers, {}
+    words = {"none": t("cli.compare.no_action", lg)}
+    for plan in reversed(list(plans)):
+        sc = plan.scenario
+        words.update({a.name: a.label or a.name for a in sc.actions})
+        own = planner_names(sc.parcels, lg)[0].get("parcel_id")
+        if own:
+            headers["parcel_id"] = own
+    return headers, words
+
+
+def _compare_parts(
+    table: Any, changes: Any, lang: str | None, *, plans: Any = ()
+) -> list[con.Part]:
     lg = con.ui_lang(lang)
+    headers, words = _change_words(plans, lg)
     parts: list[con.Part] = [
         "landopt compare",
         "",
@@ -109,9 +136,14 @@ def _compare_parts(table: Any, changes: Any, lang: str | None) -> list[con.Part]
     cols = [c for c in changes.columns if c not in ("name", "township", "area_mu")]
     if len(changes):
         shown = changes.head(15)
-        parts.append(
-            con.table(cols, [[str(v) for v in row] for row in shown[cols].itertuples(index=False)])
-        )
+        body = [
+            [
+                str(v) if c == "parcel_id" else words.get(str(v), str(v))
+                for c, v in zip(cols, row, strict=True)
+            ]
+            for row in shown[cols].itertuples(index=False)
+        ]
+        parts.append(con.table([headers.get(c, c) for c in cols], body))
         if len(changes) > 15:
             parts.append(t("cli.compare.more_changes", lg, n=len(changes) - 15))
     return parts

@@ -192,6 +192,8 @@ class _Fonts:
 
     lang: Lang
     cjk: str | None
+    #: text sizes relative to an A4 sheet (A3: √2); multiplies every ``fontsize`` of :meth:`kw`
+    scale: float = 1.0
 
     @property
     def family(self) -> list[str]:
@@ -204,7 +206,13 @@ class _Fonts:
         return all(ord(c) in chars or c.isspace() for c in text)
 
     def kw(self, **more: Any) -> dict[str, Any]:
+        if "fontsize" in more and self.scale != 1.0:
+            more["fontsize"] = more["fontsize"] * self.scale
         return {"fontfamily": self.family, **more}
+
+    def pt(self, size: float) -> float:
+        """A size in points (text, offsets) for this sheet: ``size`` × :attr:`scale`."""
+        return size * self.scale
 
 
 def map_lang(scenario: Scenario, lang: str | None = None, *, need_font: bool = True) -> Lang:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ from landopt.maps.layers import (
     spatial_overlays,
 )
 from landopt.maps.save import _save_drawn
-from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches
+from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches, paper_text_scale
 from landopt.maps.style import (
     BLOCK_EDGE,
     CANDIDATE,
@@ -88,6 +89,7 @@ def plot_plan(
     furniture: bool = True,
     numbers: bool = True,
     legend_below: bool = False,
+    text_scale: float = 1.0,
 ) -> Axes:
     """Draw a plan: parcels by action, outlines, labels, legend, scale bar, north arrow.
 
@@ -118,6 +120,10 @@ def plot_plan(
         beside it with a leader line.
     legend_below
         Put the legend under the map instead of to its right (a portrait sheet).
+    text_scale
+        Every text size (and the offsets around texts) multiplied by it: A4 sizes at 1,
+        √2 on A3 (:func:`landopt.maps.sheet.paper_text_scale`; :func:`save_plan_map`
+        passes it for its paper).
 
     Returns
     -------
@@ -128,7 +134,7 @@ def plot_plan(
     from matplotlib.patches import Patch
     from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-    fonts = _fonts(plan.scenario, lang)
+    fonts = replace(_fonts(plan.scenario, lang), scale=text_scale)
     lng = fonts.lang
     w = words(lng)
     if ax is None:
@@ -224,8 +230,10 @@ def plot_plan(
             frameon=False,
             title=w["legend"],
             alignment="left",
-            prop=FontProperties(family=fonts.family, size=9),
-            title_fontproperties=FontProperties(family=fonts.family, size=10, weight="bold"),
+            prop=FontProperties(family=fonts.family, size=fonts.pt(9)),
+            title_fontproperties=FontProperties(
+                family=fonts.family, size=fonts.pt(10), weight="bold"
+            ),
             handlelength=2.2,
             handleheight=1.4,
             labelspacing=0.9,
@@ -248,7 +256,7 @@ def plot_plan(
             frameon=True,
             size_vertical=(ext[3] - ext[1]) * 0.006,
             color="black",
-            fontproperties=FontProperties(family=fonts.family, size=8),
+            fontproperties=FontProperties(family=fonts.family, size=fonts.pt(8)),
         )
         bar.patch.set_facecolor("white")
         bar.patch.set_alpha(0.85)
@@ -264,10 +272,15 @@ def plot_plan(
             textcoords="axes fraction",
             ha="center",
             va="center",
-            fontsize=12,
+            fontsize=fonts.pt(12),
             fontweight="bold",
             fontfamily=fonts.family,
-            arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3.5, "headwidth": 11},
+            arrowprops={
+                "facecolor": "black",
+                "edgecolor": "black",
+                "width": fonts.pt(3.5),
+                "headwidth": fonts.pt(11),
+            },
             zorder=10,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "none"},
         )
@@ -280,14 +293,17 @@ def plot_plan(
         )
     sub = subtitle if subtitle is not None else plan_subtitle(plan, lng)
     t = ax.set_title(
-        title_text, loc="left", pad=22 if sub else 6, **fonts.kw(fontsize=15, fontweight="bold")
+        title_text,
+        loc="left",
+        pad=fonts.pt(22 if sub else 6),
+        **fonts.kw(fontsize=15, fontweight="bold"),
     )
     t.set_gid("title")
     st = ax.annotate(
         sub,
         xy=(0, 1),
         xycoords="axes fraction",
-        xytext=(0, 6),
+        xytext=(0, fonts.pt(6)),
         textcoords="offset points",
         va="bottom",
         ha="left",
@@ -300,7 +316,7 @@ def plot_plan(
         foot,
         xy=(0, 0),
         xycoords="axes fraction",
-        xytext=(0, -8),
+        xytext=(0, -fonts.pt(8)),
         textcoords="offset points",
         va="top",
         ha="left",
@@ -351,6 +367,9 @@ def save_plan_map(
     """
     size = figsize if figsize is not None else paper_inches(paper, orientation)
     portrait = size[1] > size[0]
+    # text grows with the sheet (A3: √2 × A4), so the print reads the same from further away
+    kwargs.setdefault("text_scale", paper_text_scale(paper) if figsize is None else 1.0)
+    fonts = replace(_fonts(plan.scenario, lang), scale=kwargs["text_scale"])
 
     def draw(fig: Figure) -> None:
         if portrait:
@@ -364,7 +383,7 @@ def save_plan_map(
             _fit_legend(fig, ax)
             block = (0.70, 0.03, 0.285, 0.16)
         if title_block:
-            _title_block(fig, plan, _fonts(plan.scenario, lang), block)
+            _title_block(fig, plan, fonts, block)
 
     return _save_drawn(path, size, draw, dpi)
 

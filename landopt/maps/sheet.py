@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from landopt.maps.fonts import _Fonts
 
-__all__ = ["PAPERS", "paper_inches"]
+__all__ = ["PAPERS", "paper_inches", "paper_text_scale"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,17 @@ def paper_inches(paper: str = "A4", orientation: str = "landscape") -> tuple[flo
     if orientation == "portrait":
         w, h = h, w
     return (w / 25.4, h / 25.4)
+
+
+def paper_text_scale(paper: str = "A4") -> float:
+    """How much larger text is on ``paper`` than on A4: √(area ratio), so A3 is √2.
+
+    A sheet hung on the wall is read from further away the larger it is; every size on
+    the print map (titles, legend, labels, plot numbers, title block) is multiplied by it.
+    """
+    w, h = paper_inches(paper)
+    a4w, a4h = paper_inches("A4")
+    return float(np.sqrt((w * h) / (a4w * a4h)))
 
 
 def title_block_rows(plan: Plan, lang: str, today: _dt.date | None = None) -> list[tuple[str, str]]:
@@ -78,7 +89,8 @@ def _title_block(
     rows = title_block_rows(plan, fonts.lang)
     rows = [(k, v if fonts.can_draw(v) else "?") for k, v in rows]
     x, y1, w, h = rect
-    row_h = min(h / max(len(rows), 1), 0.22 / fig.get_figheight())  # rows about 5.6 mm
+    # rows about 5.6 mm on A4, larger with the text on a larger sheet
+    row_h = min(h / max(len(rows), 1), fonts.pt(0.22) / fig.get_figheight())
     rect = (x, y1, w, row_h * len(rows))
     bax = fig.add_axes(rect)
     bax.set_gid("title-block")
@@ -108,7 +120,7 @@ def _title_block(
         room = (1 - split - 0.05) * w * fig.bbox.width
         width = t.get_window_extent().width
         if width > room:  # a long title: smaller, so it stays inside its box
-            t.set_fontsize(max(size * room / width, 5.0))
+            t.set_fontsize(max(fonts.pt(size) * room / width, fonts.pt(5.0)))
     bax.axvline(split, color="black", linewidth=0.6)
     return bax
 
@@ -145,7 +157,7 @@ def _draw_plot_numbers(
             t = ax.text(0, 0, label, **style)
             bb = t.get_window_extent()
             t.remove()
-            pad = 2.5 * fig.dpi / 72.0  # the callout's box and the white halo
+            pad = fonts.pt(2.5) * fig.dpi / 72.0  # the callout's box and the white halo
             size[len(label)] = (bb.width + 2 * pad, bb.height + 2 * pad)
         return size[len(label)]
 
@@ -159,7 +171,7 @@ def _draw_plot_numbers(
     frame = ax.get_window_extent()
     px = fig.dpi / 72.0
     rings = [
-        (r * np.cos(a), r * np.sin(a))
+        (fonts.pt(r) * np.cos(a), fonts.pt(r) * np.sin(a))
         for r in (9, 14, 20, 28, 38, 50)
         for a in np.deg2rad([45, 135, 315, 225, 90, 270, 0, 180, 22, 158, 338, 202])
     ]
@@ -167,7 +179,7 @@ def _draw_plot_numbers(
     texts: list[Any] = []
     import matplotlib.patheffects as pe
 
-    halo = [pe.withStroke(linewidth=2.0, foreground="white")]
+    halo = [pe.withStroke(linewidth=fonts.pt(2.0), foreground="white")]
     for k, (idx, no) in enumerate(chosen.items()):
         label = str(int(no))
         w, h = text_size(label)

@@ -180,10 +180,15 @@ def layout_json(layout: Mapping[str, Any]) -> str:
     return json.dumps(layout, ensure_ascii=False)
 
 
-def from_planner_layer(layer: gpd.GeoDataFrame, layout: Mapping[str, Any]) -> gpd.GeoDataFrame:
+def from_planner_layer(
+    layer: gpd.GeoDataFrame,
+    layout: Mapping[str, Any],
+    status_values: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
     """The canonical layer of a layer written by :func:`planner_layer`, with its original record.
 
-    The planner's columns are renamed to landopt's fields again, their statuses, ids and
+    The planner's columns are renamed to landopt's fields again, their statuses (with the
+    scenario's ``status_values``, as on reading), ids and
     numbers normalised as on reading (:mod:`landopt.parcels.validate`); a planner's area
     column becomes ``area_mu_declared`` beside the computed ``area_mu``. Values that no
     longer normalise (an edited status) are left as they are for the check to judge.
@@ -206,7 +211,7 @@ def from_planner_layer(layer: gpd.GeoDataFrame, layout: Mapping[str, Any]) -> gp
     scratch: list[Any] = []
     ids, labels = _check_ids(df, scratch)
     if "status" in df:
-        status = _check_status(df, None, labels, scratch)
+        status = _check_status(df, status_values, labels, scratch)
         df["status"] = np.where(status.isna(), df["status"].astype(object), status.astype(object))
     for field, values in _check_numeric(df, labels, scratch).items():
         df[field] = values
