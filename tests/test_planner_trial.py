@@ -231,9 +231,6 @@ def test_summary_xlsx_has_chinese_headers_and_numeric_targets(planned):
     assert first["面积目标下限（亩）"] == 80
 
 
-@pytest.mark.xfail(
-    strict=True, reason="excel.py lists the chosen plots under landopt's field names"
-)
 def test_summary_xlsx_lists_the_plots_under_the_planners_names(planned):
     import openpyxl
 
