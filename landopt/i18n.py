@@ -1285,6 +1285,7 @@ _ERRORS: dict[str, dict[str, str]] = {
     "frame.did_you_mean": {"en": "did you mean {near}?", "zh": "是否指 {near}？"},
     "read.top_level": {"en": "top level", "zh": "顶层"},
     "read.unknown_key": {"en": "unknown key", "zh": "未知的键"},
+    "read.unknown_operator": {"en": "unknown operator", "zh": "未知的运算符"},
     "read.use_one_of": {"en": "use one of {keys}", "zh": "请使用以下之一：{keys}"},
     "read.missing": {"en": "missing", "zh": "缺少"},
     "read.add_key": {"en": "add {key} = …", "zh": "请添加 {key} = …"},

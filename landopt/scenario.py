@@ -891,7 +891,11 @@ def __getattr__(name: str) -> Any:
 # --------------------------------------------------------------------------- helpers
 def _suggest(word: str, options: Iterable[str]) -> str:
     near = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {near[0]!r}?" if near else ""
+    if not near:
+        return ""
+    from landopt.i18n import run_lang, t
+
+    return t("errors.frame.did_you_mean", run_lang(), near=repr(near[0]))
 
 
 def _range_words(lo: float | None, hi: float | None, unit: str, fmt: str) -> str:

@@ -201,3 +201,42 @@ def test_validate_has_lang(good_file, capsys, monkeypatch):
     assert main(["validate", str(good_file), "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "结论：可用，有 1 条警告需核查" in out and "申报面积" in out
+
+
+def _bad_scenario(tmp_path: Path) -> Path:
+    """A scenario file with a misspelled key and a negative number."""
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'name = "bad"\nparcels = "p.gpkg"\n[actions.clear]\ncost = "c"\n'
+        'eligible = { field = "status", in = ["idle"] }\n'
+        "[actions.clear.targets]\ncount = -1\narae_min = 2\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_broken_scenario_is_reported_in_the_runs_language(tmp_path, capsys, monkeypatch):
+    from landopt.errors import ScenarioError
+    from landopt.scenario import load_scenario
+
+    monkeypatch.delenv("LANDOPT_LANG", raising=False)
+    bad = _bad_scenario(tmp_path)
+    assert main(["plan", str(bad), "--lang", "zh", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml：情景文件中有 2 个问题：" in err and "，字段 'arae_min'：未知的键 → 是否指 'area_min'？" in err
+    assert "，字段 'count'：须 ≥ 0，实为 -1 → 请使用非负值" in err
+    assert "problem" not in err and "field" not in err and "did you mean" not in err
+    # English: word for word what it was
+    assert main(["plan", str(bad), "--lang", "en", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml: 2 problems in the scenario:" in err
+    assert (
+        "[actions.clear.targets], field 'arae_min': unknown key -> did you mean 'area_min'?"
+        in err
+    )
+    assert "field 'count': must be ≥ 0, got -1 -> use a non-negative value" in err
+    # the CLI's language ends with the command: a library caller reads English
+    main(["plan", str(bad), "--lang", "zh", "--out", str(tmp_path / "o")])
+    capsys.readouterr()
+    with pytest.raises(ScenarioError, match="2 problems in the scenario"):
+        load_scenario(bad)
