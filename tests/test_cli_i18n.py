@@ -240,3 +240,30 @@ def test_a_broken_scenario_is_reported_in_the_runs_language(tmp_path, capsys, mo
     capsys.readouterr()
     with pytest.raises(ScenarioError, match="2 problems in the scenario"):
         load_scenario(bad)
+
+
+def test_a_scenario_without_lang_follows_landopt_lang_then_the_locale(
+    tmp_path, capsys, monkeypatch
+):
+    from landopt.scenario import load_scenario
+
+    scenario = tmp_path / "nolang.toml"
+    scenario.write_text(
+        _impossible_demo(tmp_path).read_text(encoding="utf-8").replace('lang = "zh"\n', ""),
+        encoding="utf-8",
+    )
+    assert load_scenario(scenario).lang is None  # not set: no longer "en" by default
+    assert "lang" not in load_scenario(scenario).to_dict()
+    for var in ("LANDOPT_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    out = str(tmp_path / "out")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # the locale, reached at last
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("错误：目标无法全部达成。")
+    monkeypatch.setenv("LANDOPT_LANG", "en")  # before the locale
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("error: The targets cannot all be met.")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("错误：目标无法全部达成。")
