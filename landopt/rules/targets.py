@@ -112,6 +112,8 @@ class Targets(Component):
                 b.add_statement(Statement(key, kind, text, tuple(rows), action=a.name))
 
     def precheck(self, model: Any) -> list[str]:
+        from landopt.scenario import describe_rule
+
         lg = model.scenario.lang
         out = []
         for ai, a in enumerate(model.scenario.actions):
@@ -130,7 +132,8 @@ class Targets(Component):
                         action=name,
                         need=plots(nmin, lg),
                         have=plots(n, lg),
-                        rule=a.eligible.describe(),
+                        # the planner's field names and values, in the run's language
+                        rule=describe_rule(a.eligible, lg, parcels=model.scenario.parcels),
                     )
                 )
             if tg.count_max is not None and len(forced) > tg.count_max:
