@@ -267,3 +267,20 @@ def test_a_scenario_without_lang_follows_landopt_lang_then_the_locale(
     monkeypatch.setenv("LANDOPT_LANG", "zh")
     assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
     assert capsys.readouterr().err.startswith("错误：目标无法全部达成。")
+
+
+def test_a_broken_parcel_layer_is_framed_in_the_runs_language(
+    make_parcels, write_layer, capsys, monkeypatch
+):
+    from conftest import TOY_ROWS
+
+    gdf = make_parcels(TOY_ROWS)
+    gdf.loc[0, "area_mu"] = -5.0
+    path = write_layer(gdf)
+    monkeypatch.delenv("LANDOPT_LANG", raising=False)
+    assert main(["validate", str(path), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "地块图层中有 1 个问题：" in err and "，字段 'area_mu'：" in err and "field" not in err
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "1 problem in the parcel layer:" in err and ", field 'area_mu': " in err
