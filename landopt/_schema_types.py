@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from landopt._fields import CSS_COLOR_NAMES, STATUSES
+from landopt.i18n import run_lang, t
 from landopt.scenario import (
     MAX_SCENARIO_NUMBER,
     _suggest,
@@ -81,23 +82,27 @@ class _Number:
 
     def check(self, value: Any, info: ValidationInfo) -> Any:
         key = info.field_name or "value"
+        lang = run_lang()
         if not _is_num(value, self.integer):
-            kind = "a whole number" if self.integer else "a number"
+            kind = "int" if self.integer else "float"
             raise _error(
-                (self.what or f"must be {kind}, got {{got}}").format(got=repr(value), key=key),
-                self.fix or f"write e.g. {key} = {'10' if self.integer else '560.0'}",
+                (self.what or t(f"errors.read.{kind}", lang, got="{got}")).format(
+                    got=repr(value), key=key
+                ),
+                self.fix or t(f"errors.read.{kind}.fix", lang, key=key),
             )
         if abs(value) > self.maximum:
             raise _error(
-                f"{value!r} is beyond what landopt accepts here (at most {self.maximum:g} in size)",
-                "check the digits; leave the key out for no limit",
+                t("errors.read.beyond", lang, got=repr(value), max=f"{self.maximum:g}"),
+                t("errors.read.beyond.fix", lang),
             )
         if self.minimum is not None and value < self.minimum:
+            bound = f"{self.minimum:g}"
             raise _error(
-                f"must be ≥ {self.minimum:g}, got {value!r}",
-                "use a non-negative value"
+                t("errors.read.bound", lang, sym="≥", bound=bound, got=repr(value)),
+                t("errors.read.nonneg.fix", lang)
                 if self.minimum == 0
-                else f"use a value ≥ {self.minimum:g}",
+                else t("errors.read.bound.fix", lang, sym="≥", bound=bound),
             )
         return value
 

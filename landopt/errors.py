@@ -2,12 +2,18 @@
 
 Every error says what is wrong, where, and how to fix it. Validation collects
 every problem first and raises one error that lists them all.
+
+The framing of a problem list ("3 problems in the scenario:", "field 'x'", "->") is in
+the language of the run (:data:`landopt.i18n.current_lang`, set by the CLI for a
+command; English for a library caller that sets none: :func:`landopt.i18n.run_lang`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from landopt.i18n import run_lang, t
 
 __all__ = [
     "InputError",
@@ -46,10 +52,13 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        loc = f"{self.where}, field '{self.field}'" if self.field else self.where
-        text = f"{loc}: {self.what}"
+        lang = run_lang()
+        loc = self.where
+        if self.field:
+            loc = t("errors.frame.field", lang, where=self.where, field=self.field)
+        text = t("errors.frame.what", lang, loc=loc, what=self.what)
         if self.fix:
-            text += f" -> {self.fix}"
+            text = t("errors.frame.fix", lang, text=text, fix=self.fix)
         return text
 
 
@@ -74,7 +83,7 @@ def _format_problems(header: str, problems: list[Problem], limit: int = 200) -> 
     for p in problems[:limit]:
         lines.append(f"  - {p}")
     if len(problems) > limit:
-        lines.append(f"  ... and {len(problems) - limit} more (see the full list in .problems)")
+        lines.append(t("errors.frame.more", run_lang(), n=len(problems) - limit))
     return "\n".join(lines)
 
 
@@ -86,7 +95,8 @@ class ParcelDataError(InputError):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         n = len(errors)
-        header = f"{source}: {n} problem{'s' if n != 1 else ''} in the parcel layer:"
+        key = f"errors.frame.parcels.{'one' if n == 1 else 'many'}"
+        header = t(key, run_lang(), source=source, n=n)
         super().__init__(_format_problems(header, errors))
 
 
@@ -97,7 +107,8 @@ class ScenarioError(InputError):
         self.source = source
         self.problems = list(problems)
         n = len(self.problems)
-        header = f"{source}: {n} problem{'s' if n != 1 else ''} in the scenario:"
+        key = f"errors.frame.scenario.{'one' if n == 1 else 'many'}"
+        header = t(key, run_lang(), source=source, n=n)
         super().__init__(_format_problems(header, self.problems))
 
 

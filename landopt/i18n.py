@@ -19,8 +19,17 @@ the code is the first hundred lines. Splitting the texts over several files woul
 the one place a translator reads.
 
 The language is, in order: an explicit ``lang`` (the scenario's ``lang``, ``--lang``), the
+language of the run (:data:`current_lang`, set by the CLI for a command), the
 ``LANDOPT_LANG`` environment variable, the locale (``LANG``/``LC_ALL`` starting ``zh``),
 else English; see :func:`resolve_lang`.
+
+The language of the run is what a text that has no scenario at hand is written in: the
+framing of :class:`~landopt.errors.ScenarioError` and
+:class:`~landopt.errors.ParcelDataError` ("3 problems in the scenario", "field 'x'"), the
+texts of the scenario reader. The CLI sets it with :func:`set_current_lang` when a command
+starts (from ``--lang``, then from the scenario once it is read) and resets it when the
+command ends; a library caller may set it the same way, or leave it unset (then
+:func:`run_lang` is English, and :func:`t` without a ``lang`` follows the environment).
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import math
 import os
 import string
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any, Literal
 
 __all__ = [
@@ -37,10 +47,13 @@ __all__ = [
     "MESSAGES",
     "Lang",
     "add_messages",
+    "current_lang",
     "fmt_count",
     "fmt_mu",
     "fmt_wan",
     "resolve_lang",
+    "run_lang",
+    "set_current_lang",
     "t",
     "words",
 ]
@@ -80,9 +93,26 @@ def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
+#: The language of the run (``None``: not set; the environment decides). See the module doc.
+current_lang: ContextVar[str | None] = ContextVar("landopt_current_lang", default=None)
+
+
+def set_current_lang(lang: str | None) -> None:
+    """Set the language of the run (:data:`current_lang`); ``None`` unsets it."""
+    current_lang.set(lang)
+
+
+def run_lang() -> Lang:
+    """The language of the run, English when none is set: what the framing of errors and
+    the scenario reader's texts are written in (a library caller that sets nothing reads
+    English whatever its locale, as with parcel problems)."""
+    return resolve_lang(current_lang.get() or "en")
+
+
 def resolve_lang(lang: str | None = None) -> Lang:
-    """The language to use: ``lang`` when given, else ``LANDOPT_LANG``, else the locale."""
-    for value in (lang, os.environ.get("LANDOPT_LANG")):
+    """The language to use: ``lang`` when given, else the language of the run
+    (:data:`current_lang`), else ``LANDOPT_LANG``, else the locale."""
+    for value in (lang, current_lang.get(), os.environ.get("LANDOPT_LANG")):
         if value:
             v = value.strip().lower()
             if v.startswith("zh"):
@@ -1230,6 +1260,76 @@ _ERRORS: dict[str, dict[str, str]] = {
         "counted twice in areas and targets",
         "zh": "请修正边界使地块不重叠，否则重叠部分会在面积和目标中重复计算",
     },
+    # the framing of every problem list (landopt.errors) and the scenario reader's texts
+    # (landopt.scenario_read, landopt._schema_types), in the language of the run
+    "frame.scenario.one": {
+        "en": "{source}: {n} problem in the scenario:",
+        "zh": "{source}：情景文件中有 {n} 个问题：",
+    },
+    "frame.scenario.many": {
+        "en": "{source}: {n} problems in the scenario:",
+        "zh": "{source}：情景文件中有 {n} 个问题：",
+    },
+    "frame.parcels.one": {
+        "en": "{source}: {n} problem in the parcel layer:",
+        "zh": "{source}：地块图层中有 {n} 个问题：",
+    },
+    "frame.parcels.many": {
+        "en": "{source}: {n} problems in the parcel layer:",
+        "zh": "{source}：地块图层中有 {n} 个问题：",
+    },
+    "frame.more": {
+        "en": "  ... and {n} more (see the full list in .problems)",
+        "zh": "  ……另有 {n} 个（完整列表见 .problems）",
+    },
+    "frame.field": {"en": "{where}, field '{field}'", "zh": "{where}，字段 '{field}'"},
+    "frame.what": {"en": "{loc}: {what}", "zh": "{loc}：{what}"},
+    "frame.fix": {"en": "{text} -> {fix}", "zh": "{text} → {fix}"},
+    "frame.did_you_mean": {"en": "did you mean {near}?", "zh": "是否指 {near}？"},
+    "read.top_level": {"en": "top level", "zh": "顶层"},
+    "read.unknown_key": {"en": "unknown key", "zh": "未知的键"},
+    "read.unknown_operator": {"en": "unknown operator", "zh": "未知的运算符"},
+    "read.use_one_of": {"en": "use one of {keys}", "zh": "请使用以下之一：{keys}"},
+    "read.missing": {"en": "missing", "zh": "缺少"},
+    "read.add_key": {"en": "add {key} = …", "zh": "请添加 {key} = …"},
+    "read.text": {"en": "must be text, got {got}", "zh": "须为文本，实为 {got}"},
+    "read.text.fix": {"en": 'write {key} = "…"', "zh": '请写 {key} = "…"'},
+    "read.bool": {"en": "must be true or false, got {got}", "zh": "须为 true 或 false，实为 {got}"},
+    "read.bool.fix": {"en": "write {key} = true", "zh": "请写 {key} = true"},
+    "read.int": {"en": "must be a whole number, got {got}", "zh": "须为整数，实为 {got}"},
+    "read.int.fix": {"en": "write e.g. {key} = 10", "zh": "请写如 {key} = 10"},
+    "read.float": {"en": "must be a number, got {got}", "zh": "须为数字，实为 {got}"},
+    "read.float.fix": {"en": "write e.g. {key} = 560.0", "zh": "请写如 {key} = 560.0"},
+    "read.table": {"en": "must be a table, got {got}", "zh": "须为表，实为 {got}"},
+    "read.table.fix": {
+        "en": "write [{key}] or {key} = {{ … }}",
+        "zh": "请写 [{key}] 或 {key} = {{ … }}",
+    },
+    "read.table.fix_nokey": {"en": "write {{ … }}", "zh": "请写 {{ … }}"},
+    "read.list": {"en": "must be a list, got {got}", "zh": "须为列表，实为 {got}"},
+    "read.list.fix": {"en": "write {key} = [ … ]", "zh": "请写 {key} = [ … ]"},
+    "read.literal": {"en": "must be {expected}, got {got}", "zh": "须为 {expected}，实为 {got}"},
+    "read.bound": {"en": "must be {sym} {bound}, got {got}", "zh": "须 {sym} {bound}，实为 {got}"},
+    "read.bound.fix": {"en": "use a value {sym} {bound}", "zh": "请使用 {sym} {bound} 的值"},
+    "read.empty": {"en": "must not be empty, got {got}", "zh": "不能为空，实为 {got}"},
+    "read.empty.fix": {"en": "write {key} = …", "zh": "请写 {key} = …"},
+    "read.too_long": {"en": "is too long ({msg})", "zh": "过长（{msg}）"},
+    "read.too_long.fix": {"en": "shorten {key}", "zh": "请缩短 {key}"},
+    "read.pattern": {"en": "{msg}, got {got}", "zh": "{msg}，实为 {got}"},
+    "read.pattern.fix": {"en": "correct {key}", "zh": "请更正 {key}"},
+    "read.see_schema": {
+        "en": "see `landopt schema` for what this key takes",
+        "zh": "此键可取的值见 `landopt schema`",
+    },
+    "read.beyond": {
+        "en": "{got} is beyond what landopt accepts here (at most {max} in size)",
+        "zh": "{got} 超出 landopt 在此接受的范围（绝对值至多 {max}）",
+    },
+    "read.beyond.fix": {
+        "en": "check the digits; leave the key out for no limit",
+        "zh": "请核对位数；不设限制则删去此键",
+    },
+    "read.nonneg.fix": {"en": "use a non-negative value", "zh": "请使用非负值"},
 }
 
 # --- Excel workbook (landopt.excel): sheet names (≤ 31 characters), headers with units

@@ -471,7 +471,7 @@ def summarize(
     df = pd.DataFrame(rows)
     total = {
         "action": "total",
-        "label": "合计" if scenario.lang == "zh" else "total",
+        "label": "合计" if i18n.resolve_lang(scenario.lang) == "zh" else "total",
         "eligible_plots": int(elig.to_numpy().any(axis=1).sum()),
         "eligible_mu": round(float(area[elig.to_numpy().any(axis=1)].sum()), 3),
         "plots_target": "",

@@ -137,15 +137,15 @@ class Condition:
         Parameters
         ----------
         lang
-            ``"zh"`` for Chinese connectives (``状态 属于 [低效]``); English by default.
+            ``"zh"`` for Chinese connectives (``状态 属于 [低效]``); ``None``: :func:`landopt.i18n.resolve_lang` (the run, ``LANDOPT_LANG``, the locale).
         names
             landopt field → the name to show (the planner's column, ``status`` → ``状态``).
         values
             landopt field → {value → the value to show} (``inefficient`` → ``低效``).
         """
-        from landopt.i18n import t
+        from landopt.i18n import resolve_lang, t
 
-        lg = lang or "en"
+        lg = resolve_lang(lang)
         fld = (names or {}).get(self.field, self.field)
         shown = (values or {}).get(self.field, {})
 
@@ -212,9 +212,9 @@ class Rule:
 
         See :func:`describe_rule` for the planner's own names and values from a scenario.
         """
-        from landopt.i18n import t
+        from landopt.i18n import resolve_lang, t
 
-        lg = lang or "en"
+        lg = resolve_lang(lang)
         if self.kind == "true":
             return t("columns.rule.every", lg)
         if self.kind == "leaf":
@@ -583,12 +583,13 @@ def planner_names(
         planner's own, the built-in Chinese word, ``低效``).
     """
     from landopt._fields import STATUS_ALIASES
+    from landopt.i18n import resolve_lang
 
     names: dict[str, str] = {}
     for src, dst in parcels.columns if parcels is not None else ():
         names.setdefault(dst, src)
     status: dict[Any, Any] = {}
-    if lang == "zh" and names.get("status", "status") != "status":
+    if resolve_lang(lang) == "zh" and names.get("status", "status") != "status":
         for alias, canonical in STATUS_ALIASES.items():
             if not alias.isascii():
                 status.setdefault(canonical, alias)
@@ -671,7 +672,10 @@ class Scenario:
     parcels: ParcelSource | None = None
     title: str = ""
     year: int | None = None
-    lang: Literal["en", "zh"] = "en"
+    #: ``None``: not set in the scenario; the language is then, in order, ``--lang``,
+    #: ``LANDOPT_LANG``, the locale (:func:`landopt.i18n.resolve_lang`, which every use
+    #: of ``lang`` goes through: ``t(key, scenario.lang)`` resolves ``None``)
+    lang: Literal["en", "zh"] | None = None
     #: the district's time zone for times shown to people (None: LANDOPT_TZ, else Asia/Shanghai)
     timezone: str | None = None
     description: str = ""
@@ -706,7 +710,8 @@ class Scenario:
             out["title"] = self.title
         if self.year is not None:
             out["year"] = self.year
-        out["lang"] = self.lang
+        if self.lang is not None:
+            out["lang"] = self.lang
         if self.timezone:
             out["timezone"] = self.timezone
         if self.description:
@@ -891,7 +896,11 @@ def __getattr__(name: str) -> Any:
 # --------------------------------------------------------------------------- helpers
 def _suggest(word: str, options: Iterable[str]) -> str:
     near = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"did you mean {near[0]!r}?" if near else ""
+    if not near:
+        return ""
+    from landopt.i18n import run_lang, t
+
+    return t("errors.frame.did_you_mean", run_lang(), near=repr(near[0]))
 
 
 def _range_words(lo: float | None, hi: float | None, unit: str, fmt: str) -> str:

@@ -29,6 +29,7 @@ from landopt._schema_types import (
     _suggest,
 )
 from landopt.errors import Problem, ScenarioError
+from landopt.i18n import run_lang, t
 from landopt.scenario import (
     COMPARISONS,
     NULL_OPS,
@@ -126,7 +127,7 @@ def _where(segs: Sequence[Any]) -> str:
     """The table a location is in, as the planner writes it."""
     segs = [s for s in segs if not (isinstance(s, str) and s.startswith("rule:"))]
     if not segs:
-        return "top level"
+        return _t("read.top_level")
     if len(segs) >= 3 and segs[0] == "actions" and segs[2] == "eligible":
         out = f"[actions.{segs[1]}] eligible"
         rest = segs[3:]
@@ -162,6 +163,15 @@ def _split(loc: Sequence[Any]) -> tuple[list[Any], Any]:
     return segs[:-1], segs[-1]
 
 
+#: The schema's own words for an unknown key, and their catalog keys.
+_UNKNOWN = {"unknown key": "read.unknown_key", "unknown operator": "read.unknown_operator"}
+
+
+def _t(msg: str, /, **fields: Any) -> str:
+    """The text of ``errors.<msg>`` in the language of the run (:func:`landopt.i18n.run_lang`)."""
+    return t(f"errors.{msg}", run_lang(), **fields)
+
+
 def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
     """landopt's problems for pydantic's errors: table and key named, a fix for each."""
     out: list[Problem] = []
@@ -179,31 +189,35 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
         elif kind == "extra_forbidden":
             model = _model_at(root, table)
             allowed = list(getattr(model, "known_keys", ()) or _keys(model))
-            what = getattr(model, "unknown_key", "unknown key")
-            fix = _suggest(key, allowed) or (f"use one of {', '.join(allowed)}" if allowed else "")
+            what = getattr(model, "unknown_key", "") or "unknown key"
+            if what in _UNKNOWN:
+                what = _t(_UNKNOWN[what])
+            fix = _suggest(key, allowed) or (
+                _t("read.use_one_of", keys=", ".join(allowed)) if allowed else ""
+            )
         elif kind == "missing":
             model = _model_at(root, table)
-            what = "missing"
-            fix = getattr(model, "missing_fix", {}).get(key, f"add {key} = …")
+            what = _t("read.missing")
+            fix = getattr(model, "missing_fix", {}).get(key) or _t("read.add_key", key=key)
         elif kind in ("string_type", "str_type"):
-            what, fix = f"must be text, got {value!r}", f'write {key} = "…"'
+            what, fix = _t("read.text", got=repr(value)), _t("read.text.fix", key=key)
         elif kind in ("bool_type", "bool_parsing"):
-            what, fix = f"must be true or false, got {value!r}", f"write {key} = true"
+            what, fix = _t("read.bool", got=repr(value)), _t("read.bool.fix", key=key)
         elif kind in ("int_type", "int_parsing", "int_from_float"):
-            what, fix = f"must be a whole number, got {value!r}", f"write e.g. {key} = 10"
+            what, fix = _t("read.int", got=repr(value)), _t("read.int.fix", key=key)
         elif kind in ("float_type", "float_parsing", "finite_number"):
-            what, fix = f"must be a number, got {value!r}", f"write e.g. {key} = 560.0"
+            what, fix = _t("read.float", got=repr(value)), _t("read.float.fix", key=key)
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            what = f"must be a table, got {type(value).__name__}"
-            fix = f"write [{key}] or {key} = {{ … }}" if key else "write { … }"
+            what = _t("read.table", got=type(value).__name__)
+            fix = _t("read.table.fix", key=key) if key else _t("read.table.fix_nokey")
         elif kind in ("list_type", "tuple_type"):
-            what, fix = f"must be a list, got {value!r}", f"write {key} = [ … ]"
+            what, fix = _t("read.list", got=repr(value)), _t("read.list.fix", key=key)
         elif kind == "literal_error":
             allowed = [
                 v.strip(" '\"")
                 for v in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
             ]
-            what = f"must be {ctx.get('expected')}, got {value!r}"
+            what = _t("read.literal", expected=ctx.get("expected"), got=repr(value))
             fix = _suggest(value, allowed)
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
             bound = next(iter(ctx.values()), "")
@@ -214,16 +228,18 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
                 "less_than_equal": "≤",
                 "less_than": "<",
             }[kind]
-            what, fix = f"must be {sym} {bound}, got {value!r}", f"use a value {sym} {bound}"
+            what = _t("read.bound", sym=sym, bound=bound, got=repr(value))
+            fix = _t("read.bound.fix", sym=sym, bound=bound)
         elif kind in ("string_too_short", "too_short"):
-            what, fix = f"must not be empty, got {value!r}", f"write {key} = …"
+            what, fix = _t("read.empty", got=repr(value)), _t("read.empty.fix", key=key)
         elif kind in ("string_too_long", "too_long"):
-            what = f"is too long ({err['msg'].lower()})"
-            fix = f"shorten {key}"
+            what = _t("read.too_long", msg=err["msg"].lower())
+            fix = _t("read.too_long.fix", key=key)
         elif kind in ("string_pattern_mismatch", "enum"):
-            what, fix = f"{err['msg'].lower()}, got {value!r}", f"correct {key}"
+            what = _t("read.pattern", msg=err["msg"].lower(), got=repr(value))
+            fix = _t("read.pattern.fix", key=key)
         if not fix:
-            fix = "see `landopt schema` for what this key takes"
+            fix = _t("read.see_schema")
         out.append(Problem(_where(table), str(key), what, fix))
     return out
 

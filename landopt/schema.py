@@ -657,8 +657,9 @@ class ScenarioSpec(_Table):
     """The plan's year."""
     lang: Choice(
         ("en", "zh"), "must be 'en' or 'zh', got {got}", 'write lang = "zh" for Chinese labels'
-    ) = "en"
-    """The language of labels, maps and reports: ``en`` or ``zh``."""
+    ) | None = None
+    """The language of labels, maps and reports: ``en`` or ``zh``; left out, the run's
+    language decides (``--lang``, ``LANDOPT_LANG``, then the locale)."""
     timezone: str | None = None
     """The district's time zone for times shown to people (the report's header), an IANA
     name such as ``"Asia/Shanghai"``; default ``LANDOPT_TZ``, else ``Asia/Shanghai``.

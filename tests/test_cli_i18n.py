@@ -201,3 +201,86 @@ def test_validate_has_lang(good_file, capsys, monkeypatch):
     assert main(["validate", str(good_file), "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "结论：可用，有 1 条警告需核查" in out and "申报面积" in out
+
+
+def _bad_scenario(tmp_path: Path) -> Path:
+    """A scenario file with a misspelled key and a negative number."""
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'name = "bad"\nparcels = "p.gpkg"\n[actions.clear]\ncost = "c"\n'
+        'eligible = { field = "status", in = ["idle"] }\n'
+        "[actions.clear.targets]\ncount = -1\narae_min = 2\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_broken_scenario_is_reported_in_the_runs_language(tmp_path, capsys, monkeypatch):
+    from landopt.errors import ScenarioError
+    from landopt.scenario import load_scenario
+
+    monkeypatch.delenv("LANDOPT_LANG", raising=False)
+    bad = _bad_scenario(tmp_path)
+    assert main(["plan", str(bad), "--lang", "zh", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml：情景文件中有 2 个问题：" in err and "，字段 'arae_min'：未知的键 → 是否指 'area_min'？" in err
+    assert "，字段 'count'：须 ≥ 0，实为 -1 → 请使用非负值" in err
+    assert "problem" not in err and "field" not in err and "did you mean" not in err
+    # English: word for word what it was
+    assert main(["plan", str(bad), "--lang", "en", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml: 2 problems in the scenario:" in err
+    assert (
+        "[actions.clear.targets], field 'arae_min': unknown key -> did you mean 'area_min'?"
+        in err
+    )
+    assert "field 'count': must be ≥ 0, got -1 -> use a non-negative value" in err
+    # the CLI's language ends with the command: a library caller reads English
+    main(["plan", str(bad), "--lang", "zh", "--out", str(tmp_path / "o")])
+    capsys.readouterr()
+    with pytest.raises(ScenarioError, match="2 problems in the scenario"):
+        load_scenario(bad)
+
+
+def test_a_scenario_without_lang_follows_landopt_lang_then_the_locale(
+    tmp_path, capsys, monkeypatch
+):
+    from landopt.scenario import load_scenario
+
+    scenario = tmp_path / "nolang.toml"
+    scenario.write_text(
+        _impossible_demo(tmp_path).read_text(encoding="utf-8").replace('lang = "zh"\n', ""),
+        encoding="utf-8",
+    )
+    assert load_scenario(scenario).lang is None  # not set: no longer "en" by default
+    assert "lang" not in load_scenario(scenario).to_dict()
+    for var in ("LANDOPT_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    out = str(tmp_path / "out")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # the locale, reached at last
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("错误：目标无法全部达成。")
+    monkeypatch.setenv("LANDOPT_LANG", "en")  # before the locale
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("error: The targets cannot all be met.")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("LANDOPT_LANG", "zh")
+    assert main(["plan", str(scenario), "--out", out, "--no-maps", "--force"]) == 3
+    assert capsys.readouterr().err.startswith("错误：目标无法全部达成。")
+
+
+def test_a_broken_parcel_layer_is_framed_in_the_runs_language(
+    make_parcels, write_layer, capsys, monkeypatch
+):
+    from conftest import TOY_ROWS
+
+    gdf = make_parcels(TOY_ROWS)
+    gdf.loc[0, "area_mu"] = -5.0
+    path = write_layer(gdf)
+    monkeypatch.delenv("LANDOPT_LANG", raising=False)
+    assert main(["validate", str(path), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "地块图层中有 1 个问题：" in err and "，字段 'area_mu'：" in err and "field" not in err
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "1 problem in the parcel layer:" in err and ", field 'area_mu': " in err

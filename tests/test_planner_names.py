@@ -346,3 +346,34 @@ def test_a_result_name_the_layer_uses_gets_a_suffix_and_reads_back():
     assert list(back["parcel_id"]) == ["8", "7"] and list(back["status"]) == ["inefficient", "idle"]
     assert back["area_mu"].tolist() == pytest.approx([15.0, 15.0])
     assert list(back["area_mu_declared"]) == [14.0, 15.2]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_precheck_shows_the_rule_in_the_planners_names(planner_shapefile, lang):
+    from landopt.errors import TargetsUnmetError
+
+    d = planner_scenario(planner_shapefile)
+    d["lang"] = lang
+    d["actions"]["clear"]["targets"] = {"count": 4000}
+    sc = scenario_from_dict(d, base_dir=planner_shapefile.parent)
+    with pytest.raises(TargetsUnmetError) as e:
+        solve(sc)
+    text = str(e.value)
+    if lang == "zh":
+        assert "（状态 属于 [低效, 闲置] 且 权利限制 不属于 [查封]）" in text
+    else:
+        assert "(状态 in [inefficient, idle] and 权利限制 not in [查封])" in text
+    assert "status in" not in text and "encumbrance" not in text
+
+
+def test_a_lock_on_an_ineligible_plot_names_the_planners_field(planner_shapefile):
+    from landopt.errors import LandoptError
+
+    demo = gpd.read_file(ROOT / "data" / "parcels.geojson", engine="pyogrio").iloc[:400]
+    pid = str(demo.loc[demo["status"] == "in_use", "parcel_id"].iloc[0])
+    d = planner_scenario(planner_shapefile)
+    d["locks"] = {"include": {pid: "clear"}}
+    sc = scenario_from_dict(d, base_dir=planner_shapefile.parent)
+    with pytest.raises(LandoptError) as e:
+        solve(sc)
+    assert "状态 属于 [低效, 闲置]" in str(e.value) and "status in" not in str(e.value)

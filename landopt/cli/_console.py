@@ -71,10 +71,15 @@ def set_lang(lang: str | None) -> str:
 def parcel_lang(lang: str | None) -> None:
     """The parcel problems (warnings of ``validate``, errors of a bad layer) in ``lang``
     (``None``: English again, as for any caller of the library). Set by :func:`main` for
-    the command and by :func:`adopt_lang`, and reset when the command ends."""
+    the command and by :func:`adopt_lang`, and reset when the command ends.
+
+    It is the language of the run too (:data:`landopt.i18n.current_lang`): the framing of
+    every error (``ScenarioError``, ``ParcelDataError``) and the scenario reader's texts."""
+    from landopt.i18n import set_current_lang
     from landopt.parcels import _messages
 
     _messages.LANG = lang or "en"
+    set_current_lang(lang)
 
 
 def adopt_lang(scenario_lang: str | None) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from landopt.errors import InputError
-from landopt.i18n import Lang
+from landopt.i18n import Lang, resolve_lang
 from landopt.scenario import Scenario
 
 __all__ = [
@@ -222,7 +222,7 @@ def map_lang(scenario: Scenario, lang: str | None = None, *, need_font: bool = T
     saying how to install a font, when :func:`find_cjk_font` finds none (no system
     font and the shipped one missing).
     """
-    want = lang or scenario.lang or "en"
+    want = lang or resolve_lang(scenario.lang)
     if want not in ("zh", "en"):
         raise InputError(f"lang must be 'zh' or 'en', got {want!r}")
     if want == "zh" and need_font and find_cjk_font() is None:

@@ -55,7 +55,9 @@ class Locks(Component):
             p = int(row_of_id[pid])
             key = (p, act_index[aname])
             if key not in pair_index.index:
-                why = _why_ineligible(sc.action(aname), prep.parcels.iloc[[p]], sc.lang)
+                why = _why_ineligible(
+                    sc.action(aname), prep.parcels.iloc[[p]], sc.lang, parcels=sc.parcels
+                )
                 name = who(sc.action(aname), sc.lang)
                 b.lock_conflicts.append(
                     Problem(
@@ -137,14 +139,19 @@ class Locks(Component):
         return out
 
 
-def _why_ineligible(action: Action, row: pd.DataFrame, lang: str | None = "en") -> str:
-    """Name the leaf conditions a single parcel fails (for lock messages)."""
+def _why_ineligible(
+    action: Action, row: pd.DataFrame, lang: str | None = "en", *, parcels: Any = None
+) -> str:
+    """Name the leaf conditions a single parcel fails (for lock messages), with the
+    planner's field names and values of ``parcels`` (:func:`landopt.scenario.describe_rule`)."""
+    from landopt.scenario import describe_rule
+
     failed: list[str] = []
 
     def walk(rule) -> None:
         if rule.kind == "leaf":
             if not bool(rule.evaluate(row)[0]):
-                failed.append(rule.describe())
+                failed.append(describe_rule(rule, lang, parcels=parcels))
         else:
             for ch in rule.children:
                 if not bool(ch.evaluate(row)[0]):

@@ -132,6 +132,7 @@ class Targets(Component):
                         action=name,
                         need=plots(nmin, lg),
                         have=plots(n, lg),
+                        # the planner's field names and values, in the run's language
                         rule=describe_rule(a.eligible, lg, parcels=model.scenario.parcels),
                     )
                 )
