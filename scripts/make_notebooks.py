@@ -402,10 +402,11 @@ pd.read_csv("成果/summary.csv", encoding="utf-8-sig")""",
     (
         "code",
         """# 方案图层按地块编号可以接回原始数据
-back = gpd.read_file("成果/plan.gpkg")
-joined = ours.drop(columns="geometry").merge(back[["parcel_id", "action"]], left_on="地块编号", right_on="parcel_id")
+# plan.gpkg 保留原始字段名和字段值，另加“措施”“措施代码”“可选措施”等成果字段
+back = gpd.read_file("成果/plan.gpkg", layer="plan")
+joined = ours.drop(columns="geometry").merge(back[["地块编号", "措施"]], on="地块编号", validate="one_to_one")
 assert len(joined) == len(ours)
-joined.groupby("action")["面积_亩"].agg(["count", "sum"]).round(1)""",
+joined.groupby("措施")["面积_亩"].agg(["count", "sum"]).round(1)""",
     ),
     (
         "code",
