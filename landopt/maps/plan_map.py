@@ -42,6 +42,7 @@ from landopt.maps.layers import (
 )
 from landopt.maps.save import _save_drawn
 from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches, paper_text_scale
+from landopt.maps.sheet import _hits as _overlaps
 from landopt.maps.style import (
     BLOCK_EDGE,
     CANDIDATE,
@@ -572,19 +573,6 @@ def _place_labels(
                 break
             t.remove()
     return placed
-
-
-def _overlaps(box: np.ndarray, boxes: np.ndarray) -> bool:
-    if not len(boxes):
-        return False
-    return bool(
-        (
-            (boxes[:, 0] < box[2])
-            & (boxes[:, 2] > box[0])
-            & (boxes[:, 1] < box[3])
-            & (boxes[:, 3] > box[1])
-        ).any()
-    )
 
 
 def _label_spots(geom: Any, kind: str) -> list[_Spot]:
