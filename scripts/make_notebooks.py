@@ -401,6 +401,14 @@ pd.read_csv("成果/summary.csv", encoding="utf-8-sig")""",
     ),
     (
         "code",
+        """# summary.xlsx：每张表一个工作表（方案汇总、入选地块、分镇街、分园区、校核、运行记录），
+# 目标为数值、表头为中文，可直接用于上会材料
+xlsx = pd.ExcelFile("成果/summary.xlsx", engine="openpyxl")
+print(xlsx.sheet_names)
+pd.read_excel(xlsx, "方案汇总")""",
+    ),
+    (
+        "code",
         """# 方案图层按地块编号可以接回原始数据
 # plan.gpkg 保留原始字段名和字段值，另加“措施”“措施代码”“可选措施”等成果字段
 back = gpd.read_file("成果/plan.gpkg", layer="plan")
