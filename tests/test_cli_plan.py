@@ -586,3 +586,10 @@ def test_sigkill_at_random_moments_of_writing_never_leaves_a_mix(toy_files, tmp_
     assert main(["plan", str(path), "--out", str(out), "--no-maps", "--force"]) == 0
     assert [p.name for p in tmp_path.iterdir() if ".landopt-" in p.name] == []
     _assert_whole(out)
+
+
+def test_the_chinese_plan_table_names_actions_in_chinese_only(toy_files, tmp_path, capsys):
+    argv = ["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps", "--lang", "zh"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "出清" in out and "转型升级" in out and "clear" not in out and "upgrade" not in out

@@ -349,7 +349,12 @@ def summary_table(summary: Any, lang: str | None, *, scenario_column: bool = Fal
         header.insert(0, t("cli.col.scenario", lg))
     body = []
     for row in summary.itertuples(index=False):
-        name = t("cli.total", lg) if row.action == "total" else f"{row.action} {row.label}"
+        if row.action == "total":
+            name = t("cli.total", lg)
+        elif lg == "zh" and row.label:
+            name = row.label  # a Chinese table names the action in Chinese only
+        else:
+            name = f"{row.action} {row.label}".strip()
         cells = [
             name,
             con.count(row.plots),
