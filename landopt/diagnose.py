@@ -406,34 +406,26 @@ def closest_plan(
     )
     runtime = time.perf_counter() - t0
     if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan
-        res = replace(
-            first,
-            status="time_limit",
-            proven_optimal=False,
-            objective=float(model.c @ first.x),
-            bound=None,
-            gap=None,
-            time_limit_hit=True,
-            message=t(
+        res = first.time_limited(
+            t(
                 "diagnose.phase2_none",
                 model.scenario.lang,
                 message=solver_message(second.message, model.scenario.lang),
             ),
-        )
-    elif not first.proven_optimal:
-        res = replace(
-            second,
-            status="time_limit",
-            proven_optimal=False,
+            objective=float(model.c @ first.x),
             bound=None,
             gap=None,
-            time_limit_hit=True,
-            message=t(
+        )
+    elif not first.proven_optimal:
+        res = second.time_limited(
+            t(
                 "diagnose.phase1_unproven",
                 model.scenario.lang,
                 status=status_word(first.status, model.scenario.lang),
                 message=solver_message(first.message, model.scenario.lang),
             ),
+            bound=None,
+            gap=None,
         )
     else:
         res = second

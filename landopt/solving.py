@@ -165,15 +165,7 @@ def solve_compiled(
             break
         if dl.expired:
             why = "; ".join(g.unresolved(res.x) for g, rows in found if rows)
-            res = replace(
-                res,
-                status="time_limit",
-                has_solution=False,
-                proven_optimal=False,
-                x=None,
-                time_limit_hit=True,
-                message=why,
-            )
+            res = res.time_limited(why, has_solution=False, x=None)
             break
         if rounds >= MAX_ROUNDS:
             names = ", ".join(g.name for g, rows in found if rows)

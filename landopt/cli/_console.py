@@ -32,6 +32,7 @@ __all__ = [
     "err",
     "has_wide",
     "join",
+    "load_scenario_in_lang",
     "mu",
     "out",
     "parcel_lang",
@@ -108,6 +109,13 @@ def scenario_in_lang(scenario: Any) -> Any:
 
     lang = adopt_lang(scenario.lang)
     return scenario if scenario.lang == lang else replace(scenario, lang=lang)
+
+
+def load_scenario_in_lang(path: Any) -> Any:
+    """Read the command's scenario file, in the command's language (:func:`scenario_in_lang`)."""
+    from landopt.scenario import load_scenario
+
+    return scenario_in_lang(load_scenario(path))
 
 
 def ui_lang(lang: str | None = None) -> str:

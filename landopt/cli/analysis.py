@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -50,12 +49,11 @@ def _load_plan_or_solve(path: str) -> Any:
     from pathlib import Path
 
     from landopt.plan import read_plan, solve
-    from landopt.scenario import load_scenario
 
     p = Path(path)
     if p.is_dir() or p.suffix.lower() == ".gpkg":
         return read_plan(p)
-    return solve(con.scenario_in_lang(load_scenario(p)))
+    return solve(con.load_scenario_in_lang(p))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -186,12 +184,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run ``landopt sweep``."""
     from landopt.analysis import parse_vary, sweep
     from landopt.plan import check_output_dir
-    from landopt.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    if args.lang:
-        scenario = replace(scenario, lang=args.lang)
-    scenario = con.scenario_in_lang(scenario)
+    scenario = con.load_scenario_in_lang(args.scenario)
     lg = con.ui_lang()
     vary = dict(parse_vary(v) for v in args.vary)
     if len(vary) > 2:
@@ -283,12 +277,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from landopt.analysis import calibrate
     from landopt.maps import save_calibration_plot
     from landopt.plan import check_output_dir
-    from landopt.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    if args.lang:
-        scenario = replace(scenario, lang=args.lang)
-    scenario = con.scenario_in_lang(scenario)
+    scenario = con.load_scenario_in_lang(args.scenario)
     lg = con.ui_lang()
     if args.actions:
         scenario = scenario.with_value(

@@ -66,16 +66,11 @@ def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Run ``landopt plan``."""
-    from dataclasses import replace
 
     from landopt.errors import TargetsUnmetError
     from landopt.plan import OUTPUT_FILES, check_output_dir, solve, write_plan
-    from landopt.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
-    if args.lang:
-        scenario = replace(scenario, lang=args.lang)
-    scenario = con.scenario_in_lang(scenario)  # --lang, LANDOPT_LANG, the scenario's lang
+    scenario = con.load_scenario_in_lang(args.scenario)  # --lang, LANDOPT_LANG, its lang
     lg = con.ui_lang()
     extra_names = [] if args.no_maps else _map_file_names(args)
     # before the solve: the folder is usable, writable, and its disk has room

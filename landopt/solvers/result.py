@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,21 @@ class SolverResult:
     x: np.ndarray | None = field(default=None, repr=False)
     message: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+
+    def time_limited(self, message: str, **changes: Any) -> SolverResult:
+        """This result as stopped by a time limit: never optimal, saying why in ``message``.
+
+        ``changes`` are further fields to set (no plan: ``has_solution=False, x=None``; no
+        proven bound: ``bound=None, gap=None``).
+        """
+        return replace(
+            self,
+            status="time_limit",
+            proven_optimal=False,
+            time_limit_hit=True,
+            message=message,
+            **changes,
+        )
 
     def record(self) -> dict[str, Any]:
         """The result as plain JSON-ready data (without the solution vector)."""
