@@ -354,10 +354,8 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
             "note": str(exc).splitlines()[-1],
             "reused": False,
         }
-    model = base.retarget(sc)
-    reused = model is not None
-    if model is None:
-        model = compile_model(base.prepared.with_scenario(sc))
+    model = base.variant(sc)  # compiled once; reused when only right-hand sides differ
+    reused = base.differs_only_in_rhs(model)
     findings = precheck(model)
     if findings:
         return {

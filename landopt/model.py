@@ -249,17 +249,24 @@ class CompiledModel:
         The variant is compiled from the same prepared problem; the result is that model
         when it differs from this one only in right-hand sides (targets and budgets
         changed), and ``None`` otherwise (other rules, objective, locks, or a row added
-        or removed): solve it as a fresh model then.
+        or removed): solve it as a fresh model then (:meth:`variant` compiles either).
         """
-        if (
-            self.prepared is None
-            or len(scenario.actions) != len(self.scenario.actions)
-            or not self.prepared.serves(scenario)
-        ):
-            return None
-        other = compile_model(self.prepared.with_scenario(scenario))
-        same = (
-            other.row_names == self.row_names
+        if self.prepared is None or not self.prepared.serves(scenario):
+            return None  # other rules, zones or columns: not even compiled here
+        other = self.variant(scenario)
+        return other if self.differs_only_in_rhs(other) else None
+
+    def variant(self, scenario: Scenario) -> CompiledModel:
+        """``scenario`` compiled, from this model's prepared problem when it serves."""
+        if self.prepared is not None and self.prepared.serves(scenario):
+            return compile_model(self.prepared.with_scenario(scenario))
+        return compile_model(scenario, self.prepared.parcels if self.prepared else None)
+
+    def differs_only_in_rhs(self, other: CompiledModel) -> bool:
+        """Whether ``other`` has this model's columns, rows, objective and bounds."""
+        return (
+            len(other.scenario.actions) == len(self.scenario.actions)
+            and other.row_names == self.row_names
             and np.array_equal(other.c, self.c)
             and np.array_equal(other.lb, self.lb)
             and np.array_equal(other.ub, self.ub)
@@ -267,7 +274,6 @@ class CompiledModel:
             and other.A.shape == self.A.shape
             and (other.A != self.A).nnz == 0
         )
-        return other if same else None
 
     # ------------------------------------------------------------------ PuLP
     def to_pulp(self, name: str | None = None) -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
