@@ -212,3 +212,9 @@ def test_the_json_schema_has_the_table():
 
     schema = scenario_json_schema()
     assert "township_share" in schema["properties"]
+
+
+def test_a_wrong_table_is_named_in_chinese_for_a_chinese_scenario():
+    base = scenario().to_dict()
+    with pytest.raises(ScenarioError, match="没有名为 'clean' 的措施"):
+        scenario_from_dict({**base, "lang": "zh", "township_share": {"max": 0.5, "actions": ["clean"]}})

@@ -49,6 +49,13 @@ add_messages(
             "en": "largest share {got} ({township}) against ≤ {share}",
             "zh": "最大占比 {got}（{township}），上限 {share}",
         },
+        "no_action": {"en": "names no action {action}", "zh": "没有名为 {action} 的措施"},
+        "no_action_fix": {"en": "use one of {actions}", "zh": "请使用以下之一：{actions}"},
+        "no_column": {"en": "the parcels have no column {col}", "zh": "地块图层没有字段 {col}"},
+        "no_column_fix": {
+            "en": "name the column that holds the township (乡镇街道)",
+            "zh": "请填写记录乡镇（街道）的字段名（如 乡镇街道）",
+        },
     },
     prefix="rules.township_share.",
 )
@@ -91,7 +98,12 @@ class TownshipShare(Component):
         if spec is None:
             return []
         return [
-            Problem("[township_share]", "actions", f"names no action {a!r}", f"use one of {', '.join(scenario.action_names)}")
+            Problem(
+                "[township_share]",
+                "actions",
+                t("rules.township_share.no_action", scenario.lang, action=repr(a)),
+                t("rules.township_share.no_action_fix", scenario.lang, actions=", ".join(scenario.action_names)),
+            )
             for a in spec.actions
             if a not in scenario.action_names
         ]
@@ -101,7 +113,12 @@ class TownshipShare(Component):
         if col in parcels.columns:
             return []
         return [
-            Problem("[township_share]", "field", f"the parcels have no column {col!r}", "name the column that holds the township (乡镇街道)")
+            Problem(
+                "[township_share]",
+                "field",
+                t("rules.township_share.no_column", scenario.lang, col=repr(col)),
+                t("rules.township_share.no_column_fix", scenario.lang),
+            )
         ]
 
     def compile(self, b: ModelBuilder) -> None:
