@@ -364,6 +364,9 @@ def _x_checks(
         )
     )
     on = xv > 0.5
+    stage = getattr(model, "var_stage", None)
+    if stage is not None:
+        on &= np.asarray(stage) == 0  # a programme's second steps are checked by its component
     per = np.bincount(model.var_parcel[on], minlength=len(ids))
     two = per > 1
     out.append(

@@ -128,6 +128,27 @@ class CompiledModel:
     edge_length_m: np.ndarray = field(default_factory=lambda: np.zeros(0))
     spatial: dict[str, Any] = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
+    #: start year, stage (0 first action, 1 second step of a sequence) and completion year
+    #: of each x column; a one-year scenario has its year (or 0), stage 0, end = year
+    var_year: np.ndarray | None = None
+    var_stage: np.ndarray | None = None
+    var_end: np.ndarray | None = None
+    #: a programme's stock parcels (cleared land before its first year), by parcel row
+    stock: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.var_parcel)
+        if self.var_year is None:
+            self.var_year = np.full(n, self.scenario.year or 0, dtype=np.int64)
+        if self.var_stage is None:
+            self.var_stage = np.zeros(n, dtype=np.int64)
+        if self.var_end is None:
+            self.var_end = self.var_year.copy()
+
+    @property
+    def is_programme(self) -> bool:
+        """Whether the scenario plans several years (``[programme]``)."""
+        return self.scenario.rule("programme") is not None
 
     # ------------------------------------------------------------------ shape
     @property
@@ -163,9 +184,18 @@ class CompiledModel:
 
     @property
     def var_names(self) -> list[str]:
-        """Variable names ``x_<row>_<action>``."""
+        """Variable names ``x_<row>_<action>`` (a programme: ``x_<row>_<action>_<year>``, and
+        ``x2_<row>_<action>_<year>`` for the second step of a sequence)."""
         acts = np.asarray(self.action_names, dtype=object)[self.var_action]
-        xs = [f"x_{p}_{a}" for p, a in zip(self.var_parcel.tolist(), acts, strict=True)]
+        if self.is_programme:
+            xs = [
+                f"x{'2' if g else ''}_{p}_{a}_{y}"
+                for p, a, y, g in zip(
+                    self.var_parcel.tolist(), acts, self.var_year.tolist(), self.var_stage.tolist(), strict=True
+                )
+            ]
+        else:
+            xs = [f"x_{p}_{a}" for p, a in zip(self.var_parcel.tolist(), acts, strict=True)]
         return xs + [f"y_{p}_{q}" for p, q in self.edges.tolist()]
 
     @property
@@ -198,9 +228,12 @@ class CompiledModel:
         return float(self.c @ x)
 
     def choice(self, x: np.ndarray) -> np.ndarray:
-        """The action index chosen for each parcel (−1 for none), from a 0/1 vector."""
+        """The action index chosen for each parcel (−1 for none), from a 0/1 vector.
+
+        In a programme this is the first action (stage 0) of each parcel.
+        """
         out = np.full(len(self.parcel_ids), -1, dtype=np.int64)
-        on = np.asarray(x)[: self.n_x] > 0.5
+        on = (np.asarray(x)[: self.n_x] > 0.5) & (self.var_stage == 0)
         out[self.var_parcel[on]] = self.var_action[on]
         return out
 
@@ -387,6 +420,10 @@ def compile_model(
         edge_length_m=b.edge_length_m,
         spatial=b.spatial,
         prepared=prep,
+        var_year=b.var_year,
+        var_stage=b.var_stage,
+        var_end=b.var_end,
+        stock=b.columns.stock if b.columns is not None else None,
     )
 
 

@@ -188,6 +188,7 @@ def solve(
     parcels: gpd.GeoDataFrame | None = None,
     *,
     allow_shortfall: bool = False,
+    done: Any = None,
     **solver_overrides: Any,
 ) -> Plan:
     """Make the plan for a scenario.
@@ -232,7 +233,7 @@ def solve(
         source = {"path": None, "parcels": len(parcels)}
 
     t = time.perf_counter()
-    prepared = prepare(scenario, parcels)
+    prepared = prepare(scenario, parcels, done=done)
     model = compile_model(prepared)
     timings["compile"] = time.perf_counter() - t
     opts = scenario.solver
@@ -348,7 +349,38 @@ def attach_actions(
     out["action"] = names[choice]  # -1 picks the trailing "none"
     out["action_label"] = labels[choice]
     out["eligible_actions"] = _eligible_strings(model.eligible)
+    if model.is_programme:
+        _attach_years(out, model, x)
     return out
+
+
+def _attach_years(out: pd.DataFrame, model: CompiledModel, x: np.ndarray) -> None:
+    """A programme plan's columns: ``year``, ``year_end``, ``action2``, ``action2_label``,
+    ``year2`` and ``stock`` (see the design of multi-year programmes)."""
+    from landopt.programme import programme_of
+
+    n = len(out)
+    on = np.asarray(x)[: model.n_x] > 0.5
+    first, second = on & (model.var_stage == 0), on & (model.var_stage == 1)
+    year = np.full(n, pd.NA, dtype=object)
+    end = np.full(n, pd.NA, dtype=object)
+    year2 = np.full(n, pd.NA, dtype=object)
+    year[model.var_parcel[first]] = model.var_year[first]
+    end[model.var_parcel[first]] = model.var_end[first]
+    year2[model.var_parcel[second]] = model.var_year[second]
+    out["year"] = pd.array(year, dtype="Int64")
+    out["year_end"] = pd.array(end, dtype="Int64")
+    names = np.asarray(model.action_names, dtype=object)
+    labels = np.asarray([a.label for a in model.scenario.actions], dtype=object)
+    a2 = np.full(n, NONE, dtype=object)
+    l2 = np.full(n, "", dtype=object)
+    a2[model.var_parcel[second]] = names[model.var_action[second]]
+    l2[model.var_parcel[second]] = labels[model.var_action[second]]
+    out["action2"] = a2
+    out["action2_label"] = l2
+    out["year2"] = pd.array(year2, dtype="Int64")
+    stock = model.stock if model.stock is not None else programme_of(model.scenario).stock_mask(out)
+    out["stock"] = np.asarray(stock, dtype=bool)
 
 
 def plot_numbers(scenario: Scenario, parcels: pd.DataFrame) -> pd.Series:

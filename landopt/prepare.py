@@ -57,6 +57,8 @@ class Prepared:
     zone_share: dict[str, np.ndarray]
     _adjacency: Any = None
     _columns: dict[str, np.ndarray] = field(default_factory=dict)
+    #: a programme's record of steps done before its first year (``landopt.done.Done``), or None
+    done: Any = None
 
     @property
     def n(self) -> int:
@@ -110,7 +112,7 @@ class Prepared:
         """
         if self.serves(scenario):
             return replace(self, scenario=scenario, _columns=self._columns)
-        return prepare(scenario, self.parcels, adjacency=self._adjacency)
+        return prepare(scenario, self.parcels, adjacency=self._adjacency, done=self.done)
 
 
 def _prepared_parts(sc: Scenario) -> tuple[Any, ...]:
@@ -125,7 +127,9 @@ def _prepared_parts(sc: Scenario) -> tuple[Any, ...]:
     )
 
 
-def prepare(scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None) -> Prepared:
+def prepare(
+    scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None, done: Any = None
+) -> Prepared:
     """Read a scenario against its parcel layer (see the module docstring).
 
     Parameters
@@ -138,6 +142,8 @@ def prepare(scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None)
         touching rules).
     adjacency
         A precomputed :class:`~landopt.adjacency.Adjacency` of ``parcels``.
+    done
+        A programme's record of steps done before its first year (a rolling re-plan).
 
     Raises
     ------
@@ -172,6 +178,7 @@ def prepare(scenario: Scenario, parcels: pd.DataFrame, *, adjacency: Any = None)
         eligible=pd.DataFrame(index=parcels.index),
         zone_share=shares,
         _adjacency=adjacency,
+        done=done,
     )
     # touching rules read the same adjacency the model will (computed at most once)
     prep.eligible = effective_eligibility(

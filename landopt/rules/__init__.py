@@ -17,6 +17,8 @@ from landopt.rules.min_block import MinBlock
 from landopt.rules.objective import ObjectiveTerms
 from landopt.rules.one_action import OneAction
 from landopt.rules.priority_zones import PriorityZones
+from landopt.rules.programme import ProgrammeRule
+from landopt.rules.programme_targets import ProgrammeTargets
 from landopt.rules.targets import Targets
 from landopt.rules.township_share import TownshipShare
 
@@ -40,6 +42,8 @@ COMPONENTS: tuple[Component, ...] = (
     Targets(),
     Budgets(),
     Locks(),
+    ProgrammeRule(),
+    ProgrammeTargets(),
     PriorityZones(),
     TownshipShare(),
     BoundaryPenalty(),

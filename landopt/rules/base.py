@@ -156,6 +156,33 @@ class ModelBuilder:
         self.prep = prep
         self.scenario = prep.scenario
         self.sign = 1.0 if self.scenario.objective.sense == "minimize" else -1.0
+        from landopt.programme import expand, programme_of
+
+        #: the scenario's programme (``None`` for a one-year scenario) and its columns
+        self.programme = programme_of(self.scenario)
+        self.columns = expand(prep, self.programme) if self.programme is not None else None
+        if self.columns is not None:
+            cols = self.columns
+            self.var_parcel, self.var_action = cols.parcel, cols.action
+            self.var_year, self.var_stage, self.var_end = cols.year, cols.stage, cols.end
+            self.var_area = prep.area[self.var_parcel]
+            self.var_cost, self.var_benefit = cols.cost, cols.benefit
+        else:
+            self._one_year(prep)
+        self.n_x = len(self.var_parcel)
+        self.c = np.zeros(self.n_x)
+        self.lb = np.zeros(self.n_x)
+        self.ub = np.ones(self.n_x)
+        self.rows = _RowBuilder()
+        self.statements: list[Statement] = []
+        self.lock_conflicts: list[Problem] = []
+        self.edges = np.zeros((0, 2), dtype=np.int64)
+        self.edge_length_m = np.zeros(0)
+        self.spatial: dict[str, Any] = {}
+        self._cols_of: dict[int, np.ndarray] = {}
+
+    def _one_year(self, prep: Prepared) -> None:
+        """One column per eligible pair, grouped by action (a scenario without a programme)."""
         parts = [np.flatnonzero(prep.eligible[a.name].to_numpy()) for a in self.scenario.actions]
         empty = np.zeros(0, np.int64)
         self.var_parcel = np.concatenate(parts).astype(np.int64) if parts else empty
@@ -180,17 +207,10 @@ class ModelBuilder:
             if parts
             else np.zeros(0)
         )
-        self.n_x = len(self.var_parcel)
-        self.c = np.zeros(self.n_x)
-        self.lb = np.zeros(self.n_x)
-        self.ub = np.ones(self.n_x)
-        self.rows = _RowBuilder()
-        self.statements: list[Statement] = []
-        self.lock_conflicts: list[Problem] = []
-        self.edges = np.zeros((0, 2), dtype=np.int64)
-        self.edge_length_m = np.zeros(0)
-        self.spatial: dict[str, Any] = {}
-        self._cols_of: dict[int, np.ndarray] = {}
+        year = self.scenario.year or 0
+        self.var_year = np.full(len(self.var_parcel), year, dtype=np.int64)
+        self.var_stage = np.zeros(len(self.var_parcel), dtype=np.int64)
+        self.var_end = self.var_year.copy()
 
     @property
     def n_vars(self) -> int:
@@ -249,6 +269,28 @@ class CheckContext:
         self.cache: dict[str, Any] = {}
         self.x: np.ndarray | None = None
         self.model: Any = None
+        # a programme plan's own columns (see landopt.programme): start and completion year
+        # of the first action, the second step of a sequence and its start year, stock land
+        n = len(parcels)
+
+        def years(col: str) -> np.ndarray:
+            if col not in parcels.columns:
+                return np.full(n, np.nan)
+            return pd.to_numeric(parcels[col], errors="coerce").to_numpy(float)
+
+        self.year = years("year")
+        self.year_end = years("year_end")
+        self.year2 = years("year2")
+        self.action2 = (
+            parcels["action2"].astype("string").fillna("none").to_numpy(str)
+            if "action2" in parcels.columns
+            else np.full(n, "none", dtype=object)
+        )
+        self.stock = (
+            parcels["stock"].fillna(False).astype(bool).to_numpy()
+            if "stock" in parcels.columns
+            else np.zeros(n, dtype=bool)
+        )
 
     def column(self, name: str) -> np.ndarray | None:
         """A numeric column of the plan's parcels, or ``None`` when it has no such column."""
@@ -257,8 +299,29 @@ class CheckContext:
         return pd.to_numeric(self.parcels[name], errors="coerce").to_numpy(float)
 
     def on(self, action: str) -> np.ndarray:
-        """Mask of the plots the plan gives ``action``."""
-        return self.action == action
+        """Mask of the plots the plan gives ``action`` (as first action or second step)."""
+        return (self.action == action) | (self.action2 == action)
+
+    def on_rule(self, action: str) -> np.ndarray:
+        """Plots that take ``action`` by the action's own rule: its first action, not on stock land."""
+        return (self.action == action) & ~self.stock
+
+    def money(self, action: str, column: np.ndarray, per_mu: str = "cost_per_mu") -> np.ndarray:
+        """Per plot, ``column``'s value of the plan's ``action`` steps (0 elsewhere).
+
+        A programme's ``then`` step where ``column`` is empty is worth the sequence's
+        ``per_mu`` (``cost_per_mu`` or ``benefit_per_mu``) times the plot's area.
+        """
+        from landopt.programme import programme_of
+
+        on = self.on(action)
+        out = np.where(on, np.nan_to_num(column), 0.0)
+        prog = programme_of(self.scenario)
+        seq = prog.sequence_of_then(action) if prog is not None else None
+        if seq is not None:
+            fill = on & np.isnan(column)
+            out[fill] = getattr(seq, per_mu) * np.nan_to_num(self.area[fill])
+        return out
 
 
 class Component:

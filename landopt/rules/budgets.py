@@ -100,7 +100,7 @@ class Budgets(Component):
         total = 0.0
         for a in ctx.scenario.actions:
             col = ctx.column(a.cost)
-            cost = float(np.nansum(col[ctx.on(a.name)])) if col is not None else float("nan")
+            cost = float(ctx.money(a.name, col).sum()) if col is not None else float("nan")
             total += cost
             if a.budget is None:
                 continue

@@ -40,7 +40,7 @@ class Eligibility(Component):
         out = []
         lg = ctx.scenario.lang
         for a in ctx.scenario.actions:
-            rows = np.flatnonzero(ctx.on(a.name))
+            rows = np.flatnonzero(ctx.on_rule(a.name))
             before = len(ctx.elig.problems)
             ok_rows = ctx.elig.of(a.name, rows)
             if len(ctx.elig.problems) > before:

@@ -47,9 +47,14 @@ class Locks(Component):
     def compile(self, b: ModelBuilder) -> None:
         sc, prep = b.scenario, b.prep
         row_of_id = pd.Series(np.arange(prep.n), index=prep.ids)
+        # a programme has one column per year: a lock-in is one first action in some year
+        # (a row when there are several years), a lock-out bounds every year and stage
+        first = np.flatnonzero(b.var_stage == 0)
         pair_index = pd.Series(
-            np.arange(b.n_x), index=pd.MultiIndex.from_arrays([b.var_parcel, b.var_action])
+            first, index=pd.MultiIndex.from_arrays([b.var_parcel[first], b.var_action[first]])
         )
+        if b.programme is not None:
+            pair_index = pair_index[~pair_index.index.duplicated()]
         act_index = {a.name: i for i, a in enumerate(sc.actions)}
         for pid, aname in sc.locks.include:
             p = int(row_of_id[pid])
@@ -69,15 +74,24 @@ class Locks(Component):
                 )
                 continue
             j = int(pair_index[key])
-            b.lb[j] = 1.0
             text = t("rules.locks.in", sc.lang, pid=pid, action=who(sc.action(aname), sc.lang))
+            if b.programme is not None:
+                js = first[(b.var_parcel[first] == p) & (b.var_action[first] == key[1])]
+                r = b.add_row(f"lock_in_{p}_{aname}", js, np.ones(len(js)), "==", 1.0)
+                b.add_statement(Statement(f"lock_in[{pid},{aname}]", "lock_in", text, rows=(r,), action=aname))
+                continue
+            b.lb[j] = 1.0
             b.add_statement(Statement(f"lock_in[{pid},{aname}]", "lock_in", text, cols=(j,), action=aname))
         for pid, anames in sc.locks.exclude:
             p = int(row_of_id[pid])
             names = sc.action_names if anames is None else anames
-            cols = [
-                int(pair_index[(p, act_index[x])]) for x in names if (p, act_index[x]) in pair_index.index
-            ]
+            if b.programme is not None:
+                hit = (b.var_parcel == p) & np.isin(b.var_action, [act_index[x] for x in names])
+                cols = np.flatnonzero(hit).tolist()
+            else:
+                cols = [
+                    int(pair_index[(p, act_index[x])]) for x in names if (p, act_index[x]) in pair_index.index
+                ]
             b.ub[cols] = 0.0
             what = (
                 t("rules.locks.all", sc.lang)

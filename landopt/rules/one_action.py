@@ -4,6 +4,10 @@ Formulation::
 
     one_action[p]:   sum_{a:(p,a) in E} x_pa  <= 1        p with >= 2 eligible actions
 
+In a programme the sum runs over the stage-0 columns of every year,
+sum_{a,t} x_pat <= 1 (each parcel takes at most one first action over the programme);
+the second steps x'_pat of sequences are bounded by ``sequence_<p>_<t'>`` instead.
+
 The check reads the plan's ``action`` column (one row per plot, so one action) and, when
 the solver's vector is given, ``x`` itself: it must be 0/1, give no plot two actions, and
 agree with the ``action`` column.
@@ -37,11 +41,12 @@ class OneAction(Component):
 
     def compile(self, b: ModelBuilder) -> None:
         n = b.prep.n
-        per_parcel = np.bincount(b.var_parcel, minlength=n)
+        first = b.var_stage == 0  # a programme's second steps (stage 1) are not first actions
+        per_parcel = np.bincount(b.var_parcel[first], minlength=n)
         multi = np.flatnonzero(per_parcel >= 2)
         if not len(multi):
             return
-        cols = np.flatnonzero(np.isin(b.var_parcel, multi))
+        cols = np.flatnonzero(np.isin(b.var_parcel, multi) & first)
         row_of_parcel = np.full(n, -1, dtype=np.int64)
         row_of_parcel[multi] = np.arange(len(multi))
         b.add_block(
