@@ -360,3 +360,105 @@ def test_the_check_is_not_fooled_by_a_model_that_lies() -> None:
     plan = attach_actions(m.prepared.parcels, m, r.x)
     bad = {c.name for c in failed_checks(check_plan(sc, plan, objective=r.objective, x=r.x, model=m))}
     assert {"sequence", "count[clear,2023]"} <= bad
+
+
+# --------------------------------------------------------------------------- capacity, benefit, locks
+def _three_clears(**extra: Any) -> pd.DataFrame:
+    return layer(
+        [
+            {"parcel_id": "X", "cost_clear_wan": 10.0, "township": "T1", **extra},
+            {"parcel_id": "Y", "cost_clear_wan": 20.0, "township": "T1", **extra},
+            {"parcel_id": "Z", "cost_clear_wan": 30.0, "township": "T2", **extra},
+        ]
+    )
+
+
+def test_capacity_per_year_and_per_township() -> None:
+    """(e) Discounting (10 %) makes every clearance want 2024; 2 plots a year puts the
+    cheapest-to-delay one (X, 10) in 2023; 1 per township a year puts X or Y in 2023."""
+    prog: dict[str, Any] = {
+        "years": [2023, 2024],
+        "discount_rate": 0.1,
+        "sequences": [],
+        "targets": [{"action": "clear", "by": 2024, "count": 3}],
+        "capacity": {"plots_per_year": 2},
+    }
+    m, r, plan = plan_of(scenario(prog), _three_clears())
+    assert {k: v[1] for k, v in steps(plan).items()} == {"X": 2023, "Y": 2024, "Z": 2024}
+    assert r.objective == pytest.approx(10 + 50 / 1.1)
+    assert "capacity_2023" in m.row_names
+    prog["capacity"] = {"plots_per_year": 1, "per": "township"}
+    m, r, plan = plan_of(scenario(prog), _three_clears())
+    years = {k: v[1] for k, v in steps(plan).items()}
+    assert years == {"X": 2023, "Y": 2024, "Z": 2024}
+    assert {"capacity_2023_0", "capacity_2023_1"} <= set(m.row_names)
+    lie = plan.copy()
+    lie["year"] = 2024
+    lie["year_end"] = 2024
+    bad = {c.name for c in failed_checks(check_plan(scenario(prog), lie, objective=r.objective))}
+    assert "capacity[2024]" in bad
+
+
+def test_a_benefit_target_forces_early_upgrades() -> None:
+    """(c) Discounted cost wants both upgrades in 2025 (200/1.21); 'add 20 万元 a year by
+    2023' forces both into 2023 (200)."""
+    parcels = layer(
+        [
+            {"parcel_id": f"U{i}", "status": "upgrade_candidate", "cost_upgrade_wan": 100.0, "benefit_wan": 10.0}
+            for i in (1, 2)
+        ]
+    )
+    prog: dict[str, Any] = {
+        "years": [2023, 2024, 2025],
+        "discount_rate": 0.1,
+        "targets": [{"action": "upgrade", "by": 2025, "count": 2}],
+    }
+    _, r, plan = plan_of(scenario(prog), parcels)
+    assert r.objective == pytest.approx(200 / 1.21)
+    prog["benefit_targets"] = [{"by": 2023, "baseline_wan": 20.0, "factor": 2.0}]
+    m, r, plan = plan_of(scenario(prog), parcels)
+    assert r.objective == pytest.approx(200.0)
+    assert plan["year"].tolist() == [2023, 2023]
+    assert m.row("benefit_by2023")[2] == 20.0
+    lie = plan.copy()
+    lie.loc[0, ["year", "year_end"]] = [2024, 2024]
+    bad = {c.name for c in failed_checks(check_plan(scenario(prog), lie, objective=r.objective))}
+    assert "benefit[by2023]" in bad
+
+
+def test_a_year_lock_and_a_not_before_window() -> None:
+    """(f) Discounting wants 2024 for all; the lock puts X in 2023; Y's lease ends 2024."""
+    parcels = _three_clears()
+    parcels["lease_end"] = [None, 2024, None]
+    prog: dict[str, Any] = {
+        "years": [2023, 2024],
+        "discount_rate": 0.1,
+        "sequences": [],
+        "not_before": "lease_end",
+        "targets": [{"action": "clear", "year": 2023, "count": 2}],
+        "locks": {"X": {"action": "clear", "year": 2023}},
+    }
+    m, r, plan = plan_of(scenario(prog), parcels)
+    assert {k: v[1] for k, v in steps(plan).items()} == {"X": 2023, "Z": 2023}
+    assert "lock[X,clear,2023]" in {s.key for s in m.statements}
+    lie = plan.copy()
+    lie.loc[1, ["action", "year", "year_end"]] = ["clear", 2023, 2023]
+    lie.loc[2, ["action", "year", "year_end"]] = ["none", None, None]
+    bad = {c.name for c in failed_checks(check_plan(scenario(prog), lie, objective=r.objective))}
+    assert "programme_window" in bad
+    lie = plan.copy()
+    lie.loc[0, ["year", "year_end"]] = [2024, 2024]
+    bad = {c.name for c in failed_checks(check_plan(scenario(prog), lie, objective=r.objective))}
+    assert "lock[X,clear,2023]" in bad
+
+
+def test_a_lock_on_a_year_outside_the_window_is_a_named_conflict() -> None:
+    from landopt.diagnose import precheck
+
+    parcels = _three_clears()
+    parcels["lease_end"] = [2024, None, None]
+    sc = scenario({"years": [2023, 2024], "not_before": "lease_end", "locks": {"X": {"action": "clear", "year": 2023}}})
+    found = precheck(compile_model(sc, parcels))
+    assert any("X" in f and "2023" in f for f in found), found
+    with pytest.raises(ScenarioError, match="no parcel has this id"):
+        compile_model(scenario({"years": [2023, 2024], "locks": {"Q": {"action": "clear", "year": 2023}}}), parcels)

@@ -18,6 +18,9 @@ from landopt.rules.objective import ObjectiveTerms
 from landopt.rules.one_action import OneAction
 from landopt.rules.priority_zones import PriorityZones
 from landopt.rules.programme import ProgrammeRule
+from landopt.rules.programme_benefit import ProgrammeBenefit
+from landopt.rules.programme_capacity import ProgrammeCapacity
+from landopt.rules.programme_locks import ProgrammeLocks
 from landopt.rules.programme_targets import ProgrammeTargets
 from landopt.rules.targets import Targets
 from landopt.rules.township_share import TownshipShare
@@ -44,6 +47,9 @@ COMPONENTS: tuple[Component, ...] = (
     Locks(),
     ProgrammeRule(),
     ProgrammeTargets(),
+    ProgrammeCapacity(),
+    ProgrammeBenefit(),
+    ProgrammeLocks(),
     PriorityZones(),
     TownshipShare(),
     BoundaryPenalty(),
