@@ -401,6 +401,7 @@ def check_plan(
     objective: float | None = None,
     x: np.ndarray | None = None,
     model: Any = None,
+    done: Any = None,
 ) -> list[Check]:
     """Re-check a plan from its own parcels, independently of the model.
 
@@ -423,6 +424,10 @@ def check_plan(
         The solver's vector and the model it solves (only its column labels
         ``var_parcel``, ``var_action`` and ``n_x`` are read): when given, "one action per
         plot" is checked in ``x`` itself, and the ``action`` column must agree with it.
+    done
+        A programme's record of steps done before it (a rolling re-plan; by default the
+        one the model was prepared with): steps still under way count in the yearly
+        budgets and benefit targets.
 
     Returns
     -------
@@ -436,6 +441,7 @@ def check_plan(
     lg = scenario.lang
     ctx = CheckContext(scenario, parcels, _Eligibility(scenario, parcels))
     ctx.x, ctx.model = x, model
+    ctx.done = done if done is not None else getattr(getattr(model, "prepared", None), "done", None)
     comps = active_components(scenario)
     # actions known and one action per plot come first, and need no geometry
     first = [c for c in comps if c.name == "one_action"]

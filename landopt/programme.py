@@ -498,16 +498,38 @@ def _done_state(prep: Prepared, prog: Programme) -> tuple[np.ndarray, np.ndarray
 
 def done_entries(prep: Prepared, prog: Programme) -> list[tuple[int, str, str, int, int]]:
     """The entries of ``prep.done`` (duck-typed) done before the programme's first year."""
-    done = getattr(prep, "done", None)
+    return done_steps(getattr(prep, "done", None), prog.first_year)
+
+
+def done_steps(done: Any, first_year: int) -> list[tuple[int, str, str, int, int]]:
+    """``(row, parcel_id, action, year, stage)`` of a done record's entries before ``first_year``."""
     if done is None:
         return []
     out = []
     for e in getattr(done, "entries", ()):
-        if int(e.year) >= prog.first_year:
+        if int(e.year) >= first_year:
             log.info("done record: %s %s in %s is a plan, not a deed; ignored", e.parcel_id, e.action, e.year)
             continue
         out.append((int(e.row), str(e.parcel_id), str(e.action), int(e.year), int(e.stage)))
     return out
+
+
+def in_progress(done: Any, prog: Programme) -> list[tuple[int, str, int]]:
+    """``(row, action, start)`` of done steps still under way at the first year (t + d - 1 >= y_0)."""
+    return [
+        (row, a, start)
+        for row, _pid, a, start, _stage in done_steps(done, prog.first_year)
+        if a in prog.actions and start + prog.duration(a) - 1 >= prog.first_year
+    ]
+
+
+def step_value(prog: Programme, action: Any, column: np.ndarray, area: np.ndarray, per_mu: str) -> np.ndarray:
+    """An action's ``column`` per parcel, a ``then`` step's empty cells filled with its per-mu value."""
+    v = np.asarray(column, dtype=float)
+    seq = prog.sequence_of_then(action.name)
+    if seq is not None:
+        v = np.where(np.isnan(v), getattr(seq, per_mu) * area, v)
+    return np.nan_to_num(v)
 
 
 def expand(prep: Prepared, prog: Programme) -> Columns:

@@ -462,3 +462,67 @@ def test_a_lock_on_a_year_outside_the_window_is_a_named_conflict() -> None:
     assert any("X" in f and "2023" in f for f in found), found
     with pytest.raises(ScenarioError, match="no parcel has this id"):
         compile_model(scenario({"years": [2023, 2024], "locks": {"Q": {"action": "clear", "year": 2023}}}), parcels)
+
+
+# --------------------------------------------------------------------------- rolling re-plan
+def test_a_done_record_fixes_what_was_done() -> None:
+    """A cleared in 2022 is cleared land from 2023 (gap 1); B's and C's 2-year upgrades
+    started in 2022 are in progress: their 2023 halves (20 + 50) are spent from 2023's
+    budget and their benefits (5 + 10) count by 2023; an entry of 2023 is a plan, not a
+    deed, so D is open (its upgrade, 2 years, can only start in 2023)."""
+    from types import SimpleNamespace
+    from typing import NamedTuple
+
+    from landopt.prepare import prepare
+
+    class Entry(NamedTuple):
+        row: int
+        parcel_id: str
+        action: str
+        year: int
+        stage: int
+
+    parcels = layer(
+        [
+            {"parcel_id": "A", "cost_clear_wan": 10.0, "area_mu": 10.0},
+            {"parcel_id": "B", "status": "upgrade_candidate", "cost_upgrade_wan": 40.0, "benefit_wan": 5.0},
+            {"parcel_id": "C", "status": "upgrade_candidate", "cost_upgrade_wan": 100.0, "benefit_wan": 10.0},
+            {"parcel_id": "D", "status": "upgrade_candidate", "cost_upgrade_wan": 30.0, "benefit_wan": 30.0},
+        ]
+    )
+    done = SimpleNamespace(
+        source="plan-2022/",
+        entries=(
+            Entry(0, "A", "clear", 2022, 0),
+            Entry(1, "B", "upgrade", 2022, 0),
+            Entry(2, "C", "upgrade", 2022, 0),
+            Entry(3, "D", "upgrade", 2023, 0),
+        ),
+    )
+    sc = scenario(
+        {
+            "years": [2023, 2024],
+            "duration": {"upgrade": {"years": 2, "split": [0.5, 0.5]}},
+            "sequences": [{"first": "clear", "then": "revitalize", "gap": 1, "cost_per_mu": 2.0}],
+            "budgets": [{"year": 2023, "max_wan": 100}],
+            "benefit_targets": [{"by": 2024, "min_wan": 40}],
+            "targets": [{"action": "revitalize", "by": 2024, "count": 1}],
+        }
+    )
+    m = compile_model(prepare(sc, parcels, done=done))
+    assert set(m.var_names) == {
+        "x_0_revitalize_2023",
+        "x_0_revitalize_2024",
+        "x_3_upgrade_2023",
+    }
+    assert m.stock.tolist() == [True, False, False, False]
+    coefs, _, rhs = m.row("budget_2023")
+    assert rhs == 100 - 20 - 50
+    assert coefs == {"x_0_revitalize_2023": 20.0, "x_3_upgrade_2023": 15.0}
+    assert m.row("benefit_by2024")[2] == 40 - 10 - 5
+    r = solve_compiled(m)
+    assert r.status == "optimal"
+    plan = attach_actions(parcels, m, r.x)
+    # 2023 has 30 left: D's half (15) fits, A's re-supply (20) then waits for 2024
+    assert steps(plan) == {"A": ("revitalize", 2024, "none", None), "D": ("upgrade", 2023, "none", None)}
+    assert not failed_checks(check_plan(sc, plan, objective=r.objective, x=r.x, model=m))

@@ -269,6 +269,8 @@ class CheckContext:
         self.cache: dict[str, Any] = {}
         self.x: np.ndarray | None = None
         self.model: Any = None
+        #: a programme's record of steps done before it (an input, like the scenario), or None
+        self.done: Any = None
         # a programme plan's own columns (see landopt.programme): start and completion year
         # of the first action, the second step of a sequence and its start year, stock land
         n = len(parcels)

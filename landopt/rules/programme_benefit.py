@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from landopt.i18n import add_messages, t
-from landopt.programme import _column_name, done_entries, programme_of
+from landopt.programme import _column_name, in_progress, programme_of, step_value
 from landopt.rules.base import Component, Statement
 
 if TYPE_CHECKING:
@@ -57,6 +57,20 @@ def benefit_goal(bt: Any, parcels: Any, scenario: Scenario) -> float:
     return base * (float(bt.factor) - 1.0)
 
 
+def done_benefit(done: Any, prog: Any, sc: Scenario, column: Any, area: np.ndarray, by: int) -> float:
+    """Benefit of done steps still under way at the first year that complete by ``by``."""
+    total = 0.0
+    for row, a, start in in_progress(done, prog):
+        act = sc.action(a)
+        if start + prog.duration(a) - 1 > by:
+            continue
+        col = column(act.benefit) if act.benefit else np.full(len(area), np.nan)
+        if col is None:
+            continue
+        total += float(step_value(prog, act, col[[row]], area[[row]], "benefit_per_mu")[0])
+    return total
+
+
 class ProgrammeBenefit(Component):
     """``benefit_by<T>`` rows, their statements and checks."""
 
@@ -70,15 +84,7 @@ class ProgrammeBenefit(Component):
         sc, prog, prep = b.scenario, b.programme, b.prep
         for bt in prog.spec.benefit_targets:
             goal = benefit_goal(bt, prep.parcels, sc)
-            done = 0.0
-            for row, _pid, a, start, _stage in done_entries(prep, prog):
-                if a in sc.action_names and start + prog.duration(a) - 1 <= bt.by:
-                    act = sc.action(a)
-                    v = prep.column(act.benefit)[row] if act.benefit else np.nan
-                    if np.isnan(v):
-                        seq = prog.sequence_of_then(a)
-                        v = seq.benefit_per_mu * prep.area[row] if seq else 0.0
-                    done += float(v)
+            done = done_benefit(prep.done, prog, sc, prep.column, prep.area, bt.by)
             cols = np.flatnonzero((b.var_end <= bt.by) & (b.var_benefit != 0))
             r = b.add_row(f"benefit_by{bt.by}", cols, b.var_benefit[cols], ">=", goal - done)
             text = t("rules.programme_benefit.text", sc.lang, year=bt.by, wan=f"{goal:,.0f}")
@@ -128,6 +134,7 @@ class ProgrammeBenefit(Component):
                 done1 = (ctx.action == a.name) & (ctx.year + d - 1 <= bt.by)
                 done2 = (ctx.action2 == a.name) & (ctx.year2 + d - 1 <= bt.by)
                 got += float(value[done1].sum() + value[done2].sum())
+            got += done_benefit(ctx.done, prog, sc, ctx.column, ctx.area, bt.by)
             detail = t("rules.programme_benefit.detail", lg, got=f"{got:,.1f}", wan=f"{goal:,.1f}")
             out.append(Check(key, got >= goal - 1e-6 * max(1.0, goal), detail, "target"))
         return out

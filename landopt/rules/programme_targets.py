@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from landopt.i18n import add_messages, resolve_lang, t
-from landopt.programme import done_entries, programme_of
+from landopt.programme import in_progress, programme_of, step_value
 from landopt.rules.base import Component, Statement
 from landopt.rules.targets import _count_words, target_statements, who
 from landopt.scenario import Targets as TargetRange
@@ -88,22 +88,26 @@ def yearly_money(year: int, start: np.ndarray, action: np.ndarray, value: np.nda
     return out
 
 
-def in_progress_money(prep: Any, prog: Any, year: int, action: str | None = None) -> float:
-    """Cost shares of steps done before the programme that fall in ``year`` (a re-plan)."""
-    sc = prep.scenario
+def in_progress_money(
+    done: Any, prog: Any, sc: Scenario, column: Any, area: np.ndarray, year: int, action: str | None = None
+) -> float:
+    """Cost shares of steps done before the programme that fall in ``year`` (a re-plan).
+
+    ``column(name)`` gives a cost column per parcel (the prepared problem's or the plan's).
+    """
     total = 0.0
-    for row, _pid, a, start, _stage in done_entries(prep, prog):
-        if a not in sc.action_names or (action is not None and a != action):
+    for row, a, start in in_progress(done, prog):
+        if action is not None and a != action:
             continue
         k = year - start
         sp = prog.split(a)
         if not 0 <= k < len(sp):
             continue
-        c = prep.column(sc.action(a).cost)[row]
-        if np.isnan(c):
-            seq = prog.sequence_of_then(a)
-            c = seq.cost_per_mu * prep.area[row] if seq else 0.0
-        total += sp[k] * float(c)
+        act = sc.action(a)
+        col = column(act.cost)
+        if col is None:
+            continue
+        total += sp[k] * float(step_value(prog, act, col[[row]], area[[row]], "cost_per_mu")[0])
     return total
 
 
@@ -157,7 +161,8 @@ class ProgrammeTargets(Component):
             if bd.action is not None:
                 money[b.var_action != sc.action_names.index(bd.action)] = 0.0
             cols = np.flatnonzero(money)
-            rhs = float(bd.max_wan) - in_progress_money(b.prep, prog, bd.year, bd.action)
+            done = in_progress_money(b.prep.done, prog, sc, b.prep.column, b.prep.area, bd.year, bd.action)
+            rhs = float(bd.max_wan) - done
             name = f"budget_{bd.action}_{bd.year}" if bd.action else f"budget_{bd.year}"
             key = f"budget[{bd.action},{bd.year}]" if bd.action else f"budget[{bd.year}]"
             r = b.add_row(name, cols, money[cols], "<=", rhs)
@@ -245,6 +250,7 @@ class ProgrammeTargets(Component):
                 for act, start in ((a1, y1), (a2, y2)):
                     mine = np.where(act == ai, act, -1)
                     total += float(yearly_money(bd.year, start, mine, value, sigma).sum())
+            total += in_progress_money(ctx.done, prog, sc, ctx.column, ctx.area, bd.year, bd.action)
             if missing is not None:
                 out.append(_undecided(key, t("diagnose.check.no_column", lg, col=repr(missing)), lang=lg))
                 continue
