@@ -445,6 +445,13 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
     for s in model.statements:
         if s.kind not in ("count", "area_min", "area_max"):
             continue
+        if "," in s.key:  # a programme's yearly target ("count[clear,2023]"): read its rows
+            ax = model.A @ np.asarray(x, dtype=float)
+            for r in s.rows:
+                how = {"==": "exact", ">=": "min", "<=": "max"}[str(model.senses[r])]
+                unit = "plots" if s.kind == "count" else "mu"
+                out.append(Shortfall(s.key, s.text, how, float(model.rhs[r]), float(ax[r]), unit, lg))
+            continue
         ai = model.action_names.index(s.action)
         on = (model.var_action == ai) & (x[: model.n_x] > 0.5)
         t = model.scenario.actions[ai].targets

@@ -526,3 +526,84 @@ def test_a_done_record_fixes_what_was_done() -> None:
     # 2023 has 30 left: D's half (15) fits, A's re-supply (20) then waits for 2024
     assert steps(plan) == {"A": ("revitalize", 2024, "none", None), "D": ("upgrade", 2023, "none", None)}
     assert not failed_checks(check_plan(sc, plan, objective=r.objective, x=r.x, model=m))
+
+
+# --------------------------------------------------------------------------- diagnosis
+def test_the_diagnosis_names_the_conflicting_yearly_statements() -> None:
+    """(h) 2023 must clear both plots (60 each), but 2023's budget is 100: the conflict is
+    {count[clear,2023], budget[2023]}; the closest plan clears one plot in 2023."""
+    from landopt.diagnose import diagnose
+
+    parcels = layer([{"parcel_id": "X", "cost_clear_wan": 60.0}, {"parcel_id": "Y", "cost_clear_wan": 60.0}])
+    sc = scenario(
+        {
+            "years": [2023, 2024],
+            "sequences": [],
+            "targets": [
+                {"action": "clear", "year": 2023, "count": 2},
+                {"action": "clear", "by": 2024, "area_min": 10},
+            ],
+            "budgets": [{"year": 2023, "max_wan": 100}, {"year": 2024, "max_wan": 500}],
+        }
+    )
+    m = compile_model(sc, parcels)
+    assert solve_compiled(m).status == "infeasible"
+    d = diagnose(m)
+    assert {s.key for s in d.conflict} == {"count[clear,2023]", "budget[2023]"}
+    unmet = {s.key: (s.target, s.achieved) for s in d.unmet}
+    assert unmet == {"count[clear,2023]": (2.0, 1.0)}
+    assert "2023" in d.explain()
+
+
+def test_the_precheck_names_re_supply_that_cleared_land_cannot_reach_in_time() -> None:
+    from landopt.diagnose import precheck
+
+    parcels = layer(
+        [
+            {"parcel_id": "A", "cost_clear_wan": 10.0, "area_mu": 300.0},
+            {"parcel_id": "S", "status": "cleared", "area_mu": 200.0},
+        ]
+    )
+    prog = {
+        "years": [2023, 2024, 2025],
+        "stock": {"field": "status", "in": ["cleared"]},
+        "not_before": "lease_end",
+        "targets": [{"action": "revitalize", "year": 2025, "area_min": 800}],
+    }
+    parcels["lease_end"] = [2025, None]
+    found = precheck(compile_model(scenario(prog), parcels))
+    assert any("2025" in f and "800.0" in f and "200.0" in f for f in found), found
+    found = precheck(compile_model(scenario(prog, lang="zh"), parcels))
+    assert any("存量 200.0 亩" in f for f in found), found
+
+
+# --------------------------------------------------------------------------- analysis
+def test_sweep_alternatives_and_replacement_costs_keep_the_programme_rows() -> None:
+    """(i) Every path goes through compile_model/solve_compiled: yearly rows hold in all."""
+    from landopt.analysis import alternatives, replacement_costs, sweep
+    from landopt.plan import solve
+
+    parcels = _three_clears()
+    prog: dict[str, Any] = {
+        "years": [2023, 2024],
+        "discount_rate": 0.1,
+        "sequences": [],
+        "targets": [{"action": "clear", "by": 2024, "count": 2}],
+        "budgets": [{"year": 2024, "max_wan": 25}],
+    }
+    sc = scenario(prog)
+    plan = solve(sc, parcels)
+    # X 2023 + Y 2024 (10 + 20/1.1 = 28.2) beats Y 2023 + X 2024 (20 + 10/1.1 = 29.1);
+    # both in 2024 would cost 30 there, over 2024's 25
+    assert {k: v[1] for k, v in steps(plan.parcels).items()} == {"X": 2023, "Y": 2024}
+    swept = sweep(sc, parcels, {"programme.discount_rate": [0.0, 0.1]}, jobs=1)
+    assert swept.table["objective"].tolist() == pytest.approx([30.0, 10 + 20 / 1.1])
+    rc = replacement_costs(plan, parcels)
+    assert set(rc["parcel_id"]) == {"X", "Y"}
+    # without X: Y and Z, Z (30) cannot be paid in 2024 -> Z 2023, Y 2024 (20/1.1 = 18.2 <= 25)
+    assert rc.set_index("parcel_id").loc["X", "objective_without"] == pytest.approx(30 + 20 / 1.1)
+    alts = alternatives(sc, parcels, k=2, within=1.0, differ=1, optimal=plan)
+    for p in alts.plans:
+        assert not p.failed_checks
+        spent_2024 = p.parcels.loc[p.parcels["year"] == 2024, "cost_clear_wan"].sum()
+        assert spent_2024 <= 25
