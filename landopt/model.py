@@ -39,6 +39,11 @@ one_action                 ``one_action[p]``: at most one action per parcel
 targets                    ``count[a]``, ``count_min[a]``, ``count_max[a]``, ``area_min[a]``, ``area_max[a]``
 budgets                    ``budget[a]``, ``budget_total``
 locks                      bounds ``lock_in[p,a]`` (x = 1) and ``lock_out[p,a]`` (x = 0)
+programme                  a programme's yearly columns x_pat, x'_pat and ``sequence[p,t']``
+programme_targets          ``count[a,y]``, ``area_min[a,by<y>]``, …, ``budget[y]``, ``budget[a,y]``
+programme_capacity         ``capacity[y]``, ``capacity[y,g]``
+programme_benefit          ``benefit[by<T>]``
+programme_locks            ``lock[p,a,y]``
 priority_zones             bonuses in f_pa and ``zone_share[k,a]``
 township_share             ``township_share[a,g]``
 boundary                   y_pq columns, ``edge_p[p,q]``/``edge_q[p,q]`` rows and linear terms
@@ -64,6 +69,14 @@ name or the parcel's row number: ``count_clear``, ``area_min_upgrade``,
 with k the zone's position in ``[[spatial.zones]]`` (``zone_share_0_clear``); variables are ``x_17_clear`` and
 ``y_17_18``. The x columns come first (``n_x`` of them), then the y columns. Names never use
 the parcel id, which PuLP would mangle (``P-12`` and ``P 12`` would collide).
+
+A scenario with ``[programme] years = [y_0, …, y_N]`` has one x column per (parcel,
+action, start year, stage) instead (:mod:`landopt.programme`): ``var_year``, ``var_stage``
+(0 first action, 1 the second step of a sequence) and ``var_end`` (completion year) label
+them, the variables are named ``x_17_clear_2023`` and ``x2_17_revitalize_2024``, and the
+money terms of the objective are present values at the discount rate rho (see
+:mod:`landopt.rules.objective`). A one-year scenario has ``var_year`` its year (or 0),
+``var_stage`` 0 and ``var_end`` = ``var_year``, and compiles exactly as without them.
 
 Compilation is vectorised: the matrix is assembled from numpy arrays per action,
 with no per-parcel Python loop.

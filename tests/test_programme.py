@@ -607,3 +607,11 @@ def test_sweep_alternatives_and_replacement_costs_keep_the_programme_rows() -> N
         assert not p.failed_checks
         spent_2024 = p.parcels.loc[p.parcels["year"] == 2024, "cost_clear_wan"].sum()
         assert spent_2024 <= 25
+
+
+def test_the_plan_years_must_be_the_solvers() -> None:
+    sc, m, r, plan = _sequence_plan()
+    lie = plan.copy()
+    lie.loc[0, "year2"] = 2024  # still after its clearance, but not what the solver chose
+    bad = {c.name for c in failed_checks(check_plan(sc, lie, objective=r.objective, x=r.x, model=m))}
+    assert "years match x" in bad

@@ -221,6 +221,31 @@ class ProgrammeRule(Component):
                 else t("rules.programme.ok_seq", lg, n=f"{int(second_on.sum()):,}"),
             )
         )
+        # the solver's vector itself, when given: the plan's years and second steps are its own
+        model = ctx.model
+        if ctx.x is not None and model is not None and getattr(model, "var_stage", None) is not None:
+            on = np.asarray(ctx.x, dtype=float)[: model.n_x] > 0.5
+            n = len(ctx.ids)
+            want_y, want_y2 = np.full(n, np.nan), np.full(n, np.nan)
+            want_a2 = np.full(n, NONE, dtype=object)
+            first, second = on & (model.var_stage == 0), on & (model.var_stage == 1)
+            want_y[model.var_parcel[first]] = model.var_year[first]
+            want_y2[model.var_parcel[second]] = model.var_year[second]
+            want_a2[model.var_parcel[second]] = np.asarray(sc.action_names, dtype=object)[model.var_action[second]]
+
+            def differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                return ~((a == b) | (np.isnan(a) & np.isnan(b)))
+
+            bad = differs(want_y, ctx.year) | differs(want_y2, ctx.year2) | (want_a2 != np.where(second_on, ctx.action2, NONE))
+            out.append(
+                Check(
+                    "years match x",
+                    not bad.any(),
+                    _ids_detail(ctx.ids[bad], t("diagnose.check.differs", lg), lg)
+                    if bad.any()
+                    else t("diagnose.check.matches", lg),
+                )
+            )
         # windows, from the plan's own columns
         if prog.spec.not_before or prog.spec.not_after:
             bad = np.zeros(len(ctx.ids), dtype=bool)
