@@ -479,7 +479,12 @@ def alternatives(
         session.add_row(-np.inf, z + slack + 1e-7, np.arange(model.n_vars), model.c)
     else:
         session.add_row(z - slack - 1e-7, np.inf, np.arange(model.n_vars), model.c)
-    chosen_sets = [_chosen_pairs(model, optimal.parcels["action"].to_numpy())]
+    x0 = optimal.result.x
+    if model.is_programme and x0 is not None and len(x0) == model.n_vars:
+        # a programme's plan is its (parcel, action, year) columns: differ in those
+        chosen_sets = [np.flatnonzero(np.asarray(x0)[: model.n_x] > 0.5)]
+    else:
+        chosen_sets = [_chosen_pairs(model, optimal.parcels["action"].to_numpy())]
     plans: list[Plan] = []
     message = f"found all {k} alternatives within {within:.1%} of the optimum, each differing in ≥ {differ} parcels"
     for i in range(k):

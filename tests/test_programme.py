@@ -603,6 +603,9 @@ def test_sweep_alternatives_and_replacement_costs_keep_the_programme_rows() -> N
     # without X: Y and Z, Z (30) cannot be paid in 2024 -> Z 2023, Y 2024 (20/1.1 = 18.2 <= 25)
     assert rc.set_index("parcel_id").loc["X", "objective_without"] == pytest.approx(30 + 20 / 1.1)
     alts = alternatives(sc, parcels, k=2, within=1.0, differ=1, optimal=plan)
+    assert len(alts.plans) == 2
+    schedules = [tuple(sorted(steps(p.parcels).items())) for p in [plan, *alts.plans]]
+    assert len(set(schedules)) == 3  # each differs from every earlier one (in a year at least)
     for p in alts.plans:
         assert not p.failed_checks
         spent_2024 = p.parcels.loc[p.parcels["year"] == 2024, "cost_clear_wan"].sum()
