@@ -142,6 +142,10 @@ def test_a_one_year_scenario_has_the_year_columns_of_one_year() -> None:
     assert not m.var_stage.any()
     assert np.array_equal(m.var_end, m.var_year)
     assert m.var_names[0].count("_") == 2  # x_<row>_<action>, unchanged
+    r = solve_compiled(m)
+    plan = attach_actions(toy_parcels(), m, r.x)
+    assert not {"year", "year_end", "action2", "action2_label", "year2", "stock"} & set(plan.columns)
+    assert not [s for s in m.row_names if s.startswith(("sequence_", "capacity_", "benefit_"))]
 
 
 # --------------------------------------------------------------------------- columns

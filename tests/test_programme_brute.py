@@ -43,6 +43,7 @@ def instances(draw: Any) -> dict[str, Any]:
         "clear_by": draw(st.integers(0, 2)),
         "revit_last_mu": draw(st.integers(0, 6)),
         "budget0": draw(st.one_of(st.none(), st.integers(5, 40))),
+        "capacity": draw(st.one_of(st.none(), st.integers(1, 3))),
     }
 
 
@@ -70,6 +71,8 @@ def build(inst: dict[str, Any]) -> tuple[Any, pd.DataFrame]:
     }
     if inst["budget0"] is not None:
         prog["budgets"] = [{"year": y[0], "max_wan": inst["budget0"]}]
+    if inst["capacity"] is not None:
+        prog["capacity"] = {"plots_per_year": inst["capacity"]}
     sc = scenario_from_dict(
         {
             "name": "brute",
@@ -114,6 +117,9 @@ def brute(inst: dict[str, Any]) -> float | None:
         if cleared < inst["clear_by"] or revit_mu < inst["revit_last_mu"]:
             continue
         if inst["budget0"] is not None and spent0 > inst["budget0"] + 1e-9:
+            continue
+        cap = inst["capacity"]
+        if cap is not None and any(sum(1 for o in combo for _, t, _ in o if t == y) > cap for y in years):
             continue
         value = sum(cost * pv(t) for o in combo for _, t, cost in o)
         if best is None or value < best - 1e-12:
