@@ -622,3 +622,15 @@ def test_the_plan_years_must_be_the_solvers() -> None:
     lie.loc[0, "year2"] = 2024  # still after its clearance, but not what the solver chose
     bad = {c.name for c in failed_checks(check_plan(sc, lie, objective=r.objective, x=r.x, model=m))}
     assert "years match x" in bad
+
+
+def test_whole_programme_locks_cover_every_year() -> None:
+    """[locks] keeps its meaning over the programme: in = one first action in some year."""
+    parcels = _three_clears()
+    prog = {"years": [2023, 2024], "sequences": [], "discount_rate": 0.1}
+    sc = scenario(prog, locks={"include": {"Z": "clear"}, "exclude": {"X": "all"}})
+    m, r, plan = plan_of(sc, parcels)
+    coefs, sense, rhs = m.row("lock_in_2_clear")
+    assert (set(coefs), sense, rhs) == ({"x_2_clear_2023", "x_2_clear_2024"}, "==", 1.0)
+    assert m.ub[[m.var_names.index("x_0_clear_2023"), m.var_names.index("x_0_clear_2024")]].tolist() == [0.0, 0.0]
+    assert steps(plan) == {"Z": ("clear", 2024, "none", None)}

@@ -34,6 +34,7 @@ add_messages(
         "text_per": {"en": "{year}: at most {n} plots started per {per}", "zh": "{year} 年：每个{per}至多启动 {n} 宗"},
         "detail": {"en": "{got} plots started ({group}) against ≤ {n}", "zh": "启动 {got} 宗（{group}），上限 {n}"},
         "all": {"en": "all", "zh": "全区"},
+        "township": {"en": "township", "zh": "乡镇（街道）"},
     },
     prefix="rules.programme_capacity.",
 )
@@ -57,7 +58,8 @@ class ProgrammeCapacity(Component):
     def _text(self, sc: Scenario, y: int, lang: str | None) -> str:
         cap = sc.rule("programme").capacity
         if cap.per:
-            return t("rules.programme_capacity.text_per", lang, year=y, n=cap.plots_per_year, per=cap.per)
+            per = t("rules.programme_capacity.township", lang) if cap.per == "township" else cap.per
+            return t("rules.programme_capacity.text_per", lang, year=y, n=cap.plots_per_year, per=per)
         return t("rules.programme_capacity.text", lang, year=y, n=cap.plots_per_year)
 
     def compile(self, b: ModelBuilder) -> None:
