@@ -629,7 +629,7 @@ def test_whole_programme_locks_cover_every_year() -> None:
     parcels = _three_clears()
     prog = {"years": [2023, 2024], "sequences": [], "discount_rate": 0.1}
     sc = scenario(prog, locks={"include": {"Z": "clear"}, "exclude": {"X": "all"}})
-    m, r, plan = plan_of(sc, parcels)
+    m, _, plan = plan_of(sc, parcels)
     coefs, sense, rhs = m.row("lock_in_2_clear")
     assert (set(coefs), sense, rhs) == ({"x_2_clear_2023", "x_2_clear_2024"}, "==", 1.0)
     assert m.ub[[m.var_names.index("x_0_clear_2023"), m.var_names.index("x_0_clear_2024")]].tolist() == [0.0, 0.0]
