@@ -366,6 +366,13 @@ def programme_data_problems(spec: ProgrammeSpec, scenario: Scenario, parcels: pd
             out.append(
                 Problem("[programme]", key, t("programme.not_numeric", lg, col=repr(col), values=", ".join(wrong)), t("programme.not_numeric_fix", lg))
             )
+    try:
+        rule = _stock_rule(spec, scenario)
+    except Exception:  # noqa: BLE001 - named by programme_problems already
+        rule = None
+    for c in rule.conditions() if rule is not None else ():
+        if c.field not in parcels.columns:
+            out.append(Problem("[programme]", "stock", t("programme.no_column", lg, col=repr(c.field)), t("programme.no_column_fix", lg)))
     cols = [("[programme.capacity]", "per", spec.capacity.per if spec.capacity else None)]
     cols += [("[[programme.benefit_targets]]", "baseline_column", bt.baseline_column) for bt in spec.benefit_targets]
     for table, key, field in cols:

@@ -211,6 +211,9 @@ def test_a_window_column_that_is_not_years_is_a_named_problem() -> None:
     sc = scenario({"years": [2023, 2024], "not_before": "lease"})
     with pytest.raises(ScenarioError, match="no column"):
         compile_model(sc, parcels)
+    sc = scenario({"years": [2023, 2024], "stock": {"field": "vacated", "eq": True}})
+    with pytest.raises(ScenarioError, match="no column 'vacated'"):
+        compile_model(sc, parcels)
 
 
 # --------------------------------------------------------------------------- schedules
