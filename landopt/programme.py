@@ -368,7 +368,7 @@ def programme_data_problems(spec: ProgrammeSpec, scenario: Scenario, parcels: pd
             )
     try:
         rule = _stock_rule(spec, scenario)
-    except Exception:  # noqa: BLE001 - named by programme_problems already
+    except Exception:  # named by programme_problems already
         rule = None
     for c in rule.conditions() if rule is not None else ():
         if c.field not in parcels.columns:
