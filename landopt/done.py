@@ -221,6 +221,14 @@ add_messages(
             "en": "{source}: {n} entries of {year} or later are plans, not deeds: ignored",
             "zh": "{source}：{n} 项 {year} 年及以后的措施只是计划，并未实施，已忽略",
         },
+        "none_before": {
+            "en": "none of its {n} actions started before {year}: nothing is fixed",
+            "zh": "其 {n} 项措施均不早于 {year} 年开始：没有需要固定的措施",
+        },
+        "none_before_fix": {
+            "en": "check [programme] years (the re-plan starts after the record's years)",
+            "zh": "请检查 [programme] years（重新规划应从记录年份之后开始）",
+        },
         "absent_ids": {
             "en": "{source}: {n} parcels of the record without an action are not in the new "
             "layer (ignored)",
@@ -771,6 +779,9 @@ def _entries(
     if errors:
         raise DoneError(source, errors)
     warnings = tuple(p for p in problems if p.severity != "error")
+    if later and not entries:
+        what = t("done.none_before", lang, n=f"{later:,}", year=first)
+        warnings += (Problem(source, "", what, t("done.none_before_fix", lang), "warning"),)
     for p in warnings:
         log.warning("%s: %s", source, p)
     log.info(

@@ -157,7 +157,9 @@ def test_a_one_year_scenario_re_plans_from_its_year(tmp_path):
     folder = record(tmp_path, {"parcel_id": ["P1"], "action": ["upgrade"]}, run=ONE_YEAR_RUN)
     sc = toy_scenario(year=2024)
     assert read_done(folder, sc, layer()).entries == (DoneEntry(0, "P1", "upgrade", 2023, 0),)
-    assert read_done(folder, toy_scenario(year=2023), layer()).entries == ()
+    same = read_done(folder, toy_scenario(year=2023), layer())
+    assert same.entries == ()
+    assert "none of its 1 actions started before 2023: nothing is fixed" in str(same.warnings[0])
 
 
 def test_the_planners_id_column_is_matched_through_the_scenario_mapping(tmp_path):
@@ -487,25 +489,28 @@ def test_cli_plan_with_a_bad_record_prints_a_named_chinese_error_and_exits_2(
 # ----------------------------------------------------------------------------------------
 
 
-def test_a_2024_2025_re_plan_keeps_the_2023_deeds(demo_plan, tmp_path):
+def test_a_2024_2025_re_plan_keeps_the_2023_deeds(demo_plan, demo_layer, tmp_path):
     pytest.importorskip("landopt.rules.programme")
     from landopt.plan import solve
     from landopt.scenario import load_scenario
 
+    parcels_path = (ROOT / "data" / "parcels.geojson").as_posix()
     text = DEMO_SCENARIO.read_text(encoding="utf-8")
-    text = text.replace("year = 2023\n", "year = 2024\n", 1).replace(
-        "\n[objective]",
-        f'\n[programme]\nyears = [2024, 2025]\ndone = "{demo_plan.as_posix()}"\n\n[objective]',
-        1,
+    text = (
+        text.replace("year = 2023\n", "year = 2024\n", 1)
+        .replace('path = "../parcels.geojson"', f'path = "{parcels_path}"', 1)
+        .replace(
+            "\n[objective]",
+            '\n[programme]\nyears = [2024, 2025]\ndone = "plan-2023"\n\n[objective]',
+            1,
+        )
     )
-    path = DEMO_SCENARIO.parent / "_test_done_2024_2025.toml"  # beside the demo: its relative paths
+    path = demo_plan.parent / "zhangdian-2024-2025.toml"  # beside plan-2023/: done is relative
     path.write_text(text, encoding="utf-8")
-    try:
-        sc = load_scenario(path)
-    finally:
-        path.unlink()
-    done = read_done(demo_plan, sc, None or _demo_parcels(sc))
-    plan = solve(sc, allow_shortfall=True)
+    sc = load_scenario(path)
+    done = read_done(demo_plan, sc, demo_layer[1])
+    assert len(done) == 31
+    plan = solve(sc, allow_shortfall=True)  # the record from [programme] done
     got = plan.parcels.set_index("parcel_id")
     for e in done.entries:
         row = got.loc[e.parcel_id]
@@ -514,9 +519,3 @@ def test_a_2024_2025_re_plan_keeps_the_2023_deeds(demo_plan, tmp_path):
             assert int(row["year"]) < 2024
         if e.action != "clear" and "action2" in got.columns:
             assert row["action2"] in ("none", "")
-
-
-def _demo_parcels(sc):
-    from landopt.parcels import read_parcels
-
-    return read_parcels(sc.parcels.path, **sc.parcels.read_kwargs())
