@@ -204,9 +204,9 @@ add_messages(
             "zh": "[programme.locks] {year} 年{action}",
         },
         "stale": {
-            "en": "done ({done}), but its status in the new layer is still '{status}', as in "
-            "the record",
-            "zh": "已实施（{done}），但新图层中其状态仍为 '{status}'，与记录中相同",
+            "en": "done, but the new layer still has the status the record shows "
+            "(e.g. {done}: still '{status}')",
+            "zh": "已实施，但新图层中的状态仍与记录相同（如 {done}：仍为 '{status}'）",
         },
         "stale_fix": {
             "en": "update the parcel layer to what was done (or correct the record)",
@@ -443,7 +443,11 @@ def _read_record(
     try:
         layers = [str(x[0]) for x in pyogrio.list_layers(gpkg)]
         layer_name = "plan" if "plan" in layers else layers[0]
-        layer = gpd.read_file(gpkg, layer=layer_name, engine="pyogrio")
+        table = pyogrio.read_dataframe(gpkg, layer=layer_name, read_geometry=False)
+        # the shapes are not needed (a third of the reading time at 100k): an empty geometry
+        layer = gpd.GeoDataFrame(
+            table, geometry=gpd.GeoSeries(np.full(len(table), None), index=table.index)
+        )
         layout = read_layout(pyogrio.read_info(gpkg, layer=layer_name))
     except (OSError, ValueError, IndexError, RuntimeError) as exc:  # pyogrio's errors are these
         what = t("done.unreadable", lang, path=gpkg, error=exc)
@@ -470,7 +474,11 @@ def _read_record(
             if col in columns:
                 names.setdefault(str(fld), str(col))
     else:
+        from landopt.parcels.validate import _check_ids
+
         record = pd.DataFrame(layer.drop(columns=layer.geometry.name))
+        if "parcel_id" in record.columns:  # ids as on reading (1.0 -> "1")
+            record["parcel_id"] = _check_ids(record, [])[0].to_numpy(dtype=object)
     # a programme plan's columns, when another tool dropped the layout: by their names
     for fld in PROGRAMME_FIELDS:
         key = f"columns.{fld}"
@@ -544,7 +552,7 @@ def _action_lookup(scenario: Any) -> dict[str, str]:
 
 
 def _clean(values: pd.Series) -> pd.Series:
-    s = values.astype("string").str.strip().fillna("")
+    s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     return s.where(~s.str.lower().isin(NOTHING), "")
 
 
@@ -554,7 +562,7 @@ def _resolve(
     label_fld: str,
     lookup: Mapping[str, str],
     names: Mapping[str, str],
-    ids: pd.Series,
+    ids: np.ndarray,
     bad: _Collect,
     valid: str,
     lang: str | None,
@@ -589,9 +597,7 @@ def _resolve(
         code_col, label_col = names.get(code_fld, code_fld), names.get(label_fld, label_fld)
         raw_code = _clean(record[code_fld]).to_numpy(dtype=object)
         raw_label = _clean(record[label_fld]).to_numpy(dtype=object)
-        pairs = pd.DataFrame(
-            {"c": raw_code[both], "l": raw_label[both], "id": ids[both].to_numpy()}
-        )
+        pairs = pd.DataFrame({"c": raw_code[both], "l": raw_label[both], "id": ids[both]})
         for (c, lab), grp in pairs.groupby(["c", "l"], sort=False):
             bad.add(
                 grp["id"],
@@ -609,7 +615,7 @@ def _years(
     fld: str,
     has: np.ndarray,
     names: Mapping[str, str],
-    ids: pd.Series,
+    ids: np.ndarray,
     bad: _Collect,
     lang: str | None,
 ) -> np.ndarray:
@@ -640,13 +646,16 @@ def _entries(
     bad = _Collect(lang)
     file_problems: list[Problem] = []
     sep = t("cli.list_sep", lang)
-    ids = record["parcel_id"].astype("string").str.strip().fillna("")
-    new_ids = parcels["parcel_id"].astype(str).str.strip()
-    row_of = pd.Series(np.arange(len(new_ids)), index=new_ids.to_numpy())
-    row_of = row_of[~row_of.index.duplicated()]
-
+    ids = _clean(record["parcel_id"]).to_numpy(dtype=object)  # (Arrow strings: slow isin)
+    new_ids = parcels["parcel_id"].astype(str).str.strip().to_numpy(dtype=object)
+    first_of = pd.Index(new_ids)
+    if not first_of.is_unique:
+        first_of = first_of[~first_of.duplicated()]
+    pos = first_of.get_indexer(ids)
+    row_at = np.flatnonzero(~pd.Index(new_ids).duplicated())  # position of each unique id
+    rows_new = np.where(pos >= 0, row_at[np.maximum(pos, 0)], -1)
     # a record from another layer: one error, not one per parcel
-    known = ids.isin(row_of.index).to_numpy()
+    known = pos >= 0
     if len(ids) and not known.any():
         what = t(
             "done.other_layer",
@@ -658,8 +667,8 @@ def _entries(
         col = names.get("parcel_id", "parcel_id")
         raise DoneError(source, [Problem(source, col, what, t("done.other_layer_fix", lang))])
 
-    dup = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
-    for value, n in ids[dup].value_counts(sort=False).items():
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids != "")
+    for value, n in pd.Series(ids[dup]).value_counts(sort=False).items():
         bad.add(
             [value],
             names.get("parcel_id", "parcel_id"),
@@ -708,7 +717,7 @@ def _entries(
     order = has2 & ~alone & (y1 >= 0) & (y2 >= 0) & (y2 <= y1)
     for k in np.flatnonzero(order):
         bad.add(
-            [ids.iloc[k]],
+            [ids[k]],
             names.get("year2", "year2"),
             t("done.year2_order", lang, year2=int(y2[k]), year=int(y1[k])),
             t("done.year2_order_fix", lang),
@@ -759,20 +768,32 @@ def _entries(
             t("done.missing", lang, what=_who(scenario, action, lang)),
             t("done.missing_fix", lang),
         )
-    absent = int((~known & ~done_any & (ids != "").to_numpy()).sum())
+    absent = int((~known & ~done_any & (ids != "")).sum())
     if absent:
         log.info(t("done.absent_ids", lang, source=source, n=f"{absent:,}"))
 
     entries: list[DoneEntry] = []
     for k in np.flatnonzero(done_any & known):
-        pid = str(ids.iloc[k])
-        row = int(row_of[pid])
+        pid = str(ids[k])
+        row = int(rows_new[k])
         entries.append(DoneEntry(row, pid, str(a1[k]), int(y1[k]), 0))
         if d2[k]:
             entries.append(DoneEntry(row, pid, str(a2[k]), int(y2[k]), 1))
     entries.sort(key=lambda e: (e.row, e.stage))
     _check_locks(entries, scenario, seqs, bad, lang)
-    _check_stale(entries, record, parcels, scenario, names, bad, lang)
+    ks = np.flatnonzero(done_any & known)
+    _check_stale(
+        ks,
+        rows_new[ks],
+        np.where(d2, a2, a1)[ks],
+        np.where(d2, y2, y1)[ks],
+        record,
+        parcels,
+        scenario,
+        names,
+        bad,
+        lang,
+    )
 
     problems = bad.problems()
     errors = file_problems + [p for p in problems if p.severity == "error"]
@@ -868,7 +889,10 @@ def _check_locks(
 
 
 def _check_stale(
-    entries: Sequence[DoneEntry],
+    ks: np.ndarray,
+    rows: np.ndarray,
+    actions: np.ndarray,
+    years: np.ndarray,
     record: pd.DataFrame,
     parcels: pd.DataFrame,
     scenario: Any,
@@ -876,30 +900,25 @@ def _check_stale(
     bad: _Collect,
     lang: str | None,
 ) -> None:
-    """A warning per done action whose parcels' status is unchanged since the record."""
-    if not entries or "status" not in record.columns or "status" not in parcels.columns:
+    """One warning naming the done parcels whose status is unchanged since the record.
+
+    ``ks`` are the done rows of the record, ``rows`` their rows in the new layer,
+    ``actions`` and ``years`` their latest done step (what the status should now reflect).
+    """
+    if not len(ks) or "status" not in record.columns or "status" not in parcels.columns:
         return
-    old = pd.Series(
-        record["status"].astype("string").to_numpy(),
-        index=record["parcel_id"].astype("string").str.strip().to_numpy(),
+    was = record["status"].to_numpy(dtype=object)[ks]
+    now = parcels["status"].to_numpy(dtype=object)[rows]
+    same = pd.notna(was) & pd.notna(now)
+    same &= np.array([str(a) == str(b) for a, b in zip(was, now, strict=True)], dtype=bool)
+    if not same.any():
+        return
+    k = int(np.flatnonzero(same)[0])
+    done = t("done.did", lang, action=_who(scenario, str(actions[k]), lang), year=int(years[k]))
+    bad.add(
+        record["parcel_id"].to_numpy(dtype=object)[ks][same],
+        names.get("status", "status"),
+        t("done.stale", lang, done=done, status=now[k]),
+        t("done.stale_fix", lang),
+        "warning",
     )
-    old = old[~old.index.duplicated()]
-    new = parcels["status"].astype("string").to_numpy()
-    last: dict[int, DoneEntry] = {}
-    for e in entries:
-        last[e.row] = e  # the latest step decides what the status should now be
-    groups: dict[tuple[str, int, str], list[str]] = {}
-    for row, e in last.items():
-        was, now = old.get(e.parcel_id), new[row]
-        if pd.notna(was) and pd.notna(now) and str(was) == str(now):
-            groups.setdefault((e.action, e.year, str(now)), []).append(e.parcel_id)
-    col = names.get("status", "status")
-    for (action, year, status), pids in groups.items():
-        done = t("done.did", lang, action=_who(scenario, action, lang), year=year)
-        bad.add(
-            pids,
-            col,
-            t("done.stale", lang, done=done, status=status),
-            t("done.stale_fix", lang),
-            "warning",
-        )

@@ -162,6 +162,17 @@ def test_a_one_year_scenario_re_plans_from_its_year(tmp_path):
     assert "none of its 1 actions started before 2023: nothing is fixed" in str(same.warnings[0])
 
 
+def test_numeric_ids_match_as_on_reading(tmp_path):
+    folder = record(
+        tmp_path,
+        {"parcel_id": [1.0, 2.0, None], "action": ["upgrade", "none", "none"]},
+        run=ONE_YEAR_RUN,
+    )
+    new = layer()
+    new["parcel_id"] = ["1", "2", "3", "4", "5", "6"]
+    assert read_done(folder, SC, new).entries == (DoneEntry(0, "1", "upgrade", 2023, 0),)
+
+
 def test_the_planners_id_column_is_matched_through_the_scenario_mapping(tmp_path):
     # no layout in the metadata (another tool rewrote the file): by the names
     folder = record(
@@ -190,10 +201,14 @@ def test_a_layer_not_updated_since_the_record_is_a_warning_not_an_error(tmp_path
     with caplog.at_level(logging.WARNING, logger="landopt.done"):
         done = read_done(folder, SC, layer(P3="cleared"))  # P1, P2 still as in the record
     assert len(done) == 3
-    assert [p.severity for p in done.warnings] == ["warning", "warning"]
-    text = "\n".join(map(str, done.warnings))
-    assert "parcel P1" in text and "parcel P2" in text and "P3" not in text
-    assert "still 'inefficient', as in the record" in text
+    (warning,) = done.warnings
+    assert warning.severity == "warning"
+    text = str(warning)
+    assert "parcels P1, P2" in text and "P3" not in text
+    assert (
+        "still has the status the record shows (e.g. upgrade (转型升级) in 2023: still 'inefficient')"
+        in text
+    )
     assert "still 'inefficient'" in caplog.text
 
 
