@@ -17,7 +17,10 @@ Of its columns it reads:
 
 - ``action`` / ``action_label`` (措施代码 / 措施): the first action. The planner may have
   edited either to what really happened: an action's name (``clear``) or its label
-  (``出清``); ``none``, ``无`` or empty for nothing. When both are filled they must agree.
+  (``出清``); ``none`` or ``无`` for nothing. An empty cell says nothing either way, so
+  the two columns must not say different things: a plan writes ``none`` and an empty
+  label for a parcel without an action, and ``none`` beside an edited ``出清`` is
+  ambiguous (edit both, or empty the one not edited).
 - ``year``: the year the first action started. A plan without year columns is read when
   its ``run.json`` says it was a one-year scenario with ``year = 2023``: every action is
   then of 2023 (so today's one-year plan can seed a 2024–2025 programme).
@@ -551,9 +554,19 @@ def _action_lookup(scenario: Any) -> dict[str, str]:
     return out
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """The cells as stripped text ('' where empty)."""
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
 def _clean(values: pd.Series) -> pd.Series:
-    s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    """The cells as stripped text, '' where empty or a word for nothing (none, 无)."""
+    s = _text(values)
     return s.where(~s.str.lower().isin(NOTHING), "")
+
+
+#: An explicit "nothing" (none, 无) in an action column, as against an empty cell.
+_NONE = "\0none"
 
 
 def _resolve(
@@ -567,16 +580,30 @@ def _resolve(
     valid: str,
     lang: str | None,
 ) -> np.ndarray:
-    """The action name per row from the code and label columns ('' for none)."""
+    """The action name per row from the code and label columns ('' for none).
+
+    An empty cell says nothing; ``none`` / ``无`` says "no action". The two columns
+    must not say different things (``措施代码`` none and ``措施`` 出清 is ambiguous:
+    which one did the planner edit?); one of them empty, the other is taken.
+    """
     n = len(record)
-    out = np.full(n, "", dtype=object)
     got: dict[str, np.ndarray] = {}
+    raws: dict[str, np.ndarray] = {}
     for fld in (code_fld, label_fld):
         if fld not in record.columns:
             continue
-        raw = _clean(record[fld]).to_numpy(dtype=object)
+        raw = _text(record[fld]).to_numpy(dtype=object)
+        raws[fld] = raw
         mapped = np.array(
-            [lookup.get(v, lookup.get(v.lower())) if v else "" for v in raw], dtype=object
+            [
+                ""
+                if not v
+                else _NONE
+                if v.lower() in NOTHING
+                else lookup.get(v, lookup.get(v.lower()))
+                for v in raw
+            ],
+            dtype=object,
         )
         unknown = np.array([m is None for m in mapped], dtype=bool)
         col = names.get(fld, fld)
@@ -595,9 +622,9 @@ def _resolve(
     both = (code != "") & (label != "") & (code != label)
     if both.any():
         code_col, label_col = names.get(code_fld, code_fld), names.get(label_fld, label_fld)
-        raw_code = _clean(record[code_fld]).to_numpy(dtype=object)
-        raw_label = _clean(record[label_fld]).to_numpy(dtype=object)
-        pairs = pd.DataFrame({"c": raw_code[both], "l": raw_label[both], "id": ids[both]})
+        pairs = pd.DataFrame(
+            {"c": raws[code_fld][both], "l": raws[label_fld][both], "id": ids[both]}
+        )
         for (c, lab), grp in pairs.groupby(["c", "l"], sort=False):
             bad.add(
                 grp["id"],
@@ -606,7 +633,7 @@ def _resolve(
                 t("done.disagree_fix", lang),
             )
     out = np.where(code != "", code, label)
-    out[both] = ""  # reported
+    out[both | (out == _NONE)] = ""  # a disagreement is reported
     return out.astype(object)
 
 

@@ -306,6 +306,23 @@ def test_the_code_and_label_columns_must_agree(tmp_path):
     )
     with pytest.raises(DoneError, match="action_label says '出清' but action says 'upgrade'"):
         read_done(folder, SC, layer())
+    # an explicit none against an action is as ambiguous: which column did the planner edit?
+    folder = record(
+        tmp_path,
+        {
+            "parcel_id": ["P1", "P2", "P3"],
+            "action": ["none", "clear", ""],
+            "action_label": ["转型升级", "无", "出清"],
+            "year": [2023] * 3,
+        },
+        name="rec3",
+    )
+    with pytest.raises(DoneError) as exc:
+        read_done(folder, SC, layer())
+    text = problems(exc)
+    assert len(text) == 2 and "P3" not in "".join(text)  # an empty cell says nothing
+    assert any("parcel P1" in p and "says '转型升级' but action says 'none'" in p for p in text)
+    assert any("parcel P2" in p and "says '无' but action says 'clear'" in p for p in text)
 
 
 def test_years_that_are_not_integers_or_missing(tmp_path):
