@@ -202,6 +202,9 @@ def solve(
     allow_shortfall
         When the targets cannot all be met, return the closest plan (least relative
         shortfall, then the objective) with the unmet targets marked, instead of raising.
+    done
+        What an earlier plan says was done (a rolling re-plan): a :class:`landopt.done.Done`
+        or the folder to read it from; by default the scenario's ``[programme] done``.
     **solver_overrides
         Solver options for this run (``backend``, ``time_limit``, ``gap``, …).
 
@@ -232,6 +235,11 @@ def solve(
     else:
         source = {"path": None, "parcels": len(parcels)}
 
+    from landopt.done import done_folder, read_done
+
+    done = done if done is not None else done_folder(scenario)
+    if isinstance(done, (str, os.PathLike)):  # before the long part: a bad record fails fast
+        done = read_done(done, scenario, parcels)
     t = time.perf_counter()
     prepared = prepare(scenario, parcels, done=done)
     model = compile_model(prepared)

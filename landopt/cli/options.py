@@ -15,7 +15,14 @@ from typing import Any
 from landopt.cli._console import ui_lang
 from landopt.i18n import t
 
-__all__ = ["add_parcel_options", "atomic_csv", "input_bytes", "key_value", "read_parcels_from_args"]
+__all__ = [
+    "add_parcel_options",
+    "atomic_csv",
+    "done_from_args",
+    "input_bytes",
+    "key_value",
+    "read_parcels_from_args",
+]
 
 
 def key_value(option: str, what: str) -> Callable[[str], tuple[str, str]]:
@@ -76,6 +83,21 @@ def read_parcels_from_args(args: argparse.Namespace) -> Any:
         ledger=getattr(args, "ledger", None),  # from the scenario's [parcels] ledger
         ledger_key=getattr(args, "ledger_key", None),
     )
+
+
+def done_from_args(args: argparse.Namespace, scenario: Any) -> Any:
+    """The record of what was done: ``--done FOLDER`` (relative to the working folder), else
+    the scenario's ``[programme] done`` (relative to the scenario file), else None.
+
+    A path: :func:`landopt.plan.solve` reads it with the parcel layer
+    (:func:`landopt.done.read_done`) before the model is built.
+    """
+    from pathlib import Path
+
+    from landopt.done import done_folder
+
+    given = getattr(args, "done", None)
+    return Path(given) if given else done_folder(scenario)
 
 
 def input_bytes(path: Any) -> int:

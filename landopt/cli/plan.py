@@ -10,7 +10,20 @@ from typing import Any
 from landopt.cli import _console as con
 from landopt.cli import options
 from landopt.errors import InputError, LandoptError
-from landopt.i18n import t
+from landopt.i18n import add_messages, t
+
+add_messages(
+    {
+        "done": {
+            "en": "an earlier plan folder whose actions were done (rolling re-plan): those "
+            "before the programme's first year are fixed; the planner may have edited its "
+            "action column to what really happened (overrides [programme] done)",
+            "zh": "此前方案的输出文件夹（滚动重排）：其中早于规划首年的措施视为已实施并固定；"
+            "可先将其措施列改为实际实施情况（优先于 [programme] done）",
+        },
+    },
+    prefix="cli.plan.",
+)
 
 __all__ = [
     "add_map_options",
@@ -37,6 +50,7 @@ def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=t("cli.plan.force", lg))
     p.add_argument("--allow-shortfall", action="store_true", help=t("cli.plan.allow_shortfall", lg))
     p.add_argument("--parcels", help=t("cli.plan.parcels", lg))
+    p.add_argument("--done", metavar="FOLDER", help=t("cli.plan.done", lg))
     options.add_parcel_options(p, positional=False)
     g = p.add_argument_group(t("cli.plan.group_solver", lg))
     g.add_argument(
@@ -122,7 +136,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        plan = solve(scenario, parcels, allow_shortfall=args.allow_shortfall, **overrides)
+        plan = solve(
+            scenario,
+            parcels,
+            allow_shortfall=args.allow_shortfall,
+            done=options.done_from_args(args, scenario),
+            **overrides,
+        )
     except TargetsUnmetError as exc:
         con.err(t("cli.error", lg, message=exc))
         con.err("\n" + t("cli.plan.relax", lg))
