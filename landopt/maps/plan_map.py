@@ -37,11 +37,16 @@ from landopt.maps.layers import (
     plan_subtitle,
     plan_title,
     read_district,
-    source_note,
     spatial_overlays,
 )
 from landopt.maps.save import _save_drawn
-from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches, paper_text_scale
+from landopt.maps.sheet import (
+    _draw_plot_numbers,
+    _title_block,
+    map_footer,
+    paper_inches,
+    paper_text_scale,
+)
 from landopt.maps.sheet import _hits as _overlaps
 from landopt.maps.style import (
     BLOCK_EDGE,
@@ -108,7 +113,8 @@ def plot_plan(
         ``district.geojson`` beside the scenario's parcel file; ``False`` for none.
     title, subtitle, note
         Override the title (scenario title and year), the line under it (totals, targets
-        met) and the note at the foot (data source, CRS, landopt version).
+        met) and the note at the foot (data source, CRS, scenario, date, "landopt";
+        :func:`landopt.maps.sheet.map_footer`).
     legend
         Draw the legend (to the right of the axes).
     township_labels, park_labels
@@ -312,7 +318,7 @@ def plot_plan(
         **fonts.kw(fontsize=9.5),
     )
     st.set_gid("subtitle")
-    foot = note if note is not None else source_note(plan, lng)
+    foot = note if note is not None else map_footer(plan, lng)
     ft = ax.annotate(
         foot,
         xy=(0, 0),
