@@ -124,3 +124,34 @@ def test_the_cli_reads_a_broken_chinese_scenario_in_chinese(tmp_path, capsys, mo
     assert main(["plan", str(path), "--out", str(tmp_path / "o"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "3 problems in the scenario" in err and "unknown backend 'gurobi'" in err
+
+
+def _data_problems(lang: str) -> list:
+    """Problems against the data: of the columns (found first), then of the values."""
+    from toy import toy_parcels
+
+    from landopt.scenario import check_scenario_against
+
+    d = copy.deepcopy(TOY_SCENARIO)
+    d["lang"] = lang
+    d["actions"]["clear"]["eligible"] = {
+        "all": [{"field": "status", "in": ["inefficent"]}, {"field": "zoning", "eq": "M1"}]
+    }
+    out = check_scenario_against(scenario_from_dict(d), toy_parcels())
+    d = copy.deepcopy(TOY_SCENARIO)
+    d["lang"] = lang
+    d["locks"] = {"include": {"P9": "clear"}}
+    df = toy_parcels()
+    df["cost_revitalize_wan"] = -5.0
+    return out + check_scenario_against(scenario_from_dict(d), df)
+
+
+def test_the_scenario_against_its_data_speaks_its_language():
+    zh = _data_problems("zh")
+    assert zh and all(HAN.search(p.what) and HAN.search(p.fix) for p in zh), zh
+    assert not any(ENGLISH.search(f"{p.where} {p.what} {p.fix}") for p in zh), zh
+    text = "\n".join(map(str, zh))
+    assert "地图层" not in text and "地块图层中没有字段 'zoning'" in text
+    en = _data_problems("en")
+    assert "column 'zoning' is not in the parcel layer" in "\n".join(map(str, en))
+    assert not any(HAN.search(p.what) for p in en)
