@@ -57,3 +57,30 @@ def test_the_date_is_the_districts_and_the_scenarios_map_date_wins(plan):
     assert "日期：2023-12-01" in map_footer(dated, "zh")
     assert ("日期", "2023-12-01") in title_block_rows(dated, "zh")
     assert "Scenario" not in map_footer(plan, "en", scenario=False)
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_a_long_foot_stays_on_the_sheet_and_clear_of_the_title_block(
+    plan, orientation, tmp_path, monkeypatch
+):
+    from matplotlib.text import Text
+    from test_maps import _saved_figure
+
+    long = Plan(
+        **{
+            **plan.__dict__,
+            "source": {**plan.source, "path": "/x/" + "张店区低效用地台账地块图层" * 9 + ".gpkg"},
+            "scenario": replace(plan.scenario, name="zhangdian-2023-" + "revised-" * 10),
+        }
+    )
+    fig = _saved_figure(monkeypatch, long, tmp_path, orientation=orientation)
+    texts = {t.get_gid(): t for t in fig.findobj(Text) if t.get_gid()}
+    foot = texts["source-note"].get_window_extent()
+    right = 0.975 * fig.bbox.width
+    if orientation == "landscape":
+        right = 0.70 * fig.bbox.width  # where the title block begins
+        assert texts["title-block-1"].get_window_extent().x0 > right
+    assert foot.x1 <= right + 1
+    if orientation == "portrait":  # the legend under the map, below the note
+        assert fig.axes[0].get_legend().get_window_extent().y1 < foot.y0
+    assert "由 landopt 生成" in texts["source-note"].get_text()
