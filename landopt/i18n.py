@@ -649,14 +649,6 @@ _CLI: dict[str, dict[str, str]] = {
     "plan.time_limit_hit": {"en": " (time limit reached)", "zh": "（已达求解时限）"},
     "plan.gap_value": {"en": ", gap {gap}", "zh": "，间隙 {gap}"},
     "plan.bound_value": {"en": ", bound {bound}", "zh": "，最优界 {bound}"},
-    "plan.minimize": {"en": "minimize {terms}", "zh": "最小化 {terms}"},
-    "plan.maximize": {"en": "maximize {terms}", "zh": "最大化 {terms}"},
-    "plan.term_cost": {"en": "cost", "zh": "成本"},
-    "plan.term_benefit": {"en": "benefit", "zh": "收益"},
-    "plan.difficulty": {
-        "en": " ({sign} {w} per difficulty point)",
-        "zh": "（每个难度分 {sign} {w}）",
-    },
     "plan.boundary_term": {
         "en": " + {w} 万元/km × exposed boundary",
         "zh": " + {w} 万元/公里 × 外露边界",

@@ -20,7 +20,7 @@ from typing import Any
 
 from landopt.i18n import add_messages, t
 
-__all__ = ["DEFAULT_ZONE", "district_zone", "local_time"]
+__all__ = ["DEFAULT_ZONE", "district_today", "district_zone", "local_time"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,15 @@ def _zone(name: str) -> tzinfo:
     except (ValueError, KeyError, OSError):
         log.warning("unknown time zone %r: times are shown in Beijing time (UTC+8)", name)
         return timezone(timedelta(hours=8), "CST")
+
+
+def district_today(scenario: Any = None, now: datetime | None = None) -> str:
+    """Today's date in the district's time zone (:func:`district_zone`), ``2026-12-02``:
+    the day a map is drawn, as the district counts it (``now``: an aware time, default now)."""
+    when = now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(_zone(district_zone(scenario))).date().isoformat()
 
 
 def local_time(when: str | datetime | None, zone: str | None = None, lang: str | None = None) -> str:

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from landopt.errors import Problem, ScenarioError
+from landopt.i18n import add_messages
 
 if TYPE_CHECKING:  # at run time through __getattr__ below: scenario_data imports this module
     from landopt.scenario_data import check_scenario_against
@@ -801,6 +802,31 @@ class Scenario:
 
 
 # --------------------------------------------------------------------------- parsing
+add_messages(
+    {
+        "where": {"en": "file", "zh": "文件"},
+        "not_found": {"en": "file not found", "zh": "找不到文件"},
+        "not_found.fix": {"en": "check the path", "zh": "请检查路径"},
+        "unreadable": {"en": "cannot read: {error}", "zh": "无法读取：{error}"},
+        "unreadable.fix": {"en": "save it as UTF-8 text", "zh": "请另存为 UTF-8 文本"},
+        "toml": {"en": "not valid TOML: {error}", "zh": "不是有效的 TOML：{error}"},
+        "toml.fix": {"en": "fix the syntax at that line", "zh": "请修正该行的语法"},
+    },
+    prefix="errors.scenario_file.",
+)
+
+
+def _file_problem(what: str, fix: str, **fields: Any) -> Problem:
+    """A problem with the scenario file itself, in the language of the run."""
+    from landopt.i18n import run_lang, t
+
+    lang = run_lang()
+    key = "errors.scenario_file."
+    return Problem(
+        t(f"{key}where", lang), "", t(f"{key}{what}", lang, **fields), t(f"{key}{fix}", lang)
+    )
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a TOML file.
 
@@ -824,20 +850,15 @@ def load_scenario(path: str | Path) -> Scenario:
         # utf-8-sig: Windows Notepad saves "UTF-8" with a byte-order mark TOML refuses.
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError(
-            str(path), [Problem("file", "", "file not found", "check the path")]
-        ) from None
+        raise ScenarioError(str(path), [_file_problem("not_found", "not_found.fix")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(
-            str(path), [Problem("file", "", f"cannot read: {exc}", "save it as UTF-8 text")]
+            str(path), [_file_problem("unreadable", "unreadable.fix", error=exc)]
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(
-            str(path),
-            [Problem("file", "", f"not valid TOML: {exc}", "fix the syntax at that line")],
-        ) from None
+        raise ScenarioError(str(path), [_file_problem("toml", "toml.fix", error=exc)]) from None
     return scenario_from_dict(data, base_dir=path.parent, source=path)
 
 
@@ -847,7 +868,9 @@ def scenario_from_dict(
     """Build a scenario from a TOML-shaped dict, collecting every problem.
 
     The structure, types, ranges and defaults are declared in :mod:`landopt.schema`
-    (pydantic models); its problems come back as landopt's, each naming its table and key.
+    (pydantic models); its problems come back as landopt's, each naming its table and key,
+    in the language of the run, or in the scenario's own ``lang`` when the run has none
+    (:func:`landopt.scenario_read.reading_lang`).
 
     Parameters
     ----------
@@ -863,10 +886,11 @@ def scenario_from_dict(
     ScenarioError
         Listing every problem found.
     """
-    from landopt.scenario_read import scenario_from_spec, validate
+    from landopt.scenario_read import reading_lang, scenario_from_spec, validate
 
-    spec = validate(copy.deepcopy(dict(data)), str(source) if source else "scenario")
-    return scenario_from_spec(spec, base_dir=Path(base_dir), source=source)
+    with reading_lang(data):
+        spec = validate(copy.deepcopy(dict(data)), str(source) if source else "scenario")
+        return scenario_from_spec(spec, base_dir=Path(base_dir), source=source)
 
 
 # --------------------------------------------------------------------------- against data

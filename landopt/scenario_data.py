@@ -18,6 +18,7 @@ import pandas as pd
 import landopt.scenario as _scenario
 from landopt._fields import MAX_ABS_VALUE
 from landopt.errors import Problem
+from landopt.i18n import add_messages, current_lang, resolve_lang, run_lang, t
 from landopt.scenario import COMPARISONS, SET_OPS, _matches, _suggest
 
 if TYPE_CHECKING:
@@ -26,6 +27,91 @@ if TYPE_CHECKING:
 __all__ = ["check_scenario_against"]
 
 log = logging.getLogger(__name__)
+
+add_messages(
+    {
+        "parcel": {"en": "parcel {id}", "zh": "地块 {id}"},
+        "role.cost": {"en": "cost", "zh": "投入"},
+        "role.benefit": {"en": "benefit", "zh": "效益"},
+        "no_column": {
+            "en": "column {col} is not in the parcel layer",
+            "zh": "地块图层中没有字段 {col}",
+        },
+        "columns_are": {"en": "columns are: {cols}", "zh": "现有字段：{cols}"},
+        "no_benefit": {
+            "en": "the objective uses 'benefit' but this action names no benefit column",
+            "zh": "目标函数用到 'benefit'，但此措施没有指定效益字段",
+        },
+        "no_benefit.fix": {
+            "en": 'add benefit = "benefit_tax_gain_wan" (or another column)',
+            "zh": '请添加 benefit = "benefit_tax_gain_wan"（或其他字段）',
+        },
+        "not_numeric": {
+            "en": "column {col} is not numeric (dtype {dtype})",
+            "zh": "字段 {col} 不是数值型（dtype {dtype}）",
+        },
+        "not_numeric.fix": {
+            "en": "store numbers in it, without units or text",
+            "zh": "请只存数字，不带单位或文字",
+        },
+        "missing_eligible": {
+            "en": "is missing, but the parcel is eligible for {action}",
+            "zh": "缺失，但该地块可用于 {action}",
+        },
+        "missing_eligible.fix": {
+            "en": "fill in its {role} or tighten the eligibility rule of {action}",
+            "zh": "请补填其{role}，或收紧 {action} 的适用条件",
+        },
+        "negative": {"en": "is negative ({value})", "zh": "为负值（{value}）"},
+        "negative.fix": {
+            "en": "costs are ≥ 0 万元; record income as a benefit",
+            "zh": "投入须 ≥ 0 万元；收入请记为效益",
+        },
+        "huge": {
+            "en": "{value} 万元 is beyond any real {role} (at most {max} 万元 per parcel)",
+            "zh": "{value} 万元超出任何实际的{role}（每宗地块至多 {max} 万元）",
+        },
+        "huge.fix": {
+            "en": "check the units and the digits (万元 per whole parcel)",
+            "zh": "请核对单位和位数（按整宗地块计，万元）",
+        },
+        "missing_term": {
+            "en": "is missing, but the objective uses it and the parcel is a candidate",
+            "zh": "缺失，但目标函数用到它，且该地块是候选地块",
+        },
+        "fill_in": {"en": "fill it in", "zh": "请补填"},
+        "missing_difficulty": {
+            "en": "is missing, but the objective penalises difficulty",
+            "zh": "缺失，但目标函数计入了协商难度",
+        },
+        "fill_in_difficulty": {"en": "fill it in (1–5)", "zh": "请补填（1–5）"},
+        "no_id": {"en": "no parcel has this id", "zh": "没有地块使用此编号"},
+        "check_id": {"en": "check the parcel_id", "zh": "请核对 parcel_id"},
+        "absent": {
+            "en": "{op} value {value} occurs in no parcel's {field}",
+            "zh": "{op} 的取值 {value} 在所有地块的 {field} 中都不存在",
+        },
+        "or": {"en": " or ", "zh": " 或 "},
+        "absent.empty": {
+            "en": "{field} is empty in every parcel",
+            "zh": "所有地块的 {field} 均为空",
+        },
+        "absent.holds": {"en": "{field} holds {values}", "zh": "{field} 的取值有 {values}"},
+        "absent.allow": {
+            "en": "if the value may be absent, add absent_ok = true to this rule "
+            '(or [checks] absent_values = "allow")',
+            "zh": "若此值可以不出现，请在该规则中加 absent_ok = true"
+            '（或设 [checks] absent_values = "allow"）',
+        },
+        "sep": {"en": "; ", "zh": "；"},
+    },
+    prefix="errors.data.",
+)
+
+
+def _lang(scenario: Scenario) -> str:
+    """The language of the problems: the run's when set, else the scenario's own."""
+    return run_lang() if current_lang.get() else resolve_lang(scenario.lang or "en")
 
 
 def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Problem]:
@@ -40,6 +126,10 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
     """
     problems: list[Problem] = []
     cols = [c for c in parcels.columns if c != "geometry"]
+    lg = _lang(scenario)
+
+    def m(key: str, /, **fields: Any) -> str:
+        return t(f"errors.data.{key}", lg, **fields)
 
     def missing(where: str, key: str, column: str) -> bool:
         if column in parcels.columns:
@@ -48,8 +138,8 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
             Problem(
                 where,
                 key,
-                f"column {column!r} is not in the parcel layer",
-                _suggest(column, cols) or f"columns are: {', '.join(cols)}",
+                m("no_column", col=repr(column)),
+                _suggest(column, cols) or m("columns_are", cols=", ".join(cols)),
             )
         )
         return True
@@ -59,7 +149,7 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
         where = f"[actions.{a.name}]"
         for fld in sorted(a.eligible.fields()):
             missing(f"{where} eligible", "field", fld)
-        problems.extend(_absent_values(scenario, a, parcels))
+        problems.extend(_absent_values(scenario, a, parcels, lg))
         if not missing(where, "cost", a.cost):
             numeric_cols[a.cost] = f"{where} cost"
         if a.benefit and not missing(where, "benefit", a.benefit):
@@ -72,8 +162,8 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
                         Problem(
                             f"[actions.{a.name}]",
                             "benefit",
-                            "the objective uses 'benefit' but this action names no benefit column",
-                            'add benefit = "benefit_tax_gain_wan" (or another column)',
+                            m("no_benefit"),
+                            m("no_benefit.fix"),
                         )
                     )
         elif of != "cost" and not missing("[objective] terms", "of", of):
@@ -90,8 +180,8 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
                 Problem(
                     where,
                     column,
-                    f"column {column!r} is not numeric (dtype {parcels[column].dtype})",
-                    "store numbers in it, without units or text",
+                    m("not_numeric", col=repr(column), dtype=parcels[column].dtype),
+                    m("not_numeric.fix"),
                 )
             )
     if problems:
@@ -119,19 +209,19 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
             for i in np.flatnonzero(bad):
                 problems.append(
                     Problem(
-                        f"parcel {ids[i]}",
+                        m("parcel", id=ids[i]),
                         column,
-                        f"is missing, but the parcel is eligible for {a.name}",
-                        f"fill in its {role} or tighten the eligibility rule of {a.name}",
+                        m("missing_eligible", action=a.name),
+                        m("missing_eligible.fix", role=m(f"role.{role}"), action=a.name),
                     )
                 )
             for i in np.flatnonzero(neg):
                 problems.append(
                     Problem(
-                        f"parcel {ids[i]}",
+                        m("parcel", id=ids[i]),
                         column,
-                        f"is negative ({vals[i]:g})",
-                        "costs are ≥ 0 万元; record income as a benefit",
+                        m("negative", value=f"{vals[i]:g}"),
+                        m("negative.fix"),
                     )
                 )
             with np.errstate(invalid="ignore"):
@@ -139,11 +229,15 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
             for i in np.flatnonzero(huge):
                 problems.append(
                     Problem(
-                        f"parcel {ids[i]}",
+                        m("parcel", id=ids[i]),
                         column,
-                        f"{vals[i]:g} 万元 is beyond any real {role} (at most "
-                        f"{MAX_ABS_VALUE:g} 万元 per parcel)",
-                        "check the units and the digits (万元 per whole parcel)",
+                        m(
+                            "huge",
+                            value=f"{vals[i]:g}",
+                            role=m(f"role.{role}"),
+                            max=f"{MAX_ABS_VALUE:g}",
+                        ),
+                        m("huge.fix"),
                     )
                 )
     for of, _ in scenario.objective.terms:
@@ -152,22 +246,17 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
             bad = elig.to_numpy().any(axis=1) & ~np.isfinite(vals)
             for i in np.flatnonzero(bad):
                 problems.append(
-                    Problem(
-                        f"parcel {ids[i]}",
-                        of,
-                        "is missing, but the objective uses it and the parcel is a candidate",
-                        "fill it in",
-                    )
+                    Problem(m("parcel", id=ids[i]), of, m("missing_term"), m("fill_in"))
                 )
     if scenario.objective.difficulty_weight:
         vals = pd.to_numeric(parcels["difficulty"], errors="coerce").to_numpy(dtype=float)
         for i in np.flatnonzero(elig.to_numpy().any(axis=1) & ~np.isfinite(vals)):
             problems.append(
                 Problem(
-                    f"parcel {ids[i]}",
+                    m("parcel", id=ids[i]),
                     "difficulty",
-                    "is missing, but the objective penalises difficulty",
-                    "fill it in (1–5)",
+                    m("missing_difficulty"),
+                    m("fill_in_difficulty"),
                 )
             )
     known = set(ids)
@@ -178,15 +267,23 @@ def check_scenario_against(scenario: Scenario, parcels: pd.DataFrame) -> list[Pr
                 Problem(
                     "[locks]",
                     pid,
-                    "no parcel has this id",
-                    f"did you mean {near[0]!r}?" if near else "check the parcel_id",
+                    m("no_id"),
+                    t("errors.frame.did_you_mean", lg, near=repr(near[0]))
+                    if near
+                    else m("check_id"),
                 )
             )
     return problems
 
 
-def _absent_values(scenario: Scenario, action: Action, parcels: pd.DataFrame) -> list[Problem]:
-    """Problems for the values of ``action``'s rule that no parcel has."""
+def _absent_values(
+    scenario: Scenario, action: Action, parcels: pd.DataFrame, lg: str = "en"
+) -> list[Problem]:
+    """Problems for the values of ``action``'s rule that no parcel has (texts in ``lg``)."""
+
+    def m(key: str, /, **fields: Any) -> str:
+        return t(f"errors.data.{key}", lg, **fields)
+
     policy = scenario.checks.absent_values
     if policy == "allow":
         return []
@@ -207,20 +304,18 @@ def _absent_values(scenario: Scenario, action: Action, parcels: pd.DataFrame) ->
             fix = []
             near = difflib.get_close_matches(_show(v), shown, n=3, cutoff=0.5)
             if near:
-                fix.append("did you mean " + " or ".join(repr(x) for x in near) + "?")
+                names = m("or").join(repr(x) for x in near)
+                fix.append(t("errors.frame.did_you_mean", lg, near=names))
             if not shown:
-                fix.append(f"{c.field!r} is empty in every parcel")
+                fix.append(m("absent.empty", field=repr(c.field)))
             elif len(shown) <= 12:
-                fix.append(f"{c.field!r} holds {', '.join(sorted(shown))}")
-            fix.append(
-                "if the value may be absent, add absent_ok = true to this rule "
-                '(or [checks] absent_values = "allow")'
-            )
-            what = f"{c.op} value {v!r} occurs in no parcel's {c.field!r}"
+                fix.append(m("absent.holds", field=repr(c.field), values=", ".join(sorted(shown))))
+            fix.append(m("absent.allow"))
+            what = m("absent", op=c.op, value=repr(v), field=repr(c.field))
             if policy == "warn":
-                log.warning("%s, field '%s': %s", where, c.field, what)
+                log.warning("%s", Problem(where, c.field, what))
                 continue
-            out.append(Problem(where, c.field, what, "; ".join(fix)))
+            out.append(Problem(where, c.field, what, m("sep").join(fix)))
     return out
 
 

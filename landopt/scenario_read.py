@@ -12,7 +12,8 @@ the problems the rule components find. :func:`solver_from_table` and
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +30,7 @@ from landopt._schema_types import (
     _suggest,
 )
 from landopt.errors import Problem, ScenarioError
-from landopt.i18n import run_lang, t
+from landopt.i18n import LANGS, current_lang, run_lang, t
 from landopt.scenario import (
     COMPARISONS,
     NULL_OPS,
@@ -66,6 +67,7 @@ from landopt.schema import (
 __all__ = [
     "locks_from_table",
     "problems_from",
+    "reading_lang",
     "scenario_from_spec",
     "solver_from_table",
     "validate",
@@ -163,13 +165,10 @@ def _split(loc: Sequence[Any]) -> tuple[list[Any], Any]:
     return segs[:-1], segs[-1]
 
 
-#: The schema's own words for an unknown key, and their catalog keys.
-_UNKNOWN = {"unknown key": "read.unknown_key", "unknown operator": "read.unknown_operator"}
-
-
 def _t(msg: str, /, **fields: Any) -> str:
     """The text of ``errors.<msg>`` in the language of the run (:func:`landopt.i18n.run_lang`)."""
-    return t(f"errors.{msg}", run_lang(), **fields)
+    text = t(f"errors.{msg}", run_lang(), **fields)
+    return text if fields else text.format()  # ``{{ … }}`` in a text without fields
 
 
 def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
@@ -189,16 +188,15 @@ def problems_from(exc: ValidationError, root: type[BaseModel]) -> list[Problem]:
         elif kind == "extra_forbidden":
             model = _model_at(root, table)
             allowed = list(getattr(model, "known_keys", ()) or _keys(model))
-            what = getattr(model, "unknown_key", "") or "unknown key"
-            if what in _UNKNOWN:
-                what = _t(_UNKNOWN[what])
+            what = _t(getattr(model, "unknown_key", "") or "read.unknown_key")
             fix = _suggest(key, allowed) or (
                 _t("read.use_one_of", keys=", ".join(allowed)) if allowed else ""
             )
         elif kind == "missing":
             model = _model_at(root, table)
             what = _t("read.missing")
-            fix = getattr(model, "missing_fix", {}).get(key) or _t("read.add_key", key=key)
+            fix_key = getattr(model, "missing_fix", {}).get(key)
+            fix = _t(fix_key) if fix_key else _t("read.add_key", key=key)
         elif kind in ("string_type", "str_type"):
             what, fix = _t("read.text", got=repr(value)), _t("read.text.fix", key=key)
         elif kind in ("bool_type", "bool_parsing"):
@@ -251,6 +249,26 @@ def _keys(model: type[BaseModel] | None) -> list[str]:
 
 
 # --------------------------------------------------------------------------- validation
+@contextmanager
+def reading_lang(data: Mapping[str, Any]) -> Iterator[None]:
+    """Read ``data`` in the language of the run, or in its own ``lang`` when none is set.
+
+    A library caller that sets no language (:data:`landopt.i18n.current_lang`) reads the
+    problems of a scenario with ``lang = "zh"`` in Chinese, texts and framing alike; a run
+    whose language is set (the CLI, from ``--lang``, ``LANDOPT_LANG``, the scenario or the
+    locale) keeps it.
+    """
+    lang = data.get("lang") if isinstance(data, Mapping) else None
+    if current_lang.get() is not None or lang not in LANGS:
+        yield
+        return
+    token = current_lang.set(lang)
+    try:
+        yield
+    finally:
+        current_lang.reset(token)
+
+
 def _context(data: Mapping[str, Any]) -> dict[str, Any]:
     """Names the checks across tables need, read from the raw data (even when invalid)."""
     actions = data.get("actions")

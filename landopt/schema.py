@@ -16,6 +16,12 @@ read the action and zone names from the validation context, so they are collecte
 together with the rest; checks within a table are model validators that raise all their
 problems at once. The value types with their messages are in :mod:`landopt._schema_types`.
 
+Every text a planner reads here is a catalog key (``errors.schema.*``, registered below;
+``errors.read.*`` in :mod:`landopt.i18n`), looked up when the scenario is checked, in the
+language of the run: the class attributes ``missing_fix``, ``unknown_key`` and the
+``what``/``fix`` of :func:`~landopt._schema_types.Choice` and
+:func:`~landopt._schema_types.Number` name keys, not texts.
+
 :func:`scenario_json_schema` gives the JSON Schema of the TOML (``landopt schema``).
 """
 
@@ -54,10 +60,12 @@ from landopt._schema_types import (
     TouchTargets,
     ValueList,
     _error,
+    _m,
     _Plain,
     _raise_all,
     _suggest,
 )
+from landopt.i18n import add_messages
 from landopt.scenario import (
     ABSENT_POLICIES,
     BACKENDS,
@@ -76,6 +84,176 @@ __all__ = [
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
+add_messages(
+    {
+        "one_operator": {
+            "en": "a condition needs exactly one operator, found {found}",
+            "zh": "一个条件须恰好有一个运算符，实有 {found}",
+        },
+        "one_operator.none": {
+            "en": "a condition needs exactly one operator, found none",
+            "zh": "一个条件须恰好有一个运算符，但一个也没有",
+        },
+        "absent_ok_op": {
+            "en": "only applies to eq, ne, in and not_in, not to {op}",
+            "zh": "只适用于 eq、ne、in 和 not_in，不适用于 {op}",
+        },
+        "remove_it": {"en": "remove it", "zh": "请删去此键"},
+        "column_name": {"en": "must be a column name, got {got}", "zh": "须为字段名，实为 {got}"},
+        "column_name.fix": {"en": 'write field = "status"', "zh": '请写 field = "status"'},
+        "alone": {
+            "en": "'{key}' must stand alone in its table, found also {others}",
+            "zh": "'{key}' 须单独成表，同表中还有 {others}",
+        },
+        "alone.fix": {
+            "en": "nest the other conditions inside it",
+            "zh": "请把其他条件嵌套到它里面",
+        },
+        "rules_list": {
+            "en": "'{key}' needs a non-empty list of rules",
+            "zh": "'{key}' 须为非空的规则列表",
+        },
+        "rules_list.fix": {
+            "en": "write {key} = [ {{ … }}, {{ … }} ]",
+            "zh": "请写 {key} = [ {{ … }}, {{ … }} ]",
+        },
+        "rule_table": {"en": "a rule must be a table, got {got}", "zh": "规则须为表，实为 {got}"},
+        "rule_table.fix": {
+            "en": 'write {{ field = "status", in = ["idle"] }} or {{ all = [ … ] }}',
+            "zh": '请写 {{ field = "status", in = ["idle"] }} 或 {{ all = [ … ] }}',
+        },
+        "needs_field": {
+            "en": "a condition needs 'field' (found keys {keys})",
+            "zh": "条件须有 'field'（实有键 {keys}）",
+        },
+        "needs_field.fix": {
+            "en": 'write {{ field = "status", in = ["idle"] }}',
+            "zh": '请写 {{ field = "status", in = ["idle"] }}',
+        },
+        "count_both": {
+            "en": "give either count (exact) or count_min/count_max, not both",
+            "zh": "count（恰好）与 count_min/count_max 只能给出其一",
+        },
+        "count_both.fix": {"en": "keep one form", "zh": "请只保留一种写法"},
+        "above": {
+            "en": "{lo_key} {lo} is above {hi_key} {hi}",
+            "zh": "{lo_key} {lo} 大于 {hi_key} {hi}",
+        },
+        "swap": {"en": "swap them", "zh": "请交换两者"},
+        "action.cost": {
+            "en": 'name the cost column this action spends, e.g. cost = "cost_clear_wan"',
+            "zh": '请写明此措施投入所在的字段，例如 cost = "cost_clear_wan"',
+        },
+        "action.eligible": {
+            "en": 'write eligible = {{ field = "status", in = ["inefficient"] }}; '
+            "use eligible = {{}} for every parcel",
+            "zh": '请写 eligible = {{ field = "status", in = ["inefficient"] }}；'
+            "所有地块均可时写 eligible = {{}}",
+        },
+        "term.of": {
+            "en": 'name "cost", "benefit" or a parcel column',
+            "zh": '请写 "cost"、"benefit" 或一个地块字段',
+        },
+        "kind": {"en": "unknown kind {got}", "zh": "未知的 kind {got}"},
+        "kind.fix": {
+            "en": "use min_cost or max_benefit, or give sense and terms",
+            "zh": "请使用 min_cost 或 max_benefit，或给出 sense 和 terms",
+        },
+        "sense": {
+            "en": "must be 'minimize' or 'maximize', got {got}",
+            "zh": "须为 'minimize' 或 'maximize'，实为 {got}",
+        },
+        "non_empty": {"en": "must be a non-empty list", "zh": "须为非空列表"},
+        "terms.fix": {
+            "en": 'write terms = [ {{ of = "cost", weight = 1.0 }} ]',
+            "zh": '请写 terms = [ {{ of = "cost", weight = 1.0 }} ]',
+        },
+        "lock_conflict": {
+            "en": "is both forced into {act} and excluded from it",
+            "zh": "既被锁定为 {act}，又被排除在外",
+        },
+        "lock_conflict.fix": {"en": "remove one of the two locks", "zh": "请删去两个锁定之一"},
+        "backend": {"en": "unknown backend {got}", "zh": "未知的求解器 {got}"},
+        "switch": {
+            "en": "must be auto, on or off, got {got}",
+            "zh": "须为 auto、on 或 off，实为 {got}",
+        },
+        "switch.fix": {"en": 'write {key} = "{value}"', "zh": '请写 {key} = "{value}"'},
+        "gap": {
+            "en": "is a fraction (0.01 = 1 %), got {got}",
+            "zh": "须为比例（0.01 即 1 %），实为 {got}",
+        },
+        "gap.fix": {"en": "write gap = 0.01 for 1 %", "zh": "1 % 请写 gap = 0.01"},
+        "zone.name": {"en": 'write name = "housing buffer"', "zh": '请写 name = "住宅缓冲区"'},
+        "zone.kind": {
+            "en": 'write kind = "exclude" or kind = "priority"',
+            "zh": '请写 kind = "exclude" 或 kind = "priority"',
+        },
+        "zone.kind.bad": {
+            "en": "must be 'exclude' or 'priority', got {got}",
+            "zh": "须为 'exclude' 或 'priority'，实为 {got}",
+        },
+        "min_share": {
+            "en": "is a fraction (0.3 = 30 %), got {got}",
+            "zh": "须为比例（0.3 即 30 %），实为 {got}",
+        },
+        "min_share.fix": {"en": "write min_share = 0.3", "zh": "30 % 请写 min_share = 0.3"},
+        "zone.source": {
+            "en": "give exactly one of path, park or around_landuse (found {found})",
+            "zh": "path、park、around_landuse 须恰好给出一个（实有 {found}）",
+        },
+        "zone.source.none": {
+            "en": "give exactly one of path, park or around_landuse (found none)",
+            "zh": "path、park、around_landuse 须恰好给出一个（一个也没有）",
+        },
+        "zone.source.fix": {
+            "en": 'e.g. park = "张店经济开发区"',
+            "zh": '例如 park = "张店经济开发区"',
+        },
+        "zone.exclude_bonus": {
+            "en": "an exclusion zone takes no bonus_wan_per_mu or min_share",
+            "zh": "禁止区不设 bonus_wan_per_mu 或 min_share",
+        },
+        "zone.exclude_bonus.fix": {
+            "en": 'use kind = "priority" for those',
+            "zh": '需要这两项时请用 kind = "priority"',
+        },
+        "zones.array": {"en": "must be an array of tables", "zh": "须为表数组"},
+        "zones.array.fix": {
+            "en": "write [[spatial.zones]] blocks",
+            "zh": "请写 [[spatial.zones]] 块",
+        },
+        "zones.twice": {"en": "zone name {name} is used twice", "zh": "区域名 {name} 用了两次"},
+        "zones.twice.fix": {"en": "give each zone its own name", "zh": "请给每个区域各起一个名称"},
+        "parcels.path": {
+            "en": 'write path = "parcels.geojson" (relative to the scenario file)',
+            "zh": '请写 path = "parcels.geojson"（相对于情景文件）',
+        },
+        "status": {"en": "maps to unknown status {got}", "zh": "对应的状态 {got} 不存在"},
+        "absent_values": {
+            "en": "must be one of {keys}, got {got}",
+            "zh": "须为 {keys} 之一，实为 {got}",
+        },
+        "absent_values.fix": {
+            "en": 'write absent_values = "allow"',
+            "zh": '请写 absent_values = "allow"',
+        },
+        "lang": {"en": "must be 'en' or 'zh', got {got}", "zh": "须为 'en' 或 'zh'，实为 {got}"},
+        "lang.fix": {"en": 'write lang = "zh" for Chinese labels', "zh": '中文请写 lang = "zh"'},
+        "timezone": {"en": "unknown time zone {got}", "zh": "未知的时区 {got}"},
+        "timezone.fix": {
+            "en": 'write an IANA name such as timezone = "Asia/Shanghai"',
+            "zh": '请写 IANA 时区名，例如 timezone = "Asia/Shanghai"',
+        },
+        "no_actions": {"en": "the scenario defines no actions", "zh": "情景中没有定义措施"},
+        "no_actions.fix": {
+            "en": "add at least one [actions.NAME] table with label, eligible, cost and targets",
+            "zh": "请至少添加一个 [actions.NAME] 表，写明 label、eligible、cost 和 targets",
+        },
+    },
+    prefix="errors.schema.",
+)
+
 
 # --------------------------------------------------------------------------- models
 class _Table(BaseModel):
@@ -88,10 +266,10 @@ class _Table(BaseModel):
         use_attribute_docstrings=True,
         populate_by_name=True,
     )
-    #: the fix shown for a missing required key
+    #: the fix shown for a missing required key: key → catalog key under ``errors.``
     missing_fix: ClassVar[dict[str, str]] = {}
-    #: how an unknown key of this table is called
-    unknown_key: ClassVar[str] = "unknown key"
+    #: how an unknown key of this table is called: a catalog key under ``errors.``
+    unknown_key: ClassVar[str] = "read.unknown_key"
     #: the names suggested for an unknown key (default: the table's keys)
     known_keys: ClassVar[tuple[str, ...]] = ()
 
@@ -99,13 +277,13 @@ class _Table(BaseModel):
 class ConditionSpec(_Table):
     """One test on one field: ``{ field = "status", in = ["idle"] }``."""
 
-    unknown_key: ClassVar[str] = "unknown operator"
+    unknown_key: ClassVar[str] = "read.unknown_operator"
     known_keys: ClassVar[tuple[str, ...]] = (*OPERATORS, "absent_ok")
 
     field: Annotated[
         str,
         _Plain(
-            lambda v, i: _text_or(v, "must be a column name, got {got}", 'write field = "status"'),
+            lambda v, i: _text_or(v, "schema.column_name", "schema.column_name.fix"),
             {"type": "string"},
         ),
     ]
@@ -114,21 +292,13 @@ class ConditionSpec(_Table):
     """Equal to this value."""
     ne: Scalar | None = None
     """Not equal to this value (a missing value passes)."""
-    lt: Number(minimum=None, what="'lt' needs a number, got {got}", fix="write lt = 2") | None = (
-        None
-    )
+    lt: Number(minimum=None, what="schema.op_number", fix="schema.op_number.fix") | None = None
     """Less than this number."""
-    le: Number(minimum=None, what="'le' needs a number, got {got}", fix="write le = 2") | None = (
-        None
-    )
+    le: Number(minimum=None, what="schema.op_number", fix="schema.op_number.fix") | None = None
     """At most this number."""
-    gt: Number(minimum=None, what="'gt' needs a number, got {got}", fix="write gt = 2") | None = (
-        None
-    )
+    gt: Number(minimum=None, what="schema.op_number", fix="schema.op_number.fix") | None = None
     """More than this number."""
-    ge: Number(minimum=None, what="'ge' needs a number, got {got}", fix="write ge = 2") | None = (
-        None
-    )
+    ge: Number(minimum=None, what="schema.op_number", fix="schema.op_number.fix") | None = None
     """At least this number."""
     in_: ValueList | None = Field(None, alias="in")
     """One of these values."""
@@ -146,15 +316,13 @@ class ConditionSpec(_Table):
         ops = self.operators()
         if len(ops) != 1:
             raise _error(
-                f"a condition needs exactly one operator, found {ops or 'none'}",
-                f"use one of {', '.join(OPERATORS)}",
+                _m("schema.one_operator", found=ops) if ops else _m("schema.one_operator.none"),
+                _m("read.use_one_of", keys=", ".join(OPERATORS)),
                 key=self.field,
             )
         if self.absent_ok and ops[0] not in COMPARISONS[:2] + SET_OPS:
             raise _error(
-                f"only applies to eq, ne, in and not_in, not to {ops[0]}",
-                "remove it",
-                key="absent_ok",
+                _m("schema.absent_ok_op", op=ops[0]), _m("schema.remove_it"), key="absent_ok"
             )
         return self
 
@@ -169,7 +337,7 @@ class ConditionSpec(_Table):
 
 def _text_or(value: Any, what: str, fix: str) -> Any:
     if not isinstance(value, str):
-        raise _error(what.format(got=repr(value)), fix)
+        raise _error(_m(what, got=repr(value)), _m(fix))
     return value
 
 
@@ -226,8 +394,8 @@ class NotRule(_Table):
 def _combo_alone(key: str, data: Any) -> Any:
     if isinstance(data, dict) and len(data) != 1:
         raise _error(
-            f"'{key}' must stand alone in its table, found also {sorted(set(data) - {key})}",
-            "nest the other conditions inside it",
+            _m("schema.alone", key=key, others=sorted(set(data) - {key})),
+            _m("schema.alone.fix"),
             key=key,
         )
     return data
@@ -235,23 +403,16 @@ def _combo_alone(key: str, data: Any) -> Any:
 
 def _non_empty_rules(key: str, v: Any) -> Any:
     if not isinstance(v, list) or not v:
-        raise _error(
-            f"'{key}' needs a non-empty list of rules", f"write {key} = [ {{ … }}, {{ … }} ]"
-        )
+        raise _error(_m("schema.rules_list", key=key), _m("schema.rules_list.fix", key=key))
     return v
 
 
 def _bad_rule(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, dict):
-        raise _error(
-            f"a rule must be a table, got {value!r}",
-            'write { field = "status", in = ["idle"] } or { all = [ … ] }',
-            key="",
-        )
+        raise _error(_m("schema.rule_table", got=repr(value)), _m("schema.rule_table.fix"), key="")
     raise _error(
-        f"a condition needs 'field' (found keys {sorted(value)})",
-        _suggest(next(iter(value)), ["field", "all", "any", "not"])
-        or 'write { field = "status", in = ["idle"] }',
+        _m("schema.needs_field", keys=sorted(value)),
+        _suggest(next(iter(value)), ["field", "all", "any", "not"]) or _m("schema.needs_field.fix"),
         key="field",
     )
 
@@ -285,8 +446,8 @@ RuleSpec = Annotated[
 ]
 """An eligibility rule: a condition, ``all``/``any`` of rules, ``not`` of one, or ``{}``."""
 
-for _m in (AllRule, AnyRule, NotRule):
-    _m.model_rebuild()
+for _rule_model in (AllRule, AnyRule, NotRule):
+    _rule_model.model_rebuild()
 
 
 class TargetsSpec(_Table):
@@ -312,10 +473,7 @@ class TargetsSpec(_Table):
                 (
                     ("count",),
                     self.count,
-                    _error(
-                        "give either count (exact) or count_min/count_max, not both",
-                        "keep one form",
-                    ),
+                    _error(_m("schema.count_both"), _m("schema.count_both.fix")),
                 )
             )
         if self.count is not None:
@@ -325,7 +483,12 @@ class TargetsSpec(_Table):
                 (
                     ("count_min",),
                     cmin,
-                    _error(f"count_min {cmin} is above count_max {cmax}", "swap them"),
+                    _error(
+                        _m(
+                            "schema.above", lo_key="count_min", lo=cmin, hi_key="count_max", hi=cmax
+                        ),
+                        _m("schema.swap"),
+                    ),
                 )
             )
         if amin is not None and amax is not None and amin > amax:
@@ -333,7 +496,16 @@ class TargetsSpec(_Table):
                 (
                     ("area_min",),
                     amin,
-                    _error(f"area_min {amin:g} is above area_max {amax:g}", "swap them"),
+                    _error(
+                        _m(
+                            "schema.above",
+                            lo_key="area_min",
+                            lo=f"{amin:g}",
+                            hi_key="area_max",
+                            hi=f"{amax:g}",
+                        ),
+                        _m("schema.swap"),
+                    ),
                 )
             )
         _raise_all("targets", errors)
@@ -344,8 +516,8 @@ class ActionSpec(_Table):
     """``[actions.NAME]``: one kind of intervention a parcel can get."""
 
     missing_fix: ClassVar[dict[str, str]] = {
-        "cost": 'name the cost column this action spends, e.g. cost = "cost_clear_wan"',
-        "eligible": 'write eligible = { field = "status", in = ["inefficient"] }; use eligible = {} for every parcel',
+        "cost": "schema.action.cost",
+        "eligible": "schema.action.eligible",
     }
 
     label: str | None = None
@@ -367,7 +539,7 @@ class ActionSpec(_Table):
 class TermSpec(_Table):
     """One term of the objective: ``{ of = "cost", weight = 1.0 }``."""
 
-    missing_fix: ClassVar[dict[str, str]] = {"of": 'name "cost", "benefit" or a parcel column'}
+    missing_fix: ClassVar[dict[str, str]] = {"of": "schema.term.of"}
 
     of: str
     """``"cost"``, ``"benefit"`` or a parcel column."""
@@ -378,18 +550,9 @@ class TermSpec(_Table):
 class ObjectiveSpec(_Table):
     """``[objective]``: what to optimise."""
 
-    kind: (
-        Choice(
-            ("min_cost", "max_benefit"),
-            "unknown kind {got}",
-            "use min_cost or max_benefit, or give sense and terms",
-        )
-        | None
-    ) = None
+    kind: Choice(("min_cost", "max_benefit"), "schema.kind", "schema.kind.fix") | None = None
     """A preset: ``min_cost`` or ``max_benefit``."""
-    sense: (
-        Choice(("minimize", "maximize"), "must be 'minimize' or 'maximize', got {got}") | None
-    ) = None
+    sense: Choice(("minimize", "maximize"), "schema.sense") | None = None
     """``minimize`` (the default) or ``maximize``."""
     terms: list[TermSpec] | None = None
     """The weighted terms summed (default: the cost, or the benefit when maximising)."""
@@ -400,9 +563,7 @@ class ObjectiveSpec(_Table):
     @classmethod
     def _non_empty(cls, v: Any) -> Any:
         if not isinstance(v, list) or not v:
-            raise _error(
-                "must be a non-empty list", 'write terms = [ { of = "cost", weight = 1.0 } ]'
-            )
+            raise _error(_m("schema.non_empty"), _m("schema.terms.fix"))
         return v
 
 
@@ -430,8 +591,8 @@ class LocksSpec(_Table):
                     (),
                     pid,
                     _error(
-                        f"is both forced into {act!r} and excluded from it",
-                        "remove one of the two locks",
+                        _m("schema.lock_conflict", act=repr(act)),
+                        _m("schema.lock_conflict.fix"),
                         key=pid,
                     ),
                 )
@@ -445,9 +606,7 @@ class LocksSpec(_Table):
 class SolverSpec(_Table):
     """``[solver]``: the back-end and its limits."""
 
-    backend: Choice(BACKENDS, "unknown backend {got}", f"use one of {', '.join(BACKENDS)}") = (
-        "highs"
-    )
+    backend: Choice(BACKENDS, "schema.backend", "read.use_one_of") = "highs"
     """``highs`` (HiGHS direct), ``highs-pulp`` or ``cbc``."""
     time_limit: Number() = 600.0
     """Seconds the solve may take."""
@@ -455,38 +614,37 @@ class SolverSpec(_Table):
     """Relative optimality gap accepted (0.01 = 1 %; 0 proves the optimum)."""
     threads: Number(integer=True, minimum=1) | None = None
     """Threads the solver may use (default: its own choice)."""
-    presolve: Choice(SWITCH, "must be auto, on or off, got {got}", 'write presolve = "auto"') = (
+    presolve: Choice(SWITCH, "schema.switch", "schema.switch.fix", key="presolve", value="auto") = (
         "auto"
     )
     """The solver's presolve: ``auto``, ``on`` or ``off``."""
     log: bool = False
     """Show the solver's log."""
-    warm_start: Choice(SWITCH, "must be auto, on or off, got {got}", 'write warm_start = "on"') = (
+    warm_start: Choice(
+        SWITCH, "schema.switch", "schema.switch.fix", key="warm_start", value="on"
+    ) = "auto"
+    """Start from a heuristic plan: ``auto``, ``on`` or ``off``."""
+    isolate: Choice(SWITCH, "schema.switch", "schema.switch.fix", key="isolate", value="on") = (
         "auto"
     )
-    """Start from a heuristic plan: ``auto``, ``on`` or ``off``."""
-    isolate: Choice(SWITCH, "must be auto, on or off, got {got}", 'write isolate = "on"') = "auto"
     """Solve HiGHS in a child process: ``auto``, ``on`` or ``off``."""
 
     @field_validator("gap")
     @classmethod
     def _fraction(cls, v: Any) -> Any:
         if v >= 1:
-            raise _error(f"is a fraction (0.01 = 1 %), got {v}", "write gap = 0.01 for 1 %")
+            raise _error(_m("schema.gap", got=v), _m("schema.gap.fix"))
         return v
 
 
 class ZoneSpec(_Table):
     """``[[spatial.zones]]``: a zone where actions are forbidden or favoured."""
 
-    missing_fix: ClassVar[dict[str, str]] = {
-        "name": 'write name = "housing buffer"',
-        "kind": 'write kind = "exclude" or kind = "priority"',
-    }
+    missing_fix: ClassVar[dict[str, str]] = {"name": "schema.zone.name", "kind": "schema.zone.kind"}
 
     name: str
     """The zone's name (``zone:NAME`` in ``touch``)."""
-    kind: Choice(("exclude", "priority"), "must be 'exclude' or 'priority', got {got}")
+    kind: Choice(("exclude", "priority"), "schema.zone.kind.bad")
     """``exclude`` (no action there) or ``priority`` (favoured)."""
     path: str | None = None
     """A layer of its polygons, relative to the scenario file."""
@@ -507,7 +665,7 @@ class ZoneSpec(_Table):
     @classmethod
     def _fraction(cls, v: Any) -> Any:
         if v is not None and v > 1:
-            raise _error(f"is a fraction (0.3 = 30 %), got {v}", "write min_share = 0.3")
+            raise _error(_m("schema.min_share", got=v), _m("schema.min_share.fix"))
         return v
 
     @model_validator(mode="after")
@@ -520,8 +678,10 @@ class ZoneSpec(_Table):
                     (),
                     None,
                     _error(
-                        f"give exactly one of path, park or around_landuse (found {sources or 'none'})",
-                        'e.g. park = "张店经济开发区"',
+                        _m("schema.zone.source", found=sources)
+                        if sources
+                        else _m("schema.zone.source.none"),
+                        _m("schema.zone.source.fix"),
                         key="",
                     ),
                 )
@@ -531,10 +691,7 @@ class ZoneSpec(_Table):
                 (
                     ("kind",),
                     self.kind,
-                    _error(
-                        "an exclusion zone takes no bonus_wan_per_mu or min_share",
-                        'use kind = "priority" for those',
-                    ),
+                    _error(_m("schema.zone.exclude_bonus"), _m("schema.zone.exclude_bonus.fix")),
                 )
             )
         _raise_all("zone", errors)
@@ -565,7 +722,7 @@ class SpatialSpec(_Table):
     @classmethod
     def _array(cls, v: Any) -> Any:
         if not isinstance(v, list):
-            raise _error("must be an array of tables", "write [[spatial.zones]] blocks")
+            raise _error(_m("schema.zones.array"), _m("schema.zones.array.fix"))
         return v
 
     @field_validator("zones")
@@ -579,7 +736,9 @@ class SpatialSpec(_Table):
                     (),
                     n,
                     _error(
-                        f"zone name {n!r} is used twice", "give each zone its own name", key="name"
+                        _m("schema.zones.twice", name=repr(n)),
+                        _m("schema.zones.twice.fix"),
+                        key="name",
                     ),
                 )
                 for n in sorted({n for n in names if names.count(n) > 1})
@@ -591,9 +750,7 @@ class SpatialSpec(_Table):
 class ParcelsSpec(_Table):
     """``[parcels]``: where the parcel layer is and how to read it."""
 
-    missing_fix: ClassVar[dict[str, str]] = {
-        "path": 'write path = "parcels.geojson" (relative to the scenario file)'
-    }
+    missing_fix: ClassVar[dict[str, str]] = {"path": "schema.parcels.path"}
 
     path: str
     """The layer (GeoJSON, GeoPackage, Shapefile, …), relative to the scenario file."""
@@ -605,9 +762,7 @@ class ParcelsSpec(_Table):
     """The coordinate system when the file names none (``EPSG:4548``)."""
     columns: dict[str, str] = {}
     """The layer's column → the landopt field it holds (``状态 = "status"``)."""
-    status_values: dict[
-        str, Choice(STATUSES, "maps to unknown status {got}", f"use one of {', '.join(STATUSES)}")
-    ] = {}
+    status_values: dict[str, Choice(STATUSES, "schema.status", "read.use_one_of")] = {}
     """The layer's status spelling → a landopt status (``待处置 = "idle"``)."""
     ledger: str | None = None
     """A ledger (台账) whose columns join the layer: ``.xlsx``, or ``.csv`` in UTF-8 or GBK."""
@@ -618,11 +773,9 @@ class ParcelsSpec(_Table):
 class ChecksSpec(_Table):
     """``[checks]``: how strict the checks against the parcel data are."""
 
-    absent_values: Choice(
-        ABSENT_POLICIES,
-        "must be one of " + ", ".join(ABSENT_POLICIES) + ", got {got}",
-        'write absent_values = "allow"',
-    ) = "error"
+    absent_values: Choice(ABSENT_POLICIES, "schema.absent_values", "schema.absent_values.fix") = (
+        "error"
+    )
     """A rule value no parcel has: ``error``, ``warn`` (logged) or ``allow``."""
 
 
@@ -655,9 +808,7 @@ class ScenarioSpec(_Table):
     """A title for reports."""
     year: Number(integer=True, minimum=1900) | None = None
     """The plan's year."""
-    lang: Choice(
-        ("en", "zh"), "must be 'en' or 'zh', got {got}", 'write lang = "zh" for Chinese labels'
-    ) | None = None
+    lang: Choice(("en", "zh"), "schema.lang", "schema.lang.fix") | None = None
     """The language of labels, maps and reports: ``en`` or ``zh``; left out, the run's
     language decides (``--lang``, ``LANDOPT_LANG``, then the locale)."""
     timezone: str | None = None
@@ -704,8 +855,7 @@ class ScenarioSpec(_Table):
                 ZoneInfo(v)
             except (ValueError, KeyError, OSError):
                 raise _error(
-                    f"unknown time zone {v!r}",
-                    'write an IANA name such as timezone = "Asia/Shanghai"',
+                    _m("schema.timezone", got=repr(v)), _m("schema.timezone.fix")
                 ) from None
         return v
 
@@ -713,11 +863,7 @@ class ScenarioSpec(_Table):
     @classmethod
     def _some(cls, v: dict[str, ActionSpec]) -> dict[str, ActionSpec]:
         if not v:
-            raise _error(
-                "the scenario defines no actions",
-                "add at least one [actions.NAME] table with label, eligible, cost and targets",
-                key="",
-            )
+            raise _error(_m("schema.no_actions"), _m("schema.no_actions.fix"), key="")
         return v
 
 

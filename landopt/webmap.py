@@ -343,7 +343,7 @@ def build_webmap_data(
         outlines=outlines,
         bounds=bounds,
         notes=notes,
-        footer=source_note(plan, lang) + " · " + tw["web_note"],
+        footer=source_note(plan, lang, version=False) + " · " + tw["web_note"],
         words={**tw, "mu": w["mu"], "wan": w["wan"], "legend": w["legend"]},
         targets_met=plan.targets_met,
         shown=int(keep.sum()),

@@ -118,7 +118,7 @@ def test_plan_prints_in_chinese_with_lang_zh(toy_files, tmp_path, capsys):
     argv = ["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps", "--lang", "zh"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "目标函数 最小化 成本：165.0" in out and "已证明最优" in out
+    assert "目标函数 最小化 投入：165.0" in out and "已证明最优" in out
     assert "处置方式" in out and "合计" in out and "已写入" in out
     assert "objective" not in out and "proven" not in out
 

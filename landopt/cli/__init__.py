@@ -27,8 +27,9 @@ Every text (help, reports, messages) comes from the catalog :mod:`landopt.i18n`,
 :func:`landopt.i18n.resolve_lang`). The language chosen is also the scenario's for that run
 (:func:`~landopt.cli._console.scenario_in_lang`): the diagnosis, errors, maps and report
 speak the same language as the terminal. Help follows ``--lang`` anywhere on the command
-line (the scenario is not read for ``--help``). argparse's own error messages (a missing or
-unknown option) stay English.
+line (the scenario is not read for ``--help``). argparse's own words (``usage:``, section
+headings, "the following arguments are required", "invalid choice", "unrecognized
+arguments") are in the same language (:mod:`~landopt.cli._argwords`).
 
 Adding a subcommand
 -------------------
@@ -57,6 +58,7 @@ import argparse
 import errno
 import logging
 import os
+import re
 import signal
 import sys
 import traceback
@@ -65,6 +67,7 @@ from typing import Any
 
 from landopt import __version__
 from landopt.cli import _console as con
+from landopt.cli._argwords import _words
 from landopt.cli.analysis import (
     add_calibrate_parser as _add_calibrate_parser,
 )
@@ -139,9 +142,20 @@ class _HelpFormatter(argparse.HelpFormatter):
             prefix = t("cli.usage", con.ui_lang())
         super().add_usage(usage, actions, groups, prefix)
 
+    def format_help(self) -> str:
+        text = super().format_help()
+        # a Chinese section heading ends in a full-width colon (Python < 3.14 adds ":" itself)
+        return _WIDE_HEADING.sub(r"\1：", text) if con.has_wide(text) else text
+
+
+#: a section heading of the help whose title ends in a Chinese character: ``位置参数:``
+_WIDE_HEADING = re.compile(r"^( *\S[^\n]*[\u3000-\u9fff\uff00-\uffef]):$", re.MULTILINE)
+
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose own words (usage, sections, ``-h``) are the catalog's."""
+    """An argument parser whose own words are the catalog's: usage, sections and ``-h`` set
+    here, and every message argparse writes itself (errors above all) through
+    :func:`~landopt.cli._argwords.argparse_words` while it parses, formats or fails."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _HelpFormatter)
@@ -152,6 +166,12 @@ class _Parser(argparse.ArgumentParser):
         for action in self._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = t("cli.help_option", lg)
+
+    parse_args = _words(argparse.ArgumentParser.parse_args)
+    parse_known_args = _words(argparse.ArgumentParser.parse_known_args)
+    format_usage = _words(argparse.ArgumentParser.format_usage)
+    format_help = _words(argparse.ArgumentParser.format_help)
+    error = _words(argparse.ArgumentParser.error)
 
 
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:

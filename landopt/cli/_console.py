@@ -112,10 +112,27 @@ def scenario_in_lang(scenario: Any) -> Any:
 
 
 def load_scenario_in_lang(path: Any) -> Any:
-    """Read the command's scenario file, in the command's language (:func:`scenario_in_lang`)."""
+    """Read the command's scenario file, in the command's language (:func:`scenario_in_lang`).
+
+    The language is chosen before the file is validated (its ``lang`` read first), so the
+    problems of a broken Chinese scenario are Chinese too.
+    """
     from landopt.scenario import load_scenario
 
+    adopt_lang(_declared_lang(path))
     return scenario_in_lang(load_scenario(path))
+
+
+def _declared_lang(path: Any) -> str | None:
+    """The ``lang`` a scenario file declares, if it can be read at all (else ``None``)."""
+    import tomllib
+    from pathlib import Path
+
+    try:
+        lang = tomllib.loads(Path(path).read_text(encoding="utf-8-sig")).get("lang")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return lang if lang in ("zh", "en") else None
 
 
 def ui_lang(lang: str | None = None) -> str:

@@ -387,30 +387,16 @@ def summary_table(summary: Any, lang: str | None, *, scenario_column: bool = Fal
 
 
 def _objective_words(sc: Any, lg: str) -> str:
-    """The objective in words: the scenario's own description in English, the catalog's in Chinese."""
-    ob = sc.objective
-    if lg == "en":
-        words = ob.describe()
-    else:
-        terms = " + ".join(
-            (f"{w:g} × " if w != 1 else "") + _term_word(of, lg) for of, w in ob.terms
-        )
-        words = t(f"cli.plan.{ob.sense}", lg, terms=terms)
-        if ob.difficulty_weight:
-            sign = "+" if ob.sense == "minimize" else "−"
-            words += t("cli.plan.difficulty", lg, sign=sign, w=f"{ob.difficulty_weight:g}")
+    """The objective in words: the objective component's own description (the one the
+    report shows; 投入 for cost in Chinese), plus the terms other rules add to it."""
+    from landopt.rules import component
+
+    words = component("objective").describe(sc, lg)[0]
     if sc.spatial.active:
         words += t("cli.plan.boundary_term", lg, w=f"{sc.spatial.boundary_weight:g}")
     if any(z.kind == "priority" and z.bonus_wan_per_mu for z in sc.spatial.zones):
         words += t("cli.plan.priority_bonus", lg)
     return words
-
-
-def _term_word(of: str, lg: str) -> str:
-    from landopt.i18n import MESSAGES
-
-    key = f"cli.plan.term_{of}"
-    return t(key, lg) if key in MESSAGES else of
 
 
 def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Part]:

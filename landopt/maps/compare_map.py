@@ -19,9 +19,10 @@ import pandas as pd
 from landopt.errors import InputError
 from landopt.maps.draw import _add_layer, _draw_outlines, _extent, _frame
 from landopt.maps.fonts import _Fonts, _fonts
-from landopt.maps.layers import _projected, plan_title, read_district, source_note
+from landopt.maps.layers import _projected, plan_title, read_district
 from landopt.maps.plan_map import plot_plan
 from landopt.maps.save import _save_drawn
+from landopt.maps.sheet import map_footer
 from landopt.maps.style import (
     CHANGE_CATEGORIES,
     OTHER_EDGE,
@@ -268,7 +269,8 @@ def _comparison_header(
     head = title or words(fonts.lang)["comparison"]
     t = fig.suptitle(head, x=0.02, ha="left", **fonts.kw(fontsize=14, fontweight="bold"))
     t.set_gid("suptitle")
-    fig.text(0.02, 0.015, source_note(plan_a, fonts.lang), color="#666666", **fonts.kw(fontsize=7))
+    foot = map_footer(plan_a, fonts.lang, scenario=False)
+    fig.text(0.02, 0.015, foot, color="#666666", **fonts.kw(fontsize=7))
 
 
 def _comparison_axes(fig: Figure) -> list[Axes]:

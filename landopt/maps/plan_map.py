@@ -37,11 +37,16 @@ from landopt.maps.layers import (
     plan_subtitle,
     plan_title,
     read_district,
-    source_note,
     spatial_overlays,
 )
 from landopt.maps.save import _save_drawn
-from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches, paper_text_scale
+from landopt.maps.sheet import (
+    _draw_plot_numbers,
+    _title_block,
+    map_footer,
+    paper_inches,
+    paper_text_scale,
+)
 from landopt.maps.sheet import _hits as _overlaps
 from landopt.maps.style import (
     BLOCK_EDGE,
@@ -108,7 +113,8 @@ def plot_plan(
         ``district.geojson`` beside the scenario's parcel file; ``False`` for none.
     title, subtitle, note
         Override the title (scenario title and year), the line under it (totals, targets
-        met) and the note at the foot (data source, CRS, landopt version).
+        met) and the note at the foot (data source, CRS, scenario, date, "landopt";
+        :func:`landopt.maps.sheet.map_footer`).
     legend
         Draw the legend (to the right of the axes).
     township_labels, park_labels
@@ -312,7 +318,7 @@ def plot_plan(
         **fonts.kw(fontsize=9.5),
     )
     st.set_gid("subtitle")
-    foot = note if note is not None else source_note(plan, lng)
+    foot = note if note is not None else map_footer(plan, lng)
     ft = ax.annotate(
         foot,
         xy=(0, 0),
@@ -378,15 +384,59 @@ def save_plan_map(
             ax.set_anchor("N")  # a wide district at the top, its legend under it
             plot_plan(plan, ax=ax, lang=lang, legend_below=True, **kwargs)
             block = (0.60, 0.025, 0.375, 0.12)
+            _fit_footer(fig, ax, 0.975)  # the foot sits above the legend: the page's edge
+            _legend_below_foot(ax)
         else:
             ax = fig.add_axes((0.035, 0.075, 0.62, 0.80))
             plot_plan(plan, ax=ax, lang=lang, **kwargs)
             _fit_legend(fig, ax)
             block = (0.70, 0.03, 0.285, 0.16)
+            _fit_footer(fig, ax, block[0] - 0.01 if title_block else 0.975)
         if title_block:
             _title_block(fig, plan, fonts, block)
 
     return _save_drawn(path, size, draw, dpi)
+
+
+def _fit_footer(fig: Figure, ax: Axes, right: float, smallest: float = 0.7) -> None:
+    """Keep the note at the map's foot left of ``right`` (figure fraction: the title block
+    or the page's edge), for a long file or scenario name: a smaller font, down to
+    ``smallest`` of its size, then two lines split at a ``·``."""
+    foot = next((t for t in ax.texts if t.get_gid() == "source-note"), None)
+    if foot is None or not foot.get_text():
+        return
+    limit = right * fig.bbox.width
+
+    def over() -> float:
+        bb = foot.get_window_extent()
+        return (bb.x1 - limit) / max(bb.width, 1.0)
+
+    size = foot.get_fontsize()
+    if over() <= 0:
+        return
+    foot.set_fontsize(max(size * (1 - over()), size * smallest))
+    if over() <= 0:
+        return
+    parts = foot.get_text().split(" · ")
+    if len(parts) > 1:
+        total = sum(len(p) for p in parts)
+        k = min(range(1, len(parts)), key=lambda i: abs(sum(map(len, parts[:i])) - total / 2))
+        foot.set_text(" · ".join(parts[:k]) + "\n" + " · ".join(parts[k:]))
+        foot.set_fontsize(size)
+        foot.set_fontsize(max(size * (1 - max(over(), 0)), size * smallest))
+
+
+def _legend_below_foot(ax: Axes) -> None:
+    """Move a legend drawn under the map below the foot's note when the note is lower."""
+    leg = ax.get_legend()
+    foot = next((t for t in ax.texts if t.get_gid() == "source-note"), None)
+    if leg is None or foot is None or not foot.get_text():
+        return
+    low = foot.get_window_extent().y0 - ax.get_figure().dpi * 4 / 72  # 4 pt below the note
+    top = leg.get_window_extent().y1
+    if top > low:
+        box = ax.get_window_extent()
+        leg.set_bbox_to_anchor((0.0, (low - box.y0) / box.height), transform=ax.transAxes)
 
 
 def _fit_legend(fig: Figure, ax: Axes) -> None:

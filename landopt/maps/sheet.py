@@ -19,7 +19,7 @@ import numpy as np
 
 from landopt import i18n
 from landopt.errors import InputError
-from landopt.maps.layers import plan_title
+from landopt.maps.layers import plan_title, source_note
 from landopt.plan import Plan, plot_numbers
 
 if TYPE_CHECKING:
@@ -64,14 +64,49 @@ def paper_text_scale(paper: str = "A4") -> float:
     return float(np.sqrt((w * h) / (a4w * a4h)))
 
 
+i18n.add_messages(
+    {
+        "scenario": {"en": "Scenario", "zh": "情景"},
+        "made_with": {"en": "made with landopt", "zh": "由 landopt 生成"},
+    },
+    prefix="print.footer.",
+)
+
+
+def map_date(plan: Plan, today: _dt.date | None = None) -> str:
+    """The map's date: the scenario's ``[map] date``, else today in the district's time zone."""
+    from landopt.localtime import district_today
+
+    return plan.scenario.map.date or (
+        today.isoformat() if today is not None else district_today(plan.scenario)
+    )
+
+
+def map_footer(
+    plan: Plan, lang: str, *, scenario: bool = True, today: _dt.date | None = None
+) -> str:
+    """The line at a map's foot, what a meeting needs: data source and CRS, the scenario
+    (``scenario=False``: left out, as on a map of two), the map's date and "landopt".
+
+    No version and no hash: those are in run.json and the PNG's metadata.
+    """
+    sep = i18n.t("maps.punct.colon", lang)
+    parts = [source_note(plan, lang, version=False)]
+    if scenario:
+        parts.append(f"{i18n.t('print.footer.scenario', lang)}{sep}{plan.scenario.name}")
+    parts.append(f"{i18n.t('print.block.date', lang)}{sep}{map_date(plan, today)}")
+    parts.append(i18n.t("print.footer.made_with", lang))
+    return " · ".join(parts)
+
+
 def title_block_rows(plan: Plan, lang: str, today: _dt.date | None = None) -> list[tuple[str, str]]:
     """The title block's rows (heading, value): title, unit, number, drawn by, date.
 
     Keys the scenario's ``[map]`` table leaves out are left out, except the title (the
-    scenario's) and the date (the day the map is drawn).
+    scenario's) and the date (the day the map is drawn, in the district's time zone).
     """
     info = plan.scenario.map
-    date = info.date or (today or _dt.date.today()).isoformat()
+    date = map_date(plan, today)
     rows = [
         ("title", info.title or plan_title(plan)),
         ("unit", info.unit),

@@ -39,8 +39,8 @@ add_messages(
         "cost": {"en": "cost", "zh": "投入"},
         "benefit": {"en": "benefit", "zh": "效益"},
         "difficulty": {
-            "en": "{sign} {weight} per difficulty point",
-            "zh": "每点协商难度{sign} {weight} 万元",
+            "en": " ({sign} {weight} per difficulty point)",
+            "zh": "（每点协商难度 {sign} {weight} 万元）",
         },
     },
     prefix="rules.objective.",
@@ -177,7 +177,6 @@ class ObjectiveTerms(Component):
         text = f"{t(f'rules.objective.{obj.sense}', lang)} {words}"
         if obj.difficulty_weight:
             sign = "+" if obj.sense == "minimize" else "−"
-            text += " (" + t(
-                "rules.objective.difficulty", lang, sign=sign, weight=f"{obj.difficulty_weight:g}"
-            ) + ")"
+            w = f"{obj.difficulty_weight:g}"
+            text += t("rules.objective.difficulty", lang, sign=sign, weight=w)
         return [text]
