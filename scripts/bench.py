@@ -109,6 +109,9 @@ def one_run(
         summary=summarize(scenario, plan_parcels),
         result=res,
         checks=checks,
+        # as `landopt plan` records it: so the map draws the layer's own township and
+        # park outlines (dissolved from its columns), not the demo's district.geojson
+        source={"path": str(layer), "parcels": len(parcels)},
     )
     with tempfile.TemporaryDirectory() as tmp:
         phase("write", lambda: write_plan(plan, Path(tmp) / "out"))

@@ -139,18 +139,22 @@ def _dissolve_columns(p: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     geoms = parcels.geometry.to_numpy()
     areas = shapely.area(geoms)
     d = 0.5 * float(np.sqrt(np.median(areas[areas > 0]))) if (areas > 0).any() else 0.0
+    union = _group_union(geoms, d)
     rows: list[tuple[str, str, Any]] = []
     for kind in cols:
         names = p[kind].astype("string").fillna("").str.strip().to_numpy()
-        taken = None
+        earlier: list[Any] = []  # the townships drawn so far
         for name in sorted(set(names) - {""}):
-            merged = shapely.union_all(shapely.buffer(geoms[names == name], d, join_style="mitre"))
-            merged = shapely.buffer(merged, -d, join_style="mitre")
-            if kind == "township" and taken is not None:
-                merged = shapely.difference(merged, taken)
+            merged = union(names == name)
+            if kind == "township" and earlier:
+                # minus the earlier townships (only those it reaches: the same as minus
+                # their union, without growing that union township by township)
+                near = [g for g in earlier if shapely.intersects(g, merged)]
+                for g in near:
+                    merged = shapely.difference(merged, g)
             if merged.is_empty:
                 continue
-            taken = merged if taken is None else shapely.union(taken, merged)
+            earlier.append(merged)
             rows.append((kind, str(name), merged))
     if not rows:
         return None
@@ -159,6 +163,54 @@ def _dissolve_columns(p: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
         geometry=[r[2] for r in rows],
         crs=parcels.crs,
     )
+
+
+def _group_union(geoms: np.ndarray, d: float) -> Any:
+    """``union(mask)``: the parcels ``geoms[mask]`` merged, gaps narrower than ``2 d`` closed.
+
+    The outline is the closing of the parcels: buffered out by ``d`` and back, mitred
+    corners. Buffering every parcel and merging the overlapping buffers costs about 7 s
+    at 100,000 parcels; so the parcels are first merged along their shared edges
+    (``coverage_union_all``: no overlay, linear in the vertices) into the blocks they
+    form, and only the blocks (a sixth as many shapes, fewer vertices) are buffered and
+    merged. The outline is the same up to the corners where the closing bridges a gap
+    (a mitre or a bevel there, at most ``d (√2 - 1)`` apart; areas agree to 1e-4).
+
+    That merge is right only for a clean coverage: parcels that meet edge to edge,
+    vertex for vertex, and do not overlap (a cadastre exported from one database).
+    Checking that with ``coverage_is_valid`` costs more than the merge (0.85 s at 100k),
+    so the merge's result is checked instead: GEOS refuses edges that do not match, and
+    an overlap shows as an invalid result or an area short of the parcels' sum. A group
+    that fails, or a layer with invalid or non-polygon geometries, is merged parcel by
+    parcel as before.
+    """
+    import shapely
+
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    types = shapely.get_type_id(geoms[ok])
+    polygons = bool(np.isin(types, (3, 6)).all()) and bool(shapely.is_valid(geoms[ok]).all())
+    areas = shapely.area(geoms)
+
+    def blocks(part: np.ndarray, area: float) -> np.ndarray | None:
+        try:
+            merged = shapely.coverage_union_all(part)
+        except shapely.errors.GEOSException:  # edges that do not match vertex for vertex
+            return None
+        if not shapely.is_valid(merged) or abs(merged.area - area) > 1e-6 * area:
+            return None  # overlapping parcels
+        return shapely.get_parts(merged)
+
+    def union(mask: np.ndarray) -> Any:
+        keep = mask & ok
+        part = geoms[keep]
+        fast = blocks(part, float(areas[keep].sum())) if polygons and len(part) else None
+        if fast is None:
+            log.debug("outlines: %d parcels, no clean coverage: merged one by one", len(part))
+        shapes = part if fast is None else fast
+        merged = shapely.union_all(shapely.buffer(shapes, d, join_style="mitre"))
+        return shapely.buffer(merged, -d, join_style="mitre")
+
+    return union
 
 
 def label_point(geom: Any, avoid: Any = None) -> Any:

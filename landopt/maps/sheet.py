@@ -210,7 +210,8 @@ def _draw_plot_numbers(
         for r in (9, 14, 20, 28, 38, 50)
         for a in np.deg2rad([45, 135, 315, 225, 90, 270, 0, 180, 22, 158, 338, 202])
     ]
-    taken = np.zeros((0, 4))
+    rings_a = np.asarray(rings, dtype=float)
+    boxes = np.zeros((len(chosen), 4))  # the numbers' boxes; the first k drawn so far
     texts: list[Any] = []
     import matplotlib.patheffects as pe
 
@@ -223,8 +224,9 @@ def _draw_plot_numbers(
         pb = pboxes[k]
         fits = box[0] >= pb[0] and box[2] <= pb[2] and box[1] >= pb[1] and box[3] <= pb[3]
         offset = None
+        taken = boxes[:k]
         if not (fits and not _hits(box, taken)):
-            offset, box = _free_spot(cx, cy, w, h, rings, px, taken, pboxes, frame)
+            offset, box = _free_spot(cx, cy, w, h, rings_a, px, taken, pboxes, frame)
         pid = str(plan.parcels.at[idx, "parcel_id"])
         if offset is None:
             t = ax.annotate(
@@ -254,6 +256,10 @@ def _draw_plot_numbers(
                     "linewidth": 0.5,
                     "shrinkA": 0,
                     "shrinkB": 0,
+                    # from the box's centre, under its opaque face (drawn after the
+                    # line): what clipping at the box showed, without clipping each
+                    # line by bisection (3 s for 1,000 numbers)
+                    "patchA": None,
                 },
                 bbox={
                     "boxstyle": "round,pad=0.15",
@@ -263,9 +269,9 @@ def _draw_plot_numbers(
                 },
                 **style,
             )
-        taken = np.vstack([taken, box])
+        boxes[k] = box
         texts.append(t)
-    return texts, taken
+    return texts, boxes
 
 
 def _hits(box: np.ndarray, boxes: np.ndarray) -> bool:
@@ -286,35 +292,58 @@ def _free_spot(
     cy: float,
     w: float,
     h: float,
-    rings: list[tuple[float, float]],
+    rings: np.ndarray,
     px: float,
     taken: np.ndarray,
     pboxes: np.ndarray,
     frame: Any,
 ) -> tuple[tuple[float, float], np.ndarray]:
     """The first spot around ``cx, cy`` (offsets in points) free of numbers and chosen
-    plots and inside the frame; else the first free of numbers; else the first."""
-    best_numbers: tuple[tuple[float, float], np.ndarray] | None = None
-    first: tuple[tuple[float, float], np.ndarray] | None = None
-    for dx, dy in rings:
-        x, y = cx + dx * px, cy + dy * px
-        box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
-        inside = (
-            box[0] >= frame.x0 and box[1] >= frame.y0 and box[2] <= frame.x1 and box[3] <= frame.y1
-        )
-        if not inside:
-            continue
-        spot = ((float(dx), float(dy)), box)
-        first = first or spot
-        if _hits(box, taken):
-            continue
-        best_numbers = best_numbers or spot
-        if not _hits(box, pboxes):
-            return spot
-    if best_numbers is not None:
-        return best_numbers
-    if first is not None:
-        return first
+    plots and inside the frame; else the first free of numbers; else the first.
+
+    ``rings``: the offsets, one row each, nearest first. All spots are tested at once,
+    against only the boxes within reach of the farthest.
+    """
+    x = cx + rings[:, 0] * px
+    y = cy + rings[:, 1] * px
+    spots = np.column_stack([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
+    inside = (
+        (spots[:, 0] >= frame.x0)
+        & (spots[:, 1] >= frame.y0)
+        & (spots[:, 2] <= frame.x1)
+        & (spots[:, 3] <= frame.y1)
+    )
+    reach = (spots[:, 0].min(), spots[:, 1].min(), spots[:, 2].max(), spots[:, 3].max())
+    free_numbers = inside & ~_hits_each(spots, _near(taken, reach))
+    free = free_numbers & ~_hits_each(spots, _near(pboxes, reach))
+    for ok in (free, free_numbers, inside):
+        if ok.any():
+            j = int(np.argmax(ok))
+            return (float(rings[j, 0]), float(rings[j, 1])), spots[j]
     dx, dy = rings[0]
-    x, y = cx + dx * px, cy + dy * px
-    return (dx, dy), np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
+    x0, y0 = cx + dx * px, cy + dy * px
+    return (float(dx), float(dy)), np.array([x0 - w / 2, y0 - h / 2, x0 + w / 2, y0 + h / 2])
+
+
+def _near(boxes: np.ndarray, reach: tuple[float, float, float, float]) -> np.ndarray:
+    """The boxes that overlap the box ``reach`` (the others cannot overlap a spot in it)."""
+    return boxes[
+        (boxes[:, 0] < reach[2])
+        & (boxes[:, 2] > reach[0])
+        & (boxes[:, 1] < reach[3])
+        & (boxes[:, 3] > reach[1])
+    ]
+
+
+def _hits_each(spots: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """For each spot, whether it overlaps any of ``boxes`` (as :func:`_hits`)."""
+    if not len(boxes):
+        return np.zeros(len(spots), dtype=bool)
+    s = spots[:, None, :]
+    b = boxes[None, :, :]
+    return (
+        (b[..., 0] < s[..., 2])
+        & (b[..., 2] > s[..., 0])
+        & (b[..., 1] < s[..., 3])
+        & (b[..., 3] > s[..., 1])
+    ).any(axis=1)

@@ -132,10 +132,17 @@ def planner_layer(
         ids = parcels["parcel_id"].astype(str).to_numpy(dtype=object)
         pos = orig.frame.index.get_indexer(ids)  # (isin on Arrow strings: 1.2 s at 100k)
         known = pos >= 0
-        base = orig.frame.iloc[np.where(known, pos, 0)] if len(orig.frame) else orig.frame
+        take = np.where(known, pos, 0)
         for col in orig.columns:
             field = orig.canonical[col]
-            values = base[col].to_numpy() if len(orig.frame) else np.full(len(ids), None)
+            if not len(orig.frame):
+                values = np.full(len(ids), None)
+            elif known.all() and _as_is(orig.frame[col]):
+                # the column's own array, rows taken: no round trip of 100k texts through
+                # Python objects and back to Arrow (0.45 s at 100k), the same values and dtype
+                values = orig.frame[col].array.take(take)
+            else:
+                values = orig.frame[col].to_numpy()[take]
             if not known.all():  # a parcel added since reading: landopt's value, or empty
                 values = values.astype(object)
                 values[~known] = (
@@ -151,7 +158,7 @@ def planner_layer(
     extras = [c for c in parcels.columns if c not in covered and c not in results and c != geom]
     if orig is None:
         for c in extras:
-            data[c] = parcels[c].to_numpy()
+            data[c] = _values(parcels[c])
             columns[c] = c
         extras = []
     written: dict[str, str] = {}
@@ -161,10 +168,10 @@ def planner_layer(
         name = result_name(f, lang)
         while name in data or name in extras:
             name += t("columns.clash", lang)
-        data[name] = parcels[f].to_numpy()
+        data[name] = _values(parcels[f])
         written[name] = f
     for c in extras:
-        data[c] = parcels[c].to_numpy()
+        data[c] = _values(parcels[c])
         written[c] = c
     layer = gpd.GeoDataFrame(
         pd.DataFrame(data, index=parcels.index),
@@ -173,6 +180,22 @@ def planner_layer(
     )
     layout = {"version": 1, "columns": columns, "results": written}
     return layer, layout
+
+
+def _as_is(column: pd.Series) -> bool:
+    """Whether the column's own array gives the written layer the dtype its NumPy values
+    would (texts, plain numbers, booleans); others (objects, categories, nullable
+    integers, dates with a zone) go through NumPy, as they always did."""
+    dtype = column.dtype
+    return isinstance(dtype, pd.StringDtype) or (
+        isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+    )
+
+
+def _values(column: pd.Series) -> Any:
+    """A column's values for the written layer: its own array when that keeps the dtype
+    (:func:`_as_is`; 100k Arrow texts need not become Python objects and Arrow again)."""
+    return column.array if _as_is(column) else column.to_numpy()
 
 
 def layout_json(layout: Mapping[str, Any]) -> str:
