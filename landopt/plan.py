@@ -100,6 +100,10 @@ class Plan:
     edited
         Set by :func:`read_plan` when ``plan.gpkg``'s SHA-256 differs from the one in
         ``run.json``: the plan was edited after the run.
+    done
+        A rolling re-plan's record of what was done before the programme
+        (:class:`landopt.done.Done`), kept in ``run.json`` so that :func:`read_plan`
+        re-checks the plan with it.
     """
 
     scenario: Scenario
@@ -115,6 +119,7 @@ class Plan:
     plan_sha256: str | None = None
     notes: list[str] = field(default_factory=list)
     edited: bool = False
+    done: Any = None
 
     @property
     def targets_met(self) -> bool:
@@ -158,7 +163,7 @@ class Plan:
             "spatial": self.spatial or None,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "versions": versions(),
-        }
+        } | ({"done": _done_record(self.done)} if self.done is not None else {})
 
     def format_summary(self) -> str:
         """The summary as an aligned text table, for the terminal."""
@@ -338,7 +343,29 @@ def solve(
         source=source,
         model_size={"variables": model.n_vars, "rows": model.n_rows, "nonzeros": int(model.A.nnz)},
         spatial=spatial,
+        done=done,
     )
+
+
+def _done_record(done: Any) -> dict[str, Any] | None:
+    """A done record as ``run.json`` keeps it (entries as lists), or ``None``."""
+    if done is None:
+        return None
+    return {
+        "source": str(done.source),
+        "before": done.before,
+        "entries": [[int(e.row), str(e.parcel_id), e.action, int(e.year), int(e.stage)] for e in done.entries],
+    }
+
+
+def _done_from_record(rec: dict[str, Any] | None) -> Any:
+    """The :class:`landopt.done.Done` of a ``run.json`` ``done`` entry, or ``None``."""
+    if not rec:
+        return None
+    from landopt.done import Done, DoneEntry
+
+    entries = tuple(DoneEntry(int(r), str(p), str(a), int(y), int(g)) for r, p, a, y, g in rec["entries"])
+    return Done(source=rec.get("source", ""), entries=entries, before=rec.get("before"))
 
 
 def attach_actions(
@@ -765,7 +792,8 @@ def read_plan(path: str | Path) -> Plan:
             "the checks are recomputed from the file as it is now"
         )
         log.info("%s: %s", folder, notes[-1])
-    checks = check_plan(scenario, parcels, objective=result.objective)
+    done = _done_from_record(run.get("done"))
+    checks = check_plan(scenario, parcels, objective=result.objective, done=done)
     bad = failed_checks(checks, shortfall=diagnosis is not None)
     if bad:
         log.info(  # Plan.failed_checks has them; the CLI reports them
@@ -786,6 +814,7 @@ def read_plan(path: str | Path) -> Plan:
         plan_sha256=sha,
         notes=notes,
         edited=recorded is not None and recorded != sha,
+        done=done,
     )
 
 

@@ -546,8 +546,23 @@ def test_a_2024_2025_re_plan_keeps_the_2023_deeds(demo_plan, demo_layer, tmp_pat
     got = plan.parcels.set_index("parcel_id")
     for e in done.entries:
         row = got.loc[e.parcel_id]
-        assert row["action"] in (e.action, "none")  # kept (as done), never re-chosen
-        if "year" in got.columns and row["action"] != "none" and pd.notna(row["year"]):
-            assert int(row["year"]) < 2024
+        # the re-plan's layer holds the new programme's steps only: a done parcel is never
+        # re-chosen, except that land cleared in 2023 is stock the re-plan may re-supply
+        if e.action == "clear":
+            assert row["action"] in ("revitalize", "none")
+            if row["action"] == "revitalize":
+                assert int(row["year"]) >= 2024 and bool(row["stock"])
+        else:
+            assert row["action"] == "none"
         if e.action != "clear" and "action2" in got.columns:
             assert row["action2"] in ("none", "")
+    # the record travels with the plan: run.json keeps it and read_plan re-checks with it
+    from landopt.plan import read_plan, write_plan
+
+    out = tmp_path / "plan-2024-2025"
+    write_plan(plan, out)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert len(run["done"]["entries"]) == 31
+    again = read_plan(out)
+    assert again.done is not None and len(again.done) == 31
+    assert not again.failed_checks
