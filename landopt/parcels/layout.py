@@ -151,7 +151,7 @@ def planner_layer(
     extras = [c for c in parcels.columns if c not in covered and c not in results and c != geom]
     if orig is None:
         for c in extras:
-            data[c] = parcels[c].to_numpy()
+            data[c] = _column(parcels[c])
             columns[c] = c
         extras = []
     written: dict[str, str] = {}
@@ -164,7 +164,7 @@ def planner_layer(
         data[name] = parcels[f].to_numpy()
         written[name] = f
     for c in extras:
-        data[c] = parcels[c].to_numpy()
+        data[c] = _column(parcels[c])
         written[c] = c
     layer = gpd.GeoDataFrame(
         pd.DataFrame(data, index=parcels.index),
@@ -173,6 +173,18 @@ def planner_layer(
     )
     layout = {"version": 1, "columns": columns, "results": written}
     return layer, layout
+
+
+def _column(values: pd.Series) -> Any:
+    """A column's values to write: nullable integers (a programme's years) stay integers
+    with missing values, not floats (``to_numpy`` would make them objects, then reals)."""
+    if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) and values.dtype.kind in "iu":
+        return values.array
+    return values.to_numpy()
+
+
+#: Year columns of a programme plan (PROGRAMME.md): integers with missing values on reading.
+_YEAR_FIELDS = ("year", "year_end", "year2")
 
 
 def layout_json(layout: Mapping[str, Any]) -> str:
@@ -219,6 +231,11 @@ def from_planner_layer(
         df[DECLARED_AREA_FIELD] = pd.to_numeric(df[DECLARED_AREA_FIELD], errors="coerce")
     if "parcel_id" in df:
         df["parcel_id"] = ids.astype(str).to_numpy()
+    for field in _YEAR_FIELDS:  # read as reals when a value is missing: integers again
+        if field in df and field in {*results.values(), *columns.values()}:
+            values = pd.to_numeric(df[field], errors="coerce")
+            if values.dropna().mod(1).eq(0).all():
+                df[field] = values.round().astype("Int64")
     core = [f for f in CORE_FIELDS if f in df]
     df = df[core + [c for c in df.columns if c not in core]]
     out = gpd.GeoDataFrame(df, geometry=layer.geometry.values, crs=layer.crs)
