@@ -125,3 +125,66 @@ def programme_plan(lang: str = "zh", **scenario_changes: Any) -> Plan:
     p["year2"] = pd.array([r[4] for r in get], dtype="Int64")
     p["stock"] = [r[5] for r in get]
     return replace(base, scenario=sc, parcels=p, summary=summarize(sc, p))
+
+
+def demo_programme_plan(lang: str | None = None) -> Plan:
+    """The demo plan spread by hand over 2023–2025 (for looking at the outputs at scale).
+
+    The chosen plots of each action go to the three years in turn (upgrades start in
+    2023–2024 and take two years); every other clearance of 2023 is re-supplied in 2024;
+    a dozen of the demo's cleared parcels (stock) are re-supplied, a third a year.
+    """
+    from pathlib import Path
+
+    from landopt.scenario import load_scenario
+
+    demo = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "zhangdian-2023.toml"
+    sc = load_scenario(demo)
+    if lang:
+        sc = replace(sc, lang=lang)
+    base = solve(sc)
+    stub = ProgrammeStub(
+        budgets=[{"year": y, "max_wan": 40_000.0, "action": None} for y in YEARS],
+        benefit_targets=[{"by": 2025, "min_wan": 5_000.0}],
+        sequences=[
+            {
+                "first": "clear",
+                "then": "revitalize",
+                "gap": 1,
+                "cost_per_mu": 5.0,
+                "benefit_per_mu": 0.0,
+            }
+        ],
+    )
+    sc = replace(sc, rules=(*sc.rules, ("programme", stub)))
+    p = base.parcels.copy()
+    labels = {a.name: a.label for a in sc.actions}
+    n = len(p)
+    year = pd.array([None] * n, dtype="Int64")
+    year_end = pd.array([None] * n, dtype="Int64")
+    year2 = pd.array([None] * n, dtype="Int64")
+    action2 = np.full(n, "none", dtype=object)
+    stock = (p["status"].astype(str) == "cleared").to_numpy()
+    action = p["action"].astype(str).to_numpy().copy()
+    for name in sc.action_names:
+        rows = np.flatnonzero(action == name)
+        for k, i in enumerate(rows):
+            if name == "upgrade":
+                year[i] = YEARS[k % 2]
+                year_end[i] = YEARS[k % 2] + 1
+            else:
+                year[i] = YEARS[k % 3]
+                year_end[i] = YEARS[k % 3]
+            if name == "clear" and year[i] == 2023 and k % 2 == 0:
+                action2[i], year2[i] = "revitalize", 2024
+    for k, i in enumerate(np.flatnonzero(stock & (action == "none"))[:12]):
+        action[i] = "revitalize"
+        year[i] = year_end[i] = YEARS[k % 3]
+    p["action"] = action
+    p["action_label"] = [labels.get(a, "") for a in action]
+    p["year"], p["year_end"] = year, year_end
+    p["action2"] = action2
+    p["action2_label"] = [labels.get(a, "") for a in action2]
+    p["year2"] = year2
+    p["stock"] = stock
+    return replace(base, scenario=sc, parcels=p, summary=summarize(sc, p))
