@@ -126,7 +126,7 @@ def test_localized_headers_and_words(plan):
     t = pt.by_year(plan.scenario, plan.parcels)
     zh, en = pt.localized(t, "zh"), pt.localized(t, "en")
     assert list(zh.columns)[:4] == ["年度", "措施代码", "措施", "启动宗数"]
-    assert "cost in the year (10k CNY)" in en.columns
+    assert "cost in the year (10⁴ CNY)" in en.columns
     assert zh.iloc[-1, 0] == "全部年度" and en.iloc[-1, 0] == "whole programme"
     assert zh.iloc[3, 1] == "合计" and en.iloc[3, 1] == "all actions"
     c = pt.localized(pt.cumulative(plan.scenario, plan.parcels), "zh", "cumulative")
@@ -246,7 +246,7 @@ def test_timeline_bars_budgets_and_benefit_line(plan_en):
     budget = next(c for c in ax_cost.collections if c.get_gid() == "budget")
     assert [s[0][1] for s in budget.get_segments()] == [200.0, 300.0, 100.0]
     uses = [t.get_text() for t in ax_cost.texts if t.get_gid() == "budget-use"]
-    assert uses == ["92%", "82%", "55%"]
+    assert uses == ["used 92%", "used 82%", "used 55%"]
     line = next(ln for ln in ax_b.lines if ln.get_gid() == "benefit")
     assert list(line.get_ydata()) == [18.0, 34.0, 60.0]
     target = next(c for c in ax_b.collections if c.get_gid() == "benefit-target")
@@ -307,7 +307,7 @@ def test_small_multiples_panels_steps_and_numbers(plan):
     assert drawn(y25) == {"P4": want["P4"]}  # only what starts in 2025
     assert drawn(y24) == {k: want[k] for k in ("P2", "P3", "P5")}
     titles = [a.get_title(loc="left") for a in axes]
-    assert titles[0] == "2023: 3 plots / 60.0 mu · 185 (10k CNY)"
+    assert titles[0] == "2023: 3 plots / 60.0 mu · 185 × 10⁴ CNY"
     assert titles[3].startswith("Whole programme: 7 plots / 240.0 mu")
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "re-supply (hatched)" in legend and "under way (outline)" in legend

@@ -373,13 +373,13 @@ i18n.add_messages(
     {
         "title": {"en": "Programme timeline", "zh": "分年度实施进度"},
         "mu": {"en": "area started (mu)", "zh": "启动面积（亩）"},
-        "cost": {"en": "money in the year (10k CNY)", "zh": "当年投入（万元）"},
+        "cost": {"en": "money in the year (10⁴ CNY)", "zh": "当年投入（万元）"},
         "benefit": {
-            "en": "yearly benefit in force (10k CNY/yr)",
+            "en": "yearly benefit in force (10⁴ CNY/yr)",
             "zh": "累计建成年效益（万元/年）",
         },
         "budget": {"en": "yearly budget", "zh": "年度预算"},
-        "budget_use": {"en": "{pct}%", "zh": "{pct}%"},
+        "budget_use": {"en": "used {pct}%", "zh": "使用 {pct}%"},
         "benefit_line": {"en": "benefit in force", "zh": "已建成年效益"},
         "target": {"en": "benefit target", "zh": "效益目标"},
         "year": {"en": "year", "zh": "年度"},
@@ -458,11 +458,11 @@ def plot_programme_timeline(
         for xi, b, c in zip(x[ok], budget[ok], bottom[ok], strict=True):
             t = ax_cost.annotate(
                 i18n.t("maps.timeline.budget_use", lng, pct=f"{100 * c / b:.0f}"),
-                (xi + 0.38, b),
+                (xi, b),  # above the middle of its budget bar: clear of the next year's
                 textcoords="offset points",
-                xytext=(2, 0),
-                va="center",
-                ha="left",
+                xytext=(0, 3),
+                va="bottom",
+                ha="center",
                 color="#B00020" if c > b + 1e-6 else "#333333",
                 **fonts.kw(fontsize=8),
             )

@@ -55,7 +55,7 @@ add_messages(
         "title": {"en": "Programme by year", "zh": "分年度实施图"},
         "whole": {"en": "Whole programme", "zh": "全部年度"},
         "panel": {
-            "en": "{year}: {plots} plots / {mu} mu · {cost} (10k CNY)",
+            "en": "{year}: {plots} plots / {mu} mu · {cost} × 10⁴ CNY",
             "zh": "{year} 年：{plots} 宗 / {mu} 亩 · {cost} 万元",
         },
         "started": {"en": "started in the year", "zh": "当年启动"},
