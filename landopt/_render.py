@@ -53,10 +53,12 @@ ASSETS = (
     "report/breakdown.html.j2",
     "report/parcels.html.j2",
     "report/record.html.j2",
+    "report/programme.html.j2",
     "report.css",
     "plan.html.j2",
     "plan.css",
     "plan.js",
+    "plan_programme.js",
 )
 
 _SCRIPT_END = re.compile(r"</(script)", re.I)

@@ -135,7 +135,12 @@ def write_workbook(plan: Plan, path: str | Path, *, lang: str | None = None) -> 
 def sheets(plan: Plan, *, lang: str | None = None) -> list[_Table]:
     """The workbook's tables (title, headers, values), without writing anything."""
     lg = i18n.resolve_lang(lang or plan.scenario.lang)
-    out = [_summary(plan, lg), _chosen(plan, lg)]
+    out = [_summary(plan, lg)]
+    from landopt import programme_tables
+
+    if programme_tables.is_programme(plan):  # a multi-year programme: by year, cumulative
+        out += _programme_sheets(plan, lg)
+    out.append(_chosen(plan, lg))
     for column, key, missing in (
         ("township", "township", "no_township"),
         ("park", "park", "no_park"),
@@ -199,6 +204,46 @@ def _summary(plan: Plan, lg: str) -> _Table:
             bold=total,
         )
     return table
+
+
+#: Number formats of the programme tables' columns (:mod:`landopt.programme_tables`).
+_PROGRAMME_FORMATS = {
+    "year": None,
+    "action": None,
+    "label": None,
+    "plots": FMT_INT,
+    "mu": FMT_MU,
+    "resupply_plots": FMT_INT,
+    "cost_wan": FMT_WAN,
+    "benefit_wan": FMT_WAN,
+    "budget_wan": FMT_WAN,
+    "budget_use_pct": FMT_WAN,
+    "benefit_target_wan": FMT_WAN,
+    "met": None,
+}
+
+
+def _programme_sheets(plan: Plan, lg: str) -> list[_Table]:
+    """分年度 / By year and 累计 / Cumulative: the tables of ``programme.csv`` and
+    ``programme_cumulative.csv``, each year's all-actions row and the whole programme bold."""
+    from landopt import programme_tables as pt
+
+    out = []
+    for kind, table in (
+        ("by_year", pt.by_year(plan.scenario, plan.parcels)),
+        ("cumulative", pt.cumulative(plan.scenario, plan.parcels)),
+    ):
+        shown = pt.localized(table, lg, kind)
+        sheet = _Table(
+            _h(f"sheet.{kind}", lg),
+            list(shown.columns),
+            [_PROGRAMME_FORMATS[c] for c in table.columns],
+        )
+        strong = (table["action"] == pt.TOTAL).to_numpy() | table["year"].isna().to_numpy()
+        for k, row in enumerate(shown.itertuples(index=False)):
+            sheet.add(list(row), bold=bool(strong[k]))
+        out.append(sheet)
+    return out
 
 
 def _action_cost(plan: Plan, parcels: pd.DataFrame) -> np.ndarray:

@@ -602,6 +602,10 @@ KNOWN_OUTPUTS = (
     "plan.svg",
     "alternatives.csv",
     "irreplaceability.png",
+    "programme.csv",
+    "programme_cumulative.csv",
+    "programme_map.png",
+    "programme_timeline.png",
 )
 
 
@@ -665,8 +669,10 @@ def write_plan(
     OutputError
         ``out_dir`` cannot be used or written (permission, read-only, disk full).
     """
+    from landopt import programme_tables
+
     out = Path(out_dir)
-    names = [*OUTPUT_FILES, *(extra or {})]
+    names = [*OUTPUT_FILES, *programme_tables.files(plan), *(extra or {})]
     check_output_dir(
         out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)), whole=True
     )
@@ -701,6 +707,8 @@ def write_plan(
         )
         plan.plan_sha256 = file_sha256(stage / "plan.gpkg")  # before run.json records it
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
+        if programme_tables.is_programme(plan):  # programme.csv, programme_cumulative.csv
+            programme_tables.write_tables(plan, stage)
         excel.write_workbook(plan, stage / "summary.xlsx")
         for name, writer in (extra or {}).items():
             writer(stage / name)

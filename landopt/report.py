@@ -29,6 +29,7 @@ import pandas as pd
 
 from landopt import _render, i18n
 from landopt import maps as _maps
+from landopt import programme_tables as _pt
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
 from landopt.errors import InputError
@@ -38,6 +39,7 @@ from landopt.scenario import describe_rule
 
 __all__ = [
     "MAP_FILES",
+    "PROGRAMME_FILES",
     "plan_outputs",
     "redraw_plan",
     "report_html",
@@ -49,9 +51,56 @@ log = logging.getLogger(__name__)
 
 #: Files :func:`plan_outputs` and :func:`redraw_plan` write.
 MAP_FILES = ("plan.png", "plan.html", "report.html")
+#: The two more of a multi-year programme (:func:`landopt.programme_tables.is_programme`).
+PROGRAMME_FILES = ("programme_map.png", "programme_timeline.png")
+
+i18n.add_messages(
+    {
+        "programme": {"en": "Programme by year", "zh": "分年度实施计划"},
+        "programme_timeline": {"en": "Timeline", "zh": "实施进度"},
+        "programme_maps": {"en": "Maps by year", "zh": "分年度实施图"},
+        "programme_cumulative": {"en": "Cumulative by year", "zh": "逐年累计"},
+        "programme_year": {"en": "{year}", "zh": "{year} 年"},
+        "programme_whole": {"en": "Whole programme", "zh": "全部年度"},
+        "programme_by": {"en": "by", "zh": "截至"},
+        "programme_plots": {"en": "plots started", "zh": "启动宗数"},
+        "programme_resupply": {"en": "of which re-supply", "zh": "其中再供应"},
+        "programme_cost": {"en": "money in the year (10⁴ CNY)", "zh": "当年投入（万元）"},
+        "programme_benefit": {
+            "en": "yearly benefit completing (10⁴ CNY/yr)",
+            "zh": "当年建成年效益（万元/年）",
+        },
+        "programme_budget": {"en": "budget (10⁴ CNY)", "zh": "年度预算（万元）"},
+        "programme_use": {"en": "budget used", "zh": "预算使用率"},
+        "programme_cum_cost": {"en": "money by then (10⁴ CNY)", "zh": "累计投入（万元）"},
+        "programme_cum_benefit": {
+            "en": "yearly benefit in force (10⁴ CNY/yr)",
+            "zh": "累计建成年效益（万元/年）",
+        },
+        "programme_target": {"en": "benefit target (10⁴ CNY/yr)", "zh": "效益目标（万元/年）"},
+        "programme_step": {"en": "step", "zh": "环节"},
+        "programme_first": {"en": "first action", "zh": "首次措施"},
+        "programme_second": {"en": "second step (re-supply)", "zh": "后续再供应"},
+        "programme_stock": {"en": "re-supply of cleared land", "zh": "已腾空土地再供应"},
+        "programme_span": {"en": "years", "zh": "实施年度"},
+        "programme_started": {"en": "Plots started in {year}", "zh": "{year} 年启动地块"},
+        "programme_none": {"en": "No plot starts this year.", "zh": "本年度无启动地块。"},
+    },
+    prefix="report.",
+)
 
 #: Sections whose Chinese heading carries the English one as a subtitle.
-_SECTIONS = ("scenario", "targets", "map", "webmap", "townships", "parks", "parcels", "record")
+_SECTIONS = (
+    "scenario",
+    "targets",
+    "programme",
+    "map",
+    "webmap",
+    "townships",
+    "parks",
+    "parcels",
+    "record",
+)
 
 
 def _n(v: Any, nd: int = 1) -> str:
@@ -385,6 +434,147 @@ def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any]) -> di
     }
 
 
+def _programme_section(
+    plan: Plan, h: dict[str, str], lang: _maps.Lang, images: dict[str, bytes]
+) -> dict:
+    """A programme plan's section: timeline, small multiples, the cumulative table, then one
+    part per year (its table per action and the plots started in it) and the whole programme.
+
+    Every number comes from :mod:`landopt.programme_tables` (the plan layer's own columns).
+    """
+    sc = plan.scenario
+    colors = _maps.action_colors(sc)
+    table = _pt.by_year(sc, plan.parcels)
+    cum = _pt.cumulative(sc, plan.parcels)
+    steps = _pt.programme_steps(sc, plan.parcels)
+    nos = plot_numbers(sc, plan.parcels)
+    p = plan.parcels
+
+    def pct(v: Any) -> str:
+        return "–" if v is None or v is pd.NA or not np.isfinite(float(v)) else f"{float(v):.1f}%"
+
+    def budget(v: Any) -> str:
+        return "–" if v is None or v is pd.NA or not np.isfinite(float(v)) else _n(v)
+
+    def rows_of(part: pd.DataFrame) -> tuple[list[dict], dict]:
+        out, foot = [], {}
+        for r in part.to_dict("records"):
+            cells = [
+                _i(r["plots"]),
+                _n(r["mu"]),
+                _i(r["resupply_plots"]),
+                _n(r["cost_wan"]),
+                _n(r["benefit_wan"]),
+                budget(r["budget_wan"]),
+                pct(r["budget_use_pct"]),
+            ]
+            over = r["budget_use_pct"] is not None and not pd.isna(r["budget_use_pct"])
+            over = over and float(r["budget_use_pct"]) > 100.0 + 1e-9
+            if r["action"] == _pt.TOTAL:
+                foot = {"cells": cells, "over": over}
+            else:
+                out.append(
+                    {
+                        "color": colors.get(r["action"], "#999"),
+                        "label": r["label"] or r["action"],
+                        "name": r["action"],
+                        "cells": cells,
+                        "over": over,
+                    }
+                )
+        return out, foot
+
+    words = {0: h["programme_first"], 1: h["programme_second"]}
+    years = []
+    for y in _pt.programme_years(sc):
+        rows, foot = rows_of(table[table["year"] == y])
+        started = steps[steps["start"] == y]
+        plots = []
+        for st in started.itertuples(index=False):
+            idx = p.index[st.row]
+            step = (
+                words[1] if st.stage == 1 else (h["programme_stock"] if st.resupply else words[0])
+            )
+            plots.append(
+                {
+                    "no": int(nos.loc[idx]),
+                    "id": _text(p.at[idx, "parcel_id"]),
+                    "name": _text(p.at[idx, "name"]) if "name" in p.columns else "",
+                    "township": _text(p.at[idx, "township"]) if "township" in p.columns else "",
+                    "color": colors[st.action],
+                    "action": sc.action(st.action).label or st.action,
+                    "step": step,
+                    "span": str(st.start) if st.end == st.start else f"{st.start}–{st.end}",
+                    "mu": _n(st.mu, 2),
+                    "cost": _n(st.cost_wan),
+                }
+            )
+        plots.sort(key=lambda r: (r["no"], r["step"]))
+        years.append(
+            {
+                "year": y,
+                "heading": i18n.t("report.programme_year", lang, year=y),
+                "started": i18n.t("report.programme_started", lang, year=y),
+                "rows": rows,
+                "foot": foot,
+                "plots": plots,
+            }
+        )
+    whole_rows, whole_foot = rows_of(table[table["year"].isna()])
+    cum_rows = []
+    for r in cum[cum["action"] == _pt.TOTAL].to_dict("records"):
+        target = r["benefit_target_wan"]
+        has = target is not None and not pd.isna(target)
+        cum_rows.append(
+            {
+                "year": f"{h['programme_by']} {r['year']}" if lang == "zh" else f"by {r['year']}",
+                "cells": [_i(r["plots"]), _n(r["mu"]), _n(r["cost_wan"]), _n(r["benefit_wan"])],
+                "target": _n(target) if has else "–",
+                "met": bool(r["met"]) if has else None,
+            }
+        )
+    return {
+        "timeline": base64.b64encode(images["timeline"]).decode("ascii")
+        if images.get("timeline")
+        else None,
+        "maps": base64.b64encode(images["maps"]).decode("ascii") if images.get("maps") else None,
+        "years": years,
+        "whole": {"rows": whole_rows, "foot": whole_foot},
+        "cumulative": cum_rows,
+    }
+
+
+def _programme_images(
+    plan: Plan,
+    maps_png: str | Path | bytes | None,
+    timeline_png: str | Path | bytes | None,
+    lang: str | None,
+    **kw: Any,
+) -> dict[str, bytes]:
+    """The small multiples and the timeline as PNG bytes (given, or drawn here at 150 dpi)."""
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, given, draw in (
+            (
+                "maps",
+                maps_png,
+                lambda f: _maps.save_programme_map(plan, f, dpi=150, lang=lang, **kw),
+            ),
+            (
+                "timeline",
+                timeline_png,
+                lambda f: _maps.save_programme_timeline(plan, f, dpi=150, lang=lang),
+            ),
+        ):
+            if isinstance(given, bytes):
+                out[key] = given
+            elif given is not None:
+                out[key] = Path(given).read_bytes()
+            else:
+                out[key] = draw(Path(tmp) / f"{key}.png").read_bytes()
+    return out
+
+
 # --------------------------------------------------------------------------- assembly
 def _png_bytes(
     plan: Plan, map_png: str | Path | bytes | None, lang: str | None, **kw: Any
@@ -408,8 +598,15 @@ def report_html(
     lang: str | None = None,
     district: gpd.GeoDataFrame | str | Path | bool | None = None,
     record: dict[str, Any] | None = None,
+    programme_map_png: str | Path | bytes | None = None,
+    timeline_png: str | Path | bytes | None = None,
 ) -> str:
     """The report as one self-contained HTML document (see :func:`write_report`).
+
+    A programme plan (:func:`landopt.programme_tables.is_programme`) gets a section by
+    year after the targets: the timeline and the small multiples (``programme_map_png``,
+    ``timeline_png``; drawn at 150 dpi when omitted), the cumulative figures, a part per
+    year and the whole programme.
 
     Rendered from ``landopt/templates/report.html.j2`` and its partials, with every
     value escaped; the CSS (``report.css``), the static map and the interactive map are
@@ -429,6 +626,10 @@ def report_html(
             page = page.replace(_maps.font_face_css(), "")
         webmap = {"page": page}  # escaped into the iframe's srcdoc attribute
     title = _maps.plan_title(plan)
+    programme = None
+    if _pt.is_programme(plan):
+        images = _programme_images(plan, programme_map_png, timeline_png, lang, district=district)
+        programme = _programme_section(plan, h, lng, images)
     return _render.render(
         "report.html.j2",
         html_lang="zh-CN" if lng == "zh" else "en",
@@ -440,6 +641,7 @@ def report_html(
         header=_header(plan, h, lng, record),
         scenario=_scenario_section(plan, h, lng),
         targets=_targets_section(plan),
+        programme=programme,
         figure={"alt": title, "png_base64": base64.b64encode(png).decode("ascii")},
         webmap=webmap,
         breakdowns=_breakdown_sections(plan, h, lng),
@@ -460,6 +662,8 @@ def write_report(
     lang: str | None = None,
     district: gpd.GeoDataFrame | str | Path | bool | None = None,
     record: dict[str, Any] | None = None,
+    programme_map_png: str | Path | bytes | None = None,
+    timeline_png: str | Path | bytes | None = None,
 ) -> Path:
     """Write the plan report: one self-contained, print-friendly HTML file.
 
@@ -483,6 +687,9 @@ def write_report(
     record
         The run record to show (default ``plan.record()``); pass the ``run.json`` of a
         plan read from disk so the report shows the versions and time of that run.
+    programme_map_png, timeline_png
+        A programme plan's small multiples and timeline to embed (files or bytes); drawn
+        when omitted.
 
     Returns
     -------
@@ -496,6 +703,8 @@ def write_report(
         lang=lang,
         district=district,
         record=record,
+        programme_map_png=programme_map_png,
+        timeline_png=timeline_png,
     )
     return _webmap.write_text_atomic(Path(path), text)
 
@@ -528,8 +737,17 @@ def plan_outputs(
     def page(p: Path) -> None:
         _webmap.write_webmap(plan, p, lang=lang, district=district, tiles=tiles)
 
+    def programme_map(p: Path) -> None:
+        _maps.save_programme_map(
+            plan, p, dpi=dpi, lang=lang, district=district, paper=paper, orientation=orientation
+        )
+
+    def timeline(p: Path) -> None:
+        _maps.save_programme_timeline(plan, p, dpi=min(dpi, 200), lang=lang)
+
     def report(p: Path) -> None:
         sib_png, sib_html = p.with_name("plan.png"), p.with_name("plan.html")
+        sib_maps, sib_time = (p.with_name(n) for n in PROGRAMME_FILES)
         write_report(
             plan,
             p,
@@ -539,9 +757,15 @@ def plan_outputs(
             lang=lang,
             district=district,
             record=record,
+            programme_map_png=sib_maps if sib_maps.exists() else None,
+            timeline_png=sib_time if sib_time.exists() else None,
         )
 
-    return {"plan.png": png, "plan.html": page, "report.html": report}
+    writers: dict[str, Callable[[Path], None]] = {"plan.png": png, "plan.html": page}
+    if _pt.is_programme(plan):  # before the report, which embeds them
+        writers |= {PROGRAMME_FILES[0]: programme_map, PROGRAMME_FILES[1]: timeline}
+    writers["report.html"] = report
+    return writers
 
 
 def redraw_plan(
@@ -588,20 +812,22 @@ def redraw_plan(
     out = Path(out_dir) if out_dir is not None else folder
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a folder: choose another output folder")
-    with staged_files(out, MAP_FILES) as stage:
-        for name, writer in plan_outputs(
-            plan,
-            lang=lang,
-            district=district,
-            tiles=tiles,
-            dpi=dpi,
-            record=record,
-            paper=paper,
-            orientation=orientation,
-        ).items():
+    writers = plan_outputs(
+        plan,
+        lang=lang,
+        district=district,
+        tiles=tiles,
+        dpi=dpi,
+        record=record,
+        paper=paper,
+        orientation=orientation,
+    )
+    names = tuple(writers)  # MAP_FILES, and a programme's two more
+    with staged_files(out, names) as stage:
+        for name, writer in writers.items():
             writer(stage / name)
-    log.info("wrote %s in %s", ", ".join(MAP_FILES), out)
-    return [out / n for n in MAP_FILES]
+    log.info("wrote %s in %s", ", ".join(names), out)
+    return [out / n for n in names]
 
 
 def write_comparison(

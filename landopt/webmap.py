@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from landopt import _render, i18n
+from landopt import programme_tables as _pt
 from landopt._atomic import atomic_file
 from landopt.errors import InputError
 from landopt.maps import (
@@ -63,6 +64,23 @@ __all__ = ["DEFAULT_MAX_FEATURES", "LEAFLET_VERSION", "WebmapData", "webmap_html
 
 log = logging.getLogger(__name__)
 
+# the year filter of a programme's map (not under "webmap.": a one-year page's words stay as they are)
+i18n.add_messages(
+    {
+        "year": {"en": "Year", "zh": "年度"},
+        "all": {"en": "whole programme", "zh": "全部年度"},
+        "upto": {"en": "up to the year", "zh": "截至当年"},
+        "only": {"en": "that year only", "zh": "仅当年"},
+        "started": {"en": "year", "zh": "实施年度"},
+        "then": {"en": "then", "zh": "后续"},
+        "stock": {"en": "re-supply of cleared land", "zh": "已腾空土地再供应"},
+        "second": {"en": "second step (dashed)", "zh": "后续再供应（虚线）"},
+        "plot": {"en": "plot", "zh": "宗"},
+        "plots": {"en": "plots", "zh": "宗"},
+    },
+    prefix="webmap_programme.",
+)
+
 LEAFLET_VERSION = "1.9.4"
 #: Past this many parcels the web map leaves out the ones that were never candidates.
 DEFAULT_MAX_FEATURES = 30_000
@@ -92,10 +110,19 @@ class WebmapData:
     tiles: dict[str, Any] | None = None
     shown: int = 0
     total: int = 0
+    #: A programme plan's years and the year filter's words (None for a one-year plan)
+    programme: dict[str, Any] | None = None
+
+    def page_data(self) -> dict[str, Any]:
+        """What the page reads (a one-year plan's exactly as before: no ``programme`` key)."""
+        d = dict(self.__dict__)
+        if d.get("programme") is None:
+            d.pop("programme", None)
+        return d
 
     def to_json(self) -> str:
         """Compact JSON, safe to put inside a ``<script>`` element."""
-        return _render.json_for_script(self.__dict__)
+        return _render.json_for_script(self.page_data())
 
 
 # --------------------------------------------------------------------------- data
@@ -204,6 +231,26 @@ def build_webmap_data(
         if col in sub.columns
     }
 
+    programme = _pt.is_programme(plan)
+    if programme:  # each step's years, for the year filter (PROGRAMME.md plan-layer columns)
+
+        def years_of(name: str) -> np.ndarray:
+            if name not in sub.columns:
+                return np.full(len(sub), np.nan)
+            return pd.to_numeric(sub[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+        y1, y1_end, y2 = years_of("year"), years_of("year_end"), years_of("year2")
+        a2 = (
+            sub["action2"].fillna(NONE).astype(str).to_numpy()
+            if "action2" in sub.columns
+            else np.full(len(sub), NONE, dtype=object)
+        )
+        stock = (
+            sub["stock"].fillna(False).astype(bool).to_numpy()
+            if "stock" in sub.columns
+            else np.zeros(len(sub), bool)
+        )
+
     features: dict[str, list[dict[str, Any]]] = {}
     for i in range(len(sub)):
         if gj[i] is None:
@@ -219,6 +266,15 @@ def build_webmap_data(
         if action[i] != NONE:
             props["action"] = labels.get(action[i], action[i])
             props["cost"] = _num(costs[action[i]][i]) if action[i] in costs else None
+            if programme and math.isfinite(y1[i]):
+                props["y"] = int(y1[i])
+                props["ye"] = int(y1_end[i]) if math.isfinite(y1_end[i]) else int(y1[i])
+                if a2[i] != NONE and math.isfinite(y2[i]):
+                    props["a2"] = a2[i]
+                    props["a2l"] = labels.get(a2[i], a2[i])
+                    props["y2"] = int(y2[i])
+                if stock[i]:
+                    props["stock"] = True
         elif elig[i]:
             props["options"] = [
                 [labels.get(n, n), _num(costs[n][i]) if n in costs else None]
@@ -335,7 +391,15 @@ def build_webmap_data(
         [round(float(b[3]), 6), round(float(b[2]), 6)],
     ]
 
+    prog = None
+    if programme:
+        prog = {
+            "years": _pt.programme_years(sc),
+            "colors": colors,
+            "words": i18n.words("webmap_programme.", lang),
+        }
     return WebmapData(
+        programme=prog,
         title=title if title is not None else plan_title(plan),
         subtitle=plan_subtitle(plan, lang).split(" · "),
         lang=lang,
@@ -434,7 +498,9 @@ def webmap_html(
         leaflet_version=LEAFLET_VERSION,
         leaflet_css=leaflet_css(),
         leaflet_js=_vendor("leaflet.js"),
-        data=data.__dict__,
+        data=data.page_data(),
+        # the year filter, only on a programme's page (a one-year page is as before)
+        programme_js=data.programme is not None,
     )
 
 

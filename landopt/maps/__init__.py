@@ -12,8 +12,11 @@ One job per module:
   :func:`save_plan_map`);
 * :mod:`~landopt.maps.compare_map` — two plans compared (:func:`compare_plans`,
   :func:`plot_comparison`, :func:`save_comparison_map`);
+* :mod:`~landopt.maps.programme_map` — a multi-year programme's small multiples, a
+  panel per year and the whole programme (:func:`plot_programme_map`,
+  :func:`save_programme_map`);
 * :mod:`~landopt.maps.charts` — the charts of the analyses (sweep, parcel values,
-  calibration);
+  calibration) and a programme's timeline;
 * :mod:`~landopt.maps.save` — saving figures: format by suffix, atomic writes.
 
 Chinese labels need a CJK font; :func:`find_cjk_font` prefers one the system has and
@@ -33,9 +36,11 @@ from landopt.i18n import Lang
 from landopt.maps.charts import (
     plot_calibration,
     plot_parcel_values,
+    plot_programme_timeline,
     plot_sweep,
     save_calibration_plot,
     save_parcel_values,
+    save_programme_timeline,
     save_sweep_plot,
 )
 from landopt.maps.compare_map import compare_plans, plot_comparison, save_comparison_map
@@ -65,6 +70,7 @@ from landopt.maps.layers import (
     spatial_overlays,
 )
 from landopt.maps.plan_map import plot_plan, save_plan_map
+from landopt.maps.programme_map import plot_programme_map, save_programme_map
 from landopt.maps.style import (
     BLOCK_EDGE,
     BOUNDARY,
@@ -132,12 +138,16 @@ __all__ = [
     "plot_comparison",
     "plot_parcel_values",
     "plot_plan",
+    "plot_programme_map",
+    "plot_programme_timeline",
     "plot_sweep",
     "read_district",
     "save_calibration_plot",
     "save_comparison_map",
     "save_parcel_values",
     "save_plan_map",
+    "save_programme_map",
+    "save_programme_timeline",
     "save_sweep_plot",
     "shipped_cjk_font",
     "shipped_font_path",

@@ -34,9 +34,11 @@ if TYPE_CHECKING:
 __all__ = [
     "plot_calibration",
     "plot_parcel_values",
+    "plot_programme_timeline",
     "plot_sweep",
     "save_calibration_plot",
     "save_parcel_values",
+    "save_programme_timeline",
     "save_sweep_plot",
 ]
 
@@ -364,3 +366,168 @@ def save_calibration_plot(
         plot_calibration(result, ax=fig.add_subplot(), lang=lang, scenario=scenario)
 
     return _save_drawn(path, (8.27, 5.8), draw, dpi, left=0.12, right=0.96, top=0.9, bottom=0.11)
+
+
+# --------------------------------------------------------------------------- programme
+i18n.add_messages(
+    {
+        "title": {"en": "Programme timeline", "zh": "分年度实施进度"},
+        "mu": {"en": "area started (mu)", "zh": "启动面积（亩）"},
+        "cost": {"en": "money in the year (10⁴ CNY)", "zh": "当年投入（万元）"},
+        "benefit": {
+            "en": "yearly benefit in force (10⁴ CNY/yr)",
+            "zh": "累计建成年效益（万元/年）",
+        },
+        "budget": {"en": "yearly budget", "zh": "年度预算"},
+        "budget_use": {"en": "used {pct}%", "zh": "使用 {pct}%"},
+        "benefit_line": {"en": "benefit in force", "zh": "已建成年效益"},
+        "target": {"en": "benefit target", "zh": "效益目标"},
+        "year": {"en": "year", "zh": "年度"},
+    },
+    prefix="maps.timeline.",
+)
+
+
+def plot_programme_timeline(
+    plan: Plan, *, axes: Sequence[Axes] | None = None, lang: str | None = None
+) -> list[Axes]:
+    """The timeline of a programme plan: mu and money per action per year, budgets, benefit.
+
+    Three panels over the programme's years: the mu started per action (grouped bars in
+    the actions' colours); the money falling in each year per action (stacked bars, an
+    upgrade over two years split as the scenario says) with each year's budget as a
+    black bar and its use in per cent; the yearly benefit in force by each year (line)
+    with the benefit targets (red dashes and markers at their years). Every number comes
+    from :mod:`landopt.programme_tables`; every word from the catalog.
+
+    Artists carry gids: ``mu-<action>``, ``cost-<action>``, ``budget``, ``budget-use``,
+    ``benefit``, ``benefit-target``.
+
+    Returns
+    -------
+    list of Axes
+        The mu, money and benefit axes.
+    """
+    from landopt import programme_tables as pt
+    from landopt.maps.style import action_colors, action_word
+
+    fonts = _fonts(plan.scenario, lang)
+    lng = fonts.lang
+    sc = plan.scenario
+    years = pt.programme_years(sc)
+    table = pt.by_year(sc, plan.parcels)
+    cum = pt.cumulative(sc, plan.parcels)
+    if axes is None:
+        fig = _new_figure((8.27, 9.0))
+        axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"hspace": 0.18})
+    ax_mu, ax_cost, ax_b = axes
+    colors = action_colors(sc)
+    x = np.arange(len(years), dtype=float)
+    names = list(sc.action_names)
+    width = 0.8 / max(len(names), 1)
+    per_year = table[table["year"].notna()]
+    bottom = np.zeros(len(years))
+    for k, name in enumerate(names):
+        rows = per_year[per_year["action"] == name].set_index("year").reindex(years)
+        mu = rows["mu"].fillna(0.0).to_numpy(float)
+        word = action_word(sc, name, lng, fonts)
+        bars = ax_mu.bar(
+            x - 0.4 + width * (k + 0.5), mu, width=width * 0.92, color=colors[name], label=word
+        )
+        for patch in bars:
+            patch.set_gid(f"mu-{name}")
+        cost = rows["cost_wan"].fillna(0.0).to_numpy(float)
+        stack = ax_cost.bar(x, cost, width=0.55, bottom=bottom, color=colors[name], label=word)
+        for patch in stack:
+            patch.set_gid(f"cost-{name}")
+        bottom += cost
+    totals = per_year[per_year["action"] == pt.TOTAL].set_index("year").reindex(years)
+    budget = totals["budget_wan"].to_numpy(dtype=float, na_value=np.nan)
+    if np.isfinite(budget).any():
+        ok = np.isfinite(budget)
+        ax_cost.hlines(
+            budget[ok],
+            x[ok] - 0.36,
+            x[ok] + 0.36,
+            colors="#111111",
+            linewidth=2.2,
+            label=i18n.t("maps.timeline.budget", lng),
+            gid="budget",
+            zorder=4,
+        )
+        for xi, b, c in zip(x[ok], budget[ok], bottom[ok], strict=True):
+            t = ax_cost.annotate(
+                i18n.t("maps.timeline.budget_use", lng, pct=f"{100 * c / b:.0f}"),
+                (xi, b),  # above the middle of its budget bar: clear of the next year's
+                textcoords="offset points",
+                xytext=(0, 3),
+                va="bottom",
+                ha="center",
+                color="#B00020" if c > b + 1e-6 else "#333333",
+                **fonts.kw(fontsize=8),
+            )
+            t.set_gid("budget-use")
+    tot = cum[cum["action"] == pt.TOTAL].set_index("year").reindex(years)
+    ben = tot["benefit_wan"].to_numpy(float)
+    (line,) = ax_b.plot(
+        x,
+        ben,
+        marker="o",
+        color="#333333",
+        lw=2,
+        label=i18n.t("maps.timeline.benefit_line", lng),
+    )
+    line.set_gid("benefit")
+    target = tot["benefit_target_wan"].to_numpy(dtype=float, na_value=np.nan)
+    if np.isfinite(target).any():
+        ok = np.isfinite(target)
+        tl = ax_b.hlines(
+            target[ok],
+            x[ok] - 0.3,
+            x[ok] + 0.3,
+            colors="#B00020",  # not an action's colour (clear is vermillion)
+            linestyles="dashed",
+            linewidth=2,
+            label=i18n.t("maps.timeline.target", lng),
+            zorder=4,
+        )
+        tl.set_gid("benefit-target")
+    from matplotlib.ticker import FuncFormatter
+
+    thousands = FuncFormatter(lambda v, _: f"{v:,.0f}")  # 12,345 as in every other output
+    for a, key in ((ax_mu, "mu"), (ax_cost, "cost"), (ax_b, "benefit")):
+        a.yaxis.set_major_formatter(thousands)
+        a.set_ylabel(i18n.t(f"maps.timeline.{key}", lng), **fonts.kw(fontsize=9))
+        a.grid(alpha=0.3, axis="y")
+        a.set_axisbelow(True)
+        for s in ("top", "right"):
+            a.spines[s].set_visible(False)
+        a.legend(
+            prop={"family": fonts.family, "size": 8},
+            frameon=False,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+        )
+        a.margins(y=0.12)
+    ax_b.set_ylim(bottom=0)
+    ax_b.set_xticks(x, [str(y) for y in years], **fonts.kw())
+    ax_b.set_xlim(-0.6, len(years) - 0.4)
+    ax_b.set_xlabel(i18n.t("maps.timeline.year", lng), **fonts.kw())
+    ax_mu.set_title(
+        f"{plan_title(plan)} · {i18n.t('maps.timeline.title', lng)}",
+        loc="left",
+        **fonts.kw(fontsize=12, fontweight="bold"),
+    )
+    return [ax_mu, ax_cost, ax_b]
+
+
+def save_programme_timeline(
+    plan: Plan, path: str | Path, *, dpi: float = 200, lang: str | None = None
+) -> Path:
+    """Write :func:`plot_programme_timeline` as PNG, PDF or SVG (by suffix)."""
+
+    def draw(fig: Figure) -> None:
+        axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"hspace": 0.18})
+        plot_programme_timeline(plan, axes=axes, lang=lang)
+
+    return _save_drawn(path, (8.27, 9.0), draw, dpi, left=0.12, right=0.78, top=0.95, bottom=0.06)

@@ -165,15 +165,19 @@ def _draw_plot_numbers(
     plan: Plan,
     parcels: gpd.GeoDataFrame,
     fonts: _Fonts,
+    numbers: Any = None,
 ) -> tuple[list[Any], np.ndarray]:
     """Number every chosen plot; the Text artists and their display boxes.
+
+    ``numbers``: the plot numbers to draw (a part of :func:`~landopt.plan.plot_numbers`,
+    0 for a plot not to number, e.g. a programme map's panel of one year).
 
     A number sits at the plot's representative point when it fits inside the plot and
     clears the numbers drawn before; otherwise it goes beside the plot, on the first of
     a ring of spots (nearest first) that covers no chosen plot and no other number, with
     a leader line to the plot. Each Text has the gid ``plot-no:<parcel_id>``.
     """
-    nos = plot_numbers(plan.scenario, plan.parcels)
+    nos = plot_numbers(plan.scenario, plan.parcels) if numbers is None else numbers
     chosen = nos[nos > 0].sort_values()
     if not len(chosen):
         return [], np.zeros((0, 4))

@@ -184,9 +184,13 @@ def planner_layer(
 
 def _as_is(column: pd.Series) -> bool:
     """Whether the column's own array gives the written layer the dtype its NumPy values
-    would (texts, plain numbers, booleans); others (objects, categories, nullable
-    integers, dates with a zone) go through NumPy, as they always did."""
+    would (texts, plain numbers, booleans), and for nullable integers (a programme's
+    years), which stay integers with missing values rather than becoming objects and then
+    reals; others (objects, categories, dates with a zone) go through NumPy, as they
+    always did."""
     dtype = column.dtype
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":
+        return True
     return isinstance(dtype, pd.StringDtype) or (
         isinstance(dtype, np.dtype) and dtype.kind in "biuf"
     )
@@ -196,6 +200,10 @@ def _values(column: pd.Series) -> Any:
     """A column's values for the written layer: its own array when that keeps the dtype
     (:func:`_as_is`; 100k Arrow texts need not become Python objects and Arrow again)."""
     return column.array if _as_is(column) else column.to_numpy()
+
+
+#: Year columns of a programme plan (PROGRAMME.md): integers with missing values on reading.
+_YEAR_FIELDS = ("year", "year_end", "year2")
 
 
 def layout_json(layout: Mapping[str, Any]) -> str:
@@ -242,6 +250,11 @@ def from_planner_layer(
         df[DECLARED_AREA_FIELD] = pd.to_numeric(df[DECLARED_AREA_FIELD], errors="coerce")
     if "parcel_id" in df:
         df["parcel_id"] = ids.astype(str).to_numpy()
+    for field in _YEAR_FIELDS:  # read as reals when a value is missing: integers again
+        if field in df and field in {*results.values(), *columns.values()}:
+            values = pd.to_numeric(df[field], errors="coerce")
+            if values.dropna().mod(1).eq(0).all():
+                df[field] = values.round().astype("Int64")
     core = [f for f in CORE_FIELDS if f in df]
     df = df[core + [c for c in df.columns if c not in core]]
     out = gpd.GeoDataFrame(df, geometry=layer.geometry.values, crs=layer.crs)
