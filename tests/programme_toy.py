@@ -82,6 +82,20 @@ class ProgrammeStub:
     def model_dump(self, **_: Any) -> dict[str, Any]:
         return {"years": self.years}
 
+    def spec(self) -> Any:
+        """The real ``[programme]`` settings (landopt.programme.ProgrammeSpec) of these values."""
+        from landopt.programme import ProgrammeSpec
+
+        return ProgrammeSpec.model_validate(
+            {
+                "years": self.years,
+                "budgets": [{k: v for k, v in b.items() if v is not None} for b in self.budgets],
+                "benefit_targets": self.benefit_targets,
+                "sequences": self.sequences,
+                "duration": self.duration,
+            }
+        )
+
 
 def programme_layer() -> gpd.GeoDataFrame:
     """The toy parcels as squares in EPSG:4548 with townships (as in the map tests)."""
@@ -103,7 +117,7 @@ def programme_plan(lang: str = "zh", **scenario_changes: Any) -> Plan:
     """The toy plan turned into the hand-made 2023–2025 programme above."""
     sc = toy_scenario(lang=lang, title="合成区 2023–2025 年计划", **scenario_changes)
     base = solve(sc, programme_layer())
-    sc = replace(sc, rules=(*sc.rules, ("programme", ProgrammeStub())))
+    sc = replace(sc, rules=(*sc.rules, ("programme", ProgrammeStub().spec())))
     p = base.parcels.copy()
     plan_rows = {
         "P1": ("upgrade", 2023, 2024, "none", None, False),
@@ -156,7 +170,7 @@ def demo_programme_plan(lang: str | None = None) -> Plan:
             }
         ],
     )
-    sc = replace(sc, rules=(*sc.rules, ("programme", stub)))
+    sc = replace(sc, rules=(*sc.rules, ("programme", stub.spec())))
     p = base.parcels.copy()
     labels = {a.name: a.label for a in sc.actions}
     n = len(p)
