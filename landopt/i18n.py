@@ -437,7 +437,7 @@ _CLI: dict[str, dict[str, str]] = {
     "col.parcels": {"en": "parcels", "zh": "宗数"},
     "col.target": {"en": "target", "zh": "目标"},
     "col.mu": {"en": "mu", "zh": "面积（亩）"},
-    "col.cost": {"en": "cost 万元", "zh": "成本（万元）"},
+    "col.cost": {"en": "cost 万元", "zh": "投入（万元）"},
     "col.benefit": {"en": "benefit 万元", "zh": "收益（万元）"},
     "col.met": {"en": "met", "zh": "达标"},
     "col.scenario": {"en": "scenario", "zh": "情景"},

@@ -506,15 +506,29 @@ def summarize(
     area = pd.to_numeric(parcels["area_mu"], errors="coerce").to_numpy(float)
     elig = eligible if eligible is not None else effective_eligibility(scenario, parcels)
     rows = []
+    steps = None
+    if scenario.rule("programme") is not None and "year" in parcels.columns:
+        # a programme: every step counts (a sequence's second step too), priced as the
+        # programme's tables price it (an empty re-supply cost at the sequence's rate)
+        from landopt.programme_tables import programme_steps
+
+        steps = programme_steps(scenario, parcels)
     for a in scenario.actions:
-        on = action == a.name
-        n, mu = int(on.sum()), float(area[on].sum())
-        cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
-        benefit = (
-            float(np.nansum(pd.to_numeric(parcels[a.benefit], errors="coerce").to_numpy(float)[on]))
-            if a.benefit
-            else 0.0
-        )
+        if steps is not None:
+            mine = steps[steps["action"] == a.name]
+            on = np.zeros(len(parcels), bool)
+            on[mine["row"].to_numpy(int)] = True
+            n, mu = len(mine), float(mine["mu"].sum())
+            cost, benefit = float(mine["cost_wan"].sum()), float(mine["benefit_wan"].sum())
+        else:
+            on = action == a.name
+            n, mu = int(on.sum()), float(area[on].sum())
+            cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
+            benefit = (
+                float(np.nansum(pd.to_numeric(parcels[a.benefit], errors="coerce").to_numpy(float)[on]))
+                if a.benefit
+                else 0.0
+            )
         t = a.targets
         met = t.count_met(n) and t.area_min_met(mu) and t.area_max_met(mu)
         em = elig[a.name].to_numpy()

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
+
 from landopt.cli import _console as con
 from landopt.cli import options
 from landopt.errors import InputError, LandoptError
@@ -386,6 +388,35 @@ def summary_table(summary: Any, lang: str | None, *, scenario_column: bool = Fal
     return con.table(header, body)
 
 
+def programme_table(plan: Any, lang: str | None) -> Any:
+    """A programme plan's year-by-year table: plots, mu, re-supplies, money and budget use."""
+    from landopt.programme_tables import TOTAL, by_year, header
+
+    lg = con.ui_lang(lang)
+    df = by_year(plan.scenario, plan.parcels)
+    df = df[df["year"].notna()]
+    cols = ["plots", "mu", "resupply_plots", "cost_wan", "budget_wan", "budget_use_pct"]
+    head = [header("year", lg), t("cli.col.action", lg), *(header(c, lg) for c in cols)]
+    labels = {a.name: (a.label if lg == "zh" and a.label else a.name) for a in plan.scenario.actions}
+    body = []
+    for r in df.itertuples(index=False):
+        if r.action != TOTAL and not r.plots and not r.cost_wan:
+            continue  # nothing of this action in that year
+        body.append(
+            [
+                str(r.year),
+                t("cli.total", lg) if r.action == TOTAL else labels.get(r.action, r.action),
+                con.count(r.plots),
+                con.mu(r.mu),
+                con.count(r.resupply_plots),
+                f"{r.cost_wan:,.0f}",
+                "" if pd.isna(r.budget_wan) else f"{r.budget_wan:,.0f}",
+                "" if pd.isna(r.budget_use_pct) else f"{r.budget_use_pct:.0f}",
+            ]
+        )
+    return con.table(head, body)
+
+
 def _objective_words(sc: Any, lg: str) -> str:
     """The objective in words: the objective component's own description (the one the
     report shows; 投入 for cost in Chinese), plus the terms other rules add to it."""
@@ -404,12 +435,15 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
     r = plan.result
     sc = plan.scenario
     title = sc.title or sc.name
-    parts: list[con.Part] = [
-        f"landopt plan {source}",
-        "  " + (t("cli.plan.title_year", lg, title=title, year=sc.year) if sc.year else title),
-        "",
-        summary_table(plan.summary, lg),
-    ]
+    prog = sc.rule("programme")
+    if prog is not None:  # a programme: its years, the whole programme, then year by year
+        years = f"{prog.years[0]}—{prog.years[-1]}" if len(prog.years) > 1 else f"{prog.years[0]}"
+        heading = title if years in title else t("cli.plan.title_year", lg, title=title, year=years)
+    else:
+        heading = t("cli.plan.title_year", lg, title=title, year=sc.year) if sc.year else title
+    parts: list[con.Part] = [f"landopt plan {source}", "  " + heading, "", summary_table(plan.summary, lg)]
+    if prog is not None and "year" in plan.parcels.columns:
+        parts += ["", programme_table(plan, lg)]
     if r.proven_optimal:
         quality = (
             t("cli.plan.proven_optimal", lg)

@@ -258,7 +258,7 @@ def crs_text(crs: Any) -> str:
     return f"{c.name} (EPSG:{epsg})" if epsg else c.name
 
 
-def source_note(plan: Plan, lang: Lang, *, version: bool = True) -> str:
+def source_note(plan: Plan, lang: Lang, *, version: bool = False) -> str:
     """Data source, CRS and (unless ``version=False``) landopt version, for the foot of a map."""
     w = words(lang)
     if is_demo(plan):

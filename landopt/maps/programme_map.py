@@ -38,9 +38,15 @@ from landopt import programme_tables as pt
 from landopt.i18n import add_messages
 from landopt.maps.draw import _add_layer, _draw_outlines, _extent, _frame
 from landopt.maps.fonts import _Fonts, _fonts
-from landopt.maps.layers import _geo, _projected, plan_title, read_district, source_note
+from landopt.maps.layers import _geo, _projected, plan_title, read_district
 from landopt.maps.save import _save_drawn
-from landopt.maps.sheet import _draw_plot_numbers, _title_block, paper_inches, paper_text_scale
+from landopt.maps.sheet import (
+    _draw_plot_numbers,
+    _title_block,
+    map_footer,
+    paper_inches,
+    paper_text_scale,
+)
 from landopt.maps.style import OTHER_EDGE, OTHER_FILL, _darker, action_colors, action_word, words
 from landopt.plan import Plan, plot_numbers
 
@@ -253,7 +259,7 @@ def plot_programme_map(
     note = fig.text(
         x0,
         0.02,
-        source_note(plan, lng),
+        map_footer(plan, lng),
         ha="left",
         va="bottom",
         color="#666666",
