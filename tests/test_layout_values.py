@@ -1,8 +1,9 @@
 """The written layer keeps each planner column's values and dtype, whatever its kind.
 
 :func:`landopt.parcels.layout.planner_layer` takes texts, plain numbers and booleans by
-their own arrays (no round trip through Python objects); every other kind goes through
-NumPy as before. Both must give what NumPy gave: the same values and dtypes.
+their own arrays (no round trip through Python objects), and nullable integers too (a
+programme's years stay integers with missing values, not reals); every other kind goes
+through NumPy as before, with the same values and dtypes NumPy gave.
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def by_numpy(parcels: gpd.GeoDataFrame) -> pd.DataFrame:
     """The attributes as the NumPy route built them: every column's ``to_numpy()``."""
     orig = parcels.attrs[ORIGINAL_ATTR]
     pos = orig.frame.index.get_indexer(parcels["parcel_id"].astype(str))
-    data = {c: orig.frame[c].to_numpy()[pos] for c in orig.columns}
+    def values(col: pd.Series) -> object:
+        if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.dtype.kind in "iu":
+            return col.array[pos]  # nullable integers stay integers
+        return col.to_numpy()[pos]
+
+    data = {c: values(orig.frame[c]) for c in orig.columns}
     for f, name in (
         ("action_label", "措施"),
         ("action", "措施代码"),
