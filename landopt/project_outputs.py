@@ -106,7 +106,7 @@ add_messages(
             "en": "it could land, but its value does not outweigh the cost of the land",
         },
         "sheet": {"zh": "重点项目", "en": "Key projects"},
-        "legend": {"zh": "重点项目用地 {n} 处", "en": "Key-project sites: {n}"},
+        "legend": {"zh": "重点项目用地 {n} 处", "en": "key-project sites: {n}"},
         "heading": {"zh": "重点项目", "en": "Key projects"},
         "landed_line": {
             "zh": "落地 {n}/{total} 个项目：用地 {mu}，计划投资 {inv} 亿元。",
@@ -338,7 +338,7 @@ def report_section(plan: Plan, lang: str | None = None) -> dict[str, Any] | None
     h = i18n.words("projects_out.", lg)
     col = i18n.words("projects_out.col.", lg)
     recs = _records(plan)
-    where = _where(plan)
+    where = _where(plan, lg)
     landed, unlanded = [], []
     for r in recs:
         inv = _float(r.get("investment_yi"))
@@ -395,7 +395,7 @@ def report_section(plan: Plan, lang: str | None = None) -> dict[str, Any] | None
     }
 
 
-def _where(plan: Plan) -> dict[int, str]:
+def _where(plan: Plan, lang: str) -> dict[int, str]:
     """Each site's plots, by their name (or id) and township: ``site_no → text``."""
     p = plan.parcels
     if "site_no" not in p.columns:
@@ -413,6 +413,7 @@ def _where(plan: Plan) -> dict[int, str]:
             if "township" in part.columns
             else []
         )
-        shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")
-        out[int(s)] = (("、".join(towns) + " · ") if towns else "") + shown
+        sep = "、" if lang == "zh" else ", "
+        shown = sep.join(names[:3]) + ("…" if len(names) > 3 else "")
+        out[int(s)] = ((sep.join(towns) + " · ") if towns else "") + shown
     return out

@@ -87,12 +87,15 @@ def draw_sites(
         t = ax.text(0, 0, label, bbox=bbox, **style)
         bb = t.get_window_extent(renderer=fig.canvas.get_renderer())
         t.remove()
-        w, h = bb.width, bb.height
+        # the circle around the text: its radius is half the text's larger side plus the pad
+        w = h = max(bb.width, bb.height) + 2 * (0.25 * fonts.pt(7) + 1.4) * px
         cx, cy = at[k]
         box = np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2])
         others = np.vstack([drawn, boxes[:k]])
+        sb = sboxes[k]
+        fits = box[0] >= sb[0] and box[2] <= sb[2] and box[1] >= sb[1] and box[3] <= sb[3]
         offset = None
-        if _hits(box, others):
+        if not fits or _hits(box, others):
             # beside the site: free of every number and of the other sites
             offset, box = _free_spot(cx, cy, w, h, rings, px, others, sboxes, frame)
         kw: dict[str, Any] = {

@@ -55,7 +55,7 @@
   // number in a circle (the number of projects.csv, the report and the print map)
   function siteLayer(o, style) {
     var sw = o.words, group = L.layerGroup();
-    map.createPane("lo-sites").style.zIndex = 445;
+    map.createPane("lo-sites").style.zIndex = 455;  // above the rings
     function pop(p) {
       var rows = [[sw.no, esc(p.no)], [sw.name, "<b>" + esc(p.name) + "</b>"]];
       if (p.park) { rows.push([sw.park, esc(p.park)]); }
@@ -73,10 +73,12 @@
       }
     }).addTo(group);
     o.features.forEach(function (f) {
-      L.marker(f.properties.at, {
+      var m = L.marker(f.properties.at, {
         pane: "lo-sites",
-        icon: L.divIcon({className: "lo-site-no", html: esc(f.properties.no), iconSize: [22, 22]})
-      }).bindPopup(pop(f.properties)).addTo(group);
+        icon: L.divIcon({className: "lo-site-no", html: esc(f.properties.no), iconSize: [22, 22], iconAnchor: [11, 30]})
+      });
+      m.bindPopup(pop(f.properties)).addTo(group);
+      labels.unshift(m);  // first: a township's label under a site's number is hidden
     });
     return group;
   }
