@@ -54,6 +54,7 @@ ASSETS = (
     "report/parcels.html.j2",
     "report/record.html.j2",
     "report/programme.html.j2",
+    "report/projects.html.j2",
     "report.css",
     "plan.html.j2",
     "plan.css",

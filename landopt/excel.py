@@ -147,6 +147,7 @@ def sheets(plan: Plan, *, lang: str | None = None) -> list[_Table]:
     ):
         if column in plan.parcels.columns:
             out.append(_by_group(plan, lg, column, key, missing))
+    out += _projects(plan, lg)
     out += [_checks(plan, lg), _run(plan, lg)]
     return out
 
@@ -350,6 +351,21 @@ def _by_group(plan: Plan, lg: str, column: str, key: str, missing: str) -> _Tabl
         table.add([g, *cells(chosen[chosen["g"] == g])])
     table.add([_h("total", lg), *cells(chosen)], bold=True)
     return table
+
+
+def _projects(plan: Plan, lg: str) -> list[_Table]:
+    """The key projects' sheet (重点项目), when the plan has key projects: one row per
+    project, the numbers of ``projects.csv`` (:mod:`landopt.project_outputs`)."""
+    from landopt import project_outputs
+
+    if not project_outputs.has_projects(plan):
+        return []
+    headers, kinds, rows = project_outputs.table_rows(plan, lg)
+    fmt = {"int": FMT_INT, "mu": FMT_MU, "yi": "#,##0.00"}
+    table = _Table(i18n.t("projects_out.sheet", lg), headers, [fmt.get(k or "") for k in kinds])
+    for row in rows:
+        table.add(row)
+    return [table]
 
 
 def _checks(plan: Plan, lg: str) -> _Table:

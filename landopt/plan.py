@@ -615,6 +615,7 @@ KNOWN_OUTPUTS = (
     "plan.pdf",
     "plan.svg",
     "alternatives.csv",
+    "projects.csv",
     "irreplaceability.png",
     "programme.csv",
     "programme_cumulative.csv",
@@ -683,10 +684,15 @@ def write_plan(
     OutputError
         ``out_dir`` cannot be used or written (permission, read-only, disk full).
     """
-    from landopt import programme_tables
+    from landopt import programme_tables, project_outputs
 
     out = Path(out_dir)
-    names = [*OUTPUT_FILES, *programme_tables.files(plan), *(extra or {})]
+    names = [
+        *OUTPUT_FILES,
+        *programme_tables.files(plan),
+        *project_outputs.files(plan),
+        *(extra or {}),
+    ]
     check_output_dir(
         out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)), whole=True
     )
@@ -723,6 +729,8 @@ def write_plan(
         plan.summary.to_csv(stage / "summary.csv", index=False, encoding="utf-8-sig")
         if programme_tables.is_programme(plan):  # programme.csv, programme_cumulative.csv
             programme_tables.write_tables(plan, stage)
+        if project_outputs.has_projects(plan):  # projects.csv
+            project_outputs.write_projects_csv(plan, stage / project_outputs.CSV_NAME)
         excel.write_workbook(plan, stage / "summary.xlsx")
         for name, writer in (extra or {}).items():
             writer(stage / name)

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landopt import _render, i18n
+from landopt import _render, i18n, project_outputs
 from landopt import maps as _maps
 from landopt import programme_tables as _pt
 from landopt import webmap as _webmap
@@ -642,6 +642,7 @@ def report_html(
         scenario=_scenario_section(plan, h, lng),
         targets=_targets_section(plan),
         programme=programme,
+        projects=project_outputs.report_section(plan, lng),
         figure={"alt": title, "png_base64": base64.b64encode(png).decode("ascii")},
         webmap=webmap,
         breakdowns=_breakdown_sections(plan, h, lng),

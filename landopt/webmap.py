@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landopt import _render, i18n
+from landopt import _render, i18n, project_outputs
 from landopt import programme_tables as _pt
 from landopt._atomic import atomic_file
 from landopt.errors import InputError
@@ -375,6 +375,9 @@ def build_webmap_data(
                 **OUTLINE_STYLE[key],
             }
         )
+
+    # key-project sites (landopt.project_outputs): outlined, numbered, a popup each
+    outlines += project_outputs.webmap_sites(plan, lang)
 
     b = gpd.GeoSeries(geo, crs=4326).total_bounds if len(geo) else None
     if d is not None and len(d):

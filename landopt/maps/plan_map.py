@@ -48,6 +48,7 @@ from landopt.maps.sheet import (
     paper_text_scale,
 )
 from landopt.maps.sheet import _hits as _overlaps
+from landopt.maps.sites import draw_sites
 from landopt.maps.style import (
     BLOCK_EDGE,
     CANDIDATE,
@@ -170,6 +171,9 @@ def plot_plan(
     ax.apply_aspect()
     ringed = _ring_small_parcels(ax, plan, parcels, groups, colors)
     number_boxes = _draw_plot_numbers(ax, plan, parcels, fonts)[1] if numbers else np.zeros((0, 4))
+    # key-project sites: outlined and numbered, clear of the plot numbers
+    site_handles, site_boxes = draw_sites(ax, plan, parcels, fonts, number_boxes)
+    number_boxes = np.vstack([number_boxes, site_boxes])
 
     # labels: parks first (bold, beside their outline), then townships (grey), each only
     # where it covers no parcel (a park's last resort: no chosen parcel) and no other label
@@ -228,6 +232,7 @@ def plot_plan(
             h.set_label(w[h.get_label()])
             handles.append(h)
         handles += spatial_handles
+        handles += site_handles
         leg = ax.legend(
             handles=handles,
             loc="upper left",

@@ -51,6 +51,38 @@
     return {color: l.edge, weight: 0.5, fillColor: l.fill, fillOpacity: 1};
   }
 
+  // key-project sites: a thick outline with a popup (project, investment, mu), the site's
+  // number in a circle (the number of projects.csv, the report and the print map)
+  function siteLayer(o, style) {
+    var sw = o.words, group = L.layerGroup();
+    map.createPane("lo-sites").style.zIndex = 455;  // above the rings
+    function pop(p) {
+      var rows = [[sw.no, esc(p.no)], [sw.name, "<b>" + esc(p.name) + "</b>"]];
+      if (p.park) { rows.push([sw.park, esc(p.park)]); }
+      rows.push([sw.invest, num(p.invest, 2)], [sw.mu, num(p.mu, 1)]);
+      return '<div class="lo-tip"><table>' + rows.map(function (r) {
+        return "<tr><th>" + esc(r[0]) + "</th><td>" + r[1] + "</td></tr>";
+      }).join("") + "</table></div>";
+    }
+    L.geoJSON(o.features, {
+      style: function () { return {color: o.color, weight: o.weight, fill: true, fillOpacity: 0, opacity: 1}; },
+      pane: "lo-sites",
+      onEachFeature: function (f, lyr) {
+        lyr.bindPopup(pop(f.properties));
+        lyr.bindTooltip(pop(f.properties), {sticky: true, direction: "top", opacity: 0.97});
+      }
+    }).addTo(group);
+    o.features.forEach(function (f) {
+      var m = L.marker(f.properties.at, {
+        pane: "lo-sites",
+        icon: L.divIcon({className: "lo-site-no", html: esc(f.properties.no), iconSize: [22, 22], iconAnchor: [11, 30]})
+      });
+      m.bindPopup(pop(f.properties)).addTo(group);
+      labels.unshift(m);  // first: a township's label under a site's number is hidden
+    });
+    return group;
+  }
+
   // outlines below the parcels, zones and blocks above them; labels as permanent tooltips
   var outlineLayers = {}, labels = [];
   map.createPane("lo-above").style.zIndex = 440;  // above the parcels, below the rings
@@ -58,8 +90,10 @@
   D.outlines.forEach(function (o) {
     var style = {color: o.color, weight: o.weight, dashArray: o.dash || null, fill: false};
     var group = L.layerGroup();
+    if (o.key === "sites") { siteLayer(o, style).addTo(group); } else {
     L.geoJSON(o.features, {style: style, interactive: false, pane: o.above ? "lo-above" : "overlayPane"})
       .addTo(group);
+    }
     if (o.key === "park" || o.key === "township") {
       o.features.forEach(function (f) {
         if (!f.properties.name) { return; }
