@@ -118,7 +118,16 @@ def test_project_is_served_only_if_the_plan_clears_its_plot():
 def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
     # stock A and E (free) make 30 mu but lie 1.9 km apart; a contiguous site must be
     # A + B, clearing B for 10
-    lay = layer({"A": {"status": "cleared"}, "B": {"cost": 10.0}, "E": {"status": "cleared"}})
+    # (D, next to E, would cost 50: E + D is a connected site too, but dearer)
+    lay = layer(
+        {
+            "A": {"status": "cleared"},
+            "B": {"cost": 10.0},
+            "E": {"status": "cleared"},
+            "D": {"cost": 50.0},
+        },
+        xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
+    )
     loose = solve(scenario([project("P1", mu_min=30, mu_max=30)]), lay)
     assert sites(loose) == {"P1": ["A", "E"]} and loose.result.objective == pytest.approx(-100.01)
     sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")])
@@ -134,9 +143,10 @@ def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
     for p, c in zip(pc.pair_parcel, pc.u, strict=True):
         if model.parcel_ids[p] in ("A", "E"):
             x[c] = 1
-    (cut,) = gen.separate(x)
-    _lo, hi, cols, vals = cut
-    assert hi == 1.0 and float(vals @ x[cols]) == 2.0  # A and E without B: violated
+    cuts = gen.separate(x)
+    assert cuts  # A and E without B: every cut is violated
+    for _lo, hi, cols, vals in cuts:
+        assert hi == 1.0 and float(vals @ x[cols]) == 2.0
 
 
 def test_unlanded_reasons_no_land_and_taken():

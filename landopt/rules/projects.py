@@ -275,6 +275,12 @@ class ContiguityCuts:
             for p, j, c in zip(self.pc.pair_parcel, self.pc.pair_project, self.pc.u, strict=True)
         }
         self.want = {j for j, p in enumerate(self.pc.projects) if p.contiguous}
+        n = model.prepared.n
+        self.compat: dict[int, np.ndarray] = {}
+        for j in self.want:
+            m = np.zeros(n, dtype=bool)
+            m[self.pc.pair_parcel[self.pc.pair_project == j]] = True
+            self.compat[j] = m
         self.cuts = 0
         self.rounds = 0
 
@@ -292,26 +298,48 @@ class ContiguityCuts:
                 out[j] = [site[lab == k] for k in np.unique(lab)]
         return out
 
-    def separate(self, x: np.ndarray) -> list[tuple[float, float, np.ndarray, np.ndarray]]:
-        """One cut per piece but the largest of each site in pieces (see the module docstring)."""
-        rows = []
+    def _separator(self, j: int, comp: np.ndarray, q: int) -> list[int]:
+        """A minimal set of j's compatible parcels separating piece ``comp`` from parcel ``q``.
+
+        N(C), the compatible neighbours of C, separates C from q; only those of N(C) that
+        touch q's side (the component of q among the compatible parcels outside N(C)) are
+        needed, so the cut keeps just them and is stronger.
+        """
+        from scipy.sparse.csgraph import connected_components
+
         n = self.model.prepared.n
-        area = self.model.area_mu
+        comp_mask = np.zeros(n, dtype=bool)
+        comp_mask[comp] = True
+        around = np.unique(self.nbrs[comp].indices)
+        around = around[~comp_mask[around] & self.compat[j][around]]
+        rest = self.compat[j].copy()
+        rest[around] = False
+        rest[comp] = False
+        idx = np.flatnonzero(rest)
+        if not rest[q]:
+            return [int(r) for r in around]
+        pos = np.full(n, -1)
+        pos[idx] = np.arange(len(idx))
+        _, lab = connected_components(self.nbrs[idx][:, idx], directed=False)
+        side = np.zeros(n, dtype=bool)
+        side[idx[lab == lab[pos[q]]]] = True
+        touching = [int(r) for r in around if side[self.nbrs[r].indices].any()]
+        return touching
+
+    def separate(self, x: np.ndarray) -> list[tuple[float, float, np.ndarray, np.ndarray]]:
+        """For each site in pieces, one cut per ordered pair of pieces (module docstring)."""
+        rows = []
         for j, parts in self.pieces(x).items():
-            big = max(range(len(parts)), key=lambda k: area[parts[k]].sum())
-            q = int(parts[big][0])
-            for k, comp in enumerate(parts):
-                if k == big:
-                    continue
-                inside = np.zeros(n, dtype=bool)
-                inside[comp] = True
-                around = np.unique(self.nbrs[comp].indices)
-                around = [int(r) for r in around if not inside[r] and (int(r), j) in self.col]
-                cols = [self.col[(int(comp[0]), j)], self.col[(q, j)]] + [
-                    self.col[(r, j)] for r in around
-                ]
-                vals = [1.0, 1.0] + [-1.0] * len(around)
-                rows.append((-np.inf, 1.0, np.asarray(cols, dtype=np.int64), np.asarray(vals)))
+            for a, comp in enumerate(parts):
+                for b_, other in enumerate(parts):
+                    if a == b_:
+                        continue
+                    q = int(other[0])
+                    sep = self._separator(j, comp, q)
+                    cols = [self.col[(int(comp[0]), j)], self.col[(q, j)]]
+                    cols += [self.col[(r, j)] for r in sep]
+                    vals = [1.0, 1.0] + [-1.0] * len(sep)
+                    rows.append((-np.inf, 1.0, np.asarray(cols, dtype=np.int64), np.asarray(vals)))
         return rows
 
     def unresolved(self, x: np.ndarray) -> str:
@@ -460,6 +488,12 @@ class Projects(Component):
                 m &= stock | (min_end <= y)
                 if p.earliest_year is not None and p.earliest_year > prog.years[-1]:
                     m[:] = False
+            if p.contiguous and m.any():
+                # a connected site lies inside one block of j's compatible land: blocks
+                # smaller than the demand can hold none (a presolve the cuts would find slowly)
+                lab = prep.adjacency.components(m)
+                size = np.bincount(lab[m], weights=area[m])
+                m &= (lab >= 0) & (size[np.maximum(lab, 0)] >= p.mu_min - 1e-9)
             comp_mu[j] = area[m].sum()
             idx = np.flatnonzero(m)
             pp.append(idx)
