@@ -353,7 +353,8 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
     """``project_id -> reason`` (:data:`landopt.projects.REASONS`) for each unlanded project.
 
     From the plan's parcels alone: ``no_land`` when all compatible land that is stock or
-    eligible for a source action totals less than the demand; ``taken`` when what landed
+    eligible for a source action totals less than the demand (for a contiguous project: in
+    any one connected block of it); ``taken`` when what landed
     projects of the same or higher priority leave of it is too small; ``budget`` when the
     compatible land the plan has freed (and no project uses) is too small; ``not_needed``
     otherwise.
@@ -385,6 +386,13 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
         if (proj == p.project_id).any():
             continue
         comp = _compatible(scenario, plan_parcels, area, p, stock | could_free)
+        if p.contiguous and comp.any() and hasattr(plan_parcels, "geometry"):
+            from landopt.adjacency import adjacency
+
+            adj = adjacency(plan_parcels, tolerance=scenario.spatial.tolerance_m)
+            lab = adj.components(comp)
+            size = np.bincount(lab[comp], weights=area[comp])
+            comp &= (lab >= 0) & (size[np.maximum(lab, 0)] >= p.mu_min - 1e-9)
         if area[comp].sum() < p.mu_min - 1e-9:
             out[p.project_id] = "no_land"
             continue
