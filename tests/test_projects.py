@@ -290,3 +290,36 @@ def test_every_landed_site_passes_the_geometric_check(status, uses, specs):
             assert union.geom_type == "Polygon"
         if k % 2:
             assert (p["park"][on] == "园区甲").all()
+
+
+def test_without_projects_nothing_changes():
+    lay = layer({"A": {"cost": 10.0}})
+    d = {
+        "name": "plain",
+        "actions": {
+            "clear": {
+                "cost": "cost_clear_wan",
+                "eligible": {"field": "status", "in": ["inefficient"]},
+            }
+        },
+    }
+    plan = solve(scenario_from_dict(d), lay)
+    assert plan.projects is None and "project" not in plan.parcels.columns
+    assert plan.result.objective == pytest.approx(0.0)
+
+
+def test_demo_table_and_plan():
+    from pathlib import Path
+
+    from landopt import load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    projects = read_projects(root / "data" / "projects.csv")
+    assert len(projects) == 11
+    assert sum(p.investment_yi for p in projects) == pytest.approx(116.7)
+    assert all(20 <= p.mu_min <= p.mu_max <= 300 for p in projects)
+    plan = solve(load_scenario(root / "data" / "scenarios" / "zhangdian-2023-projects.toml"))
+    assert plan.targets_met and all(c.ok for c in plan.checks)
+    table = plan.projects
+    assert table["landed"].sum() >= 6
+    assert (table.loc[~table["landed"], "reason"] != "").all()
