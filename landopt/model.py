@@ -46,6 +46,7 @@ programme_benefit          ``benefit[by<T>]``
 programme_locks            ``lock[p,a,y]``
 priority_zones             bonuses in f_pa and ``zone_share[k,a]``
 township_share             ``township_share[a,g]``
+projects                   u_pj, w_j, z_j; ``serve_once[p]``, ``site_min[j]``, ``site_max[j]``, ``must_land[j]``; lazy contiguity cuts
 boundary                   y_pq columns, ``edge_p[p,q]``/``edge_q[p,q]`` rows and linear terms
 min_block                  lazy ``block_cut[k]`` rows, added by the solve layer
 =========================  ===================================================================
@@ -148,6 +149,10 @@ class CompiledModel:
     var_end: np.ndarray | None = None
     #: a programme's stock parcels (cleared land before its first year), by parcel row
     stock: np.ndarray | None = None
+    #: columns after the x columns that are integer (binary), e.g. the key projects' u and w
+    integer_cols: np.ndarray | None = None
+    #: the key projects' columns (:class:`landopt.rules.projects.ProjectColumns`), or None
+    projects: Any = None
 
     def __post_init__(self) -> None:
         n = len(self.var_parcel)
@@ -181,8 +186,11 @@ class CompiledModel:
 
     @property
     def integrality(self) -> np.ndarray:
-        """True for integer (x) columns, False for continuous (y) ones."""
-        return np.arange(self.n_vars) < self.n_x
+        """True for integer columns (x, and those in ``integer_cols``), False for continuous (y) ones."""
+        out = np.arange(self.n_vars) < self.n_x
+        if self.integer_cols is not None and len(self.integer_cols):
+            out[self.integer_cols] = True
+        return out
 
     @property
     def penalised(self) -> np.ndarray:
@@ -345,9 +353,10 @@ class CompiledModel:
         ub = self.ub.tolist()
         # add_variable and (var, coef)-pair expressions exist in PuLP 3.3 and 4.x alike
         # a Binary variable gets bounds 0..1 whatever is asked, so locked ones are Integer
+        integer = self.integrality
         cats = [
             pulp.LpContinuous
-            if k >= self.n_x
+            if not integer[k]
             else pulp.LpBinary
             if (lo, hi) == (0.0, 1.0)
             else pulp.LpInteger
@@ -437,6 +446,8 @@ def compile_model(
         var_stage=b.var_stage,
         var_end=b.var_end,
         stock=b.columns.stock if b.columns is not None else None,
+        integer_cols=np.concatenate(b.integer) if b.integer else None,
+        projects=b.projects,
     )
 
 

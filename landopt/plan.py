@@ -40,7 +40,7 @@ from landopt.diagnose import (
     precheck,
     solver_message,
 )
-from landopt.errors import InputError, SolverError, TargetsUnmetError
+from landopt.errors import InputError, LandoptError, SolverError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
 from landopt.parcels import read_parcels
 from landopt.parcels.layout import (
@@ -104,6 +104,9 @@ class Plan:
         A rolling re-plan's record of what was done before the programme
         (:class:`landopt.done.Done`), kept in ``run.json`` so that :func:`read_plan`
         re-checks the plan with it.
+    projects
+        With ``[projects]``: the project–site table (:func:`landopt.projects.project_table`),
+        one row per key project in table order; ``None`` otherwise.
     """
 
     scenario: Scenario
@@ -120,6 +123,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     edited: bool = False
     done: Any = None
+    projects: pd.DataFrame | None = None
 
     @property
     def targets_met(self) -> bool:
@@ -344,6 +348,7 @@ def solve(
         model_size={"variables": model.n_vars, "rows": model.n_rows, "nonzeros": int(model.A.nnz)},
         spatial=spatial,
         done=done,
+        projects=_project_table(scenario, plan_parcels),
     )
 
 
@@ -386,7 +391,24 @@ def attach_actions(
     out["eligible_actions"] = _eligible_strings(model.eligible)
     if model.is_programme:
         _attach_years(out, model, x)
+    if model.projects is not None:
+        _attach_projects(out, model, x)
     return out
+
+
+def _attach_projects(out: pd.DataFrame, model: CompiledModel, x: np.ndarray) -> None:
+    """The key projects' columns: ``project``, ``project_name``, ``site_no`` (see issue 15)."""
+    pc = model.projects
+    n = len(out)
+    project = np.full(n, "", dtype=object)
+    name = np.full(n, "", dtype=object)
+    site = np.full(n, pd.NA, dtype=object)
+    for j, rows in pc.sites(x).items():
+        p = pc.projects[j]
+        project[rows], name[rows], site[rows] = p.project_id, p.name, j + 1
+    out["project"] = project
+    out["project_name"] = name
+    out["site_no"] = pd.array(site, dtype="Int64")
 
 
 def _attach_years(out: pd.DataFrame, model: CompiledModel, x: np.ndarray) -> None:
@@ -845,7 +867,21 @@ def read_plan(path: str | Path) -> Plan:
         notes=notes,
         edited=recorded is not None and recorded != sha,
         done=done,
+        projects=_project_table(scenario, parcels),
     )
+
+
+def _project_table(scenario: Scenario, parcels: pd.DataFrame) -> pd.DataFrame | None:
+    """The plan's project–site table when the scenario has ``[projects]`` (else None)."""
+    if scenario.rule("projects") is None or "project" not in parcels.columns:
+        return None
+    from landopt.projects import project_table
+
+    try:
+        return project_table(scenario, parcels)
+    except LandoptError as exc:  # the project table moved or changed since the run
+        log.info("no project table for the plan: %s", exc)
+        return None
 
 
 def _json_default(o: Any) -> Any:

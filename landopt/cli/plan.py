@@ -486,6 +486,10 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
             n=len(plan.checks),
         ),
     ]
+    if getattr(plan, "projects", None) is not None:
+        from landopt.projects import summary_line
+
+        parts.append(summary_line(plan.projects, lg))
     if plan.spatial:
         sp = plan.spatial
         parts.append(

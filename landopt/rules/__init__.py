@@ -22,6 +22,7 @@ from landopt.rules.programme_benefit import ProgrammeBenefit
 from landopt.rules.programme_capacity import ProgrammeCapacity
 from landopt.rules.programme_locks import ProgrammeLocks
 from landopt.rules.programme_targets import ProgrammeTargets
+from landopt.rules.projects import Projects
 from landopt.rules.targets import Targets
 from landopt.rules.township_share import TownshipShare
 
@@ -52,6 +53,7 @@ COMPONENTS: tuple[Component, ...] = (
     ProgrammeLocks(),
     PriorityZones(),
     TownshipShare(),
+    Projects(),
     BoundaryPenalty(),
     MinBlock(),
 )

@@ -180,6 +180,10 @@ class ModelBuilder:
         self.edge_length_m = np.zeros(0)
         self.spatial: dict[str, Any] = {}
         self._cols_of: dict[int, np.ndarray] = {}
+        #: columns after the x columns that are integer (binary), besides the x columns
+        self.integer: list[np.ndarray] = []
+        #: the key projects' columns (:class:`landopt.rules.projects.ProjectColumns`), or None
+        self.projects: Any = None
 
     def _one_year(self, prep: Prepared) -> None:
         """One column per eligible pair, grouped by action (a scenario without a programme)."""
@@ -232,13 +236,19 @@ class ModelBuilder:
         """Add many rows at once (see :meth:`_RowBuilder.add_block`)."""
         self.rows.add_block(**kwargs)
 
-    def add_columns(self, c: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
-        """Add continuous columns after the existing ones; return their indices."""
+    def add_columns(
+        self, c: np.ndarray, lb: np.ndarray, ub: np.ndarray, *, integer: bool = False
+    ) -> np.ndarray:
+        """Add columns after the existing ones (continuous, or integer when ``integer``);
+        return their indices."""
         start = self.n_vars
         self.c = np.concatenate([self.c, np.asarray(c, dtype=float)])
         self.lb = np.concatenate([self.lb, np.asarray(lb, dtype=float)])
         self.ub = np.concatenate([self.ub, np.asarray(ub, dtype=float)])
-        return np.arange(start, self.n_vars)
+        cols = np.arange(start, self.n_vars)
+        if integer:
+            self.integer.append(cols)
+        return cols
 
     def add_statement(self, statement: Statement) -> None:
         """Record one of the planner's statements (the diagnosis relaxes them one by one)."""
