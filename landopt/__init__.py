@@ -61,6 +61,7 @@ from landopt.parcels import (
     validate_parcels,
 )
 from landopt.plan import Check, Plan, check_plan, read_plan, solve, write_plan
+from landopt.rolling import YearByYear, plan_year_by_year, year_scenario
 from landopt.scenario import Scenario, eligibility, load_scenario, scenario_from_dict
 from landopt.solvers import SolverResult, available_backends, solve_model
 
@@ -80,6 +81,7 @@ __all__ = [
     "SolverError",
     "SolverResult",
     "TargetsUnmetError",
+    "YearByYear",
     "__version__",
     "alternatives",
     "area_crs_for",
@@ -92,6 +94,7 @@ __all__ = [
     "diagnose",
     "eligibility",
     "load_scenario",
+    "plan_year_by_year",
     "precheck",
     "prepare_parcels",
     "read_parcels",
@@ -105,4 +108,5 @@ __all__ = [
     "sweep",
     "validate_parcels",
     "write_plan",
+    "year_scenario",
 ]

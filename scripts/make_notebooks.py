@@ -689,6 +689,159 @@ ax.figure""",
 ]
 
 
+PROGRAMME_CELLS = [
+    (
+        "md",
+        """# 三年行动计划：2023—2025 年一起排，还是一年一年排？
+
+张店区 2023 年的任务是 **出清 17 宗 560 亩、盘活 4 宗 430 亩、转型升级 10 宗 810 亩**，
+目标是工业生产总值“两年内翻番”，另有已腾空的 **2,981 亩（116 宗）** 存量土地可再供应。
+本笔记本用仓库自带的三年方案 `data/scenarios/zhangdian-2023-2025.toml`（2023 年是区里公布的
+任务；2024—2025 年的目标、分年度预算和产出目标是**示例假设**，见 `data/README.md`），在演示数据
+（*虚构*的区县）上：
+
+1. 一次排定三年：每年出清、盘活、转型升级哪些地块；
+2. 与“每年只看当年任务、逐年排”的做法比较：短视的代价；
+3. 2023 年做完之后，用 `done=` 固定已做的事，滚动重排 2024—2025 年。""",
+    ),
+    (
+        "code",
+        """from pathlib import Path
+import tempfile
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import landopt
+from landopt.done import read_done
+
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+scenario = landopt.load_scenario(ROOT / "data" / "scenarios" / "zhangdian-2023-2025.toml")
+parcels = landopt.read_parcels(ROOT / "data" / "parcels.geojson")
+print(scenario.title)""",
+    ),
+    (
+        "md",
+        """## 1. 三年一起排
+
+`landopt.solve` 对每宗地块、每种措施、每个开工年份各设一个决策变量：每年的宗数与面积目标、
+分年度预算、“出清后次年起可再供应（盘活）”、“转型升级历时两年、投入各半”，以及 2025 年的
+产出目标，同时满足，三年投入的现值（折现率 3%）最小。""",
+    ),
+    (
+        "code",
+        """joint = landopt.solve(scenario, parcels)
+print(joint.result.status, f"间隙 {joint.result.gap:.2%}")
+print("复核未通过：", [c.name for c in joint.checks if c.decided and not c.ok] or "无")""",
+    ),
+    (
+        "code",
+        """def by_year(layer):
+    # 每年每种措施的宗数、面积（亩）、投入（万元）和新增税收（万元/年）
+    per_mu = {s.then: s for s in scenario.rule("programme").sequences}
+    rows = []
+    for a in scenario.actions:
+        cost = pd.to_numeric(layer[a.cost], errors="coerce")
+        gain = pd.to_numeric(layer[a.benefit], errors="coerce")
+        if a.name in per_mu:  # 再供应：图层里没有成本和收益的，按每亩的假设值
+            cost = cost.fillna(per_mu[a.name].cost_per_mu * layer.area_mu)
+            gain = gain.fillna(per_mu[a.name].benefit_per_mu * layer.area_mu)
+        for act, yr in (("action", "year"), ("action2", "year2")):
+            on = layer[act] == a.name
+            for y, part in layer[on].groupby(yr):
+                rows.append({"年份": int(y), "措施": a.label, "宗数": len(part),
+                             "面积（亩）": part.area_mu.sum(), "投入（万元）": cost[part.index].sum(),
+                             "新增税收（万元/年）": gain[part.index].sum()})
+    out = pd.DataFrame(rows).groupby(["年份", "措施"], sort=False).sum()
+    return out.sort_index(level=0).round(1)
+
+joint_years = by_year(joint.parcels)
+joint_years""",
+    ),
+    (
+        "md",
+        """2023 年一行就是区里公布的任务（17 宗 ≥560 亩、4 宗 ≥430 亩、10 宗 ≥810 亩）。2024—2025 年
+的“盘活”里有一部分是**本计划内先出清、次年再供应**的地块（`action2` 一列）。""",
+    ),
+    (
+        "md",
+        """## 2. 一年一年排：短视的代价
+
+`landopt.plan_year_by_year` 模拟没有工具时的做法：每年只看当年的任务和预算（以及当年到期的
+累计目标），以最少投入完成；前几年做的事作为已完成记录固定下来。最后按**整个三年方案**复核
+拼起来的安排。""",
+    ),
+    (
+        "code",
+        """myopic = landopt.plan_year_by_year(scenario, parcels)
+for c in myopic.missed:
+    print("未达标：", c.name, c.detail)
+myopic_years = by_year(myopic.parcels)
+compare = pd.DataFrame({
+    "三年一起排：投入（万元）": joint_years["投入（万元）"].groupby(level=0).sum(),
+    "逐年排：投入（万元）": myopic_years["投入（万元）"].groupby(level=0).sum(),
+    "三年一起排：新增税收": joint_years["新增税收（万元/年）"].groupby(level=0).sum(),
+    "逐年排：新增税收": myopic_years["新增税收（万元/年）"].groupby(level=0).sum(),
+})
+compare.loc["合计"] = compare.sum()
+compare.round(0)""",
+    ),
+    (
+        "code",
+        """gain = compare.drop("合计")[["三年一起排：新增税收", "逐年排：新增税收"]].cumsum()
+gain.columns = ["joint (3 years at once)", "year by year"]
+ax = gain.plot(kind="bar", figsize=(7, 3.5), rot=0)
+ax.axhline(190000, color="k", ls="--", lw=1, label="2025 target")
+ax.set_ylabel("cumulative added tax (10k yuan / year)")
+ax.set_xlabel("year")
+ax.legend(loc="upper left")
+ax.figure""",
+    ),
+    (
+        "md",
+        """逐年排每年都完成了当年的宗数和面积，投入更少，却到 2025 年才面对“产出目标”——这时
+转型升级已来不及（历时两年），2025 年的预算也不够用出清和盘活补上，目标落空。三年一起排
+在 2023、2024 年就选了税收增量更高的地块、先出清后再供应，三年投入多一些，目标按期达成。""",
+    ),
+    (
+        "md",
+        """## 3. 滚动重排：2023 年做完之后
+
+把三年方案写成成果文件夹，当作 2023 年“已经做了”的记录（实际工作中，规划人员把 `action`
+一列改成真实完成的情况）。2024—2025 年的方案只排剩下两年，2023 年的决定固定不动；
+2023 年开工、2024 年完工的转型升级，其 2024 年的投入和效益计入新方案。""",
+    ),
+    (
+        "code",
+        """d = scenario.to_dict()
+p = d["programme"]
+p["years"] = [2024, 2025]
+p["targets"] = [t for t in p["targets"] if t["year"] >= 2024]
+p["budgets"] = [b for b in p["budgets"] if b["year"] >= 2024]
+# 2023 年已完工措施的效益不再由新方案计入：产出目标扣除它们
+done_2023 = joint_years.xs(2023, level=0)
+gain_2023 = done_2023.loc[["出清", "盘活"], "新增税收（万元/年）"].sum()
+p["benefit_targets"] = [{"by": 2025, "min_wan": 190000 - float(gain_2023)}]
+d["name"], d["year"] = "zhangdian-2024-2025", 2024
+rest = landopt.scenario_from_dict(d, base_dir=ROOT / "data" / "scenarios")
+
+# 2024 年初的地块图层：2023 年出清的已是存量（cleared），盘活和转型升级的已在用（in_use）
+now = parcels.copy()
+j = joint.parcels
+now.loc[(j.action == "clear") & (j.year == 2023), "status"] = "cleared"
+now.loc[j.action.isin(["revitalize", "upgrade"]) & (j.year == 2023), "status"] = "in_use"
+
+with tempfile.TemporaryDirectory() as tmp:
+    landopt.write_plan(joint, tmp)
+    done = read_done(tmp, rest, now)
+    replan = landopt.solve(rest, now, done=done)
+print(len(done.entries), "项 2023 年已做的措施固定；", replan.result.status)
+print("复核未通过：", [c.name for c in replan.checks if c.decided and not c.ok] or "无")
+by_year(replan.parcels)""",
+    ),
+]
+
+
 def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     """A notebook from (kind, source) pairs, with a Python 3 kernel spec."""
     nb = new_notebook()
@@ -710,6 +863,7 @@ NOTEBOOKS: tuple[tuple[str, list[tuple[str, str]]], ...] = (
     ("00_your_own_data.ipynb", YOUR_OWN_DATA),
     ("01_plan_2023.ipynb", PLAN_2023),
     ("02_scenarios.ipynb", SCENARIOS),
+    ("03_programme.ipynb", PROGRAMME_CELLS),
 )
 
 
