@@ -32,7 +32,15 @@ class _ProjectsScenario(Scenario):
     """A scenario whose ``[projects]`` table is set (the component lives on another branch)."""
 
     def rule(self, key: str) -> Any:
-        return {"path": "projects.csv"} if key == "projects" else super().rule(key)
+        if key != "projects":
+            return super().rule(key)
+        from landopt.rules.projects import ProjectsSpec
+
+        rows = [
+            {"project_id": i, "name": n, "investment_yi": v, "mu_min": 20.0, "mu_max": 60.0, "uses": "1001"}
+            for i, n, v in zip(PROJECTS["project_id"], PROJECTS["name"], PROJECTS["investment_yi"], strict=True)
+        ]
+        return ProjectsSpec(list=tuple(rows))
 
 
 def _with_projects(sc: Scenario) -> Scenario:
