@@ -75,3 +75,20 @@ def test_year_by_year_misses_the_benefit_target(joint):
 _PLAN_COLUMNS = {
     "action", "action_label", "eligible_actions", "year", "year_end", "action2", "action2_label", "year2", "stock",
 }
+
+
+def test_the_cli_prints_the_programme_year_by_year(tmp_path, capsys):
+    from landopt.cli import main
+
+    assert main(["plan", str(PROGRAMME), "--out", str(tmp_path / "o"), "--no-maps"]) == 0
+    text = capsys.readouterr().out
+    head = text.splitlines()[1]
+    assert "2023—2025" in head and "（2023 年）" not in head  # the programme's years, once
+    assert "其中再供应（宗）" in text and "年度预算（万元）" in text
+    rows = [line.split() for line in text.splitlines() if line.strip().startswith(("2023", "2024", "2025"))]
+    years = {r[0] for r in rows}
+    assert years == {"2023", "2024", "2025"}
+    # 2023's clearance as the seed published it: 17 plots
+    clear_2023 = next(r for r in rows if r[0] == "2023" and r[1] == "出清")
+    assert clear_2023[2] == "17"
+    assert (tmp_path / "o" / "programme.csv").exists()
