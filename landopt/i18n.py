@@ -654,6 +654,10 @@ _CLI: dict[str, dict[str, str]] = {
         "zh": " + {w} 万元/公里 × 外露边界",
     },
     "plan.priority_bonus": {"en": " − priority-zone bonuses", "zh": " − 优先区奖励"},
+    "plan.project_reward": {
+        "en": " − {v} 万元 per 亿元 of key-project investment landed",
+        "zh": " − 重点项目落地奖励（每亿元投资 {v} 万元）",
+    },
     "plan.objective_line": {
         "en": "  objective {words}: {value}{bound}{gap}",
         "zh": "  目标函数 {words}：{value}{bound}{gap}",

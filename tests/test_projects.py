@@ -5,6 +5,8 @@ Parcels are 100 m squares (15 mu each) on a row; A B C D touch in that order, E 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -323,3 +325,15 @@ def test_demo_table_and_plan():
     table = plan.projects
     assert table["landed"].sum() >= 6
     assert (table.loc[~table["landed"], "reason"] != "").all()
+
+
+def test_the_cli_objective_line_names_the_project_reward():
+    from landopt.cli.plan import _objective_words
+    from landopt.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    sc = load_scenario(root / "data" / "scenarios" / "zhangdian-2023-projects.toml")
+    assert "重点项目落地奖励（每亿元投资 200 万元）" in _objective_words(sc, "zh")
+    assert "per 亿元 of key-project investment" in _objective_words(sc, "en")
+    plain = load_scenario(root / "data" / "scenarios" / "zhangdian-2023.toml")
+    assert "重点项目" not in _objective_words(plain, "zh")

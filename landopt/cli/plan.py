@@ -427,6 +427,11 @@ def _objective_words(sc: Any, lg: str) -> str:
         words += t("cli.plan.boundary_term", lg, w=f"{sc.spatial.boundary_weight:g}")
     if any(z.kind == "priority" and z.bonus_wan_per_mu for z in sc.spatial.zones):
         words += t("cli.plan.priority_bonus", lg)
+    projects = sc.rule("projects")
+    if projects is not None and getattr(projects, "value_wan_per_yi", 0):
+        # the projects component's reward is in the objective: say so, or a negative
+        # "投入" reads as a mistake
+        words += t("cli.plan.project_reward", lg, v=f"{projects.value_wan_per_yi:,g}")
     return words
 
 
