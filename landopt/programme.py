@@ -591,12 +591,8 @@ def expand(prep: Prepared, prog: Programme) -> Columns:
             continue
         c = prep.column(act.cost)[p[m]]
         bnf = prep.column(act.benefit)[p[m]] if act.benefit else np.zeros(int(m.sum()))
-        seq = prog.sequence_of_then(act.name)
-        if seq is not None:
-            c = np.where(np.isnan(c), seq.cost_per_mu * area[p[m]], c)
-            bnf = np.where(np.isnan(bnf), seq.benefit_per_mu * area[p[m]], bnf)
-        cost[m] = np.nan_to_num(c)
-        benefit[m] = np.nan_to_num(bnf)
+        cost[m] = step_value(prog, act, c, area[p[m]], "cost_per_mu")
+        benefit[m] = step_value(prog, act, bnf, area[p[m]], "benefit_per_mu")
     return Columns(
         parcel=p.astype(np.int64),
         action=a,

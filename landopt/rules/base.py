@@ -324,16 +324,13 @@ class CheckContext:
         A programme's ``then`` step where ``column`` is empty is worth the sequence's
         ``per_mu`` (``cost_per_mu`` or ``benefit_per_mu``) times the plot's area.
         """
-        from landopt.programme import programme_of
+        from landopt.programme import programme_of, step_value
 
-        on = self.on(action)
-        out = np.where(on, np.nan_to_num(column), 0.0)
         prog = programme_of(self.scenario)
-        seq = prog.sequence_of_then(action) if prog is not None else None
-        if seq is not None:
-            fill = on & np.isnan(column)
-            out[fill] = getattr(seq, per_mu) * np.nan_to_num(self.area[fill])
-        return out
+        if prog is None:
+            return np.where(self.on(action), np.nan_to_num(column), 0.0)
+        value = step_value(prog, self.scenario.action(action), column, np.nan_to_num(self.area), per_mu)
+        return np.where(self.on(action), value, 0.0)
 
 
 class Component:

@@ -243,9 +243,7 @@ class ProgrammeTargets(Component):
                 if col is None:
                     missing = sc.action(a).cost
                     break
-                seq = prog.sequence_of_then(a)
-                value = np.where(np.isnan(col), (seq.cost_per_mu if seq else 0.0) * ctx.area, col)
-                value = np.nan_to_num(value)
+                value = step_value(prog, sc.action(a), col, ctx.area, "cost_per_mu")
                 ai = idx[a]
                 for act, start in ((a1, y1), (a2, y2)):
                     mine = np.where(act == ai, act, -1)
