@@ -44,6 +44,7 @@ import pandas as pd
 
 from landopt import i18n
 from landopt.i18n import add_messages
+from landopt.programme import programme_of
 
 __all__ = [
     "CUMULATIVE_FILE",
@@ -145,64 +146,22 @@ def budgets(scenario: Any) -> list[Budget]:
     """The programme's yearly budgets (``[[programme.budgets]]``)."""
     out = []
     for b in getattr(programme(scenario), "budgets", None) or []:
-        out.append(Budget(int(_get(b, "year")), float(_get(b, "max_wan")), _get(b, "action")))
+        out.append(Budget(int(b.year), float(b.max_wan), b.action))
     return out
 
 
 def benefit_targets(scenario: Any, parcels: pd.DataFrame) -> dict[int, float]:
     """The benefit target of each ``by`` year: its ``min_wan``, or baseline × (factor − 1).
 
-    The baseline is ``baseline_wan``, or the sum of ``baseline_column`` over all parcels.
+    The baseline is ``baseline_wan``, or the sum of ``baseline_column`` over all parcels
+    (:func:`landopt.rules.programme_benefit.benefit_goal`, the rule's own reading).
     """
+    from landopt.rules.programme_benefit import benefit_goal
+
     out: dict[int, float] = {}
     for bt in getattr(programme(scenario), "benefit_targets", None) or []:
-        by = int(_get(bt, "by"))
-        low = _get(bt, "min_wan")
-        if low is None:
-            base = _get(bt, "baseline_wan")
-            col = _get(bt, "baseline_column")
-            if base is None and col is not None and col in parcels.columns:
-                base = float(np.nansum(pd.to_numeric(parcels[col], errors="coerce")))
-            factor = _get(bt, "factor")
-            if base is None or factor is None:
-                continue
-            low = float(base) * (float(factor) - 1.0)
-        out[by] = max(out.get(by, -math.inf), float(low))
+        out[int(bt.by)] = max(out.get(int(bt.by), -math.inf), benefit_goal(bt, parcels, scenario))
     return out
-
-
-def _get(obj: Any, key: str) -> Any:
-    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
-
-
-def _duration(prog: Any, action: str) -> tuple[int, list[float]]:
-    """Years an action takes and its cost split (default one year, all in it)."""
-    spec = (getattr(prog, "duration", None) or {}).get(action)
-    if spec is None:
-        return 1, [1.0]
-    years = int(_get(spec, "years") or 1)
-    split = _get(spec, "split")
-    if not split:
-        split = [1.0 / years] * years
-    return years, [float(s) for s in split]
-
-
-def _sequences(prog: Any, scenario: Any) -> list[Any]:
-    seqs = getattr(prog, "sequences", None)
-    if seqs is None:  # the documented default: clear -> revitalize when both exist
-        names = set(scenario.action_names)
-        if {"clear", "revitalize"} <= names:
-            return [
-                {
-                    "first": "clear",
-                    "then": "revitalize",
-                    "gap": 1,
-                    "cost_per_mu": 5.0,
-                    "benefit_per_mu": 0.0,
-                }
-            ]
-        return []
-    return list(seqs)
 
 
 # --------------------------------------------------------------------------- steps
@@ -220,7 +179,6 @@ def programme_steps(scenario: Any, parcels: pd.DataFrame) -> pd.DataFrame:
     (nominal, whole step), ``benefit_wan`` (yearly, from ``end`` on), ``split`` (cost
     share per year of the span).
     """
-    prog = programme(scenario)
     area = pd.to_numeric(parcels["area_mu"], errors="coerce").fillna(0.0).to_numpy(float)
     ids = (
         parcels["parcel_id"].astype(str).to_numpy()
@@ -232,9 +190,10 @@ def programme_steps(scenario: Any, parcels: pd.DataFrame) -> pd.DataFrame:
         if "stock" in parcels.columns
         else np.zeros(len(parcels), bool)
     )
-    seqs = _sequences(prog, scenario)
-    by_then = {str(_get(s, "then")): s for s in seqs}
-    by_pair = {(str(_get(s, "first")), str(_get(s, "then"))): s for s in seqs}
+    domain = programme_of(scenario)  # the sequences as the model reads them (defaults included)
+    seqs = domain.sequences
+    by_then = {s.then: s for s in seqs}
+    by_pair = {(s.first, s.then): s for s in seqs}
     actions = {a.name: a for a in scenario.actions}
     rows: list[dict[str, Any]] = []
 
@@ -257,7 +216,7 @@ def programme_steps(scenario: Any, parcels: pd.DataFrame) -> pd.DataFrame:
             if not len(on):
                 continue
             a = actions[name]
-            d, split = _duration(prog, name)
+            d, split = domain.duration(name), list(domain.split(name))
             cost = values(a.cost)[on].copy()
             benefit = values(a.benefit)[on].copy() if a.benefit else np.zeros(len(on))
             if stage == 1:
@@ -271,9 +230,9 @@ def programme_steps(scenario: Any, parcels: pd.DataFrame) -> pd.DataFrame:
                 if s is None:
                     continue
                 if not np.isfinite(cost[k]):
-                    cost[k] = float(_get(s, "cost_per_mu") or 0.0) * area[on[k]]
+                    cost[k] = s.cost_per_mu * area[on[k]]
                 if not np.isfinite(benefit[k]):
-                    benefit[k] = float(_get(s, "benefit_per_mu") or 0.0) * area[on[k]]
+                    benefit[k] = s.benefit_per_mu * area[on[k]]
             s0 = start[on].astype(int)
             e = (end[on] if end is not None and np.isfinite(end[on]).all() else s0 + d - 1).astype(
                 int

@@ -162,16 +162,13 @@ def _less(tg: dict[str, Any], done: list[DoneEntry], parcels: pd.DataFrame | Non
 
 
 def _benefit_goal(bt: Any, scenario: Scenario, parcels: pd.DataFrame | None) -> float:
-    """The yearly benefit a benefit target asks for (min_wan, or baseline x (factor - 1))."""
-    if bt.min_wan is not None:
-        return float(bt.min_wan)
-    if bt.baseline_wan is not None:
-        base = float(bt.baseline_wan)
-    else:
-        if parcels is None:
-            raise InputError("a benefit target with baseline_column needs the parcel layer")
-        base = float(pd.to_numeric(parcels[bt.baseline_column], errors="coerce").fillna(0).sum())
-    return base * (float(bt.factor) - 1.0)
+    """The yearly benefit a benefit target asks for (the rule's own reading of min_wan, or
+    baseline x (factor - 1))."""
+    from landopt.rules.programme_benefit import benefit_goal
+
+    if bt.min_wan is None and bt.baseline_wan is None and parcels is None:
+        raise InputError("a benefit target with baseline_column needs the parcel layer")
+    return benefit_goal(bt, parcels, scenario)
 
 
 def _completed_benefit(
