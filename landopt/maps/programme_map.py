@@ -269,6 +269,23 @@ def plot_programme_map(
     return axes
 
 
+def _draw_started(ax: Axes, plain: np.ndarray, resupplied: np.ndarray, col: str, name: str) -> None:
+    """Steps started in a panel: filled in the action's colour, re-supplies hatched on white."""
+    _add_layer(
+        ax, plain, facecolor=col, edgecolor=_darker(col), linewidth=0.8, zorder=6, gid=f"started-{name}"
+    )
+    _add_layer(
+        ax,
+        resupplied,
+        facecolor="white",
+        edgecolor=col,
+        hatch=_RESUPPLY_HATCH,
+        linewidth=1.0,
+        zorder=6,
+        gid=f"resupply-{name}",
+    )
+
+
 def _draw_year(
     ax: Axes, steps: pd.DataFrame, geoms: np.ndarray, colors: dict[str, str], sc: Any, year: int
 ) -> set[int]:
@@ -293,25 +310,7 @@ def _draw_year(
             zorder=3,
             gid=f"earlier-{name}",
         )
-        _add_layer(
-            ax,
-            geoms[row[now & ~resupply]],
-            facecolor=col,
-            edgecolor=_darker(col),
-            linewidth=0.8,
-            zorder=6,
-            gid=f"started-{name}",
-        )
-        _add_layer(
-            ax,
-            geoms[row[now & resupply]],
-            facecolor="white",
-            edgecolor=col,
-            hatch=_RESUPPLY_HATCH,
-            linewidth=1.0,
-            zorder=6,
-            gid=f"resupply-{name}",
-        )
+        _draw_started(ax, geoms[row[now & ~resupply]], geoms[row[now & resupply]], col, name)
         _add_layer(
             ax,
             geoms[row[under_way]],
@@ -342,25 +341,7 @@ def _draw_whole(
         mine = first[first["action"] == name]
         plain = mine["row"][~mine["resupply"]].to_numpy()
         re = mine["row"][mine["resupply"]].to_numpy()
-        _add_layer(
-            ax,
-            geoms[plain],
-            facecolor=col,
-            edgecolor=_darker(col),
-            linewidth=0.8,
-            zorder=6,
-            gid=f"started-{name}",
-        )
-        _add_layer(
-            ax,
-            geoms[re],
-            facecolor="white",
-            edgecolor=col,
-            hatch=_RESUPPLY_HATCH,
-            linewidth=1.0,
-            zorder=6,
-            gid=f"resupply-{name}",
-        )
+        _draw_started(ax, geoms[plain], geoms[re], col, name)
         then = second[second["action"] == name]["row"].to_numpy()
         _add_layer(
             ax,
