@@ -19,6 +19,7 @@ Use the ``make_parcels`` fixture to build a raw layer from a list of dicts and
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -30,6 +31,28 @@ import pytest
 import shapely
 
 from landopt._fields import CORE_FIELDS, SQM_PER_MU, STATUS_ALIASES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_store(tmp_path_factory: pytest.TempPathFactory) -> Iterable[Path]:
+    """Every run the tests make is recorded in a per-session SQLite file, never in the
+    user's own run store (``LANDOPT_STORE_URL``, inherited by the CLI's subprocesses)."""
+    path = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LANDOPT_STORE_URL", f"sqlite:///{path}")
+        mp.delenv("LANDOPT_STORE", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A PostgreSQL+PostGIS server: LANDOPT_TEST_PG_URL; skipped when unset, except in CI."""
+    url = os.environ.get("LANDOPT_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide PostgreSQL/PostGIS: LANDOPT_TEST_PG_URL is unset")
+        pytest.skip("no PostgreSQL: set LANDOPT_TEST_PG_URL")
+    return url
 
 #: Lower-left corner of the first generated square, in EPSG:4548 metres (≈118.0°E, 36.79°N).
 ORIGIN: tuple[float, float] = (589_000.0, 4_074_000.0)
