@@ -39,6 +39,7 @@ import copy
 import difflib
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import InitVar, dataclass, field, fields, replace
@@ -66,6 +67,7 @@ __all__ = [
     "Scenario",
     "SolverOptions",
     "Spatial",
+    "StoreInfo",
     "Targets",
     "Zone",
     "check_scenario_against",
@@ -660,6 +662,24 @@ class MapInfo:
 
 
 @dataclass(frozen=True)
+class StoreInfo:
+    """Where the runs of the scenario are recorded (``[store]``): ``url`` of the run store
+    (:mod:`landopt.store`), ``None`` for the default."""
+
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as written in TOML, without any password in the URL (a recorded
+        scenario never holds one; the password comes from ``~/.pgpass`` or ``PGPASSWORD``)."""
+        return {"url": _without_password(self.url)} if self.url else {}
+
+
+def _without_password(url: str) -> str:
+    """``scheme://user:secret@host/db`` → ``scheme://user@host/db``."""
+    return re.sub(r"^([^:/]+:)//([^:@/]*):[^@/]*@", r"\1//\2@", url)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A complete planning question. Build with :func:`load_scenario` or :func:`scenario_from_dict`."""
 
@@ -682,6 +702,7 @@ class Scenario:
     description: str = ""
     checks: Checks = Checks()
     map: MapInfo = MapInfo()
+    store: StoreInfo = StoreInfo()
     #: settings of the rule components that own a top-level table (``[township_share]``):
     #: ``(key, spec)`` pairs, ``spec`` the component's frozen pydantic model; see :mod:`landopt.rules`
     rules: tuple[tuple[str, Any], ...] = ()
@@ -732,6 +753,8 @@ class Scenario:
             out["checks"] = self.checks.to_dict()
         if self.map != MapInfo():
             out["map"] = self.map.to_dict()
+        if self.store.url:
+            out["store"] = self.store.to_dict()
         for key, spec in self.rules:
             out[key] = spec.model_dump(mode="json", exclude_none=True)
         return out

@@ -46,6 +46,7 @@ from landopt.scenario import (
     Scenario,
     SolverOptions,
     Spatial,
+    StoreInfo,
     Targets,
     Zone,
 )
@@ -484,6 +485,7 @@ def scenario_from_spec(
         spatial=_spatial(spec.spatial, base_dir),
         checks=Checks(absent_values=spec.checks.absent_values),
         map=MapInfo(**spec.map.model_dump()),
+        store=StoreInfo(url=spec.store.url),
         rules=tuple(
             (c.key, getattr(spec, c.key)) for c in comps if getattr(spec, c.key, None) is not None
         ),

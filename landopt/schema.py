@@ -27,6 +27,7 @@ language of the run: the class attributes ``missing_fix``, ``unknown_key`` and t
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -244,6 +245,17 @@ add_messages(
         "timezone.fix": {
             "en": 'write an IANA name such as timezone = "Asia/Shanghai"',
             "zh": '请写 IANA 时区名，例如 timezone = "Asia/Shanghai"',
+        },
+        # --- store ([store])
+        "store_url": {
+            "en": "the run store's url must be sqlite:///PATH or postgresql://USER@HOST/DB, got {got}",
+            "zh": "运行记录库的 url 须为 sqlite:///路径 或 postgresql://用户@主机/库，实为 {got}",
+        },
+        "store_url.fix": {
+            "en": 'write url = "postgresql://planner@gis-server/landopt" (the password in '
+            "~/.pgpass or PGPASSWORD, never in the file)",
+            "zh": 'url = "postgresql://planner@gis-server/landopt"（密码放在 ~/.pgpass 或 '
+            "PGPASSWORD 中，不写进文件）",
         },
         "no_actions": {"en": "the scenario defines no actions", "zh": "情景中没有定义措施"},
         "no_actions.fix": {
@@ -794,6 +806,25 @@ class MapSpec(_Table):
     """The map's date (日期; default: the day it is drawn)."""
 
 
+class StoreSpec(_Table):
+    """``[store]``: where the runs of this scenario are recorded (the run store)."""
+
+    url: str | None = None
+    """The database: ``"sqlite:///PATH"`` or ``"postgresql://USER@HOST/DB"`` (default
+    ``LANDOPT_STORE_URL``, else ``runs.sqlite`` in the user's data folder). A password is
+    never recorded (keep it in ``~/.pgpass`` or ``PGPASSWORD``)."""
+
+    @field_validator("url")
+    @classmethod
+    def _database(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(
+            ("sqlite:", "postgresql:", "postgresql+", "postgres:")
+        ):
+            safe = re.sub(r"//[^@/]*@", "//…@", v)
+            raise _error(_m("schema.store_url", got=repr(safe)), _m("schema.store_url.fix"))
+        return v
+
+
 class ScenarioSpec(_Table):
     """A landopt scenario: what a planner asks for (one TOML file)."""
 
@@ -839,6 +870,8 @@ class ScenarioSpec(_Table):
     """How strict the checks against the data are."""
     map: MapSpec = MapSpec()
     """The title block of the printed map."""
+    store: StoreSpec = StoreSpec()
+    """Where the runs are recorded."""
 
     @field_validator("parcels", mode="before", json_schema_input_type=ParcelsSpec | str)
     @classmethod
