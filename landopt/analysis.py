@@ -72,6 +72,29 @@ def compare(
         One row per parcel whose action differs between any two plans, with its action in
         each plan.
     """
+    from landopt.store.record import recording
+
+    given = list(names or [p.scenario.name for p in plans])
+    with recording(
+        "compare",
+        " / ".join(given),
+        scenario={"compare": {n: p.scenario.to_dict() for n, p in zip(given, plans, strict=False)}},
+    ) as rec:
+        table, changes = _compare(plans, names)
+        rec.finish(
+            summary=_rows(table),
+            result={
+                "plans": {n: p.run_id for n, p in zip(given, plans, strict=False)},
+                "changed_parcels": len(changes),
+            },
+        )
+        return table, changes
+
+
+def _compare(
+    plans: Sequence[Plan], names: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`compare`'s work, unrecorded."""
     if len(plans) < 2:
         raise InputError("compare needs at least two plans")
     names = list(names or [p.scenario.name for p in plans])
@@ -147,6 +170,8 @@ class SweepResult:
     wall_s: float
     jobs: int
     reused_model: int = 0
+    #: the run's id in the run store (:mod:`landopt.store`), when it was recorded
+    run_id: str | None = None
 
     def marginal(self) -> pd.Series:
         """Objective change per unit of the (single) varied key between feasible points."""
@@ -185,6 +210,25 @@ def sweep(
         ``marginal``: the objective's change per unit of the key from the previous
         feasible point (万元 per extra mu for an area target).
     """
+    from landopt.store.record import recording
+
+    vary = {k: list(v) for k, v in vary.items()} if vary else vary  # read twice below
+    with recording("sweep", scenario.name, scenario=scenario) as rec:
+        result = _sweep(scenario, parcels, vary, jobs=jobs, progress=progress)
+        rec.finish(**_sweep_record(result, vary))
+        result.run_id = rec.run_id
+        return result
+
+
+def _sweep(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None,
+    vary: Mapping[str, Sequence[float]] | None,
+    *,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> SweepResult:
+    """:func:`sweep`'s work, unrecorded."""
     if not vary or not 1 <= len(vary) <= 2:
         raise InputError("sweep needs one or two keys to vary")
     if parcels is None:
@@ -249,6 +293,32 @@ def sweep(
     return SweepResult(table=table, keys=keys, wall_s=wall, jobs=jobs, reused_model=reused)
 
 
+def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON rows (NaN as null), for the run store."""
+    import json
+
+    return json.loads(table.to_json(orient="records", force_ascii=False))
+
+
+def _sweep_record(
+    result: SweepResult, vary: Mapping[str, Sequence[float]] | None
+) -> dict[str, Any]:
+    """What the run store keeps of a sweep: its points and how it ran."""
+    statuses = result.table["status"].value_counts().to_dict() if "status" in result.table else {}
+    return {
+        "status": "done",
+        "summary": _rows(result.table),
+        "result": {
+            "keys": result.keys,
+            "vary": {k: [float(v) for v in vals] for k, vals in (vary or {}).items()},
+            "points": len(result.table),
+            "statuses": {str(k): int(v) for k, v in statuses.items()},
+            "jobs": result.jobs,
+            "wall_s": round(result.wall_s, 3),
+        },
+    }
+
+
 _MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
 
 
@@ -287,6 +357,24 @@ def calibrate(
     boundary: the point farthest from the straight line between the first and last
     points of the (cost, boundary) curve, both scaled to [0, 1].
     """
+    from landopt.store.record import recording
+
+    with recording("calibrate", scenario.name, scenario=scenario) as rec:
+        result = _calibrate(scenario, parcels, weights, jobs=jobs, progress=progress)
+        rec.finish(**_sweep_record(result, None))
+        result.run_id = rec.run_id
+        return result
+
+
+def _calibrate(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None,
+    weights: Sequence[float] | None,
+    *,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> SweepResult:
+    """:func:`calibrate`'s work, unrecorded."""
     weights = list(weights) if weights is not None else [0, 10, 25, 50, 100, 250, 500, 1000, 2500]
     base = (
         scenario

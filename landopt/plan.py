@@ -107,6 +107,9 @@ class Plan:
     projects
         With ``[projects]``: the project–site table (:func:`landopt.projects.project_table`),
         one row per key project in table order; ``None`` otherwise.
+    run_id
+        The run's id in the run store (:mod:`landopt.store`), set by :func:`solve` when it
+        recorded the run; ``run.json`` keeps it.
     """
 
     scenario: Scenario
@@ -124,6 +127,7 @@ class Plan:
     edited: bool = False
     done: Any = None
     projects: pd.DataFrame | None = None
+    run_id: str | None = None
 
     @property
     def targets_met(self) -> bool:
@@ -167,7 +171,9 @@ class Plan:
             "spatial": self.spatial or None,
             "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
             "versions": versions(),
-        } | ({"done": _done_record(self.done)} if self.done is not None else {})
+        } | ({"done": _done_record(self.done)} if self.done is not None else {}) | (
+            {"run_id": self.run_id} if self.run_id else {}
+        )
 
     def format_summary(self) -> str:
         """The summary as an aligned text table, for the terminal."""
@@ -228,7 +234,58 @@ def solve(
         close a plan can get.
     SolverError
         The solver failed, found no plan in its time limit, or its plan failed the check.
+
+    Notes
+    -----
+    The run is recorded in the run store (:mod:`landopt.store.record`): ``done``,
+    ``infeasible`` (targets unmet, or a shortfall plan), ``failed`` or ``interrupted``;
+    its id is :attr:`Plan.run_id`.
     """
+    from landopt import programme_tables
+    from landopt.store.record import recording
+
+    resolved = scenario
+    if solver_overrides:
+        try:
+            resolved = scenario.with_solver(**solver_overrides)
+        except LandoptError:  # the solve names the bad option itself
+            pass
+    kind = "programme" if programme_tables.is_programme(scenario) else "plan"
+    with recording(kind, scenario.name, scenario=resolved) as rec:
+        plan = _solve(
+            scenario, parcels, allow_shortfall=allow_shortfall, done=done, **solver_overrides
+        )
+        plan.run_id = rec.run_id
+        rec.finish(
+            "done" if plan.diagnosis is None else "infeasible",
+            summary=json.loads(plan.summary.to_json(orient="records", force_ascii=False)),
+            result=plan.result.record(),
+            inputs=_input_hashes(plan),
+        )
+        return plan
+
+
+def _input_hashes(plan: Plan) -> dict[str, str] | None:
+    """The run's input files (absolute path → SHA-256): the scenario file and the parcel
+    layer it read (a layer passed in as a table has no file)."""
+    files: dict[str, str] = {}
+    source = plan.scenario.source
+    if source is not None and Path(source).is_file():
+        files[str(Path(source).resolve())] = file_sha256(source)
+    if plan.source.get("sha256"):
+        files[str(Path(plan.source["path"]).resolve())] = plan.source["sha256"]
+    return files or None
+
+
+def _solve(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None,
+    *,
+    allow_shortfall: bool,
+    done: Any,
+    **solver_overrides: Any,
+) -> Plan:
+    """:func:`solve`'s work, unrecorded."""
     timings: dict[str, float] = {}
     source: dict[str, Any] = {}
     t = time.perf_counter()
@@ -715,6 +772,31 @@ def write_plan(
         *project_outputs.files(plan),
         *(extra or {}),
     ]
+    from landopt.store import record as store_record
+
+    try:
+        outputs = _write_plan_files(plan, out, names, force=force, extra=extra)
+    except BaseException as exc:  # the run did not produce its outputs: say so in the store
+        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        store_record.finish_run(plan.run_id, status, error=str(exc) or type(exc).__name__)
+        raise
+    if plan.run_id is not None:
+        store_record.update_run(plan.run_id, out_dir=str(out.resolve()), outputs=outputs)
+    log.info("wrote %s", ", ".join(names))
+    return [out / n for n in names]
+
+
+def _write_plan_files(
+    plan: Plan,
+    out: Path,
+    names: list[str],
+    *,
+    force: bool,
+    extra: dict[str, Callable[[Path], None]] | None,
+) -> dict[str, str]:
+    """:func:`write_plan`'s work: the files, atomically; returns name → SHA-256 of each."""
+    from landopt import programme_tables, project_outputs
+
     check_output_dir(
         out, force=force, names=names, need_bytes=estimate_bytes(plan, maps=bool(extra)), whole=True
     )
@@ -763,8 +845,7 @@ def write_plan(
             json.dumps(record, ensure_ascii=False, indent=2, default=_json_default),
             encoding="utf-8",
         )
-    log.info("wrote %s", ", ".join(names))
-    return [out / n for n in names]
+        return {**record["outputs"], "run.json": file_sha256(stage / "run.json")}
 
 
 def read_plan(path: str | Path) -> Plan:

@@ -21,6 +21,7 @@ shortfall shows in the whole programme's checks of the assembled schedule.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -251,6 +252,27 @@ def plan_year_by_year(
     **solver
         Solver options for every year's solve (``time_limit`` applies to each year).
     """
+    from landopt.store.record import recording
+
+    with recording("programme", scenario.name, scenario=scenario) as rec:
+        result = _plan_year_by_year(scenario, parcels, **solver)
+        failed = [c for c in result.checks if c.decided and not c.ok]
+        rec.finish(
+            "infeasible" if failed else "done",
+            summary=[
+                {"year": y, **row}
+                for y, p in zip(programme_of(scenario).years, result.plans, strict=False)
+                for row in json.loads(p.summary.to_json(orient="records", force_ascii=False))
+            ],
+            result={"years": [p.result.record() for p in result.plans]},
+        )
+        return result
+
+
+def _plan_year_by_year(
+    scenario: Scenario, parcels: gpd.GeoDataFrame | None = None, **solver: Any
+) -> YearByYear:
+    """:func:`plan_year_by_year`'s work, unrecorded."""
     prog = programme_of(scenario)
     if prog is None:
         raise InputError("plan_year_by_year needs a scenario with a [programme] table")

@@ -16,7 +16,8 @@ Where things are
 :mod:`~landopt.cli._console`: rich tables, the progress bar, plain text when not a terminal;
 :mod:`~landopt.cli.options`: the parcel-layer options every command shares;
 :mod:`~landopt.cli.validate`, :mod:`~landopt.cli.plan` (``plan``, ``map``),
-:mod:`~landopt.cli.analysis` (``compare``, ``sweep``, ``calibrate``): the commands.
+:mod:`~landopt.cli.analysis` (``compare``, ``sweep``, ``calibrate``),
+:mod:`~landopt.cli.runs` (``runs list|show|diff|open``: the run store): the commands.
 
 Language
 --------
@@ -81,11 +82,13 @@ from landopt.cli.analysis import format_compare_report, format_sweep_report
 from landopt.cli.plan import add_map_parser as _add_map_parser
 from landopt.cli.plan import add_plan_parser as _add_plan_parser
 from landopt.cli.plan import format_plan_report
+from landopt.cli.runs import add_runs_parser as _add_runs_parser
 from landopt.cli.schema import add_schema_parser as _add_schema_parser
 from landopt.cli.validate import add_validate_parser as _add_validate_parser
 from landopt.cli.validate import format_validate_report
 from landopt.errors import LandoptError
 from landopt.i18n import MESSAGES, t
+from landopt.store.record import reset_origin, set_origin
 
 __all__ = [
     "SUBCOMMANDS",
@@ -112,6 +115,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_compare_parser,
     _add_sweep_parser,
     _add_calibrate_parser,
+    _add_runs_parser,
     _add_schema_parser,
 ]
 
@@ -286,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler, old_level = _configure_logging(debug=args.debug, verbose=args.verbose)
     old_handlers = _interrupt_on_signals()
+    origin = set_origin("cli")  # the runs this command records started on the command line
     try:
         con.parcel_lang(con.ui_lang())
         return int(args.func(args))
@@ -320,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         con.err(t("cli.internal_error", con.ui_lang(), kind=type(exc).__name__, message=exc))
         return 1
     finally:
+        reset_origin(origin)
         con.set_lang(None)  # a later call in this process (a test, a notebook) starts afresh
         con.parcel_lang(None)
         for signum, old in old_handlers.items():

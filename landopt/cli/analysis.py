@@ -12,6 +12,7 @@ from landopt.cli import options
 from landopt.cli.plan import district_arg, plan_verdict, summary_table
 from landopt.errors import InputError
 from landopt.i18n import MESSAGES, t
+from landopt.store import record as store_record
 
 __all__ = [
     "add_calibrate_parser",
@@ -80,6 +81,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_comparison(
             plans[0], plans[1], out / "compare.png", lang=lg, district=district_arg(args)
         )
+    store_record.attach(store_record.last_run_id(), out, names)
     con.show(
         [
             *_compare_parts(table, changes, lg, plans=plans),
@@ -202,6 +204,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from landopt.maps import save_sweep_plot
 
         save_sweep_plot(result, out / "sweep.png", lang=args.lang, scenario=scenario)
+    store_record.attach(result.run_id, out, names)
     con.show(
         [
             *_sweep_parts(result, lg),
@@ -294,6 +297,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     options.atomic_csv(result.table, out / "calibrate.csv")
     save_calibration_plot(result, out / "calibrate.png", lang=args.lang, scenario=scenario)
+    store_record.attach(result.run_id, out, ["calibrate.csv", "calibrate.png"])
     table = result.table
     cols = [
         "spatial.boundary_weight",
