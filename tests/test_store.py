@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import subprocess
@@ -11,6 +12,7 @@ import textwrap
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -219,3 +221,259 @@ def test_passwords_are_never_shown(caplog: pytest.LogCaptureFixture) -> None:
 def test_a_bad_url_is_named() -> None:
     with pytest.raises(StoreError, match="not a database URL"):
         RunStore("ftp://somewhere/x")
+
+
+# --------------------------------------------------------------------------- recording runs
+def _toml(d: dict, indent: str = "") -> str:
+    """Enough TOML for the toy scenario (as tests/test_cli_plan.py writes it)."""
+
+    def val(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f'"{k}" = {val(x)}' for k, x in v.items()) + " }"
+        if isinstance(v, list):
+            return "[ " + ", ".join(val(x) for x in v) + " ]"
+        if isinstance(v, str):
+            return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return repr(v)
+
+    return "\n".join(f'"{k}" = {val(v)}' for k, v in d.items()) + "\n"
+
+
+@pytest.fixture
+def runs_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh run store for this test only (LANDOPT_STORE_URL)."""
+    url = f"sqlite:///{tmp_path / 'test-runs.sqlite'}"
+    monkeypatch.setenv("LANDOPT_STORE_URL", url)
+    return url
+
+
+@pytest.fixture
+def toy_files(tmp_path: Path) -> Any:
+    """The toy district as a GeoPackage and ``scenario(name, **changes)`` writing a TOML."""
+    import geopandas as gpd
+    from shapely.geometry import box
+    from toy import TOY_SCENARIO, toy_parcels
+
+    df = toy_parcels()
+    side = (df["area_mu"] * 10000 / 15) ** 0.5
+    geoms = [
+        box(589000 + 300 * i, 4074000, 589000 + 300 * i + s, 4074000 + s)
+        for i, s in enumerate(side)
+    ]
+    gdf = gpd.GeoDataFrame(df.drop(columns="area_mu"), geometry=geoms, crs="EPSG:4548")
+    gdf.to_file(tmp_path / "toy.gpkg", engine="pyogrio")
+
+    def scenario(file: str = "toy.toml", **changes: Any) -> Path:
+        d = json.loads(json.dumps(TOY_SCENARIO))
+        d["parcels"] = {"path": "toy.gpkg"}
+        for k, v in changes.items():
+            node = d
+            *head, last = k.split(".")
+            for h in head:
+                node = node[h]
+            node[last] = v
+        path = tmp_path / file
+        path.write_text(_toml(d), encoding="utf-8")
+        return path
+
+    return scenario
+
+
+IMPOSSIBLE = {"actions.upgrade.targets": {"count": 2, "area_min": 100}}
+
+
+def _runs(url: str) -> list[Any]:
+    with RunStore(url) as store:
+        return store.list(limit=None)
+
+
+def test_a_cli_plan_is_recorded_done_with_its_outputs(runs_url, toy_files, tmp_path, capsys):
+    from landopt.cli import main
+    from landopt.plan import file_sha256
+
+    path = toy_files()
+    out = tmp_path / "o"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps"]) == 0
+    [rec] = _runs(runs_url)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert (rec.kind, rec.status, rec.origin, rec.name) == ("plan", "done", "cli", "toy")
+    assert run["run_id"] == rec.id
+    assert rec.out_dir == str(out.resolve())
+    assert rec.outputs == {**run["outputs"], "run.json": file_sha256(out / "run.json")}
+    assert rec.inputs == {
+        str(path.resolve()): file_sha256(path),
+        str((tmp_path / "toy.gpkg").resolve()): file_sha256(tmp_path / "toy.gpkg"),
+    }
+    assert rec.scenario == run["scenario"]  # the scenario as resolved
+    assert rec.summary == run["summary"] and rec.result["status"] == "optimal"
+    assert rec.result["objective"] == pytest.approx(165.0)
+
+
+def test_unmet_targets_are_recorded_infeasible(runs_url, toy_files, tmp_path, capsys):
+    from landopt.cli import main
+
+    path = toy_files(**IMPOSSIBLE)
+    assert main(["plan", str(path), "--out", str(tmp_path / "o"), "--no-maps"]) == 3
+    out = tmp_path / "short"
+    assert main(["plan", str(path), "--out", str(out), "--no-maps", "--allow-shortfall"]) == 3
+    shortfall, refused = _runs(runs_url)  # newest first
+    assert refused.status == "infeasible" and "10.0 mu short" in refused.error
+    assert refused.out_dir is None and refused.outputs is None
+    assert shortfall.status == "infeasible" and shortfall.out_dir == str(out.resolve())
+    assert "plan.gpkg" in shortfall.outputs
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "status"),
+    [(KeyboardInterrupt(), 130, "interrupted"), ("solver", 4, "failed")],
+)
+def test_interrupted_and_failed_runs_are_recorded(
+    runs_url, toy_files, tmp_path, monkeypatch, capsys, raised, code, status
+):
+    import landopt.plan
+    from landopt.cli import main
+    from landopt.errors import SolverError
+
+    exc = SolverError("HiGHS fell over") if raised == "solver" else raised
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    monkeypatch.setattr(landopt.plan, "_solve", broken)
+    assert main(["plan", str(toy_files()), "--out", str(tmp_path / "o"), "--no-maps"]) == code
+    [rec] = _runs(runs_url)
+    assert rec.status == status and rec.finished_at is not None
+    if status == "failed":
+        assert rec.error == "HiGHS fell over"
+
+
+def test_api_solve_compare_and_sweep_are_recorded(runs_url, toy_files, tmp_path, capsys):
+    import landopt
+    from landopt.analysis import compare, sweep
+    from landopt.cli import main
+
+    a = landopt.solve(landopt.load_scenario(toy_files("a.toml")))
+    b_file = toy_files("b.toml", locks={"exclude": {"P1": ["upgrade"]}})
+    b = landopt.solve(landopt.load_scenario(b_file))
+    assert a.run_id and b.run_id and a.run_id != b.run_id
+    compare([a, b], ["a", "b"])
+    kinds = {r.kind: r for r in _runs(runs_url)}
+    assert kinds["compare"].result["plans"] == {"a": a.run_id, "b": b.run_id}
+    assert kinds["compare"].name == "a / b" and kinds["compare"].status == "done"
+    assert kinds["plan"].origin == "api"
+
+    result = sweep(
+        landopt.load_scenario(toy_files()),
+        None,
+        {"actions.upgrade.targets.area_min": [60, 100]},
+        jobs=1,
+    )
+    rec = RunStore(runs_url).get(result.run_id)
+    assert rec.kind == "sweep" and rec.result["statuses"] == {"optimal": 1, "infeasible": 1}
+    assert len(rec.summary) == 2
+    assert len(_runs(runs_url)) == 4  # the sweep's points are part of it, not runs of their own
+
+    out = tmp_path / "sw"
+    argv = ["sweep", str(toy_files()), "--vary", "actions.upgrade.targets.area_min=60:80:20"]
+    assert main([*argv, "--out", str(out), "--jobs", "1"]) == 0
+    newest = _runs(runs_url)[0]
+    assert newest.kind == "sweep" and newest.origin == "cli"
+    assert newest.out_dir == str(out.resolve()) and set(newest.outputs) == {
+        "sweep.csv",
+        "sweep.png",
+    }
+
+
+def test_an_unreachable_store_never_fails_the_plan(toy_files, tmp_path, monkeypatch, capsys):
+    from landopt.cli import main
+
+    monkeypatch.setenv("LANDOPT_STORE_URL", "postgresql://planner:s3cret-pw@127.0.0.1:1/nodb")
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    err = capsys.readouterr().err
+    assert "was not recorded in the run store" in err and "s3cret-pw" not in err
+    assert "run_id" not in json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def test_store_off_records_nothing(runs_url, toy_files, tmp_path, monkeypatch, capsys):
+    import landopt
+
+    monkeypatch.setenv("LANDOPT_STORE", "off")
+    assert landopt.solve(landopt.load_scenario(toy_files())).run_id is None
+    monkeypatch.delenv("LANDOPT_STORE")
+    assert _runs(runs_url) == []
+
+
+def test_a_scenario_names_its_store_without_the_password(toy_files, tmp_path, monkeypatch):
+    import landopt
+
+    own = tmp_path / "own.sqlite"
+    path = toy_files()
+    path.write_text(
+        path.read_text(encoding="utf-8") + f'\n[store]\nurl = "sqlite:///{own}"\n', encoding="utf-8"
+    )
+    plan = landopt.solve(landopt.load_scenario(path))
+    assert RunStore(f"sqlite:///{own}").get(plan.run_id).status == "done"
+    pg = landopt.scenario_from_dict(
+        {**landopt.load_scenario(path).to_dict(), "store": {"url": "postgresql://u:pw@h/db"}}
+    )
+    assert pg.store.url == "postgresql://u:pw@h/db" and pg.to_dict()["store"] == {
+        "url": "postgresql://u@h/db"
+    }
+
+
+# --------------------------------------------------------------------------- landopt runs
+def test_runs_list_show_diff_open(runs_url, toy_files, tmp_path, capsys):
+    from landopt.cli import main
+
+    out = tmp_path / "o"
+    assert main(["plan", str(toy_files()), "--out", str(out), "--no-maps"]) == 0
+    assert (
+        main(["plan", str(toy_files(**IMPOSSIBLE)), "--out", str(tmp_path / "x"), "--no-maps"]) == 3
+    )
+    bad, good = _runs(runs_url)
+    capsys.readouterr()
+
+    assert main(["runs", "list", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert good.id[:12] in text and bad.id[:12] in text
+    assert "done" in text and "infeasible" in text and "command line" in text
+    assert text.index(bad.id[:12]) < text.index(good.id[:12])  # newest first
+    assert "Beijing time" in text and "2 of 2 runs" in text
+
+    assert main(["runs", "list", "--status", "done", "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert (
+        good.id[:12] in text and bad.id[:12] not in text and "完成" in text and "北京时间" in text
+    )
+
+    assert main(["runs", "show", good.id[:8], "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    for word in (
+        "plan.gpkg",
+        "summary.xlsx",
+        "toy.gpkg",
+        "optimal",
+        str(out.resolve()),
+        '"upgrade"',
+    ):
+        assert word in text
+
+    assert main(["runs", "show", good.id[:8], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == good.id
+
+    assert main(["runs", "diff", good.id[:8], bad.id[:8], "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "actions.upgrade.targets.area_min" in text and "infeasible" in text
+
+    assert main(["runs", "open", good.id[:8]]) == 0  # stdout is not a terminal: just the path
+    assert capsys.readouterr().out == f"{out.resolve()}\n"
+
+    assert main(["runs", "open", bad.id]) == 2
+    assert "wrote no output folder" in capsys.readouterr().err
+    assert main(["runs", "show", "abcdef0123", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "no run with id 'abcdef0123'" in err and "Traceback" not in err
+    assert main(["runs", "show", "not-an-id"]) == 2

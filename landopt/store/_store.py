@@ -238,7 +238,8 @@ def _sqlite_engine(u: URL) -> Engine:
 
 
 def _postgres_engine(u: URL, schema: str | None) -> Engine:
-    engine = sa.create_engine(u, pool_pre_ping=True)
+    # a server that does not answer fails the open in seconds, not the system's TCP timeout
+    engine = sa.create_engine(u, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     if schema:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", schema):
             raise StoreError(t("store.bad_url", None, url=f"{safe_url(u)} (schema {schema!r})"))

@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +71,10 @@ _LAST: contextvars.ContextVar[str | None] = contextvars.ContextVar("landopt_last
 
 #: Open stores by (process, URL): a process opens (and migrates) each store once.
 _STORES: dict[tuple[int, str], Any] = {}
+#: Stores that could not be opened: (process, URL) → when to try again.
+_FAILED: dict[tuple[int, str], float] = {}
+#: Seconds before a store that could not be opened is tried again.
+_RETRY_S = 60.0
 #: The store each run recorded by this process went to (for :func:`update_run`).
 _BY_RUN: dict[str, Any] = {}
 
@@ -115,9 +120,12 @@ def open_store(url: str | None = None, scenario: Any = None) -> Any:
     url = default_store_url(url, scenario)
     key = (os.getpid(), url)
     if key not in _STORES:
+        if time.monotonic() < _FAILED.get(key, -1.0):
+            return None  # it failed a moment ago: do not wait for it again on every run
         try:
             _STORES[key] = RunStore(url)
         except Exception as exc:
+            _FAILED[key] = time.monotonic() + _RETRY_S
             _warn(url, exc)
             return None
     return _STORES[key]
