@@ -477,3 +477,28 @@ def test_runs_list_show_diff_open(runs_url, toy_files, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no run with id 'abcdef0123'" in err and "Traceback" not in err
     assert main(["runs", "show", "not-an-id"]) == 2
+
+
+def test_a_run_started_elsewhere_is_carried_on_by_the_library(runs_url, toy_files, tmp_path):
+    """A web app starts a run (queued), then solves and writes inside ``recording(run_id=…)``:
+    the one run gets the status, summary, inputs and outputs; no second run appears."""
+    import landopt
+    from landopt.store.record import recording
+
+    store = RunStore(runs_url)
+    sc = landopt.load_scenario(toy_files(**IMPOSSIBLE))
+    run_id = store.start(kind="plan", name=sc.name, scenario=sc.to_dict(), origin="web")
+    out = tmp_path / "web-out"
+    with recording("plan", run_id=run_id, url=runs_url):
+        plan = landopt.solve(sc, allow_shortfall=True)
+        landopt.write_plan(plan, out)
+    assert plan.run_id == run_id
+    [rec] = store.list()
+    assert (rec.id, rec.origin, rec.status) == (run_id, "web", "infeasible")
+    assert rec.out_dir == str(out.resolve()) and "plan.gpkg" in rec.outputs
+    assert rec.summary and rec.result["status"] and rec.inputs
+
+    failing = store.start(kind="plan", origin="web")
+    with pytest.raises(RuntimeError), recording("plan", run_id=failing, url=runs_url):
+        raise RuntimeError("the worker died")
+    assert store.get(failing).status == "failed" and store.get(failing).error == "the worker died"

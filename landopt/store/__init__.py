@@ -21,17 +21,20 @@ Where things are: :mod:`~landopt.store._tables` (the tables at head),
 
 from __future__ import annotations
 
-from landopt.store._store import (
-    KINDS,
-    ORIGINS,
-    STATUSES,
-    RunRecord,
-    RunStore,
-    StoreError,
-    default_store_url,
-    safe_url,
-    store_disabled,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from landopt.store._store import (
+        KINDS,
+        ORIGINS,
+        STATUSES,
+        RunRecord,
+        RunStore,
+        StoreError,
+        default_store_url,
+        safe_url,
+        store_disabled,
+    )
 
 __all__ = [
     "KINDS",
@@ -44,3 +47,13 @@ __all__ = [
     "safe_url",
     "store_disabled",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The store's names, imported on first use: SQLAlchemy is not loaded by a command
+    (or a library call) that never opens the store."""
+    if name in __all__:
+        from landopt.store import _store
+
+        return getattr(_store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

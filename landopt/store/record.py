@@ -142,6 +142,8 @@ class Recording:
         self.store = store
         self.run_id = run_id
         self.finished = False
+        #: the status to end with when the block ends without a finish (a part's status)
+        self.suggested = "done"
 
     def __bool__(self) -> bool:
         return self.run_id is not None
@@ -169,6 +171,25 @@ class Recording:
             _warn(self.store.url, exc)
 
 
+class _Part(Recording):
+    """A run inside a recorded run: what it records goes to the outer run, which ends it.
+
+    Its summary, result and inputs are added to the outer run; its status becomes the
+    outer run's when the outer block ends without a :meth:`~Recording.finish` of its own
+    (a web app's run around :func:`landopt.solve` ends ``infeasible`` for a shortfall plan).
+    """
+
+    def __init__(self, outer: Recording) -> None:
+        super().__init__(outer.store, outer.run_id)
+        self.outer = outer
+
+    def finish(self, status: str = "done", **values: Any) -> None:
+        if self.run_id is None:
+            return
+        self.outer.update(**{k: v for k, v in values.items() if k != "error"})
+        self.outer.suggested = status
+
+
 def _status_of(exc: BaseException) -> str:
     from landopt.errors import TargetsUnmetError
 
@@ -189,6 +210,7 @@ def recording(
     out_dir: str | os.PathLike[str] | None = None,
     url: str | None = None,
     origin: str | None = None,
+    run_id: str | None = None,
 ) -> Iterator[Recording]:
     """Record the run done inside the block.
 
@@ -196,20 +218,34 @@ def recording(
     :meth:`Recording.finish`), an exception ends it ``infeasible``
     (:class:`~landopt.errors.TargetsUnmetError`), ``interrupted`` (Ctrl-C, SIGTERM) or
     ``failed`` (anything else, its message kept) and is raised on. Inside another
-    recording, the block is part of that run: nothing new is recorded.
+    recording, the block is part of that run: nothing new is recorded, and what the inner
+    block records (summary, result, inputs; a plan's id and output folder) goes to the
+    outer run.
 
     ``scenario`` is a :class:`~landopt.Scenario` (recorded as its TOML-shaped dict; its
-    ``[store] url`` picks the store) or a dict.
+    ``[store] url`` picks the store) or a dict. ``run_id``: a run already started in the
+    store at ``url`` (by :meth:`~landopt.store.RunStore.start`, e.g. a web app's queued
+    run) that this block carries on and ends, instead of a new one::
+
+        run_id = store.start(kind="plan", name=sc.name, scenario=sc.to_dict(), origin="web")
+        with recording("plan", run_id=run_id, url=store.url):
+            write_plan(landopt.solve(sc), out)   # status, summary, outputs: that run's
     """
-    if _ACTIVE.get() is not None:
-        yield Recording()
+    outer = _ACTIVE.get()
+    if outer is not None:
+        yield _Part(outer)
         return
     rec = Recording()
     _LAST.set(None)
     try:
         as_dict = scenario.to_dict() if hasattr(scenario, "to_dict") else scenario
         store = open_store(url, scenario if hasattr(scenario, "to_dict") else None)
-        if store is not None:
+        if store is not None and run_id is not None:
+            store.get(run_id)  # it exists (StoreError otherwise: warned, not recorded)
+            rec = Recording(store, run_id)
+            _LAST.set(run_id)
+            _BY_RUN[run_id] = store
+        elif store is not None:
             rec = Recording(
                 store,
                 store.start(
@@ -233,7 +269,7 @@ def recording(
         rec.finish(_status_of(exc), error=str(exc) or type(exc).__name__)
         raise
     else:
-        rec.finish("done")
+        rec.finish(rec.suggested)
     finally:
         _ACTIVE.reset(token)
 
