@@ -502,3 +502,17 @@ def test_a_run_started_elsewhere_is_carried_on_by_the_library(runs_url, toy_file
     with pytest.raises(RuntimeError), recording("plan", run_id=failing, url=runs_url):
         raise RuntimeError("the worker died")
     assert store.get(failing).status == "failed" and store.get(failing).error == "the worker died"
+
+
+def test_open_uses_a_desktop_opener_only_when_there_is_a_desktop(monkeypatch):
+    from landopt.cli import runs
+
+    monkeypatch.setattr(runs.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert runs._opener() is None  # headless: print the path, open nothing
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(runs.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert runs._opener() == ["/usr/bin/xdg-open"]
+    monkeypatch.setattr(runs.shutil, "which", lambda name: None)
+    assert runs._opener() is None

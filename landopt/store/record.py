@@ -237,6 +237,7 @@ def recording(
         return
     rec = Recording()
     _LAST.set(None)
+    store = None
     try:
         as_dict = scenario.to_dict() if hasattr(scenario, "to_dict") else scenario
         store = open_store(url, scenario if hasattr(scenario, "to_dict") else None)
@@ -260,7 +261,7 @@ def recording(
             _LAST.set(rec.run_id)
             _BY_RUN[rec.run_id] = store
     except Exception as exc:
-        _warn(url or "", exc)
+        _warn(store.url if store is not None else url or "", exc)
         rec = Recording()
     token = _ACTIVE.set(rec)
     try:
