@@ -62,7 +62,9 @@ __all__ = [
     "LAYER_SUFFIXES",
     "District",
     "ManyResult",
+    "district_items",
     "district_scenario",
+    "footprints_of",
     "plan_many",
     "read_folder",
     "read_targets",
@@ -413,6 +415,47 @@ def _plan_one(context: dict[str, Any], item: tuple[str, Scenario, gpd.GeoDataFra
     return d
 
 
+def district_items(
+    scenario: Scenario,
+    parcels: gpd.GeoDataFrame | None = None,
+    *,
+    by: str | None = None,
+    folder: str | Path | None = None,
+    targets: str | Path | Mapping[str, Mapping[str, Targets]] | None = None,
+    scale: bool = False,
+) -> tuple[dict[str, gpd.GeoDataFrame], list[tuple[str, Scenario, gpd.GeoDataFrame]]]:
+    """The districts (code → parcels) and, in code order, each one's (code, scenario, parcels).
+
+    The arguments are :func:`plan_many`'s; the scenario is checked against the whole
+    province once (rule values, columns, locks).
+    """
+    lang = scenario.lang
+    if folder is not None:
+        parts = read_folder(folder, scenario, lang)
+    else:
+        if by is None:
+            raise InputError(t("districts.by_or_folder", lang))
+        if parcels is None:
+            from landopt.parcels import read_parcels
+
+            if scenario.parcels is None:
+                raise InputError('the scenario names no parcel layer: add [parcels] path = "…"')
+            parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+        parts = split_by(parcels, by, lang)
+    codes = list(parts)
+    _check_province(scenario, parts)
+    if isinstance(targets, (str, Path)):
+        per = read_targets(targets, scenario, codes, lang)
+    elif targets is not None:
+        per = {c: dict(targets.get(c, {})) for c in codes}
+    elif scale:
+        per = scale_targets(scenario, parts)
+    else:
+        per = {c: None for c in codes}
+    items = [(c, district_scenario(scenario, per[c], parts[c]["parcel_id"]), parts[c]) for c in codes]
+    return parts, items
+
+
 def plan_many(
     scenario: Scenario,
     parcels: gpd.GeoDataFrame | None = None,
@@ -455,40 +498,23 @@ def plan_many(
     """
     from landopt.cluster import engine
 
-    lang = scenario.lang
     t0 = time.perf_counter()
-    if folder is not None:
-        parts = read_folder(folder, scenario, lang)
-    else:
-        if by is None:
-            raise InputError(t("districts.by_or_folder", lang))
-        if parcels is None:
-            from landopt.parcels import read_parcels
-
-            if scenario.parcels is None:
-                raise InputError('the scenario names no parcel layer: add [parcels] path = "…"')
-            parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
-        parts = split_by(parcels, by, lang)
-    codes = list(parts)
-    _check_province(scenario, parts)
-    if isinstance(targets, (str, Path)):
-        per = read_targets(targets, scenario, codes, lang)
-    elif targets is not None:
-        per = {c: dict(targets.get(c, {})) for c in codes}
-    elif scale:
-        per = scale_targets(scenario, parts)
-    else:
-        per = {c: None for c in codes}
-    items = [(c, district_scenario(scenario, per[c], parts[c]["parcel_id"]), parts[c]) for c in codes]
+    parts, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
     with engine(jobs, scheduler, scenario=scenario) as e:
         districts = e.map(_plan_one, items, context={"solver": dict(solver_overrides)}, progress=progress)
         workers = e.workers
-    footprints = gpd.GeoSeries(
-        [parts[c].geometry.union_all().convex_hull for c in codes], index=codes, crs=next(iter(parts.values())).crs
-    )
+    footprints = footprints_of(parts)
     result = ManyResult(scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints)
     result.summary = summary_table(result)
     return result
+
+
+def footprints_of(parts: Mapping[str, pd.DataFrame]) -> gpd.GeoSeries | None:
+    """Each district's outline for the map: the convex hull of its parcels (None without geometry)."""
+    first = next(iter(parts.values()))
+    if not isinstance(first, gpd.GeoDataFrame) or first.geometry.name not in first.columns:
+        return None
+    return gpd.GeoSeries([df.geometry.union_all().convex_hull for df in parts.values()], index=list(parts), crs=first.crs)
 
 
 # --------------------------------------------------------------------------- outputs
