@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from landopt.districts import District, _plan_one, district_items
+from landopt.districts import Context, District, _plan_one, district_items
 from landopt.errors import InputError, SolverError, TargetsUnmetError
 from landopt.i18n import add_messages, t
 from landopt.rules.shared import shared_rows
@@ -145,20 +145,20 @@ def shared_matrix(model: Any, rows: list[tuple[str, str | None]]) -> sp.csr_matr
 
 
 # --------------------------------------------------------------------------- subproblems
-def _compiled(ctx: dict[str, Any], code: str) -> tuple[Any, sp.csr_matrix]:
+def _compiled(ctx: Context, code: str) -> tuple[Any, sp.csr_matrix]:
     from landopt.cluster import worker_cache
     from landopt.model import compile_model
     from landopt.prepare import prepare
 
     def build() -> tuple[Any, sp.csr_matrix]:
-        scenario, parcels = ctx["parts"][code]
+        scenario, parcels = ctx.parts[code]
         model = compile_model(prepare(scenario, parcels))
-        return model, shared_matrix(model, ctx["rows"])
+        return model, shared_matrix(model, ctx.rows)
 
-    return worker_cache((ctx["token"], code), build)
+    return worker_cache((ctx.token, code), build)
 
 
-def _price_one(ctx: dict[str, Any], item: tuple[str, np.ndarray]) -> dict[str, Any]:
+def _price_one(ctx: Context, item: tuple[str, np.ndarray]) -> dict[str, Any]:
     """District ``code``'s term of L(lambda) (runs on a worker): its priced solve."""
     from landopt.solving import solve_compiled
 
@@ -167,8 +167,8 @@ def _price_one(ctx: dict[str, Any], item: tuple[str, np.ndarray]) -> dict[str, A
     sign = 1.0 if model.sense == "minimize" else -1.0
     priced = replace(model, c=model.c - sign * (G.T @ lam))
     opts = model.scenario.solver
-    if ctx.get("solver"):
-        opts = replace(opts, **ctx["solver"])
+    if ctx.solver:
+        opts = replace(opts, **ctx.solver)
     res = solve_compiled(priced, opts)
     out: dict[str, Any] = {"code": code, "status": res.status, "has_solution": res.has_solution}
     if not res.has_solution:
@@ -254,6 +254,35 @@ def _master(cuts: list[list[tuple[float, np.ndarray]]], b: np.ndarray, cap: np.n
     return np.asarray(res.x[:k]), float(-res.fun), weights
 
 
+def _master_ip(cuts: list[list[tuple[float, np.ndarray]]], b: np.ndarray) -> np.ndarray | None:
+    """One kept plan per district meeting the shared rows at least cost (None: no such choice).
+
+    The restricted master as an integer program: its shares are sums of real plans, so a
+    district can always meet its share (its kept plan does).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    sizes = [len(p) for p in cuts]
+    n = sum(sizes)
+    f = np.array([fj for p in cuts for fj, _ in p])
+    g = np.array([gj for p in cuts for _, gj in p]).reshape(n, len(b))
+    pick = np.zeros((len(cuts), n))
+    start = 0
+    for d, m in enumerate(sizes):
+        pick[d, start : start + m] = 1.0
+        start += m
+    cons = [LinearConstraint(pick, 1.0, 1.0), LinearConstraint(g.T, b, np.inf)]
+    res = milp(f, constraints=cons, integrality=np.ones(n), bounds=Bounds(0, 1))
+    if res.status != 0 or res.x is None:
+        return None
+    z = np.round(res.x)
+    out, start = [], 0
+    for m in sizes:
+        out.append(z[start : start + m] @ g[start : start + m])
+        start += m
+    return np.array(out)
+
+
 def _targets_with_shares(
     scenario: Scenario, rows: list[tuple[str, str | None]], share: np.ndarray, with_budget: bool
 ) -> Scenario:
@@ -319,12 +348,7 @@ def decompose(
     b = shared_rhs(scenario)
     parts, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
     codes = [c for c, _, _ in items]
-    ctx = {
-        "parts": {c: (s, p) for c, s, p in items},
-        "rows": rows,
-        "solver": dict(solver_overrides),
-        "token": uuid.uuid4().hex,
-    }
+    ctx = Context(dict(solver_overrides), {c: (s, p) for c, s, p in items}, rows, uuid.uuid4().hex)
     k = len(rows)
     lam = np.zeros(k)
     cuts: list[list[tuple[float, np.ndarray]]] = [[] for _ in codes]
@@ -360,17 +384,20 @@ def decompose(
         at_cap = bool(np.any(lam >= cap * (1 - 1e-9)))
         shares = np.array([sum(w * g for w, (_, g) in zip(weights[d], cuts[d], strict=True)) for d in range(len(codes))])
         shares = shares.reshape(len(codes), k)
-        alloc_items = [
-            (c, _targets_with_shares(s, rows, shares[d], with_budget=True), p)
-            for d, (c, s, p) in enumerate(items)
-        ]
-        plans = e.map(_plan_one, alloc_items, context={"solver": dict(solver_overrides)}, progress=None)
-        retry = [d for d, p in enumerate(plans) if p.status != "met" and any(kd == "budget" for kd, _ in rows)]
-        if retry:
-            again = e.map(_plan_one, [(codes[d], _targets_with_shares(items[d][1], rows, shares[d], with_budget=False),
-                                       items[d][2]) for d in retry], context={"solver": dict(solver_overrides)})  # fmt: skip
-            for d, p in zip(retry, again, strict=True):
-                plans[d] = p
+        candidates = [shares]
+        picked = _master_ip(cuts, b)
+        if picked is not None:
+            candidates.append(picked.reshape(len(codes), k))
+        best_plans: list[District] | None = None
+        best_cost = math.inf
+        for cand in candidates:
+            plans = _allocate(e, items, rows, cand, solver_overrides)
+            c = sum(float(p.plan.result.objective) for p in plans if p.plan is not None)
+            c_min = (1.0 if scenario.objective.sense == "minimize" else -1.0) * c
+            met = all(p.status == "met" for p in plans)
+            if best_plans is None or (met and (c_min < best_cost or not all(q.status == "met" for q in best_plans))):
+                best_plans, best_cost, shares = plans, c_min if met else math.inf, cand
+        plans = best_plans
     sign = 1.0 if scenario.objective.sense == "minimize" else -1.0
     got = np.zeros((len(codes), k))
     cost = 0.0
@@ -414,6 +441,23 @@ def decompose(
                      "proven_optimal": res.proven_optimal, "seconds": time.perf_counter() - tj}  # fmt: skip
     out.wall_s = time.perf_counter() - t0
     return out
+
+
+def _allocate(
+    e: Any, items: list[tuple[str, Scenario, Any]], rows: list[tuple[str, str | None]],
+    shares: np.ndarray, solver_overrides: dict[str, Any],
+) -> list[District]:
+    """Each district solved by ``landopt.solve`` with its shares as hard targets."""
+    ctx = Context(dict(solver_overrides))
+    plans = e.map(_plan_one, [(c, _targets_with_shares(s, rows, shares[d], with_budget=True), p)
+                              for d, (c, s, p) in enumerate(items)], context=ctx)  # fmt: skip
+    retry = [d for d, p in enumerate(plans) if p.status != "met" and any(kd == "budget" for kd, _ in rows)]
+    if retry:
+        again = e.map(_plan_one, [(items[d][0], _targets_with_shares(items[d][1], rows, shares[d], with_budget=False),
+                                   items[d][2]) for d in retry], context=ctx)  # fmt: skip
+        for d, p in zip(retry, again, strict=True):
+            plans[d] = p
+    return plans
 
 
 def _achieved(plan: Any, rows: list[tuple[str, str | None]]) -> np.ndarray:

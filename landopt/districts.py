@@ -397,7 +397,21 @@ def _check_province(scenario: Scenario, parts: Mapping[str, pd.DataFrame]) -> No
 
 
 # --------------------------------------------------------------------------- solving
-def _plan_one(context: dict[str, Any], item: tuple[str, Scenario, gpd.GeoDataFrame]) -> District:
+@dataclass(frozen=True)
+class Context:
+    """What every call of one many-solve shares, as one object (Dask scatters a dict key by key).
+
+    ``solver``: solver options for every district; ``parts``, ``rows`` and ``token``: the
+    decomposition's districts, shared rows and cache key (:mod:`landopt.decompose`).
+    """
+
+    solver: dict[str, Any] = field(default_factory=dict)
+    parts: dict[str, Any] | None = None
+    rows: list[Any] | None = None
+    token: str = ""
+
+
+def _plan_one(context: Context, item: tuple[str, Scenario, gpd.GeoDataFrame]) -> District:
     """Plan one district (runs on a worker): ``landopt.solve`` with the closest plan on shortfall."""
     from landopt.plan import solve
 
@@ -405,7 +419,7 @@ def _plan_one(context: dict[str, Any], item: tuple[str, Scenario, gpd.GeoDataFra
     targets = {a.name: a.targets for a in scenario.actions}
     d = District(code=code, parcels=len(parcels), targets=targets)
     try:
-        d.plan = solve(scenario, parcels, allow_shortfall=True, **context.get("solver", {}))
+        d.plan = solve(scenario, parcels, allow_shortfall=True, **context.solver)
         if d.plan.diagnosis is not None:
             d.status, d.message = "unmet", d.plan.diagnosis.explain()
     except TargetsUnmetError as exc:
@@ -501,7 +515,7 @@ def plan_many(
     t0 = time.perf_counter()
     parts, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
     with engine(jobs, scheduler, scenario=scenario) as e:
-        districts = e.map(_plan_one, items, context={"solver": dict(solver_overrides)}, progress=progress)
+        districts = e.map(_plan_one, items, context=Context(dict(solver_overrides)), progress=progress)
         workers = e.workers
     footprints = footprints_of(parts)
     result = ManyResult(scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints)
@@ -635,34 +649,38 @@ def write_many(
     province_map: bool = True,
     force: bool = False,
     lang: str | None = None,
+    extra: Mapping[str, Callable[[Path], Any]] | None = None,
 ) -> Path:
     """Write one plan folder per district and the provincial summary, all in one step.
 
     ``out_dir/<code>/`` holds the normal :func:`landopt.write_plan` outputs (with the plan
     map when ``maps``); ``districts.csv`` and ``districts.xlsx`` the summary (headers in
     the planner's language), ``districts.png`` the map of all districts. The whole folder
-    is staged and swapped in whole (:mod:`landopt._atomic`).
+    is staged and swapped in whole (:mod:`landopt._atomic`). ``extra``: more files, name →
+    function writing that path (the decomposition's ``allocation.csv``).
     """
     from landopt import _atomic
     from landopt.plan import write_plan
 
     out = Path(out_dir)
     codes = [d.code for d in result.districts]
-    known = [*codes, *SUMMARY_FILES]
+    known = [*codes, *SUMMARY_FILES, *(extra or {}), "allocation.csv", "decomposition.json"]
     with _atomic.atomic_folder(out, force=force, known=known) as stage:
         for d in result.districts:
             if d.plan is None:
                 continue
-            extra = None
+            maps_extra = None
             if maps:
                 from landopt.maps import save_plan_map
 
-                extra = {"plan.png": lambda p, plan=d.plan: save_plan_map(plan, p, dpi=100, lang=lang)}
-            write_plan(d.plan, stage / d.code, extra=extra)
+                maps_extra = {"plan.png": lambda p, plan=d.plan: save_plan_map(plan, p, dpi=100, lang=lang)}
+            write_plan(d.plan, stage / d.code, extra=maps_extra)
         table = headed(result.summary, result.scenario, lang)
         table.to_csv(stage / "districts.csv", index=False, encoding="utf-8-sig")
         table.to_excel(stage / "districts.xlsx", index=False,
                        sheet_name=t("districts.sheet", lang or result.scenario.lang))  # fmt: skip
         if province_map and result.footprints is not None:
             draw_province_map(result, stage / "districts.png", lang)
+        for name, writer in (extra or {}).items():
+            writer(stage / name)
     return out
