@@ -87,7 +87,10 @@ add_messages(
             "en": "district {code}: its own targets cannot be met ({status}); the quotas cannot be shared",
             "zh": "区县 {code}：自身目标无法达成（{status}），无法分配共享指标",
         },
-        "no_bound": {"en": "district {code}: no proven bound ({status})", "zh": "区县 {code}：没有可证明的界（{status}）"},
+        "no_bound": {
+            "en": "district {code}: no proven bound ({status})",
+            "zh": "区县 {code}：没有可证明的界（{status}）",
+        },
         "joint_cuts": {
             "en": "the joint model is not built for rules enforced with cuts or penalties (min_block, boundary, projects)",
             "zh": "含割平面或惩罚项规则（最小地块、边界、重点项目）时不构建联合模型",
@@ -120,7 +123,11 @@ def shared_rhs(scenario: Scenario) -> np.ndarray:
     spec = scenario.rule("shared")
     return np.array(
         [
-            spec.area_min[a] if kind == "area" else spec.count_min[a] if kind == "count" else -spec.budget
+            spec.area_min[a]
+            if kind == "area"
+            else spec.count_min[a]
+            if kind == "count"
+            else -spec.budget
             for kind, a in shared_rows(scenario)
         ],
         dtype=float,
@@ -226,7 +233,9 @@ class Allocation:
         return self.gap / max(abs(self.cost), 1e-9)
 
 
-def _master(cuts: list[list[tuple[float, np.ndarray]]], b: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, float, list[np.ndarray]]:
+def _master(
+    cuts: list[list[tuple[float, np.ndarray]]], b: np.ndarray, cap: np.ndarray
+) -> tuple[np.ndarray, float, list[np.ndarray]]:
     """The restricted master LP: prices, its value, and each district's plan weights."""
     from scipy.optimize import linprog
 
@@ -297,16 +306,24 @@ def _targets_with_shares(
                 if need > 0 and (tg.area_min is None or need > tg.area_min):
                     tg = replace(tg, area_min=need)
             elif kind == "count":
-                need_n = int(math.ceil(float(s) - 1e-6))
+                need_n = math.ceil(float(s) - 1e-6)
                 if need_n > 0 and (tg.count_min is None or need_n > tg.count_min):
-                    tg = replace(tg, count_min=need_n, count_max=tg.count_max if tg.count_max is None else max(tg.count_max, need_n))
+                    tg = replace(
+                        tg,
+                        count_min=need_n,
+                        count_max=tg.count_max
+                        if tg.count_max is None
+                        else max(tg.count_max, need_n),
+                    )
         actions.append(replace(a, targets=tg))
     sc = replace(scenario, actions=tuple(actions))
     if with_budget:
         for (kind, _), s in zip(rows, share, strict=True):
             if kind == "budget":
                 cap = math.floor(max(0.0, -float(s)) * 1e6) / 1e6
-                sc = replace(sc, budget_total=cap if sc.budget_total is None else min(sc.budget_total, cap))
+                sc = replace(
+                    sc, budget_total=cap if sc.budget_total is None else min(sc.budget_total, cap)
+                )
     return sc
 
 
@@ -346,7 +363,7 @@ def decompose(
     spec = scenario.rule("shared")
     rows = shared_rows(scenario)
     b = shared_rhs(scenario)
-    parts, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
+    _, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
     codes = [c for c, _, _ in items]
     ctx = Context(dict(solver_overrides), {c: (s, p) for c, s, p in items}, rows, uuid.uuid4().hex)
     k = len(rows)
@@ -362,9 +379,13 @@ def decompose(
             value = float(lam @ b)
             for d, s in enumerate(subs):
                 if not s["has_solution"]:
-                    raise TargetsUnmetError(t("decompose.district_infeasible", lang, code=codes[d], status=s["status"]))
+                    raise TargetsUnmetError(
+                        t("decompose.district_infeasible", lang, code=codes[d], status=s["status"])
+                    )
                 if s["lower"] is None:
-                    raise SolverError(t("decompose.no_bound", lang, code=codes[d], status=s["status"]))
+                    raise SolverError(
+                        t("decompose.no_bound", lang, code=codes[d], status=s["status"])
+                    )
                 value += s["lower"]
                 cuts[d].append((s["f"], s["g"]))
             if cap is None:
@@ -382,7 +403,12 @@ def decompose(
             if upper - best <= spec.tolerance * max(1.0, abs(best)):
                 break
         at_cap = bool(np.any(lam >= cap * (1 - 1e-9)))
-        shares = np.array([sum(w * g for w, (_, g) in zip(weights[d], cuts[d], strict=True)) for d in range(len(codes))])
+        shares = np.array(
+            [
+                sum(w * g for w, (_, g) in zip(weights[d], cuts[d], strict=True))
+                for d in range(len(codes))
+            ]
+        )
         shares = shares.reshape(len(codes), k)
         candidates = [shares]
         picked = _master_ip(cuts, b)
@@ -395,7 +421,9 @@ def decompose(
             c = sum(float(p.plan.result.objective) for p in plans if p.plan is not None)
             c_min = (1.0 if scenario.objective.sense == "minimize" else -1.0) * c
             met = all(p.status == "met" for p in plans)
-            if best_plans is None or (met and (c_min < best_cost or not all(q.status == "met" for q in best_plans))):
+            if best_plans is None or (
+                met and (c_min < best_cost or not all(q.status == "met" for q in best_plans))
+            ):
                 best_plans, best_cost, shares = plans, c_min if met else math.inf, cand
         plans = best_plans
     sign = 1.0 if scenario.objective.sense == "minimize" else -1.0
@@ -405,16 +433,22 @@ def decompose(
         if p.plan is not None:
             got[d] = _achieved(p.plan, rows)
             cost += float(p.plan.result.objective)
-    ok = all(p.status == "met" for p in plans) and bool(np.all(got.sum(axis=0) >= b - 1e-6)) and not at_cap
+    ok = (
+        all(p.status == "met" for p in plans)
+        and bool(np.all(got.sum(axis=0) >= b - 1e-6))
+        and not at_cap
+    )
     if at_cap:
         log.warning("a price reached its cap: the shared totals may be out of reach")
     labels = row_labels(scenario, lang)
     table = pd.DataFrame({"district": codes})
-    for i, lab in enumerate(labels):
+    for i in range(len(labels)):
         sgn = -1.0 if rows[i][0] == "budget" else 1.0
         table[f"share_{i}"] = sgn * shares[:, i]
         table[f"got_{i}"] = sgn * got[:, i]
-    table["objective"] = [float(p.plan.result.objective) if p.plan is not None else np.nan for p in plans]
+    table["objective"] = [
+        float(p.plan.result.objective) if p.plan is not None else np.nan for p in plans
+    ]
     table["status"] = [p.status for p in plans]
     lower = sign * best  # back in the scenario's sense
     out = Allocation(
@@ -435,7 +469,11 @@ def decompose(
         model = joint_model(scenario, items)
         from landopt.solving import solve_compiled
 
-        opts = replace(model.scenario.solver, **solver_overrides) if solver_overrides else model.scenario.solver
+        opts = (
+            replace(model.scenario.solver, **solver_overrides)
+            if solver_overrides
+            else model.scenario.solver
+        )
         res = solve_compiled(model, opts)
         out.joint = {"status": res.status, "objective": res.objective, "bound": res.bound,
                      "proven_optimal": res.proven_optimal, "seconds": time.perf_counter() - tj}  # fmt: skip
@@ -444,14 +482,21 @@ def decompose(
 
 
 def _allocate(
-    e: Any, items: list[tuple[str, Scenario, Any]], rows: list[tuple[str, str | None]],
-    shares: np.ndarray, solver_overrides: dict[str, Any],
+    e: Any,
+    items: list[tuple[str, Scenario, Any]],
+    rows: list[tuple[str, str | None]],
+    shares: np.ndarray,
+    solver_overrides: dict[str, Any],
 ) -> list[District]:
     """Each district solved by ``landopt.solve`` with its shares as hard targets."""
     ctx = Context(dict(solver_overrides))
     plans = e.map(_plan_one, [(c, _targets_with_shares(s, rows, shares[d], with_budget=True), p)
                               for d, (c, s, p) in enumerate(items)], context=ctx)  # fmt: skip
-    retry = [d for d, p in enumerate(plans) if p.status != "met" and any(kd == "budget" for kd, _ in rows)]
+    retry = [
+        d
+        for d, p in enumerate(plans)
+        if p.status != "met" and any(kd == "budget" for kd, _ in rows)
+    ]
     if retry:
         again = e.map(_plan_one, [(items[d][0], _targets_with_shares(items[d][1], rows, shares[d], with_budget=False),
                                    items[d][2]) for d in retry], context=ctx)  # fmt: skip
@@ -517,7 +562,9 @@ def joint_model(scenario: Scenario, items: list[tuple[str, Scenario, Any]]) -> A
         var_action=np.concatenate([m.var_action for m in models]),
         c=np.concatenate([m.c for m in models]),
         A=A,
-        senses=np.concatenate([*(m.senses for m in models), np.array([">="] * len(rows), dtype=object)]),
+        senses=np.concatenate(
+            [*(m.senses for m in models), np.array([">="] * len(rows), dtype=object)]
+        ),
         rhs=np.concatenate([*(m.rhs for m in models), shared_rhs(scenario)]),
         row_names=names,
         lb=np.concatenate([m.lb for m in models]),

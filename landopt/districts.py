@@ -85,28 +85,67 @@ add_messages(
         "no_column": {"en": "the layer has no column {col}", "zh": "地块图层没有字段 {col}"},
         "no_column_fix": {"en": "use one of {cols}", "zh": "请使用以下字段之一：{cols}"},
         "empty_code": {"en": "{n} parcels have no value in {col}", "zh": "{n} 个地块的 {col} 为空"},
-        "empty_code_fix": {"en": "fill in the district of every parcel", "zh": "请为每个地块填写所属区县"},
-        "no_layers": {"en": "no parcel layers ({suffixes}) in the folder", "zh": "文件夹中没有地块图层（{suffixes}）"},
-        "no_layers_fix": {"en": "put one layer per district in it", "zh": "请每个区县放一个图层文件"},
-        "by_or_folder": {"en": "give either --by COLUMN or a folder of layers", "zh": "请指定 --by 字段，或给出图层文件夹"},
+        "empty_code_fix": {
+            "en": "fill in the district of every parcel",
+            "zh": "请为每个地块填写所属区县",
+        },
+        "no_layers": {
+            "en": "no parcel layers ({suffixes}) in the folder",
+            "zh": "文件夹中没有地块图层（{suffixes}）",
+        },
+        "no_layers_fix": {
+            "en": "put one layer per district in it",
+            "zh": "请每个区县放一个图层文件",
+        },
+        "by_or_folder": {
+            "en": "give either --by COLUMN or a folder of layers",
+            "zh": "请指定 --by 字段，或给出图层文件夹",
+        },
         "targets_where": {"en": "targets table", "zh": "指标表"},
         "targets_cols": {"en": "missing columns {cols}", "zh": "缺少列 {cols}"},
         "targets_cols_fix": {
             "en": "columns: district, action, and any of count, count_min, count_max, area_min, area_max",
             "zh": "列：district、action，以及 count、count_min、count_max、area_min、area_max 中的任意列",
         },
-        "targets_district": {"en": "row {row}: no district {code} in the layer", "zh": "第 {row} 行：图层中没有区县 {code}"},
-        "targets_district_fix": {"en": "districts of the layer: {codes}", "zh": "图层中的区县：{codes}"},
-        "targets_action": {"en": "row {row}: no action {action}", "zh": "第 {row} 行：没有措施 {action}"},
+        "targets_district": {
+            "en": "row {row}: no district {code} in the layer",
+            "zh": "第 {row} 行：图层中没有区县 {code}",
+        },
+        "targets_district_fix": {
+            "en": "districts of the layer: {codes}",
+            "zh": "图层中的区县：{codes}",
+        },
+        "targets_action": {
+            "en": "row {row}: no action {action}",
+            "zh": "第 {row} 行：没有措施 {action}",
+        },
         "targets_action_fix": {"en": "use one of {actions}", "zh": "请使用以下之一：{actions}"},
-        "targets_value": {"en": "row {row}, {col}: {value!r} is not a number ≥ 0", "zh": "第 {row} 行 {col}：{value!r} 不是不小于 0 的数"},
-        "targets_value_fix": {"en": "write a number or leave the cell empty", "zh": "请填写数字或留空"},
-        "targets_range": {"en": "row {row}: minimum above maximum, or count with count_min/count_max", "zh": "第 {row} 行：下限大于上限，或 count 与 count_min/count_max 同时填写"},
+        "targets_value": {
+            "en": "row {row}, {col}: {value!r} is not a number ≥ 0",
+            "zh": "第 {row} 行 {col}：{value!r} 不是不小于 0 的数",
+        },
+        "targets_value_fix": {
+            "en": "write a number or leave the cell empty",
+            "zh": "请填写数字或留空",
+        },
+        "targets_range": {
+            "en": "row {row}: minimum above maximum, or count with count_min/count_max",
+            "zh": "第 {row} 行：下限大于上限，或 count 与 count_min/count_max 同时填写",
+        },
         "targets_range_fix": {"en": "give an exact count or a range", "zh": "请给出确切宗数或范围"},
-        "targets_dup": {"en": "row {row}: {code}/{action} listed twice", "zh": "第 {row} 行：{code}/{action} 重复"},
-        "targets_dup_fix": {"en": "keep one row per district and action", "zh": "每个区县每种措施只保留一行"},
+        "targets_dup": {
+            "en": "row {row}: {code}/{action} listed twice",
+            "zh": "第 {row} 行：{code}/{action} 重复",
+        },
+        "targets_dup_fix": {
+            "en": "keep one row per district and action",
+            "zh": "每个区县每种措施只保留一行",
+        },
         "targets_read": {"en": "cannot read it: {error}", "zh": "无法读取：{error}"},
-        "targets_read_fix": {"en": "save it as CSV (UTF-8) or .xlsx", "zh": "请另存为 CSV（UTF-8）或 .xlsx"},
+        "targets_read_fix": {
+            "en": "save it as CSV (UTF-8) or .xlsx",
+            "zh": "请另存为 CSV（UTF-8）或 .xlsx",
+        },
         # summary table headers
         "col.district": {"en": "district", "zh": "区县代码"},
         "col.parcels": {"en": "parcels", "zh": "地块数"},
@@ -122,7 +161,10 @@ add_messages(
         "status.unmet": {"en": "targets unmet", "zh": "目标未达成"},
         "status.error": {"en": "failed", "zh": "失败"},
         "total": {"en": "province", "zh": "全省合计"},
-        "map_title": {"en": "{name}: share of target met by district", "zh": "{name}：各区县目标完成率"},
+        "map_title": {
+            "en": "{name}: share of target met by district",
+            "zh": "{name}：各区县目标完成率",
+        },
         "map_legend": {"en": "share of target met", "zh": "目标完成率"},
         "sheet": {"en": "districts", "zh": "区县"},
     },
@@ -181,7 +223,9 @@ def _problem(key: str, fix: str, where: str = "", lang: str | None = None, **kw:
     return Problem(where, "", t(f"districts.{key}", lang, **kw), t(f"districts.{fix}", lang, **kw))
 
 
-def split_by(parcels: gpd.GeoDataFrame, by: str, lang: str | None = None) -> dict[str, gpd.GeoDataFrame]:
+def split_by(
+    parcels: gpd.GeoDataFrame, by: str, lang: str | None = None
+) -> dict[str, gpd.GeoDataFrame]:
     """The layer split by column ``by``: code (text) → that district's parcels, codes sorted.
 
     Raises
@@ -193,7 +237,9 @@ def split_by(parcels: gpd.GeoDataFrame, by: str, lang: str | None = None) -> dic
 
     if by not in parcels.columns:
         cols = ", ".join(c for c in parcels.columns if c != "geometry")
-        raise ParcelDataError("--by", [_problem("no_column", "no_column_fix", by, lang, col=repr(by), cols=cols)])
+        raise ParcelDataError(
+            "--by", [_problem("no_column", "no_column_fix", by, lang, col=repr(by), cols=cols)]
+        )
     codes = parcels[by].astype("string").str.strip()
     empty = codes.isna() | (codes == "")
     if empty.any():
@@ -208,15 +254,29 @@ def split_by(parcels: gpd.GeoDataFrame, by: str, lang: str | None = None) -> dic
     return out
 
 
-def read_folder(folder: str | Path, scenario: Scenario, lang: str | None = None) -> dict[str, gpd.GeoDataFrame]:
+def read_folder(
+    folder: str | Path, scenario: Scenario, lang: str | None = None
+) -> dict[str, gpd.GeoDataFrame]:
     """One layer per district from ``folder`` (code = file name without suffix), codes sorted."""
     from landopt.parcels import read_parcels
 
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in LAYER_SUFFIXES and not p.name.startswith("."))
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in LAYER_SUFFIXES and not p.name.startswith(".")
+    )
     if not files:
         raise InputError(
-            str(_problem("no_layers", "no_layers_fix", str(folder), lang, suffixes=", ".join(LAYER_SUFFIXES)))
+            str(
+                _problem(
+                    "no_layers",
+                    "no_layers_fix",
+                    str(folder),
+                    lang,
+                    suffixes=", ".join(LAYER_SUFFIXES),
+                )
+            )
         )
     kwargs = scenario.parcels.read_kwargs() if scenario.parcels else {}
     kwargs.pop("path", None)
@@ -244,11 +304,16 @@ def read_targets(
         else:
             table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ScenarioError(where, [_problem("targets_read", "targets_read_fix", where, lang, error=exc)]) from None
+        raise ScenarioError(
+            where, [_problem("targets_read", "targets_read_fix", where, lang, error=exc)]
+        ) from None
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in ("district", "action") if c not in table.columns]
     if missing:
-        raise ScenarioError(where, [_problem("targets_cols", "targets_cols_fix", where, lang, cols=", ".join(missing))])
+        raise ScenarioError(
+            where,
+            [_problem("targets_cols", "targets_cols_fix", where, lang, cols=", ".join(missing))],
+        )
     problems: list[Problem] = []
     out: dict[str, dict[str, Targets]] = {c: {} for c in codes}
     known = set(codes)
@@ -256,18 +321,39 @@ def read_targets(
         code, action = str(row["district"]).strip(), str(row["action"]).strip()
         if code not in known:
             shown = ", ".join(codes[:10]) + (" …" if len(codes) > 10 else "")
-            problems.append(_problem("targets_district", "targets_district_fix", where, lang, row=i, code=code, codes=shown))
+            problems.append(
+                _problem(
+                    "targets_district",
+                    "targets_district_fix",
+                    where,
+                    lang,
+                    row=i,
+                    code=code,
+                    codes=shown,
+                )
+            )
             continue
         if action not in scenario.action_names:
             problems.append(
-                _problem("targets_action", "targets_action_fix", where, lang, row=i, action=action,
-                         actions=", ".join(scenario.action_names))  # fmt: skip
+                _problem(
+                    "targets_action",
+                    "targets_action_fix",
+                    where,
+                    lang,
+                    row=i,
+                    action=action,
+                    actions=", ".join(scenario.action_names),
+                )
             )
             continue
         values: dict[str, float | None] = {}
         for col in TARGET_COLUMNS:
             raw = row.get(col)
-            if raw is None or (isinstance(raw, float) and math.isnan(raw)) or str(raw).strip() == "":
+            if (
+                raw is None
+                or (isinstance(raw, float) and math.isnan(raw))
+                or str(raw).strip() == ""
+            ):
                 values[col] = None
                 continue
             try:
@@ -275,7 +361,11 @@ def read_targets(
             except ValueError:
                 v = -1.0
             if not math.isfinite(v) or v < 0 or (col.startswith("count") and v != int(v)):
-                problems.append(_problem("targets_value", "targets_value_fix", where, lang, row=i, col=col, value=raw))
+                problems.append(
+                    _problem(
+                        "targets_value", "targets_value_fix", where, lang, row=i, col=col, value=raw
+                    )
+                )
                 continue
             values[col] = v
         cnt, cmin, cmax = values.get("count"), values.get("count_min"), values.get("count_max")
@@ -286,7 +376,11 @@ def read_targets(
             problems.append(_problem("targets_range", "targets_range_fix", where, lang, row=i))
             continue
         if action in out[code]:
-            problems.append(_problem("targets_dup", "targets_dup_fix", where, lang, row=i, code=code, action=action))
+            problems.append(
+                _problem(
+                    "targets_dup", "targets_dup_fix", where, lang, row=i, code=code, action=action
+                )
+            )
             continue
         lo = cnt if cnt is not None else cmin
         hi = cnt if cnt is not None else cmax
@@ -326,7 +420,9 @@ def apportion(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
-def scale_targets(scenario: Scenario, parts: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, Targets]]:
+def scale_targets(
+    scenario: Scenario, parts: Mapping[str, pd.DataFrame]
+) -> dict[str, dict[str, Targets]]:
     """The scenario's (province) targets scaled to each district (see the module docstring)."""
     mu = _eligible_mu(scenario, parts)
     codes = list(parts)
@@ -336,19 +432,25 @@ def scale_targets(scenario: Scenario, parts: Mapping[str, pd.DataFrame]) -> dict
         w = mu[a.name].to_numpy(float)
         share = w / w.sum() if w.sum() > 0 else np.zeros(len(w))
         cmin = apportion(tg.count_min, w) if tg.count_min is not None else None
-        cmax = (cmin if tg.count_exact else apportion(tg.count_max, w)) if tg.count_max is not None else None
+        cmax = (
+            (cmin if tg.count_exact else apportion(tg.count_max, w))
+            if tg.count_max is not None
+            else None
+        )
         for i, code in enumerate(codes):
             if w[i] <= 0:
                 continue
 
-            def up(v: float | None, i: int = i) -> float | None:
+            def up(v: float | None, i: int = i, share: np.ndarray = share) -> float | None:
                 return None if v is None else math.ceil(v * share[i] * 100 - 1e-9) / 100
 
             out[code][a.name] = Targets(
                 count_min=None if cmin is None else int(cmin[i]),
                 count_max=None if cmax is None else int(cmax[i]),
                 area_min=up(tg.area_min),
-                area_max=None if tg.area_max is None else math.floor(tg.area_max * share[i] * 100) / 100,
+                area_max=None
+                if tg.area_max is None
+                else math.floor(tg.area_max * share[i] * 100) / 100,
             )
     return out
 
@@ -466,7 +568,9 @@ def district_items(
         per = scale_targets(scenario, parts)
     else:
         per = {c: None for c in codes}
-    items = [(c, district_scenario(scenario, per[c], parts[c]["parcel_id"]), parts[c]) for c in codes]
+    items = [
+        (c, district_scenario(scenario, per[c], parts[c]["parcel_id"]), parts[c]) for c in codes
+    ]
     return parts, items
 
 
@@ -513,12 +617,18 @@ def plan_many(
     from landopt.cluster import engine
 
     t0 = time.perf_counter()
-    parts, items = district_items(scenario, parcels, by=by, folder=folder, targets=targets, scale=scale)
+    parts, items = district_items(
+        scenario, parcels, by=by, folder=folder, targets=targets, scale=scale
+    )
     with engine(jobs, scheduler, scenario=scenario) as e:
-        districts = e.map(_plan_one, items, context=Context(dict(solver_overrides)), progress=progress)
+        districts = e.map(
+            _plan_one, items, context=Context(dict(solver_overrides)), progress=progress
+        )
         workers = e.workers
     footprints = footprints_of(parts)
-    result = ManyResult(scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints)
+    result = ManyResult(
+        scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints
+    )
     result.summary = summary_table(result)
     return result
 
@@ -528,7 +638,11 @@ def footprints_of(parts: Mapping[str, pd.DataFrame]) -> gpd.GeoSeries | None:
     first = next(iter(parts.values()))
     if not isinstance(first, gpd.GeoDataFrame) or first.geometry.name not in first.columns:
         return None
-    return gpd.GeoSeries([df.geometry.union_all().convex_hull for df in parts.values()], index=list(parts), crs=first.crs)
+    return gpd.GeoSeries(
+        [df.geometry.union_all().convex_hull for df in parts.values()],
+        index=list(parts),
+        crs=first.crs,
+    )
 
 
 # --------------------------------------------------------------------------- outputs
@@ -577,9 +691,12 @@ def summary_table(result: ManyResult) -> pd.DataFrame:
     for a in acts:
         for col in (f"{a}_plots", f"{a}_mu", f"{a}_plots_target", f"{a}_mu_target"):
             total[col] = df[col].sum(min_count=1)
-    targets_mu = sum(0.0 if pd.isna(total[f"{a}_mu_target"]) else float(total[f"{a}_mu_target"]) for a in acts)
+    targets_mu = sum(
+        0.0 if pd.isna(total[f"{a}_mu_target"]) else float(total[f"{a}_mu_target"]) for a in acts
+    )
     got_mu = sum(
-        float(np.minimum(df[f"{a}_mu"], df[f"{a}_mu_target"].fillna(0).astype(float)).sum()) for a in acts
+        float(np.minimum(df[f"{a}_mu"], df[f"{a}_mu_target"].fillna(0).astype(float)).sum())
+        for a in acts
     )
     total["met_share"] = 1.0 if not targets_mu else got_mu / targets_mu
     total["note"] = ""
@@ -673,7 +790,9 @@ def write_many(
             if maps:
                 from landopt.maps import save_plan_map
 
-                maps_extra = {"plan.png": lambda p, plan=d.plan: save_plan_map(plan, p, dpi=100, lang=lang)}
+                maps_extra = {
+                    "plan.png": lambda p, plan=d.plan: save_plan_map(plan, p, dpi=100, lang=lang)
+                }
             write_plan(d.plan, stage / d.code, extra=maps_extra)
         table = headed(result.summary, result.scenario, lang)
         table.to_csv(stage / "districts.csv", index=False, encoding="utf-8-sig")

@@ -85,7 +85,9 @@ def generate_province(districts: int, parcels: int, seed: int = 2023) -> gpd.Geo
         row, col = divmod(k, cols)
         bx, by = (float(v) for v in lay.total_bounds[:2])
         dx, dy = x0 + col * width - bx, y0 - row * height - by
-        geom = shapely.transform(lay.geometry.to_numpy(), lambda c, dx=dx, dy=dy: c + (dx, dy))
+        geom = shapely.transform(
+            lay.geometry.to_numpy(), lambda c, dx=dx, dy=dy: c + np.array([dx, dy])
+        )
         code = district_code(k)
         table = pd.DataFrame(lay.drop(columns="geometry"))
         table["parcel_id"] = code + "-" + table["parcel_id"].astype(str)
@@ -119,7 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     t = time.perf_counter()
     layer = generate_province(args.districts, args.parcels, args.seed)
     _demo().write_layer(layer, args.out)
-    print(f"{args.districts} districts, {len(layer):,} parcels in {time.perf_counter() - t:.1f} s: {args.out}")
+    print(
+        f"{args.districts} districts, {len(layer):,} parcels in {time.perf_counter() - t:.1f} s: {args.out}"
+    )
     return 0
 
 

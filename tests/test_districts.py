@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landopt.districts import apportion, plan_many, read_targets, scale_targets, split_by, write_many
+from landopt.districts import (
+    apportion,
+    plan_many,
+    read_targets,
+    scale_targets,
+    split_by,
+    write_many,
+)
 from landopt.errors import InputError, ParcelDataError, ScenarioError
 from landopt.scenario import Targets, scenario_from_dict
 
@@ -63,7 +70,9 @@ def hand_scenario(**shared: object) -> object:
 
 
 def _province_module() -> object:
-    spec = importlib.util.spec_from_file_location("make_province", ROOT / "scripts" / "make_province.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_province", ROOT / "scripts" / "make_province.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     sys.modules["make_province"] = mod
     spec.loader.exec_module(mod)
@@ -79,7 +88,9 @@ def tiny_province() -> object:
 def demo_scenario(**targets: dict) -> object:
     import tomllib
 
-    d = tomllib.loads((ROOT / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8"))
+    d = tomllib.loads(
+        (ROOT / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
+    )
     d.pop("parcels")
     d["actions"]["clear"]["targets"] = targets.get("clear", {"count": 8, "area_min": 400})
     d["actions"]["revitalize"]["targets"] = targets.get("revitalize", {"count_min": 2})
@@ -128,12 +139,16 @@ def test_scaled_targets_add_up_to_the_province(tiny_province):
 def test_targets_table_read_and_errors(tmp_path):
     sc = hand_scenario()
     good = tmp_path / "t.csv"
-    good.write_text("district,action,count,area_min\nA,clear,1,5\nB,clear,,12.5\n", encoding="utf-8")
+    good.write_text(
+        "district,action,count,area_min\nA,clear,1,5\nB,clear,,12.5\n", encoding="utf-8"
+    )
     per = read_targets(good, sc, ["A", "B"])
     assert per["A"]["clear"] == Targets(count_min=1, count_max=1, area_min=5.0)
     assert per["B"]["clear"] == Targets(area_min=12.5)
     bad = tmp_path / "bad.csv"
-    bad.write_text("district,action,count_min\nC,clear,1\nA,demolish,1\nB,clear,x\n", encoding="utf-8")
+    bad.write_text(
+        "district,action,count_min\nC,clear,1\nA,demolish,1\nB,clear,x\n", encoding="utf-8"
+    )
     with pytest.raises(ScenarioError) as e:
         read_targets(bad, sc, ["A", "B"])
     text = str(e.value)
@@ -177,7 +192,15 @@ def test_plan_many_serial_and_cluster_identical(tiny_province, tmp_path):
         assert list(a.plan.parcels["action"]) == list(b.plan.parcels["action"])
     out = write_many(two, tmp_path / "prov")
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["370101", "370102", "370103", "370104", "districts.csv", "districts.png", "districts.xlsx"]
+    assert names == [
+        "370101",
+        "370102",
+        "370103",
+        "370104",
+        "districts.csv",
+        "districts.png",
+        "districts.xlsx",
+    ]
     assert (out / "370101" / "plan.gpkg").exists()
     run = json.loads((out / "370102" / "run.json").read_text(encoding="utf-8"))
     assert run["targets_met"] is True
@@ -232,10 +255,16 @@ def test_decompose_within_its_bound_of_the_joint_optimum(tiny_province, shared):
 # ----------------------------------------------------------------------------- CLI
 def _scenario_file(tmp_path, layer: str, shared: str = "", targets: tuple = ()) -> Path:
     text = (ROOT / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
-    text = text.replace('path = "../parcels.geojson"', f'path = "{layer}"').replace("#:schema ./scenario.schema.json\n", "")
-    text = text.replace("targets = { count = 17, area_min = 560 }", "targets = { count = 8, area_min = 400 }")
+    text = text.replace('path = "../parcels.geojson"', f'path = "{layer}"').replace(
+        "#:schema ./scenario.schema.json\n", ""
+    )
+    text = text.replace(
+        "targets = { count = 17, area_min = 560 }", "targets = { count = 8, area_min = 400 }"
+    )
     text = text.replace("targets = { count = 4, area_min = 430 }", "targets = { count_min = 2 }")
-    text = text.replace("targets = { count = 10, area_min = 810 }", "targets = { count = 8, area_min = 150 }")
+    text = text.replace(
+        "targets = { count = 10, area_min = 810 }", "targets = { count = 8, area_min = 150 }"
+    )
     for old, new in targets:
         text = text.replace(old, new)
     path = tmp_path / "province.toml"
@@ -249,14 +278,28 @@ def test_cli_plan_many_end_to_end(tiny_province, tmp_path, capsys):
     tiny_province.to_file(tmp_path / "tiny.gpkg", driver="GPKG")
     sc = _scenario_file(tmp_path, "tiny.gpkg")
     out = tmp_path / "out"
-    rc = main(["plan-many", str(sc), "--by", "district_code", "--scale-targets", "--out", str(out), "--lang", "en"])
+    rc = main(
+        [
+            "plan-many",
+            str(sc),
+            "--by",
+            "district_code",
+            "--scale-targets",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+        ]
+    )
     assert rc == 0
     assert (out / "370104" / "summary.xlsx").exists() and (out / "districts.xlsx").exists()
     table = pd.read_csv(out / "districts.csv", encoding="utf-8-sig")
     assert table.columns[0] == "district" and table.iloc[-1, 0] == "province"
     assert "4 districts (4 met)" in capsys.readouterr().out
     # a bad --by column: a named error, exit 2, nothing written
-    rc = main(["plan-many", str(sc), "--by", "county", "--out", str(tmp_path / "bad"), "--lang", "en"])
+    rc = main(
+        ["plan-many", str(sc), "--by", "county", "--out", str(tmp_path / "bad"), "--lang", "en"]
+    )
     assert rc == 2
     assert "county" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
@@ -270,7 +313,21 @@ def test_cli_plan_many_shared_quota(tiny_province, tmp_path, capsys):
            ("{ count = 8, area_min = 150 }", "{ count_min = 1 }"))  # fmt: skip
     sc = _scenario_file(tmp_path, "tiny.gpkg", "\n[shared]\narea_min = { clear = 1500 }\n", own)
     out = tmp_path / "out"
-    rc = main(["plan-many", str(sc), "--by", "district_code", "--out", str(out), "--joint", "--jobs", "2", "--lang", "en"])
+    rc = main(
+        [
+            "plan-many",
+            str(sc),
+            "--by",
+            "district_code",
+            "--out",
+            str(out),
+            "--joint",
+            "--jobs",
+            "2",
+            "--lang",
+            "en",
+        ]
+    )
     assert rc == 0
     rec = json.loads((out / "decomposition.json").read_text(encoding="utf-8"))
     z = rec["joint"]["objective"]

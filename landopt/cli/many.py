@@ -20,7 +20,10 @@ __all__ = ["add_plan_many_parser", "cmd_plan_many"]
 
 add_messages(
     {
-        "help": {"en": "plan every district of a province, each as its own problem", "zh": "逐个区县编制计划（每个区县单独求解）"},
+        "help": {
+            "en": "plan every district of a province, each as its own problem",
+            "zh": "逐个区县编制计划（每个区县单独求解）",
+        },
         "description": {
             "en": (
                 "Plans each district of a province layer with the scenario's rules and writes one plan "
@@ -47,17 +50,44 @@ add_messages(
                 "成本、可证明的下界与差距。目标无法达成的区县输出最接近的计划并列出原因。"
             ),
         },
-        "by": {"en": "the column naming each parcel's district (e.g. district_code)", "zh": "记录地块所属区县的字段（如 district_code）"},
-        "layers": {"en": "a folder with one parcel layer per district, instead of --by", "zh": "每个区县一个地块图层的文件夹（代替 --by）"},
-        "parcels": {"en": "the province layer (default: the scenario's [parcels] path)", "zh": "全省地块图层（默认：情景 [parcels] 中的路径）"},
-        "targets": {"en": "targets per district: a CSV or Excel table (see above)", "zh": "各区县目标：CSV 或 Excel 指标表（见上）"},
-        "scale": {"en": "scale the scenario's targets to each district by eligible mu", "zh": "按可选面积占比把情景目标分解到各区县"},
-        "maps": {"en": "also draw each district's plan map (slow for many districts)", "zh": "同时绘制各区县计划图（区县多时较慢）"},
-        "joint": {"en": "with [shared]: also solve all districts as one model, to compare", "zh": "含 [shared] 时：同时把全部区县作为一个模型求解以作比较"},
-        "scheduler": {"en": "a Dask scheduler to run on (tcp://host:8786)", "zh": "使用的 Dask 调度器地址（tcp://host:8786）"},
+        "by": {
+            "en": "the column naming each parcel's district (e.g. district_code)",
+            "zh": "记录地块所属区县的字段（如 district_code）",
+        },
+        "layers": {
+            "en": "a folder with one parcel layer per district, instead of --by",
+            "zh": "每个区县一个地块图层的文件夹（代替 --by）",
+        },
+        "parcels": {
+            "en": "the province layer (default: the scenario's [parcels] path)",
+            "zh": "全省地块图层（默认：情景 [parcels] 中的路径）",
+        },
+        "targets": {
+            "en": "targets per district: a CSV or Excel table (see above)",
+            "zh": "各区县目标：CSV 或 Excel 指标表（见上）",
+        },
+        "scale": {
+            "en": "scale the scenario's targets to each district by eligible mu",
+            "zh": "按可选面积占比把情景目标分解到各区县",
+        },
+        "maps": {
+            "en": "also draw each district's plan map (slow for many districts)",
+            "zh": "同时绘制各区县计划图（区县多时较慢）",
+        },
+        "joint": {
+            "en": "with [shared]: also solve all districts as one model, to compare",
+            "zh": "含 [shared] 时：同时把全部区县作为一个模型求解以作比较",
+        },
+        "scheduler": {
+            "en": "a Dask scheduler to run on (tcp://host:8786)",
+            "zh": "使用的 Dask 调度器地址（tcp://host:8786）",
+        },
         "force": {"en": "replace an earlier plan-many folder", "zh": "覆盖之前的多区县输出文件夹"},
         "start": {"en": "planning {n} districts", "zh": "正在编制 {n} 个区县的计划"},
-        "start_shared": {"en": "sharing {rows} among {n} districts by prices", "zh": "正在按影子价格向 {n} 个区县分配 {rows}"},
+        "start_shared": {
+            "en": "sharing {rows} among {n} districts by prices",
+            "zh": "正在按影子价格向 {n} 个区县分配 {rows}",
+        },
         "unit": {"en": "districts", "zh": "个区县"},
         "rounds": {"en": "price rounds", "zh": "轮价格迭代"},
         "done": {
@@ -70,8 +100,14 @@ add_messages(
             "en": "shared totals: allocation {cost}, lower bound {bound}, gap {gap} ({rel}) after {rounds} price rounds{feasible}",
             "zh": "共享指标：分配方案 {cost}，下界 {bound}，差距 {gap}（{rel}），价格迭代 {rounds} 轮{feasible}",
         },
-        "infeasible": {"en": "; NOT a feasible allocation (see allocation.csv)", "zh": "；分配方案不可行（见 allocation.csv）"},
-        "joint_done": {"en": "joint model: {status}, objective {obj} in {s} s", "zh": "联合模型：{status}，目标值 {obj}，用时 {s} 秒"},
+        "infeasible": {
+            "en": "; NOT a feasible allocation (see allocation.csv)",
+            "zh": "；分配方案不可行（见 allocation.csv）",
+        },
+        "joint_done": {
+            "en": "joint model: {status}, objective {obj} in {s} s",
+            "zh": "联合模型：{status}，目标值 {obj}，用时 {s} 秒",
+        },
     },
     prefix="cli.plan_many.",
 )
@@ -81,7 +117,9 @@ def add_plan_many_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``landopt plan-many``."""
     lg = con.ui_lang()
     p = subparsers.add_parser(
-        "plan-many", help=t("cli.plan_many.help", lg), description=t("cli.plan_many.description", lg)
+        "plan-many",
+        help=t("cli.plan_many.help", lg),
+        description=t("cli.plan_many.description", lg),
     )
     p.add_argument("scenario", metavar="SCENARIO", help=t("cli.scenario", lg))
     g = p.add_mutually_exclusive_group(required=True)
@@ -109,7 +147,14 @@ def _first_line(text: str) -> str:
 
 def cmd_plan_many(args: argparse.Namespace) -> int:
     """Run ``landopt plan-many``."""
-    from landopt.districts import ManyResult, footprints_of, plan_many, split_by, summary_table, write_many
+    from landopt.districts import (
+        ManyResult,
+        footprints_of,
+        plan_many,
+        split_by,
+        summary_table,
+        write_many,
+    )
 
     scenario = con.load_scenario_in_lang(args.scenario)
     lg = con.ui_lang()
@@ -140,10 +185,14 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
     if scenario.rule("shared") is not None:
         from landopt.decompose import decompose, headed_shares, row_labels
 
-        con.err(t("cli.plan_many.start_shared", lg, rows=con.join(row_labels(scenario, lg), lg), n="…"))
+        con.err(
+            t("cli.plan_many.start_shared", lg, rows=con.join(row_labels(scenario, lg), lg), n="…")
+        )
         spec = scenario.rule("shared")
         with con.progress_bar(spec.iterations, t("cli.plan_many.rounds", lg)) as progress:
-            alloc = decompose(scenario, parcels, progress=progress, joint=args.joint, **common, **overrides)
+            alloc = decompose(
+                scenario, parcels, progress=progress, joint=args.joint, **common, **overrides
+            )
         result = ManyResult(scenario, alloc.districts, None, alloc.wall_s, alloc.workers)  # type: ignore[arg-type]
         if args.by:
             result.footprints = footprints_of(split_by(parcels, args.by, lg))
@@ -175,19 +224,42 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
             lines.append(t("cli.plan_many.error", lg, code=d.code, why=_first_line(d.message)))
     if alloc is not None:
         lines.append(
-            t("cli.plan_many.shared_done", lg, cost=f"{alloc.cost:,.1f}", bound=f"{alloc.lower_bound:,.1f}",
-              gap=f"{alloc.gap:,.1f}", rel=f"{alloc.rel_gap:.2%}", rounds=alloc.rounds,
-              feasible="" if alloc.feasible else t("cli.plan_many.infeasible", lg))  # fmt: skip
+            t(
+                "cli.plan_many.shared_done",
+                lg,
+                cost=f"{alloc.cost:,.1f}",
+                bound=f"{alloc.lower_bound:,.1f}",
+                gap=f"{alloc.gap:,.1f}",
+                rel=f"{alloc.rel_gap:.2%}",
+                rounds=alloc.rounds,
+                feasible="" if alloc.feasible else t("cli.plan_many.infeasible", lg),
+            )
         )
         if alloc.joint:
             j = alloc.joint
             obj = "–" if j["objective"] is None else f"{j['objective']:,.1f}"
-            lines.append(t("cli.plan_many.joint_done", lg, status=j["status"], obj=obj, s=f"{j['seconds']:.1f}"))
+            lines.append(
+                t(
+                    "cli.plan_many.joint_done",
+                    lg,
+                    status=j["status"],
+                    obj=obj,
+                    s=f"{j['seconds']:.1f}",
+                )
+            )
     met = sum(d.status == "met" for d in result.districts)
     total = float(result.summary["cost_wan"].iloc[-1])
     lines.append(
-        t("cli.plan_many.done", lg, n=len(result.districts), met=met, s=f"{result.wall_s:.1f}",
-          workers=result.workers, cost=f"{total:,.0f}", out=out)  # fmt: skip
+        t(
+            "cli.plan_many.done",
+            lg,
+            n=len(result.districts),
+            met=met,
+            s=f"{result.wall_s:.1f}",
+            workers=result.workers,
+            cost=f"{total:,.0f}",
+            out=out,
+        )
     )
     con.show(lines)
     return 0

@@ -42,9 +42,18 @@ if TYPE_CHECKING:
 
 add_messages(
     {
-        "area": {"en": "shared: {action} ≥ {mu} mu in total", "zh": "共享指标：{action}合计不少于 {mu} 亩"},
-        "count": {"en": "shared: {action} ≥ {n} plots in total", "zh": "共享指标：{action}合计不少于 {n} 宗"},
-        "budget": {"en": "shared budget ≤ {wan} 万元 in total", "zh": "共享预算：合计不超过 {wan} 万元"},
+        "area": {
+            "en": "shared: {action} ≥ {mu} mu in total",
+            "zh": "共享指标：{action}合计不少于 {mu} 亩",
+        },
+        "count": {
+            "en": "shared: {action} ≥ {n} plots in total",
+            "zh": "共享指标：{action}合计不少于 {n} 宗",
+        },
+        "budget": {
+            "en": "shared budget ≤ {wan} 万元 in total",
+            "zh": "共享预算：合计不超过 {wan} 万元",
+        },
         "got_mu": {"en": "{got} mu against ≥ {mu}", "zh": "{got} 亩，要求不少于 {mu} 亩"},
         "got_n": {"en": "{got} plots against ≥ {n}", "zh": "{got} 宗，要求不少于 {n} 宗"},
         "got_wan": {"en": "{got} 万元 against ≤ {wan}", "zh": "{got} 万元，上限 {wan} 万元"},
@@ -61,10 +70,16 @@ class SharedSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     area_min: dict[str, float] = Field(default_factory=dict, description="action -> least total mu")
-    count_min: dict[str, int] = Field(default_factory=dict, description="action -> least total plots")
+    count_min: dict[str, int] = Field(
+        default_factory=dict, description="action -> least total plots"
+    )
     budget: float | None = Field(default=None, ge=0, description="most total cost, 万元")
-    iterations: int = Field(default=40, ge=1, le=1000, description="most price rounds of the decomposition")
-    tolerance: float = Field(default=1e-4, ge=0, le=1, description="relative gap at which the price rounds stop")
+    iterations: int = Field(
+        default=40, ge=1, le=1000, description="most price rounds of the decomposition"
+    )
+    tolerance: float = Field(
+        default=1e-4, ge=0, le=1, description="relative gap at which the price rounds stop"
+    )
 
 
 def shared_rows(scenario: Scenario) -> list[tuple[str, str | None]]:
@@ -95,7 +110,11 @@ class Shared(Component):
                 "[shared]",
                 key,
                 t("rules.shared.no_action", scenario.lang, action=repr(a)),
-                t("rules.shared.no_action_fix", scenario.lang, actions=", ".join(scenario.action_names)),
+                t(
+                    "rules.shared.no_action_fix",
+                    scenario.lang,
+                    actions=", ".join(scenario.action_names),
+                ),
             )
             for key, table in (("area_min", spec.area_min), ("count_min", spec.count_min))
             for a in table
@@ -122,11 +141,25 @@ class Shared(Component):
             else:
                 cols = b.cols_of(a)
                 if kind == "area":
-                    r = b.add_row(f"shared_area_min_{a}", cols, b.var_area[cols], ">=", float(spec.area_min[a]))
+                    r = b.add_row(
+                        f"shared_area_min_{a}",
+                        cols,
+                        b.var_area[cols],
+                        ">=",
+                        float(spec.area_min[a]),
+                    )
                 else:
-                    r = b.add_row(f"shared_count_min_{a}", cols, np.ones(len(cols)), ">=", float(spec.count_min[a]))
+                    r = b.add_row(
+                        f"shared_count_min_{a}",
+                        cols,
+                        np.ones(len(cols)),
+                        ">=",
+                        float(spec.count_min[a]),
+                    )
                 name = f"shared_{kind}_min[{a}]"
-            b.add_statement(Statement(name, "shared", self._text(sc, kind, a, sc.lang), (r,), action=a))
+            b.add_statement(
+                Statement(name, "shared", self._text(sc, kind, a, sc.lang), (r,), action=a)
+            )
 
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check
@@ -142,16 +175,33 @@ class Shared(Component):
                     col = ctx.column(act.cost)
                     if col is not None:
                         spent += float(ctx.money(act.name, col).sum())
-                detail = t("rules.shared.got_wan", lg, got=f"{spent:,.1f}", wan=f"{spec.budget:,.0f}")
-                out.append(Check("shared_budget", spent <= spec.budget + 1e-6, detail, kind="budget"))
+                detail = t(
+                    "rules.shared.got_wan", lg, got=f"{spent:,.1f}", wan=f"{spec.budget:,.0f}"
+                )
+                out.append(
+                    Check("shared_budget", spent <= spec.budget + 1e-6, detail, kind="budget")
+                )
             elif kind == "area":
                 got = float(np.nansum(ctx.area[ctx.on_rule(a)]))
-                detail = t("rules.shared.got_mu", lg, got=f"{got:,.1f}", mu=f"{spec.area_min[a]:,.1f}")
-                out.append(Check(f"shared_area_min[{a}]", got >= spec.area_min[a] - 1e-6, detail, kind="target"))
+                detail = t(
+                    "rules.shared.got_mu", lg, got=f"{got:,.1f}", mu=f"{spec.area_min[a]:,.1f}"
+                )
+                out.append(
+                    Check(
+                        f"shared_area_min[{a}]",
+                        got >= spec.area_min[a] - 1e-6,
+                        detail,
+                        kind="target",
+                    )
+                )
             else:
                 got_n = int(ctx.on_rule(a).sum())
                 detail = t("rules.shared.got_n", lg, got=got_n, n=spec.count_min[a])
-                out.append(Check(f"shared_count_min[{a}]", got_n >= spec.count_min[a], detail, kind="target"))
+                out.append(
+                    Check(
+                        f"shared_count_min[{a}]", got_n >= spec.count_min[a], detail, kind="target"
+                    )
+                )
         return out
 
     def describe(self, scenario: Scenario, lang: str | None = None) -> list[str]:
