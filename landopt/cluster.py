@@ -145,7 +145,7 @@ def engine(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
         ) as cluster,
         Client(cluster) as client,
     ):
