@@ -160,6 +160,7 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
     lg = con.ui_lang()
     out = Path(args.out)
     parcels = None
+    n_by = 0
     if args.by:
         from landopt.parcels import read_parcels
 
@@ -170,7 +171,7 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
             raise InputError(t("cli.plan_many.parcels", lg))
         else:
             parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
-        split_by(parcels, args.by, lg)  # a bad --by fails before anything is solved
+        n_by = len(split_by(parcels, args.by, lg))  # a bad --by fails before anything is solved
     overrides = {"time_limit": args.time_limit} if args.time_limit else {}
     common: dict[str, Any] = {
         "by": args.by,
@@ -186,7 +187,12 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
         from landopt.decompose import decompose, headed_shares, row_labels
 
         con.err(
-            t("cli.plan_many.start_shared", lg, rows=con.join(row_labels(scenario, lg), lg), n="…")
+            t(
+                "cli.plan_many.start_shared",
+                lg,
+                rows=con.join(row_labels(scenario, lg), lg),
+                n=n_by or "…",
+            )
         )
         spec = scenario.rule("shared")
         with con.progress_bar(spec.iterations, t("cli.plan_many.rounds", lg)) as progress:
@@ -211,9 +217,8 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
             ),
         }
     else:
-        n = len(split_by(parcels, args.by, lg)) if args.by else 0
-        con.err(t("cli.plan_many.start", lg, n=n or "…"))
-        with con.progress_bar(max(n, 1), t("cli.plan_many.unit", lg)) as progress:
+        con.err(t("cli.plan_many.start", lg, n=n_by or "…"))
+        with con.progress_bar(max(n_by, 1), t("cli.plan_many.unit", lg)) as progress:
             result = plan_many(scenario, parcels, progress=progress, **common, **overrides)
     write_many(result, out, maps=args.maps, force=args.force, lang=args.lang, extra=extra)
     lines: list[str] = []
