@@ -105,7 +105,9 @@ class Engine:
             return out
         from distributed import as_completed
 
-        ctx = self.client.scatter(context, broadcast=True) if context is not None else None
+        # hash=False: a fresh key per map (the same context scattered again by the next map
+        # under its content hash raced with the release of the first: "lost dependencies")
+        ctx = self.client.scatter(context, broadcast=True, hash=False) if context is not None else None
         futures = [self.client.submit(fn, ctx, item, pure=False, retries=2) for item in items]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(items)
@@ -143,7 +145,7 @@ def engine(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -79,6 +79,7 @@ from landopt.cli.analysis import (
     add_sweep_parser as _add_sweep_parser,
 )
 from landopt.cli.analysis import format_compare_report, format_sweep_report
+from landopt.cli.many import add_plan_many_parser as _add_plan_many_parser
 from landopt.cli.plan import add_map_parser as _add_map_parser
 from landopt.cli.plan import add_plan_parser as _add_plan_parser
 from landopt.cli.plan import format_plan_report
@@ -112,6 +113,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_validate_parser,
     _add_plan_parser,
     _add_map_parser,
+    _add_plan_many_parser,
     _add_compare_parser,
     _add_sweep_parser,
     _add_calibrate_parser,

@@ -23,6 +23,7 @@ from landopt.rules.programme_capacity import ProgrammeCapacity
 from landopt.rules.programme_locks import ProgrammeLocks
 from landopt.rules.programme_targets import ProgrammeTargets
 from landopt.rules.projects import Projects
+from landopt.rules.shared import Shared
 from landopt.rules.targets import Targets
 from landopt.rules.township_share import TownshipShare
 
@@ -53,6 +54,7 @@ COMPONENTS: tuple[Component, ...] = (
     ProgrammeLocks(),
     PriorityZones(),
     TownshipShare(),
+    Shared(),
     Projects(),
     BoundaryPenalty(),
     MinBlock(),
