@@ -193,7 +193,9 @@ def solve_compiled(
     return replace(res, runtime=time.perf_counter() - t0, time_limit=budget)
 
 
-def with_rows(model: CompiledModel, rows: list[tuple[float, float, np.ndarray, np.ndarray]]) -> CompiledModel:
+def with_rows(
+    model: CompiledModel, rows: list[tuple[float, float, np.ndarray, np.ndarray]]
+) -> CompiledModel:
     """``model`` with ``rows`` (``lower <= vals @ x[cols] <= upper``, as cut generators give
     them) appended as rows named ``cut[k]``; the columns are unchanged."""
     if not rows:

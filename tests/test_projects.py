@@ -168,7 +168,9 @@ def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):
     )
     calls = []
     real = solving_mod.solve_model
-    monkeypatch.setattr(solving_mod, "solve_model", lambda m, o: calls.append(m.n_rows) or real(m, o))
+    monkeypatch.setattr(
+        solving_mod, "solve_model", lambda m, o: calls.append(m.n_rows) or real(m, o)
+    )
     sc = scenario(
         [project("P1", mu_min=30, mu_max=30, contiguous="true")],
         solver={"isolate": "on", "time_limit": 60},
