@@ -74,7 +74,18 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
     d["projects"].pop("path", None)
     d["projects"]["list"] = projects(parcels, n_projects)
     scenario = scenario_from_dict(d, base_dir=ROOT / "data" / "scenarios")
-    plan = landopt.solve(scenario, parcels, allow_shortfall=True)
+    t1 = time.perf_counter()
+    try:
+        plan = landopt.solve(scenario, parcels, allow_shortfall=True)
+    except landopt.LandoptError as exc:  # no plan within the limit: say so, with the time
+        return {
+            "parcels": len(parcels),
+            "projects": n_projects,
+            "status": "no plan",
+            "solve_and_check_s": round(time.perf_counter() - t1, 1),
+            "limit_s": time_limit,
+            "message": str(exc)[:200],
+        }
     res = plan.result
     landed = 0
     if "project" in plan.parcels.columns:
