@@ -151,6 +151,37 @@ def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
         assert hi == 1.0 and float(vals @ x[cols]) == 2.0
 
 
+def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):
+    # a model big enough to isolate runs its rounds of contiguity cuts in the child (each
+    # round a fresh solve with the cuts so far, none started after the deadline): the same
+    # site and optimum as the rounds in this process
+    import landopt.solving as solving_mod
+
+    lay = layer(
+        {
+            "A": {"status": "cleared"},
+            "B": {"cost": 10.0},
+            "E": {"status": "cleared"},
+            "D": {"cost": 50.0},
+        },
+        xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
+    )
+    calls = []
+    real = solving_mod.solve_model
+    monkeypatch.setattr(
+        solving_mod, "solve_model", lambda m, o: calls.append(m.n_rows) or real(m, o)
+    )
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")],
+        solver={"isolate": "on", "time_limit": 60},
+    )
+    plan = solve(sc, lay)
+    assert sites(plan) == {"P1": ["A", "B"]}
+    assert plan.result.status == "optimal"
+    assert plan.result.objective == pytest.approx(10.0 - 100.01)
+    assert len(calls) >= 2 and calls[1] > calls[0]  # the second round carries the cuts
+
+
 def test_unlanded_reasons_no_land_and_taken():
     lay = layer({"A": {"status": "cleared"}, "B": {"status": "cleared", "use": "0701"}})
     sc = scenario(
