@@ -92,11 +92,14 @@ class Shortfall:
         """One line, e.g. ``clear: at least 560.0 mu: 512.3 mu reached, 47.7 mu short``
         (``出清：不少于 560.0 亩：实际 512.3 亩，还差 47.7 亩``), in :attr:`lang`."""
         if self.unit == "plots":
+
             def amount(v: float) -> str:
                 return t("diagnose.plots", self.lang, n=f"{v:,.0f}")
         else:
+
             def amount(v: float) -> str:
                 return t("diagnose.mu", self.lang, mu=f"{v:,.1f}")
+
         key = "diagnose.over" if self.achieved > self.target else "diagnose.short"
         return t(
             key,
@@ -105,6 +108,10 @@ class Shortfall:
             achieved=amount(self.achieved),
             missing=amount(self.missing),
         )
+
+
+#: The statements a closest plan relaxes (the targets); every other statement must hold.
+TARGET_KINDS = ("count", "area_min", "area_max")
 
 
 @dataclass
@@ -138,7 +145,15 @@ class Diagnosis:
             unmet = self.unmet
             lines += [f"  - {s.describe()}" for s in unmet] or [f"  - {t('diagnose.all_met', lg)}"]
         elif self.closest is not None:
-            lines.append(t("diagnose.no_plan", lg))
+            # what still conflicts once the targets are relaxed: the other statements of the
+            # conflict set (a project that must land, a share, a benefit goal), else the
+            # budgets and locks
+            rest = [s for s in self.conflict if s.kind not in TARGET_KINDS]
+            if any(s.kind not in ("budget", "lock_in", "lock_out") for s in rest):
+                these = t("diagnose.list_sep", lg).join(s.text for s in rest)
+                lines.append(t("diagnose.no_plan_these", lg, these=these))
+            else:
+                lines.append(t("diagnose.no_plan", lg))
         lines += ["  " + t("diagnose.note", lg, note=n) for n in self.notes]
         return "\n".join(lines)
 
@@ -346,7 +361,7 @@ def closest_plan(
 
     opts = opts or model.scenario.solver
     dl = Deadline.of(deadline, opts.time_limit)
-    targets = [s for s in model.statements if s.kind in ("count", "area_min", "area_max")]
+    targets = [s for s in model.statements if s.kind in TARGET_KINDS]
     if not targets:
         return _elastic(solve_compiled(model, opts, parcels=parcels, deadline=dl)), []
     session = HighsSession(model, opts)
@@ -401,9 +416,7 @@ def closest_plan(
     h.changeColsCost(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
-    second = solve_compiled(
-        model, opts, parcels=parcels, deadline=dl, session=session, cuts=cuts
-    )
+    second = solve_compiled(model, opts, parcels=parcels, deadline=dl, session=session, cuts=cuts)
     runtime = time.perf_counter() - t0
     if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan
         res = first.time_limited(
@@ -443,14 +456,16 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
     lg = model.scenario.lang
     area = model.area_mu[model.var_parcel]
     for s in model.statements:
-        if s.kind not in ("count", "area_min", "area_max"):
+        if s.kind not in TARGET_KINDS:
             continue
         if "," in s.key:  # a programme's yearly target ("count[clear,2023]"): read its rows
             ax = model.A @ np.asarray(x, dtype=float)
             for r in s.rows:
                 how = {"==": "exact", ">=": "min", "<=": "max"}[str(model.senses[r])]
                 unit = "plots" if s.kind == "count" else "mu"
-                out.append(Shortfall(s.key, s.text, how, float(model.rhs[r]), float(ax[r]), unit, lg))
+                out.append(
+                    Shortfall(s.key, s.text, how, float(model.rhs[r]), float(ax[r]), unit, lg)
+                )
             continue
         ai = model.action_names.index(s.action)
         on = (model.var_action == ai) & (x[: model.n_x] > 0.5)
@@ -461,9 +476,13 @@ def _shortfalls(model: CompiledModel, x: np.ndarray) -> list[Shortfall]:
                 out.append(Shortfall(s.key, s.text, "exact", float(t.count_min), got, "plots", lg))
             else:
                 if t.count_min is not None:
-                    out.append(Shortfall(s.key, s.text, "min", float(t.count_min), got, "plots", lg))
+                    out.append(
+                        Shortfall(s.key, s.text, "min", float(t.count_min), got, "plots", lg)
+                    )
                 if t.count_max is not None:
-                    out.append(Shortfall(s.key, s.text, "max", float(t.count_max), got, "plots", lg))
+                    out.append(
+                        Shortfall(s.key, s.text, "max", float(t.count_max), got, "plots", lg)
+                    )
         else:
             got = float(area[on].sum())
             target = t.area_min if s.kind == "area_min" else t.area_max

@@ -1508,6 +1508,11 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
         "en": "No plan exists even with the targets relaxed: the budgets and locks alone conflict.",
         "zh": "即使放宽目标也找不到可行方案：仅预算和锁定地块之间就相互矛盾。",
     },
+    "no_plan_these": {
+        "en": "No plan exists even with the targets relaxed; these cannot all hold: {these}.",
+        "zh": "即使放宽目标也找不到可行方案，以下要求本身无法同时满足：{these}。",
+    },
+    "list_sep": {"en": "; ", "zh": "；"},
     "note": {"en": "note: {note}", "zh": "注：{note}"},
     # Shortfall.describe
     "short": {

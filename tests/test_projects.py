@@ -210,6 +210,14 @@ def test_must_land_infeasible_names_the_statement():
     d = diagnose(compile_model(sc, lay))
     assert "must_land[P1]" in {s.key for s in d.conflict}
     assert "项目P1" in str(err.value)
+    # the closing line names what conflicts once the targets are relaxed, not "budgets and locks"
+    assert "以下要求本身无法同时满足：总预算 5 万元；项目 项目P1 必须落地" in str(err.value)
+    assert "仅预算和锁定地块" not in str(err.value)
+    en = scenario([project("P1", must_land="true")], budget={"total": 5.0}, lang="en")
+    with pytest.raises(TargetsUnmetError) as err_en:
+        solve(en, lay)
+    assert "these cannot all hold:" in str(err_en.value) and "must land" in str(err_en.value)
+    assert "budgets and locks alone" not in str(err_en.value)
 
 
 def test_must_land_without_land_is_found_before_solving():
