@@ -211,6 +211,7 @@ def sweep(
     model = compile_model(scenario, parcels)
     t0 = time.perf_counter()
     with _engine_for(engine, jobs, scheduler, scenario, len(points)) as eng:
+        model = _one_thread(model)
         ctx = _Context(_token(eng, model, parcels), model, parcels)
         try:
             rows = eng.map(_solve_point, points, context=ctx, progress=progress)
@@ -251,6 +252,21 @@ def _engine_for(
     jobs = max(1, min(jobs or os.cpu_count() or 1, n))
     with cluster.engine(jobs, scheduler, scenario=scenario) as eng:
         yield eng
+
+
+def _one_thread(model: CompiledModel) -> CompiledModel:
+    """HiGHS with one thread for each of many solves, unless ``[solver] threads`` says more.
+
+    The workers are the parallelism (HiGHS thread pools on the same cores slow each
+    other), and with one thread a point's result does not depend on which worker solved
+    it or what it solved before: a sweep on a cluster gives the serial table to the last
+    digit (with HiGHS's default threads objectives differed in the 14th digit).
+    """
+    if model.scenario.solver.threads is not None:
+        return model
+    from dataclasses import replace
+
+    return replace(model, scenario=model.scenario.with_solver(threads=1))
 
 
 def _token(eng: Engine, model: CompiledModel, parcels: pd.DataFrame) -> str:
@@ -559,6 +575,7 @@ def replacement_costs(
     chosen = np.flatnonzero(plan.parcels["action"].to_numpy() != NONE)
     rows = []
     with _engine_for(engine, jobs, scheduler, plan.scenario, max(1, len(chosen))) as eng:
+        model = _one_thread(model)
         ctx = _Context(_token(eng, model, parcels), model, parcels)
         try:
             outcomes = eng.map(

@@ -72,6 +72,9 @@ RETRIES = 2
 #: a HiGHS session per model, a command solves a few models at most.
 CACHE_SIZE = 8
 
+#: Seconds to try to reach a scheduler named by ``--scheduler``.
+CONNECT_TIMEOUT_S = 20.0
+
 #: Seconds to wait for a first worker of a cluster named by ``--scheduler``.
 WAIT_FOR_WORKERS_S = 60.0
 
@@ -294,6 +297,9 @@ def _local(n: int) -> Iterator[Engine]:
 
     spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
     env_before = {k: os.environ.get(k) for k in spawn_env}
+    # in this process's environment too, before any process starts: multiprocessing's
+    # resource tracker (``python -c``) is started before the nanny sets its own
+    os.environ.update(WORKER_ENV)
     try:
         with (
             dask.config.set(
@@ -322,7 +328,7 @@ def _local(n: int) -> Iterator[Engine]:
             log.info("LocalCluster of %d workers at %s", n, cluster.scheduler_address)
             yield Engine(client, workers=n, kind="local")
     finally:
-        # the nanny sets its spawn environment in this process's os.environ: put it back
+        # the nanny sets its spawn environment in this process's os.environ too: put it back
         for k, v in env_before.items():
             if v is None:
                 os.environ.pop(k, None)
@@ -339,7 +345,7 @@ def _remote(address: str) -> Iterator[Engine]:
 
     lg = run_lang()
     try:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
             t("cluster.unreachable", lg, address=address, error=str(exc) or type(exc).__name__)
@@ -357,14 +363,20 @@ def _remote(address: str) -> Iterator[Engine]:
 
 
 def _dashboard(client: Any) -> str | None:
-    """The scheduler's dashboard link when it serves one: bokeh is installed there."""
-    from importlib.metadata import version
+    """The scheduler's dashboard link when it serves one (its bokeh dashboard is loaded).
+
+    A scheduler without bokeh still answers on its HTTP port (a page asking for bokeh),
+    so its link alone says nothing.
+    """
+
+    def serves(dask_scheduler: Any = None) -> bool:  # run on the scheduler, sent by value
+        import sys
+
+        return "distributed.dashboard.scheduler" in sys.modules
 
     try:
-        client.run_on_scheduler(version, "bokeh")
-    except Exception:  # bokeh absent there (PackageNotFoundError), or the call refused
-        return None
-    try:
+        if not client.run_on_scheduler(serves):
+            return None
         return client.dashboard_link or None
-    except Exception:
+    except Exception:  # the scheduler refused the call: say nothing rather than guess
         return None

@@ -420,10 +420,6 @@ _CLI: dict[str, dict[str, str]] = {
     "no": {"en": "NO", "zh": "否"},
     "out": {"en": "output folder", "zh": "输出文件夹"},
     "scenario": {"en": "scenario file", "zh": "情景文件"},
-    "jobs": {
-        "en": "worker processes (default: all cores)",
-        "zh": "并行进程数（默认：全部 CPU 核）",
-    },
     "plot_lang": {
         "en": "language of the plot labels and of the messages (default: LANDOPT_LANG, "
         "else the locale)",
@@ -1798,11 +1794,9 @@ _CLUSTER: dict[str, dict[str, str]] = {
         "zh": "在 {address} 处的 Dask 集群上求解（{n} 个工作线程）",
     },
     "dashboard": {"en": "Dask dashboard: {link}", "zh": "Dask 监控面板：{link}"},
-    "sequential": {
-        "en": "alternatives are found one after another (each must differ from the ones "
-        "before it): --jobs and --scheduler serve the replacement costs",
-        "zh": "备选方案须逐个求解（每个都须与之前的方案不同）：--jobs 与 --scheduler "
-        "用于替代成本的计算",
+    "jobs_bad": {
+        "en": "--jobs must be 1 or more, got {got}",
+        "zh": "--jobs 须不小于 1，实为 {got}",
     },
 }
 
