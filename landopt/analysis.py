@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing as mp
 import os
-import re
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +30,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landopt import cluster
 from landopt.check import failed_checks
+from landopt.cluster import Engine
 from landopt.diagnose import precheck
 from landopt.errors import InputError, LandoptError, TargetsUnmetError
 from landopt.model import CompiledModel, compile_model
@@ -178,18 +178,22 @@ class SweepResult:
         return self.table["marginal"]
 
 
-_WORKER: dict[str, Any] = {}
-
-
 def sweep(
     scenario: Scenario,
     parcels: gpd.GeoDataFrame | None = None,
     vary: Mapping[str, Sequence[float]] | None = None,
     *,
     jobs: int | None = None,
+    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Solve the scenario at every point of a grid of one or two varied keys.
+
+    The points are independent solves: they run on :mod:`landopt.cluster`'s engine, in
+    this process, on a LocalCluster of ``jobs`` workers or on the Dask cluster named by
+    ``scheduler`` (or the scenario's ``[cluster] scheduler``, or
+    ``DASK_SCHEDULER_ADDRESS``); the table is the same wherever they run.
 
     Parameters
     ----------
@@ -197,8 +201,14 @@ def sweep(
         TOML keys to values, e.g. ``{"actions.clear.targets.area_min": range(300, 901, 60)}``.
         Two keys make a grid.
     jobs
-        Worker processes (default: the machine's cores). Each worker loads the model into
-        HiGHS once and changes only right-hand sides between points where it can.
+        Worker processes of a LocalCluster (default: the machine's cores, at most one per
+        point; 1 solves in this process). Each worker loads the model into HiGHS once and
+        changes only right-hand sides between points where it can.
+    scheduler
+        The address of a Dask scheduler to solve on (``tcp://host:8786``).
+    engine
+        An engine a caller keeps for a whole command (:func:`landopt.cluster.engine`);
+        ``jobs`` and ``scheduler`` are then not used.
     progress
         Called as ``progress(done, total)`` after each point.
 
@@ -214,7 +224,9 @@ def sweep(
 
     vary = {k: list(v) for k, v in vary.items()} if vary else vary  # read twice below
     with recording("sweep", scenario.name, scenario=scenario) as rec:
-        result = _sweep(scenario, parcels, vary, jobs=jobs, progress=progress)
+        result = _sweep(
+            scenario, parcels, vary, jobs=jobs, scheduler=scheduler, engine=engine, progress=progress
+        )
         rec.finish(**_sweep_record(result, vary))
         result.run_id = rec.run_id
         return result
@@ -226,6 +238,8 @@ def _sweep(
     vary: Mapping[str, Sequence[float]] | None,
     *,
     jobs: int | None,
+    scheduler: str | None,
+    engine: Engine | None,
     progress: Callable[[int, int], None] | None,
 ) -> SweepResult:
     """:func:`sweep`'s work, unrecorded."""
@@ -243,44 +257,17 @@ def _sweep(
     for k in keys:  # fail early on a wrong key, with the scenario's own message
         scenario.with_value(k, _typed(k, points[0][k]))
     model = compile_model(scenario, parcels)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(points)))
-    if jobs > 1 and not _spawn_is_safe():
-        log.warning(
-            "solving the sweep in this process only: worker processes would re-run %s from "
-            'the top, since it has no `if __name__ == "__main__":` block; put the script\'s '
-            "work inside one to use %d cores",
-            getattr(sys.modules.get("__main__"), "__file__", "the script"),
-            jobs,
-        )
-        jobs = 1
     t0 = time.perf_counter()
-    _WORKER.clear()
-    _WORKER.update(model=model, parcels=parcels, session=None, blocks=None)
-    rows: list[dict[str, Any]] = [{} for _ in points]
-    if jobs == 1:
-        for i, pt in enumerate(points):
-            rows[i] = _solve_point(pt)
-            if progress:
-                progress(i + 1, len(points))
-    else:
-        # not fork: HiGHS keeps a thread pool that a forked child inherits broken (deadlock)
-        ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(model, parcels)
-        ) as pool:
-            futures = {pool.submit(_solve_point, pt): i for i, pt in enumerate(points)}
-            try:
-                for done, fut in enumerate(as_completed(futures), start=1):
-                    rows[futures[fut]] = fut.result()
-                    if progress:
-                        progress(done, len(points))
-            except BaseException:
-                # Ctrl-C (or a failed point): do not solve the points still queued before
-                # the interrupt reaches the caller
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+    with _engine_for(engine, jobs, scheduler, scenario, len(points)) as eng:
+        model = _one_thread(model)
+        ctx = _Context(_token(eng, model, parcels), model, parcels)
+        try:
+            rows = eng.map(_solve_point, points, context=ctx, progress=progress)
+        finally:
+            if not eng.parallel:
+                cluster.forget(("sweep", ctx.key))
+        workers = eng.workers
     wall = time.perf_counter() - t0
-    _WORKER.clear()
     table = pd.DataFrame(rows)
     if len(keys) == 1:
         table = table.sort_values(keys[0], kind="stable").reset_index(drop=True)
@@ -290,7 +277,7 @@ def _sweep(
         table["marginal"] = np.nan
         table.loc[f.index, "marginal"] = marginal
     reused = int(table.pop("reused").sum())
-    return SweepResult(table=table, keys=keys, wall_s=wall, jobs=jobs, reused_model=reused)
+    return SweepResult(table=table, keys=keys, wall_s=wall, jobs=workers, reused_model=reused)
 
 
 def _rows(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -319,26 +306,50 @@ def _sweep_record(
     }
 
 
-_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+@dataclass(frozen=True)
+class _Context:
+    """What every call of one many-solve job needs, sent once to each worker."""
+
+    key: str  # the worker_cache key: a token of the model (or unique to this call)
+    model: CompiledModel
+    parcels: pd.DataFrame
 
 
-def _spawn_is_safe() -> bool:
-    """Whether spawned workers can start without re-running the user's script.
+@contextmanager
+def _engine_for(
+    given: Engine | None, jobs: int | None, scheduler: str | None, scenario: Scenario, n: int
+) -> Iterator[Engine]:
+    """The caller's engine, or one for this call: ``jobs`` defaults to the cores, ≤ ``n``."""
+    if given is not None:
+        yield given
+        return
+    jobs = max(1, min(jobs or os.cpu_count() or 1, n))
+    with cluster.engine(jobs, scheduler, scenario=scenario) as eng:
+        yield eng
 
-    A spawned process imports the main module again; a script without an ``if __name__ ==
-    "__main__":`` block would then repeat everything before the sweep (reading, writing
-    files) in every worker and fail at the sweep. Notebooks, ``python -c`` and the
-    interactive prompt have no main file and are safe.
+
+def _one_thread(model: CompiledModel) -> CompiledModel:
+    """HiGHS with one thread for each of many solves, unless ``[solver] threads`` says more.
+
+    The workers are the parallelism (HiGHS thread pools on the same cores slow each
+    other), and with one thread a point's result does not depend on which worker solved
+    it or what it solved before: a sweep on a cluster gives the serial table to the last
+    digit (with HiGHS's default threads objectives differed in the 14th digit).
     """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if not path:
-        return True
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return bool(_MAIN_GUARD.search(f.read()))
-    except OSError:
-        return False
+    if model.scenario.solver.threads is not None:
+        return model
+    from dataclasses import replace
+
+    return replace(model, scenario=model.scenario.with_solver(threads=1))
+
+
+def _token(eng: Engine, model: CompiledModel, parcels: pd.DataFrame) -> str:
+    """The key of a job's worker state: a token of its model on a cluster (a kept engine's
+    workers reuse the session of an earlier job on the same model); in this process a key
+    of its own, dropped when the job ends."""
+    if eng.parallel:
+        return cluster.token((model, parcels))
+    return uuid.uuid4().hex
 
 
 def calibrate(
@@ -347,11 +358,14 @@ def calibrate(
     weights: Sequence[float] | None = None,
     *,
     jobs: int | None = None,
+    scheduler: str | None = None,
+    engine: Engine | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Trace the trade-off between cost and exposed boundary over boundary weights.
 
-    A sweep of ``spatial.boundary_weight``; the table gains ``boundary_km``, ``blocks``,
+    A sweep of ``spatial.boundary_weight`` (``jobs``, ``scheduler`` and ``engine`` as in
+    :func:`sweep`: the weights are independent solves); the table gains ``boundary_km``, ``blocks``,
     ``mean_block_mu`` and ``cost_total`` (the actions' own cost, without the penalty),
     and a boolean ``knee`` marking the weight after which more weight buys little
     boundary: the point farthest from the straight line between the first and last
@@ -360,7 +374,15 @@ def calibrate(
     from landopt.store.record import recording
 
     with recording("calibrate", scenario.name, scenario=scenario) as rec:
-        result = _calibrate(scenario, parcels, weights, jobs=jobs, progress=progress)
+        result = _calibrate(
+            scenario,
+            parcels,
+            weights,
+            jobs=jobs,
+            scheduler=scheduler,
+            engine=engine,
+            progress=progress,
+        )
         rec.finish(**_sweep_record(result, None))
         result.run_id = rec.run_id
         return result
@@ -372,6 +394,8 @@ def _calibrate(
     weights: Sequence[float] | None,
     *,
     jobs: int | None,
+    scheduler: str | None,
+    engine: Engine | None,
     progress: Callable[[int, int], None] | None,
 ) -> SweepResult:
     """:func:`calibrate`'s work, unrecorded."""
@@ -389,6 +413,8 @@ def _calibrate(
         parcels,
         {"spatial.boundary_weight": [max(w, 1e-9) for w in weights]},
         jobs=jobs,
+        scheduler=scheduler,
+        engine=engine,
         progress=progress,
     )
     t = result.table
@@ -409,14 +435,6 @@ def _calibrate(
     return result
 
 
-def _init_worker(model: CompiledModel, parcels: pd.DataFrame, threads: int | None = None) -> None:
-    if threads:
-        from dataclasses import replace
-
-        model = replace(model, scenario=model.scenario.with_solver(threads=threads))
-    _WORKER.update(model=model, parcels=parcels, session=None, blocks=None)
-
-
 def _typed(key: str, value: float) -> float | int:
     """Counts are whole numbers in a scenario; everything else stays a float."""
     last = key.rsplit(".", 1)[-1]
@@ -427,8 +445,9 @@ def _typed(key: str, value: float) -> float | int:
     )
 
 
-def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
-    base: CompiledModel = _WORKER["model"]
+def _solve_point(ctx: _Context, point: Mapping[str, float]) -> dict[str, Any]:
+    """One point of a sweep, on a worker (or in this process): its table row."""
+    base = ctx.model
     row: dict[str, Any] = dict(point)
     sc = base.scenario
     try:
@@ -454,21 +473,20 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
             "reused": reused,
             **_figures(model, None),
         }
-    parcels = _WORKER["parcels"]
+    parcels = ctx.parcels
     if reused and sc.solver.backend == "highs":
-        # one session per worker; min-block cuts found at one point hold at every other
-        # (they depend only on the columns), so they stay in it
-        if _WORKER.get("session") is None:
-            _WORKER["session"] = HighsSession(base)
-            _WORKER["blocks"] = cut_generators(base)
-        session: HighsSession = _WORKER["session"]
+        # one session per worker and model; min-block cuts found at one point hold at
+        # every other (they depend only on the columns), so they stay in it
+        session, blocks = cluster.worker_cache(
+            ("sweep", ctx.key), lambda: (HighsSession(base), cut_generators(base))
+        )
         session.set_rhs(model.rhs)
         res = solve_compiled(
             model,
             parcels=parcels,
             deadline=Deadline(sc.solver.time_limit),
             session=session,
-            cuts=_WORKER["blocks"],
+            cuts=blocks,
         )
     else:
         res = solve_compiled(model, parcels=parcels, deadline=Deadline(sc.solver.time_limit))
@@ -482,12 +500,8 @@ def _solve_point(point: Mapping[str, float]) -> dict[str, Any]:
         reused=reused,
     )
     row.update(_figures(model, res.x if res.has_solution else None))
-    if (
-        res.has_solution
-        and model.scenario.spatial.active
-        and isinstance(_WORKER["parcels"], gpd.GeoDataFrame)
-    ):
-        chosen = attach_actions(_WORKER["parcels"], model, res.x)
+    if res.has_solution and model.scenario.spatial.active and isinstance(parcels, gpd.GeoDataFrame):
+        chosen = attach_actions(parcels, model, res.x)
         stats = spatial_stats(model.scenario, chosen, prepared=model.prepared)
         row.update(
             boundary_km=round(stats["boundary_km"], 4),
@@ -629,7 +643,15 @@ def _plan_from_x(model: CompiledModel, parcels: pd.DataFrame, res: SolverResult,
 
 
 # --------------------------------------------------------------------------- irreplaceability
-def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def replacement_costs(
+    plan: Plan,
+    parcels: gpd.GeoDataFrame | None = None,
+    *,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
+    engine: Engine | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """For each chosen parcel, how much the optimum worsens when it is excluded.
 
     The replacement cost is the objective with the parcel locked out of every action
@@ -640,40 +662,42 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
     difference of incumbents is no cost). ``status_without`` is the re-solve's status and
     ``note`` says why a cost is missing. Every re-solve keeps the scenario's rules
     (minimum blocks included) and gets the scenario's time limit.
+
+    The re-solves are independent: they run on :mod:`landopt.cluster`'s engine
+    (``jobs``, ``scheduler``, ``engine`` as in :func:`sweep`; default: in this process),
+    each worker keeping one HiGHS session of the model; the table is the same wherever
+    they run. ``progress(done, total)`` is called after each re-solve.
     """
     if parcels is None:
         parcels = _input_columns(plan)
     model = compile_model(plan.scenario, parcels)
-    session = HighsSession(model)
-    cuts = cut_generators(model)
     z = float(plan.result.objective)
     plan_proven = bool(plan.result.proven_optimal)
     sign = 1.0 if model.sense == "minimize" else -1.0
     chosen = np.flatnonzero(plan.parcels["action"].to_numpy() != NONE)
     rows = []
-    for p in chosen:
-        ub = model.ub.copy()
-        ub[: model.n_x][model.var_parcel == p] = 0.0
-        session.set_bounds(model.lb, ub)
-        res = solve_compiled(
-            model,
-            parcels=parcels,
-            deadline=Deadline(plan.scenario.solver.time_limit),
-            session=session,
-            cuts=cuts,
-        )
-        without = res.objective if res.has_solution else np.nan
+    with _engine_for(engine, jobs, scheduler, plan.scenario, max(1, len(chosen))) as eng:
+        model = _one_thread(model)
+        ctx = _Context(_token(eng, model, parcels), model, parcels)
+        try:
+            outcomes = eng.map(
+                _solve_without, [int(p) for p in chosen], context=ctx, progress=progress
+            )
+        finally:
+            if not eng.parallel:
+                cluster.forget(("without", ctx.key))
+    for p, (status, without, proven, message) in zip(chosen, outcomes, strict=True):
         note = ""
-        if res.status == "infeasible":
+        if status == "infeasible":
             cost = np.inf  # proven: no plan without it
-        elif res.proven_optimal and res.has_solution and plan_proven:
+        elif proven and np.isfinite(without) and plan_proven:
             cost = sign * (without - z)
         else:
             cost = np.nan
             note = (
                 "the plan is not proven optimal"
-                if res.proven_optimal and res.has_solution
-                else f"the re-solve was not proven ({res.status}: {res.message})"
+                if proven and np.isfinite(without)
+                else f"the re-solve was not proven ({status}: {message})"
             )
         rows.append(
             {
@@ -682,15 +706,38 @@ def replacement_costs(plan: Plan, parcels: gpd.GeoDataFrame | None = None) -> pd
                 "area_mu": float(model.area_mu[p]),
                 "objective_without": without,
                 "replacement_cost": cost,
-                "status_without": res.status,
+                "status_without": status,
                 "note": note,
             }
         )
-    session.set_bounds(model.lb, model.ub)
     out = pd.DataFrame(rows)
     return out.sort_values("replacement_cost", ascending=False, kind="stable").reset_index(
         drop=True
     )
+
+
+def _solve_without(ctx: _Context, p: int) -> tuple[str, float, bool, str]:
+    """The model re-solved with parcel ``p`` locked out, on a worker (or in this process):
+    status, objective (NaN without a plan), proven optimal, message."""
+    model = ctx.model
+    session, cuts = cluster.worker_cache(
+        ("without", ctx.key), lambda: (HighsSession(model), cut_generators(model))
+    )
+    ub = model.ub.copy()
+    ub[: model.n_x][model.var_parcel == p] = 0.0
+    session.set_bounds(model.lb, ub)
+    try:
+        res = solve_compiled(
+            model,
+            parcels=ctx.parcels,
+            deadline=Deadline(model.scenario.solver.time_limit),
+            session=session,
+            cuts=cuts,
+        )
+    finally:
+        session.set_bounds(model.lb, model.ub)
+    without = float(res.objective) if res.has_solution else np.nan
+    return res.status, without, bool(res.proven_optimal and res.has_solution), res.message
 
 
 def _input_columns(plan: Plan) -> pd.DataFrame:

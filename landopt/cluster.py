@@ -18,18 +18,46 @@ Where it runs, first match wins:
 
 The ``context`` is sent once to each worker (not once per item); functions that keep a
 costly object per worker (a HiGHS session over the same model) use
-:func:`worker_cache`.
+:func:`worker_cache` under a key made with :func:`token`.
+
+What a LocalCluster does not do
+    It opens no dashboard (bokeh is not a dependency) and listens on 127.0.0.1 only, on
+    ports the system chooses. Its workers start without the working directory on their
+    import path (``PYTHONSAFEPATH``; their path is this process's, which landopt keeps
+    free of the working directory, :mod:`landopt._syspath`) and without Dask preloads,
+    so no code from the planner's folder runs in them. Worker processes are *spawned*:
+    each imports the main module again, so a script without an ``if __name__ ==
+    "__main__":`` block would run again in every worker; such a script gets the serial
+    engine and a warning (:func:`spawn_is_safe`).
+
+A worker lost mid-run
+    Its calls are run again on the other workers (Dask reschedules the tasks of a lost
+    worker; a LocalCluster's nanny starts a new worker), and a call that raised is
+    retried :data:`RETRIES` times; the context is on every worker, so it survives the
+    loss of any of them. The results are the same, in the same order.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
+import re
+import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["Engine", "engine", "scheduler_address", "worker_cache"]
+__all__ = [
+    "Engine",
+    "engine",
+    "scheduler_address",
+    "spawn_is_safe",
+    "token",
+    "worker_cache",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +65,59 @@ C = TypeVar("C")
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: A call that raised is submitted again this many times before its error is raised.
+RETRIES = 2
+
+#: How many objects :func:`worker_cache` keeps per process (the least recently used go):
+#: a HiGHS session per model, a command solves a few models at most.
+CACHE_SIZE = 8
+
+#: Seconds to try to reach a scheduler named by ``--scheduler``.
+CONNECT_TIMEOUT_S = 20.0
+
+#: Seconds to wait for a first worker of a cluster named by ``--scheduler``.
+WAIT_FOR_WORKERS_S = 60.0
+
+#: Environment of a LocalCluster's worker processes when they are spawned: no working
+#: directory on the import path while the interpreter starts, Dask's logging at warnings.
+WORKER_ENV = {
+    "PYTHONSAFEPATH": "1",
+    "DASK_LOGGING__DISTRIBUTED": "warning",
+}
+
 #: Per-process cache of :func:`worker_cache` (one per worker process, or this process).
-_CACHE: dict[Any, Any] = {}
+_CACHE: OrderedDict[Any, Any] = OrderedDict()
 
 
 def worker_cache(key: Any, factory: Callable[[], R]) -> R:
-    """The object cached under ``key`` in this process, made by ``factory`` the first time."""
-    if key not in _CACHE:
-        _CACHE[key] = factory()
-    return _CACHE[key]
+    """The object cached under ``key`` in this process, made by ``factory`` the first time.
+
+    A worker keeps its last :data:`CACHE_SIZE` objects; key them with :func:`token` of
+    what they are made from (the compiled model), so a second model never meets the
+    first one's session.
+    """
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = factory()
+    _CACHE[key] = value
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def forget(key: Any) -> None:
+    """Drop ``key`` from this process's :func:`worker_cache` (nothing when absent)."""
+    _CACHE.pop(key, None)
+
+
+def token(obj: Any) -> str:
+    """A short hash of ``obj``'s pickle: the same object gives the same token.
+
+    Two different objects never share one (a hash of their bytes); an object that pickles
+    differently on another run only costs a cache miss.
+    """
+    return hashlib.sha256(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()[:20]
 
 
 def scheduler_address(explicit: str | None = None, scenario: Any = None) -> str | None:
@@ -58,6 +130,32 @@ def scheduler_address(explicit: str | None = None, scenario: Any = None) -> str 
     return os.environ.get("DASK_SCHEDULER_ADDRESS") or None
 
 
+_MAIN_GUARD = re.compile(r"""__name__\s*==\s*['"]__main__['"]""")
+
+
+def spawn_is_safe() -> bool:
+    """Whether spawned workers can start without re-running the user's script.
+
+    A spawned process imports the main module again; a script without an ``if __name__ ==
+    "__main__":`` block would then repeat everything before the sweep (reading, writing
+    files) in every worker and fail at the sweep. Notebooks, ``python -c`` and the
+    interactive prompt have no main file and are safe; so is ``python -m`` (the main
+    module is imported by name, and a ``__main__`` module is not run again).
+    """
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and getattr(spec, "name", "").endswith("__main__"):
+        return True
+    path = getattr(main, "__file__", None)
+    if not path:
+        return True
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return bool(_MAIN_GUARD.search(f.read()))
+    except OSError:
+        return False
+
+
 class Engine:
     """Runs many independent calls, serially or on Dask workers.
 
@@ -68,19 +166,30 @@ class Engine:
     address
         The scheduler's address, ``None`` for the serial engine.
     dashboard
-        The Dask dashboard's link, when there is one.
+        The Dask dashboard's link, only when the scheduler really serves one.
+    kind
+        ``"serial"``, ``"local"`` (a LocalCluster of this command) or ``"cluster"`` (one
+        named by an address).
     """
 
-    def __init__(self, client: Any = None, *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        workers: int = 1,
+        kind: str | None = None,
+        dashboard: str | None = None,
+    ) -> None:
         self.client = client
         self.workers = workers
+        self.kind = kind or ("serial" if client is None else "cluster")
         self.address: str | None = getattr(getattr(client, "scheduler", None), "address", None)
-        self.dashboard: str | None = None
-        if client is not None:
-            try:
-                self.dashboard = client.dashboard_link or None
-            except Exception:  # no dashboard (bokeh not installed)
-                self.dashboard = None
+        self.dashboard = dashboard
+
+    @property
+    def parallel(self) -> bool:
+        """Whether calls run on Dask workers."""
+        return self.client is not None
 
     def map(
         self,
@@ -93,7 +202,8 @@ class Engine:
         """``[fn(context, item) for item in items]``, in the items' order.
 
         ``progress(done, total)`` is called after each call finishes. A call that raises
-        raises here, after the calls still queued are cancelled.
+        is retried :data:`RETRIES` times on the cluster, then raises here, after the calls
+        still queued are cancelled (Ctrl-C cancels them too).
         """
         items = list(items)
         if self.client is None:
@@ -103,12 +213,14 @@ class Engine:
                 if progress:
                     progress(i, len(items))
             return out
+        if not items:
+            return []
         from distributed import as_completed
 
-        # hash=False: a fresh key per map (the same context scattered again by the next map
-        # under its content hash raced with the release of the first: "lost dependencies")
-        ctx = self.client.scatter(context, broadcast=True, hash=False) if context is not None else None
-        futures = [self.client.submit(fn, ctx, item, pure=False, retries=2) for item in items]
+        client = self.client
+        # on every worker (a lost one leaves copies on the others); a new worker fetches it
+        ctx = client.scatter(context, broadcast=True, hash=False) if context is not None else None
+        futures = [client.submit(fn, ctx, item, pure=False, retries=RETRIES) for item in items]
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(items)
         try:
@@ -117,8 +229,11 @@ class Engine:
                 if progress:
                     progress(n, len(items))
         except BaseException:
-            self.client.cancel(futures)
+            client.cancel(futures)
             raise
+        finally:
+            if ctx is not None:
+                client.cancel([ctx])
         return results
 
 
@@ -126,27 +241,142 @@ class Engine:
 def engine(
     jobs: int | None = None, scheduler: str | None = None, *, scenario: Any = None
 ) -> Iterator[Engine]:
-    """An :class:`Engine` for the ``with`` block (see the module for where it runs)."""
+    """An :class:`Engine` for the ``with`` block (see the module for where it runs).
+
+    Raises
+    ------
+    landopt.errors.InputError
+        The scheduler named cannot be reached, or has no worker after
+        :data:`WAIT_FOR_WORKERS_S` seconds.
+    """
     address = scheduler_address(scheduler, scenario)
     if address is None and (jobs or 1) <= 1:
         yield Engine()
         return
+    if address is None and not spawn_is_safe():
+        log.warning(
+            "solving in this process only: worker processes would re-run %s from "
+            'the top, since it has no `if __name__ == "__main__":` block; put the script\'s '
+            "work inside one to use %d cores",
+            getattr(sys.modules.get("__main__"), "__file__", "the script"),
+            jobs,
+        )
+        yield Engine()
+        return
+    with _quiet_dask():
+        if address is not None:
+            with _remote(address) as eng:
+                yield eng
+        else:
+            with _local(int(jobs or 1)) as eng:
+                yield eng
+
+
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask's own loggers at warnings for the block (its INFO lines are not for planners)."""
+    import distributed  # noqa: F401 - configures its loggers on import
+
+    names = ["distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker"]
+    loggers = [logging.getLogger(n) for n in names]
+    before = [lg.level for lg in loggers]
+    for lg in loggers:
+        if lg.getEffectiveLevel() < logging.WARNING:
+            lg.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, before, strict=True):
+            lg.setLevel(level)
+
+
+@contextmanager
+def _local(n: int) -> Iterator[Engine]:
+    import dask
     from distributed import Client, LocalCluster
 
-    if address is not None:
-        with Client(address) as client:
-            n = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-            yield Engine(client, workers=n)
-        return
-    n = int(jobs or 1)
-    with (
-        LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield Engine(client, workers=n)
+    spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
+    env_before = {k: os.environ.get(k) for k in spawn_env}
+    # in this process's environment too, before any process starts: multiprocessing's
+    # resource tracker (``python -c``) is started before the nanny sets its own
+    os.environ.update(WORKER_ENV)
+    try:
+        with (
+            dask.config.set(
+                {
+                    "distributed.nanny.pre-spawn-environ": spawn_env,
+                    "distributed.worker.preload": [],
+                    "distributed.nanny.preload": [],
+                    "distributed.scheduler.preload": [],
+                    "distributed.worker.daemon": True,
+                }
+            ),
+            LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                scheduler_port=0,
+                dashboard_address="127.0.0.1:0",  # HTTP health routes only, on this machine
+                worker_dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
+                preload=[],
+                preload_nanny=[],
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            log.info("LocalCluster of %d workers at %s", n, cluster.scheduler_address)
+            yield Engine(client, workers=n, kind="local")
+    finally:
+        # the nanny sets its spawn environment in this process's os.environ too: put it back
+        for k, v in env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def _remote(address: str) -> Iterator[Engine]:
+    from distributed import Client
+
+    from landopt.errors import InputError
+    from landopt.i18n import run_lang, t
+
+    lg = run_lang()
+    try:
+        client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            t("cluster.unreachable", lg, address=address, error=str(exc) or type(exc).__name__)
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_S)
+        except TimeoutError:
+            raise InputError(
+                t("cluster.no_workers", lg, address=address, s=f"{WAIT_FOR_WORKERS_S:g}")
+            ) from None
+        info = client.scheduler_info()
+        n = max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+        yield Engine(client, workers=n, kind="cluster", dashboard=_dashboard(client))
+
+
+def _dashboard(client: Any) -> str | None:
+    """The scheduler's dashboard link when it serves one (its bokeh dashboard is loaded).
+
+    A scheduler without bokeh still answers on its HTTP port (a page asking for bokeh),
+    so its link alone says nothing.
+    """
+
+    def serves(dask_scheduler: Any = None) -> bool:  # run on the scheduler, sent by value
+        import sys
+
+        return "distributed.dashboard.scheduler" in sys.modules
+
+    try:
+        if not client.run_on_scheduler(serves):
+            return None
+        return client.dashboard_link or None
+    except Exception:  # the scheduler refused the call: say nothing rather than guess
+        return None

@@ -420,10 +420,6 @@ _CLI: dict[str, dict[str, str]] = {
     "no": {"en": "NO", "zh": "否"},
     "out": {"en": "output folder", "zh": "输出文件夹"},
     "scenario": {"en": "scenario file", "zh": "情景文件"},
-    "jobs": {
-        "en": "worker processes (default: all cores)",
-        "zh": "并行进程数（默认：全部 CPU 核）",
-    },
     "plot_lang": {
         "en": "language of the plot labels and of the messages (default: LANDOPT_LANG, "
         "else the locale)",
@@ -1766,3 +1762,47 @@ add_messages(_EXCEL, prefix="excel.")
 add_messages(_COLUMNS, prefix="columns.")
 add_messages(_PRINT, prefix="print.")
 add_messages(_DIAGNOSE, prefix="diagnose.")
+
+# --- cluster (landopt.cluster and the --jobs/--scheduler options of the CLI)
+_CLUSTER: dict[str, dict[str, str]] = {
+    "unreachable": {
+        "en": "cannot reach the Dask scheduler at {address} ({error}): start it (dask "
+        "scheduler), check the address of --scheduler, [cluster] scheduler or "
+        "DASK_SCHEDULER_ADDRESS, or leave them out to solve on this machine",
+        "zh": "无法连接 {address} 处的 Dask 调度器（{error}）：请先启动它（dask scheduler），"
+        "检查 --scheduler、[cluster] scheduler 或 DASK_SCHEDULER_ADDRESS 中的地址，"
+        "或不设置它们而在本机求解",
+    },
+    "no_workers": {
+        "en": "the Dask scheduler at {address} has had no worker for {s} s: start workers "
+        "(dask worker {address}), or leave out --scheduler to solve on this machine",
+        "zh": "{address} 处的 Dask 调度器 {s} 秒内没有任何工作进程：请启动工作进程"
+        "（dask worker {address}），或不设置 --scheduler 而在本机求解",
+    },
+    "jobs": {
+        "en": "worker processes of a local Dask cluster (default: all cores; 1 solves in "
+        "this process)",
+        "zh": "本机 Dask 集群的工作进程数（默认：全部 CPU 核；1 表示在本进程内求解）",
+    },
+    "scheduler": {
+        "en": "solve on a running Dask cluster: the address of its scheduler, e.g. "
+        "tcp://host:8786 (default: [cluster] scheduler, then DASK_SCHEDULER_ADDRESS)",
+        "zh": "在已运行的 Dask 集群上求解：其调度器地址，如 tcp://主机:8786"
+        "（默认：[cluster] scheduler，其次 DASK_SCHEDULER_ADDRESS）",
+    },
+    "on_local": {
+        "en": "solving on a local Dask cluster of {n} workers",
+        "zh": "在本机 Dask 集群的 {n} 个工作进程上求解",
+    },
+    "on_cluster": {
+        "en": "solving on the Dask cluster at {address} ({n} worker threads)",
+        "zh": "在 {address} 处的 Dask 集群上求解（{n} 个工作线程）",
+    },
+    "dashboard": {"en": "Dask dashboard: {link}", "zh": "Dask 监控面板：{link}"},
+    "jobs_bad": {
+        "en": "--jobs must be 1 or more, got {got}",
+        "zh": "--jobs 须不小于 1，实为 {got}",
+    },
+}
+
+add_messages(_CLUSTER, prefix="cluster.")

@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # at run time through __getattr__ below: scenario_data import
 __all__ = [
     "Action",
     "Checks",
+    "Cluster",
     "Condition",
     "Locks",
     "MapInfo",
@@ -643,6 +644,19 @@ class Checks:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """Where many solves run (``[cluster]``): ``scheduler``, the address of a Dask
+    scheduler (``tcp://host:8786``), or ``None`` for this machine (see
+    :mod:`landopt.cluster`)."""
+
+    scheduler: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The table as written in TOML (only the keys given)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
 class MapInfo:
     """The title block of the printed map (``[map]``); every field optional.
 
@@ -703,6 +717,8 @@ class Scenario:
     checks: Checks = Checks()
     map: MapInfo = MapInfo()
     store: StoreInfo = StoreInfo()
+    #: where many solves run (``[cluster]``)
+    cluster: Cluster = Cluster()
     #: settings of the rule components that own a top-level table (``[township_share]``):
     #: ``(key, spec)`` pairs, ``spec`` the component's frozen pydantic model; see :mod:`landopt.rules`
     rules: tuple[tuple[str, Any], ...] = ()
@@ -755,6 +771,8 @@ class Scenario:
             out["map"] = self.map.to_dict()
         if self.store.url:
             out["store"] = self.store.to_dict()
+        if self.cluster != Cluster():
+            out["cluster"] = self.cluster.to_dict()
         for key, spec in self.rules:
             out[key] = spec.model_dump(mode="json", exclude_none=True)
         return out

@@ -37,6 +37,7 @@ from landopt.scenario import (
     SET_OPS,
     Action,
     Checks,
+    Cluster,
     Condition,
     Locks,
     MapInfo,
@@ -486,6 +487,7 @@ def scenario_from_spec(
         checks=Checks(absent_values=spec.checks.absent_values),
         map=MapInfo(**spec.map.model_dump()),
         store=StoreInfo(url=spec.store.url),
+        cluster=Cluster(scheduler=spec.cluster.scheduler),
         rules=tuple(
             (c.key, getattr(spec, c.key)) for c in comps if getattr(spec, c.key, None) is not None
         ),

@@ -3,7 +3,7 @@
 The pydantic v2 models here mirror the TOML file table for table (``[parcels]``,
 ``[actions.NAME]`` with its ``eligible`` rule tree and ``targets``, ``[objective]``,
 ``[budget]``, ``[locks]``, ``[solver]``, ``[spatial]`` with ``[[spatial.zones]]`` and
-``touch``, ``[checks]``, and the tables of the rule components that own one, see
+``touch``, ``[checks]``, ``[cluster]``, and the tables of the rule components that own one, see
 :func:`landopt.rules.extension_components`). Every model forbids unknown keys.
 
 :func:`landopt.scenario_read.validate` checks a TOML-shaped dict against
@@ -84,6 +84,21 @@ __all__ = [
 ]
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+
+# --- cluster ([cluster] scheduler)
+add_messages(
+    {
+        "cluster_scheduler": {
+            "en": "is not the address of a Dask scheduler: {got}",
+            "zh": "不是 Dask 调度器的地址：{got}",
+        },
+        "cluster_scheduler.fix": {
+            "en": 'write it as scheduler = "tcp://host:8786" (protocol, host and port)',
+            "zh": '请写成 scheduler = "tcp://主机:8786"（协议、主机和端口）',
+        },
+    },
+    prefix="errors.schema.",
+)
 
 add_messages(
     {
@@ -791,6 +806,28 @@ class ChecksSpec(_Table):
     """A rule value no parcel has: ``error``, ``warn`` (logged) or ``allow``."""
 
 
+#: the address of a Dask scheduler: a protocol Dask speaks, a host and a port
+SCHEDULER_ADDRESS = r"^(tcp|tls|ucx|ws|wss)://[^\s/]+:[0-9]+$"
+
+
+class ClusterSpec(_Table):
+    """``[cluster]``: where the many solves of a sweep, a calibration or replacement
+    costs run (default: this machine; ``--jobs`` and ``--scheduler`` choose per run)."""
+
+    scheduler: str | None = Field(None, json_schema_extra={"pattern": SCHEDULER_ADDRESS})
+    """The address of a running Dask scheduler, ``tcp://host:8786``; the command's
+    ``--scheduler`` comes first, ``DASK_SCHEDULER_ADDRESS`` after."""
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(SCHEDULER_ADDRESS, v):
+            raise _error(
+                _m("schema.cluster_scheduler", got=repr(v)), _m("schema.cluster_scheduler.fix")
+            )
+        return v
+
+
 class MapSpec(_Table):
     """``[map]``: the title block of the printed map (every key optional)."""
 
@@ -872,6 +909,8 @@ class ScenarioSpec(_Table):
     """The title block of the printed map."""
     store: StoreSpec = StoreSpec()
     """Where the runs are recorded."""
+    cluster: ClusterSpec = ClusterSpec()
+    """Where many solves run: a Dask scheduler."""
 
     @field_validator("parcels", mode="before", json_schema_input_type=ParcelsSpec | str)
     @classmethod

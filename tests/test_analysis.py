@@ -170,7 +170,7 @@ def test_spawn_is_safe_only_for_guarded_scripts(tmp_path, monkeypatch):
     import sys
     import types
 
-    from landopt import analysis
+    from landopt import cluster
 
     guarded = tmp_path / "guarded.py"
     guarded.write_text('print(1)\nif __name__ == "__main__":\n    pass\n', encoding="utf-8")
@@ -181,7 +181,7 @@ def test_spawn_is_safe_only_for_guarded_scripts(tmp_path, monkeypatch):
         if path is not None:
             main.__file__ = str(path)
         monkeypatch.setitem(sys.modules, "__main__", main)
-        assert analysis._spawn_is_safe() is safe
+        assert cluster.spawn_is_safe() is safe
 
 
 SWEEP_SCRIPT = """

@@ -174,11 +174,12 @@ def add_sweep_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _add_run_options(p: argparse.ArgumentParser, force_help: str) -> None:
-    """``--out``, ``--force``, ``--jobs`` and ``--lang`` of the commands that solve many points."""
+    """``--out``, ``--force``, ``--jobs``, ``--scheduler`` and ``--lang`` of the commands that
+    solve many points."""
     lg = con.ui_lang()
     p.add_argument("--out", required=True, metavar="DIR", help=t("cli.out", lg))
     p.add_argument("--force", action="store_true", help=force_help)
-    p.add_argument("--jobs", type=int, metavar="N", help=t("cli.jobs", lg))
+    options.add_engine_options(p)
     p.add_argument("--lang", choices=["zh", "en"], help=t("cli.plot_lang", lg))
 
 
@@ -196,8 +197,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = check_output_dir(args.out, force=args.force, names=names)
     n = int(np.prod([len(v) for v in vary.values()]))
     con.err(t("cli.sweep.start", lg, n=n, keys=con.join(vary, lg)))
-    with con.progress_bar(n, t("cli.sweep.points", lg)) as progress:
-        result = sweep(scenario, None, vary, jobs=args.jobs, progress=progress)
+    with (
+        options.engine_from_args(args, scenario, n) as eng,
+        con.progress_bar(n, t("cli.sweep.points", lg)) as progress,
+    ):
+        result = sweep(scenario, None, vary, engine=eng, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
     options.atomic_csv(result.table, out / "sweep.csv")
     if len(vary) == 1:
@@ -292,8 +296,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError(t("cli.calibrate.weights_bad", lg, got=repr(args.weights))) from None
     out = check_output_dir(args.out, force=args.force, names=["calibrate.csv", "calibrate.png"])
-    with con.progress_bar(len(weights), t("cli.calibrate.weights_unit", lg)) as progress:
-        result = calibrate(scenario, None, weights, jobs=args.jobs, progress=progress)
+    with (
+        options.engine_from_args(args, scenario, len(weights)) as eng,
+        con.progress_bar(len(weights), t("cli.calibrate.weights_unit", lg)) as progress,
+    ):
+        result = calibrate(scenario, None, weights, engine=eng, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
     options.atomic_csv(result.table, out / "calibrate.csv")
     save_calibration_plot(result, out / "calibrate.png", lang=args.lang, scenario=scenario)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from landopt.cli import _console as con
+from landopt.cli.options import add_engine_options
 from landopt.errors import InputError
 from landopt.i18n import add_messages, t
 
@@ -78,10 +79,6 @@ add_messages(
             "en": "with [shared]: also solve all districts as one model, to compare",
             "zh": "含 [shared] 时：同时把全部区县作为一个模型求解以作比较",
         },
-        "scheduler": {
-            "en": "a Dask scheduler to run on (tcp://host:8786)",
-            "zh": "使用的 Dask 调度器地址（tcp://host:8786）",
-        },
         "force": {"en": "replace an earlier plan-many folder", "zh": "覆盖之前的多区县输出文件夹"},
         "start": {"en": "planning {n} districts", "zh": "正在编制 {n} 个区县的计划"},
         "start_shared": {
@@ -130,8 +127,7 @@ def add_plan_many_parser(subparsers: Any) -> argparse.ArgumentParser:
     tg.add_argument("--targets", metavar="TABLE", help=t("cli.plan_many.targets", lg))
     tg.add_argument("--scale-targets", action="store_true", help=t("cli.plan_many.scale", lg))
     p.add_argument("--out", required=True, metavar="DIR", help=t("cli.out", lg))
-    p.add_argument("--jobs", type=int, metavar="N", help=t("cli.jobs", lg))
-    p.add_argument("--scheduler", metavar="ADDR", help=t("cli.plan_many.scheduler", lg))
+    add_engine_options(p)
     p.add_argument("--time-limit", type=float, metavar="S", help=t("cli.plan.time_limit", lg))
     p.add_argument("--maps", action="store_true", help=t("cli.plan_many.maps", lg))
     p.add_argument("--joint", action="store_true", help=t("cli.plan_many.joint", lg))

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from landopt.cli._console import ui_lang
 from landopt.i18n import t
 
 __all__ = [
+    "add_engine_options",
     "add_parcel_options",
     "atomic_csv",
     "done_from_args",
+    "engine_from_args",
     "input_bytes",
     "key_value",
     "read_parcels_from_args",
@@ -124,3 +127,37 @@ def atomic_csv(df: Any, path: Any) -> None:
 
     with atomic_file(path) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
+# --- cluster: --jobs and --scheduler of the commands that solve many
+def add_engine_options(parser: Any) -> None:
+    """``--jobs N`` and ``--scheduler ADDR`` (a parser or an argument group)."""
+    lg = ui_lang()
+    parser.add_argument("--jobs", type=int, metavar="N", help=t("cluster.jobs", lg))
+    parser.add_argument("--scheduler", metavar="ADDR", help=t("cluster.scheduler", lg))
+
+
+@contextlib.contextmanager
+def engine_from_args(args: argparse.Namespace, scenario: Any, n: int) -> Iterator[Any]:
+    """The many-solve engine of a command (:func:`landopt.cluster.engine`) for ``n`` solves.
+
+    ``--jobs`` defaults to the machine's cores, at most ``n``. Says on stderr where the
+    solves run, and the Dask dashboard's link when the cluster serves one.
+    """
+    from landopt import cluster
+    from landopt.cli._console import err
+
+    if args.jobs is not None and args.jobs < 1:
+        from landopt.errors import InputError
+
+        raise InputError(t("cluster.jobs_bad", ui_lang(), got=args.jobs))
+    jobs = max(1, min(args.jobs or os.cpu_count() or 1, max(1, n)))
+    with cluster.engine(jobs, args.scheduler, scenario=scenario) as eng:
+        lg = ui_lang()
+        if eng.kind == "local":
+            err(t("cluster.on_local", lg, n=eng.workers))
+        elif eng.kind == "cluster":
+            err(t("cluster.on_cluster", lg, address=eng.address, n=eng.workers))
+        if eng.dashboard:
+            err(t("cluster.dashboard", lg, link=eng.dashboard))
+        yield eng

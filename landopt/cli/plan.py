@@ -16,6 +16,7 @@ from landopt.i18n import add_messages, t
 
 add_messages(
     {
+        "replacement_unit": {"en": "re-solves", "zh": "次重解"},
         "done": {
             "en": "an earlier plan folder whose actions were done (rolling re-plan): those "
             "before the programme's first year are fixed; the planner may have edited its "
@@ -73,6 +74,7 @@ def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     a.add_argument(
         "--irreplaceability", action="store_true", help=t("cli.plan.irreplaceability", lg)
     )
+    options.add_engine_options(a)  # the replacement costs' re-solves
     m = p.add_argument_group(t("cli.plan.group_maps", lg))
     m.add_argument("--no-maps", action="store_true", help=t("cli.plan.no_maps", lg))
     add_map_options(m)
@@ -250,6 +252,7 @@ def _plan_analysis(
     if not plan.targets_met:
         return [t("cli.plan.no_analysis", lg)]
     from landopt.analysis import alternatives, replacement_costs, selection_frequency
+    from landopt.plan import NONE
 
     if args.alternatives:
         alt = alternatives(
@@ -305,7 +308,12 @@ def _plan_analysis(
             )
         )
     if args.irreplaceability:
-        rc = replacement_costs(plan)
+        n = int((plan.parcels["action"] != NONE).sum())
+        with (
+            options.engine_from_args(args, plan.scenario, n) as eng,
+            con.progress_bar(n, t("cli.plan.replacement_unit", lg)) as progress,
+        ):
+            rc = replacement_costs(plan, engine=eng, progress=progress)
         by_id = rc.set_index("parcel_id")["replacement_cost"]
         plan.parcels["replacement_cost"] = (
             plan.parcels["parcel_id"].astype(str).map(by_id).to_numpy(float)
