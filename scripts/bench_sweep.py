@@ -1,0 +1,70 @@
+"""Benchmark a sweep on the one Dask engine with 1 and 2 workers (run by hand; see BENCHMARKS.md).
+
+Usage::
+
+    python scripts/bench_sweep.py --points 24 --jobs 1 2 --runs 2
+
+Each run is a fresh ``landopt sweep`` process (imports, reading the layer, compiling, the
+LocalCluster's start-up and every point), timed from outside, on the 2023 demo scenario with
+``actions.clear.targets.area_min`` stepped over ``--points`` values. The tables of all
+runs are compared: they must be identical. Prints one line per run and the median per
+number of jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "scenarios" / "zhangdian-2023.toml"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--points", type=int, default=24)
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    scenario, lo, step = DEMO, 300.0, 30.0
+    hi = lo + step * (args.points - 1)
+    vary = f"actions.clear.targets.area_min={lo:g}:{hi:g}:{step:g}"
+    tables: list[str] = []
+    for jobs in args.jobs:
+        walls = []
+        for r in range(args.runs):
+            out = tmp / f"out-{jobs}-{r}"
+            cmd = [
+                sys.executable,
+                "-m",
+                "landopt",
+                "sweep",
+                str(scenario),
+                "--vary",
+                vary,
+                "--out",
+                str(out),
+                "--force",
+                "--jobs",
+                str(jobs),
+            ]
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            walls.append(time.perf_counter() - t)
+            tables.append((out / "sweep.csv").read_text(encoding="utf-8-sig"))
+            print(f"jobs {jobs} run {r + 1}: {walls[-1]:.1f} s", flush=True)
+        print(
+            f"jobs {jobs}: median {statistics.median(walls):.1f} s over {len(walls)} runs",
+            flush=True,
+        )
+    print("tables identical:", all(t == tables[0] for t in tables))
+
+
+if __name__ == "__main__":
+    main()
