@@ -225,6 +225,8 @@ class Allocation:
     history: list[dict[str, float]] = field(default_factory=list)
     wall_s: float = 0.0
     workers: int = 1
+    #: the run store's id of this run (``None`` when not recorded)
+    run_id: str | None = None
     joint: dict[str, Any] | None = None
 
     @property
@@ -354,6 +356,51 @@ def decompose(
         A district's own targets cannot be met even without the quotas, or the shared
         totals cannot be reached (a price at its cap).
     """
+    from landopt.store.record import recording
+
+    with recording("plan-many", scenario.name, scenario=scenario) as rec:
+        out = _decompose(
+            scenario,
+            parcels,
+            by=by,
+            folder=folder,
+            targets=targets,
+            scale=scale,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+            joint=joint,
+            **solver_overrides,
+        )
+        out.run_id = rec.run_id
+        rec.finish(
+            "done" if out.feasible else "infeasible",
+            result={
+                "cost": out.cost,
+                "lower_bound": out.lower_bound,
+                "gap": out.gap,
+                "rounds": out.rounds,
+                "workers": out.workers,
+            },
+        )
+    return out
+
+
+def _decompose(
+    scenario: Scenario,
+    parcels: Any = None,
+    *,
+    by: str | None = None,
+    folder: str | Path | None = None,
+    targets: Any = None,
+    scale: bool = False,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    joint: bool = False,
+    **solver_overrides: Any,
+) -> Allocation:
+    """:func:`decompose`'s work, unrecorded."""
     from landopt.cluster import engine
 
     lang = scenario.lang

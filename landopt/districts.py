@@ -42,6 +42,7 @@ whose solve fails is ``error`` with the message.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -211,6 +212,8 @@ class ManyResult:
     wall_s: float
     workers: int
     footprints: gpd.GeoSeries | None = field(default=None, repr=False)
+    #: the run store's id of this plan-many run (``None`` when not recorded)
+    run_id: str | None = None
 
     @property
     def unmet(self) -> list[District]:
@@ -520,8 +523,11 @@ def _plan_one(context: Context, item: tuple[str, Scenario, gpd.GeoDataFrame]) ->
     code, scenario, parcels = item
     targets = {a.name: a.targets for a in scenario.actions}
     d = District(code=code, parcels=len(parcels), targets=targets)
+    from landopt.store.record import unrecorded
+
     try:
-        d.plan = solve(scenario, parcels, allow_shortfall=True, **context.solver)
+        with unrecorded():  # part of the plan-many run, not a run of its own
+            d.plan = solve(scenario, parcels, allow_shortfall=True, **context.solver)
         if d.plan.diagnosis is not None:
             d.status, d.message = "unmet", d.plan.diagnosis.explain()
     except TargetsUnmetError as exc:
@@ -615,21 +621,29 @@ def plan_many(
     ManyResult
     """
     from landopt.cluster import engine
+    from landopt.store.record import recording
 
-    t0 = time.perf_counter()
-    parts, items = district_items(
-        scenario, parcels, by=by, folder=folder, targets=targets, scale=scale
-    )
-    with engine(jobs, scheduler, scenario=scenario) as e:
-        districts = e.map(
-            _plan_one, items, context=Context(dict(solver_overrides)), progress=progress
+    with recording("plan-many", scenario.name, scenario=scenario) as rec:
+        t0 = time.perf_counter()
+        parts, items = district_items(
+            scenario, parcels, by=by, folder=folder, targets=targets, scale=scale
         )
-        workers = e.workers
-    footprints = footprints_of(parts)
-    result = ManyResult(
-        scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints
-    )
-    result.summary = summary_table(result)
+        with engine(jobs, scheduler, scenario=scenario) as e:
+            districts = e.map(
+                _plan_one, items, context=Context(dict(solver_overrides)), progress=progress
+            )
+            workers = e.workers
+        footprints = footprints_of(parts)
+        result = ManyResult(
+            scenario, districts, pd.DataFrame(), time.perf_counter() - t0, workers, footprints
+        )
+        result.summary = summary_table(result)
+        result.run_id = rec.run_id
+        rec.finish(
+            "done" if not result.unmet else "infeasible",
+            summary=json.loads(result.summary.to_json(orient="records", force_ascii=False)),
+            result={"districts": len(districts), "unmet": len(result.unmet), "workers": workers},
+        )
     return result
 
 
@@ -802,4 +816,7 @@ def write_many(
             draw_province_map(result, stage / "districts.png", lang)
         for name, writer in (extra or {}).items():
             writer(stage / name)
+    from landopt.store.record import attach
+
+    attach(result.run_id, out, [*SUMMARY_FILES, *(extra or {})])
     return out

@@ -208,6 +208,26 @@ def test_plan_many_serial_and_cluster_identical(tiny_province, tmp_path):
     assert len(table) == 5  # four districts and the province
 
 
+def test_plan_many_is_one_run_in_the_store(tiny_province, tmp_path, monkeypatch):
+    # one plan-many run, with its final folder; the districts' solves (in this process or on
+    # workers, which are other processes) are part of it, not runs of their own with the
+    # staging folder as their outputs
+    from landopt.store import RunStore
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("LANDOPT_STORE_URL", url)
+    sc = demo_scenario()
+    for jobs in (1, 2):
+        result = plan_many(sc, tiny_province, by="district_code", scale=True, jobs=jobs)
+        write_many(result, tmp_path / f"prov{jobs}")
+        assert result.run_id is not None
+    runs = RunStore(url).list()
+    assert [r.kind for r in runs] == ["plan-many", "plan-many"]
+    for r, jobs in zip(runs, (2, 1), strict=True):  # newest first
+        assert r.status == "done" and r.out_dir == str((tmp_path / f"prov{jobs}").resolve())
+        assert "districts.csv" in r.outputs and len(r.summary) == 5
+
+
 # ----------------------------------------------------------------------------- decomposition
 def test_decompose_hand_province_proves_the_optimum():
     from landopt.decompose import decompose

@@ -199,6 +199,7 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
         if args.by:
             result.footprints = footprints_of(split_by(parcels, args.by, lg))
         result.summary = summary_table(result)
+        result.run_id = alloc.run_id
         record = {
             "cost": alloc.cost, "lower_bound": alloc.lower_bound, "gap": alloc.gap, "rel_gap": alloc.rel_gap,
             "feasible": alloc.feasible, "rounds": alloc.rounds, "prices": alloc.prices.tolist(),

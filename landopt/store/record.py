@@ -45,6 +45,7 @@ __all__ = [
     "recording",
     "reset_origin",
     "set_origin",
+    "unrecorded",
     "update_run",
 ]
 
@@ -271,6 +272,17 @@ def recording(
         raise
     else:
         rec.finish(rec.suggested)
+    finally:
+        _ACTIVE.reset(token)
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Record nothing inside the block: the solves of a run recorded elsewhere (the districts
+    of a plan-many, solved on workers that are other processes) are part of that run."""
+    token = _ACTIVE.set(Recording())
+    try:
+        yield
     finally:
         _ACTIVE.reset(token)
 
