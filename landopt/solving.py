@@ -157,12 +157,28 @@ def solve_compiled(
         raise SolverError(
             f'{names} is enforced with cuts in HiGHS; use backend = "highs" (not {opts.backend!r})'
         )
+    rows_so_far: list[tuple[float, float, np.ndarray, np.ndarray]] = []
     if session is None and _isolated(model, opts):
-        return _solve_rounds_isolated(model, opts, dl, gens, budget)
-    session = session or HighsSession(model, opts)
+        # HiGHS does not stop at its limit everywhere (ISOLATE_AUTO_MIN_VARS): a round in a
+        # session in this process ran 605 s on a 300 s limit (50 key projects, 100,000
+        # parcels). Each round is a fresh solve in the ended-if-late child of the model with
+        # every cut so far, given what is left; no round starts after the deadline.
+        def solve_round() -> SolverResult:
+            left = max(dl.remaining(opts.time_limit), 1e-3)
+            return solve_model(with_rows(model, rows_so_far), replace(opts, time_limit=left))
+
+        def add_row(lo: float, hi: float, cols: np.ndarray, vals: np.ndarray) -> None:
+            rows_so_far.append((lo, hi, cols, vals))
+    else:
+        session = session or HighsSession(model, opts)
+        add_row = session.add_row  # type: ignore[assignment]
+
+        def solve_round() -> SolverResult:
+            _session_time_limit(session, dl.remaining(opts.time_limit))
+            return session.solve()
+
     t0 = time.perf_counter()
-    _session_time_limit(session, dl.remaining(opts.time_limit))
-    res = session.solve()
+    res = solve_round()
     rounds = 1
     while res.has_solution:
         found = [(g, g.separate(res.x)) for g in gens]
@@ -179,12 +195,11 @@ def solve_compiled(
             )
         for g, rows in found:
             for lo, hi, cols, vals in rows:
-                session.add_row(lo, hi, cols, vals)
+                add_row(lo, hi, cols, vals)
             g.cuts += len(rows)
             if rows:
                 log.info("%s: round %d, %d cuts", g.name, rounds, len(rows))
-        _session_time_limit(session, dl.remaining(opts.time_limit))
-        res = session.solve()
+        res = solve_round()
         rounds += 1
     for g in gens:
         g.rounds += rounds
@@ -227,48 +242,3 @@ def with_rows(
         rhs=np.concatenate([model.rhs, np.array(rhs, dtype=float)]),
         row_names=[*model.row_names, *(f"cut[{k}]" for k in range(len(senses)))],
     )
-
-
-def _solve_rounds_isolated(
-    model: CompiledModel, opts: SolverOptions, dl: Deadline, gens: list[Cuts], budget: float
-) -> SolverResult:
-    """The rounds of lazy cuts for a model too big to solve in this process.
-
-    HiGHS does not stop at its time limit everywhere (:data:`~landopt.solvers.highs.
-    ISOLATE_AUTO_MIN_VARS`): a round in a session in this process ran 605 s on a 300 s
-    limit (50 key projects on 100,000 parcels). Each round here is a fresh solve in the
-    ended-if-late child process (:func:`~landopt.solvers.solve_model`) of the model with
-    every cut found so far, given only what is left of the deadline; no round starts
-    after the deadline, so the rounds end within the limit plus one solve's grace.
-    """
-    t0 = time.perf_counter()
-    found_rows: list[tuple[float, float, np.ndarray, np.ndarray]] = []
-    rounds = 0
-    while True:
-        left = dl.remaining(opts.time_limit)
-        res = solve_model(with_rows(model, found_rows), replace(opts, time_limit=max(left, 1e-3)))
-        rounds += 1
-        if not res.has_solution:
-            break
-        found = [(g, g.separate(res.x)) for g in gens]
-        if not any(rows for _, rows in found):
-            break
-        if dl.expired:
-            why = "; ".join(g.unresolved(res.x) for g, rows in found if rows)
-            res = res.time_limited(why, has_solution=False, x=None)
-            break
-        if rounds >= MAX_ROUNDS:
-            names = ", ".join(g.name for g, rows in found if rows)
-            raise SolverError(
-                f"{names}: still violated after {MAX_ROUNDS} rounds of cuts; lower the minimum or raise the weight"
-            )
-        for g, rows in found:
-            found_rows.extend(rows)
-            g.cuts += len(rows)
-            if rows:
-                log.info("%s: round %d, %d cuts (isolated)", g.name, rounds, len(rows))
-    for g in gens:
-        g.rounds += rounds
-    if res.has_solution and res.status == "optimal" and not res.proven_optimal:
-        res = replace(res, status="time_limit")  # pragma: no cover - defensive
-    return replace(res, runtime=time.perf_counter() - t0, time_limit=budget)
