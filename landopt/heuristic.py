@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 from landopt.model import CompiledModel
+from landopt.scenario import Targets
 
 __all__ = [
     "greedy_start",
@@ -35,6 +36,7 @@ __all__ = [
     "improve_boundary",
     "is_feasible",
     "objective_with_edges",
+    "programme_start",
     "warm_start",
 ]
 
@@ -97,13 +99,51 @@ def _pick(cost: np.ndarray, area: np.ndarray, k: int, area_min: float | None) ->
     return take(hi)
 
 
+def _choose(
+    free: np.ndarray,
+    cost: np.ndarray,
+    area: np.ndarray,
+    t: Targets,
+    n_have: int,
+    area_have: float,
+) -> np.ndarray | None:
+    """Which of the candidate columns ``free`` to add so that one target ``t`` is met, given
+    ``n_have`` plots and ``area_have`` mu already counted towards it; None when none do.
+
+    With a count: the k = its minimum (or, failing that, its maximum) still missing, of least
+    cost minus lam times mu (:func:`_pick`); with an area minimum alone: the plots of least
+    cost per mu until it is reached.
+    """
+    need_area = None if t.area_min is None else t.area_min - area_have
+    if t.count_min is None and t.count_max is None:
+        if need_area is None or need_area <= 0:
+            return free[:0]
+        order = free[np.argsort(cost[free] / np.maximum(area[free], 1e-9), kind="stable")]
+        upto = int(np.searchsorted(np.cumsum(area[order]), need_area)) + 1
+        return order[:upto] if upto <= len(order) or area[order].sum() >= need_area else None
+    lo = max(0, (t.count_min or 0) - n_have)
+    hi = lo if t.count_max is None or t.count_max == t.count_min else max(lo, t.count_max - n_have)
+    for n in sorted({lo, hi}):
+        sel = _pick(cost[free], area[free], n, need_area if need_area is not None and need_area > 0 else None)
+        if sel is not None:
+            return free[sel]
+    return None
+
+
+def _objective_order(model: CompiledModel) -> np.ndarray:
+    """The x columns' objective coefficients, sign-adjusted so that lower is better."""
+    return model.c[: model.n_x] if model.sense == "minimize" else -model.c[: model.n_x]
+
+
 def greedy_start(model: CompiledModel) -> np.ndarray | None:
     """A feasible 0/1 vector built greedily, or ``None`` when the greedy rule fails.
 
     Actions are filled scarcest first; each takes the k candidates (k its minimum count)
     that minimise their objective coefficient minus lam times mu, with the least lam that
-    meets its area target.
+    meets its area target. A programme is filled year by year (:func:`programme_start`).
     """
+    if model.is_programme:
+        return programme_start(model)
     n_x = model.n_x
     x = np.zeros(model.n_vars)
     used = np.zeros(len(model.parcel_ids), dtype=bool)
@@ -115,48 +155,153 @@ def greedy_start(model: CompiledModel) -> np.ndarray | None:
     # the objective's own coefficients (cost, benefit, difficulty, zone bonuses, the boundary
     # penalty's per-plot part), sign-adjusted so that lower is better: at 1M parcels with a
     # penalty this start is 3.1 % better than one ranked by cost alone (2,919,442 vs 3,013,057)
-    cost = model.c[:n_x] if model.sense == "minimize" else -model.c[:n_x]
+    cost = _objective_order(model)
     actions = model.scenario.actions
     tight = [
         (a.targets.count_min or 0) / max(1, int(((model.var_action == k) & open_).sum()))
         for k, a in enumerate(actions)
     ]
     for k in np.argsort(tight)[::-1]:
-        t = actions[k].targets
         mine = np.flatnonzero(model.var_action == k)
         have = mine[x[mine] > 0.5]
         free = mine[open_[mine] & ~used[model.var_parcel[mine]] & (x[mine] < 0.5)]
-        need_area = None if t.area_min is None else t.area_min - float(area[have].sum())
-        if t.count_min is None and t.count_max is None:
-            if need_area is None or need_area <= 0:
-                continue
-            order = free[np.argsort(cost[free] / np.maximum(area[free], 1e-9), kind="stable")]
-            upto = int(np.searchsorted(np.cumsum(area[order]), need_area)) + 1
-            pick = order[:upto]
-        else:
-            lo = max(0, (t.count_min or 0) - len(have))
-            hi = (
-                lo
-                if t.count_max is None or t.count_max == t.count_min
-                else max(lo, t.count_max - len(have))
-            )
-            sel = None
-            for n in sorted({lo, hi}):
-                sel = _pick(
-                    cost[free],
-                    area[free],
-                    n,
-                    need_area if need_area is not None and need_area > 0 else None,
-                )
-                if sel is not None:
-                    break
-            if sel is None:
-                return None
-            pick = free[sel]
+        pick = _choose(free, cost, area, actions[k].targets, len(have), float(area[have].sum()))
+        if pick is None:
+            return None
         x[pick] = 1.0
         used[model.var_parcel[pick]] = True
     _, x = objective_with_edges(model, x)
     return x if is_feasible(model, x) else None
+
+
+def _merge(targets: list[Targets]) -> Targets:
+    """One target that asks for what all of ``targets`` ask (the tightest of each bound)."""
+    lows = [t.count_min for t in targets if t.count_min is not None]
+    highs = [t.count_max for t in targets if t.count_max is not None]
+    areas = [t.area_min for t in targets if t.area_min is not None]
+    return Targets(
+        count_min=max(lows) if lows else None,
+        count_max=min(highs) if highs else None,
+        area_min=max(areas) if areas else None,
+    )
+
+
+def programme_start(model: CompiledModel) -> np.ndarray | None:
+    """A feasible plan for a programme built year by year, or ``None``.
+
+    Year by year from the first, actions whose plots start a sequence first, then the others
+    scarcest first: each (action, year) target of ``[[programme.targets]]`` takes its missing
+    count of candidates started that year by the one-year rule (:func:`_choose`). A
+    sequence's second step is a candidate only on a plot whose first action the start has
+    already placed at least the sequence's gap earlier (or on stock land, stage 0). Then
+    the cumulative targets (``by``) and the whole-programme targets of the actions take
+    what they still miss from the years they cover, one column per plot. Budgets,
+    capacity and benefit targets are not steered: the vector is checked against every
+    row of the model, and a start that breaks one is dropped (logged with the rows it breaks).
+
+    Without it HiGHS found no plan in 300 s for a 2-year programme on 100,000 parcels
+    (exact yearly counts with area minimums; BENCHMARKS.md, "Multi-year programmes").
+    """
+    from landopt.programme import programme_of
+
+    prog = programme_of(model.scenario)
+    if prog is None:
+        return None
+    n_x, n_p = model.n_x, len(model.parcel_ids)
+    names = list(model.scenario.action_names)
+    act, year, stage, par = (
+        model.var_action,
+        model.var_year,
+        model.var_stage,
+        model.var_parcel,
+    )
+    area = model.area_mu[par]
+    cost = _objective_order(model)
+    open_ = model.ub[:n_x] > 0.5
+    x = np.zeros(model.n_vars)
+    used = np.zeros(n_p, dtype=bool)  # the plot has its first action
+    first_act = np.full(n_p, -1)  # ... which is this action
+    first_year = np.full(n_p, np.iinfo(np.int64).max // 2)  # ... started in this year
+    second = np.zeros(n_p, dtype=bool)  # the plot has its second step
+    seqs = [(names.index(s.first), names.index(s.then), s.gap) for s in prog.sequences]
+
+    def take(cols: np.ndarray) -> None:
+        x[cols] = 1.0
+        c0 = cols[stage[cols] == 0]
+        used[par[c0]] = True
+        first_act[par[c0]] = act[c0]
+        first_year[par[c0]] = year[c0]
+        second[par[cols[stage[cols] == 1]]] = True
+
+    take(np.flatnonzero(model.lb[:n_x] > 0.5))
+
+    def candidates(k: int, years: np.ndarray) -> np.ndarray:
+        """Open columns of action k started in ``years`` that the plan so far allows,
+        the cheapest one per plot."""
+        base = (act == k) & open_ & (x[:n_x] < 0.5) & np.isin(year, years)
+        ok = base & (stage == 0) & ~used[par]
+        ready = np.zeros(n_x, dtype=bool)
+        for f, h, gap in seqs:
+            if h == k:
+                ready |= (first_act[par] == f) & (first_year[par] + gap <= year) & ~second[par]
+        cols = np.flatnonzero(ok | (base & (stage == 1) & ready))
+        cols = cols[np.argsort(cost[cols], kind="stable")]
+        _, first = np.unique(par[cols], return_index=True)
+        return np.sort(cols[first])
+
+    def counted(k: int, years: np.ndarray) -> np.ndarray:
+        on = np.flatnonzero(x[:n_x] > 0.5)
+        return on[(act[on] == k) & np.isin(year[on], years)]
+
+    spec = prog.spec
+    yearly: dict[tuple[int, int], list[Targets]] = {}
+    cumulative: list[tuple[int, int, Targets]] = []
+    for ts in spec.targets:
+        tg = Targets(
+            count_min=ts.count if ts.count is not None else ts.count_min,
+            count_max=ts.count if ts.count is not None else ts.count_max,
+            area_min=ts.area_min,
+        )
+        if ts.action not in names:
+            continue
+        if ts.year is not None:
+            yearly.setdefault((names.index(ts.action), ts.year), []).append(tg)
+        else:
+            cumulative.append((names.index(ts.action), int(ts.by), tg))
+    for k, a in enumerate(model.scenario.actions):
+        cumulative.append((k, prog.last_year, a.targets))
+
+    firsts = {f for f, _, _ in seqs}
+    for y in prog.years:
+        ks = [k for k in range(len(names)) if (k, y) in yearly]
+        scarce = {k: (_merge(yearly[(k, y)]).count_min or 0) / max(1, len(candidates(k, np.array([y])))) for k in ks}
+        for k in sorted(ks, key=lambda k: (k not in firsts, -scarce[k])):
+            ys = np.array([y])
+            have = counted(k, ys)
+            pick = _choose(candidates(k, ys), cost, area, _merge(yearly[(k, y)]), len(have), float(area[have].sum()))
+            if pick is None:
+                log.info("programme start: %s in %d cannot be filled", names[k], y)
+                return None
+            take(pick)
+    for k, by, tg in cumulative:
+        ys = np.array([y for y in prog.years if y <= by])
+        have = counted(k, ys)
+        pick = _choose(candidates(k, ys), cost, area, tg, len(have), float(area[have].sum()))
+        if pick is None:
+            log.info("programme start: %s up to %d cannot be filled", names[k], by)
+            return None
+        take(pick)
+    _, x = objective_with_edges(model, x)
+    if not is_feasible(model, x):
+        ax = model.A @ x
+        bad = np.flatnonzero((ax < model.row_lower - 1e-6) | (ax > model.row_upper + 1e-6))
+        log.info(
+            "programme start: the year-by-year plan breaks %d rows (%s); no start",
+            len(bad),
+            ", ".join(model.row_names[i] for i in bad[:5]),
+        )
+        return None
+    return x
 
 
 def improve(
@@ -182,6 +327,8 @@ def improve(
                 continue
             same = order[
                 (model.var_action[order] == model.var_action[i])
+                & (model.var_year[order] == model.var_year[i])  # a programme's year and
+                & (model.var_stage[order] == model.var_stage[i])  # stage: one-year models have one
                 & open_[order]
                 & ~used[model.var_parcel[order]]
             ]

@@ -123,8 +123,9 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
 def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float | None:
     """Hand HiGHS a greedy, swap-improved feasible plan as its first incumbent.
 
-    ``warm_start="auto"`` does so for models with a boundary penalty, where exact solvers
-    are known to go long without any feasible plan. Returns the start's objective, or None.
+    ``warm_start="auto"`` does so for models with a boundary penalty and for programmes,
+    where exact solvers are known to go long without any feasible plan (BENCHMARKS.md).
+    Returns the start's objective, or None.
     """
     x, objective = warm_start_plan(model, opts)
     if x is None:
@@ -137,7 +138,9 @@ def warm_start_plan(
     model: CompiledModel, opts: SolverOptions
 ) -> tuple[np.ndarray | None, float | None]:
     """The warm start the options ask for (see :func:`give_warm_start`) and its objective."""
-    if opts.warm_start == "off" or (opts.warm_start == "auto" and not len(model.edges)):
+    if opts.warm_start == "off" or (
+        opts.warm_start == "auto" and not len(model.edges) and not model.is_programme
+    ):
         return None, None
     from landopt.heuristic import objective_with_edges, warm_start
 
