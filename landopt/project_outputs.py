@@ -93,6 +93,10 @@ add_messages(
             "zh": "园区内外没有用途与面积相符的可用土地",
             "en": "no land of a compatible use and size in or near its park",
         },
+        "reason.too_late": {
+            "zh": "相符土地在项目用地年份之前无法腾退足够面积",
+            "en": "not enough of the land that fits can be freed by the year the project needs it",
+        },
         "reason.taken": {
             "zh": "相符土地已用于优先级更高的项目",
             "en": "the land that fits is needed by a higher-priority project",

@@ -45,7 +45,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Why a project did not land (keys of ``projects.reason.*`` in the catalog).
-REASONS = ("no_land", "taken", "budget", "not_needed")
+REASONS = ("no_land", "too_late", "taken", "budget", "not_needed")
 
 #: Chinese (and a few English) headers accepted for each column of the project table.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -127,6 +127,10 @@ add_messages(
         "reason.no_land": {
             "en": "no compatible land of that size in or near its park, even if all eligible land were freed",
             "zh": "即使可腾退的土地全部腾退，所在园区也没有足够的相符用地",
+        },
+        "reason.too_late": {
+            "en": "compatible land exists, but not enough of it can be freed by the year the project needs it",
+            "zh": "相符用地存在，但在项目用地年份之前无法腾退足够的土地",
         },
         "reason.taken": {
             "en": "the land exists but a higher-priority project takes it",

@@ -72,6 +72,8 @@ def one_run(layer: str, years: int, gap: float, time_limit: float) -> dict[str, 
         "solver_own_s": res.runtime,
         "status": res.status,
         "gap": res.gap if res.gap is not None else float("nan"),
+        "objective": res.objective if res.objective is not None else float("nan"),
+        "start": res.options.get("warm_start_objective") or float("nan"),
         "columns": int(model.A.shape[1]),
         "rows": int(model.A.shape[0]),
         "nonzeros": int(model.A.nnz),
@@ -95,8 +97,8 @@ def main() -> None:
     from bench import ensure_layer
 
     layer = args.layer or ensure_layer(args.parcels)
-    print("| years | columns | rows | nonzeros | compile s | solve s | status | gap |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| years | columns | rows | nonzeros | compile s | solve s | status | gap | start | plan |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n in args.years:
         runs = []
         for _ in range(args.runs):
@@ -108,7 +110,8 @@ def main() -> None:
         name = "plain" if n == 0 else str(n)
         print(
             f"| {name} | {best['columns']:,} | {best['rows']:,} | {best['nonzeros']:,} | "
-            f"{best['compile_s']:.1f} | {best['solve_s']:.1f} | {best['status']} | {100 * float(best['gap']):.3f} % |",
+            f"{best['compile_s']:.1f} | {best['solve_s']:.1f} | {best['status']} | {100 * float(best['gap']):.3f} % | "
+            f"{float(best['start']):,.0f} | {float(best['objective']):,.0f} |",
             flush=True,
         )
 

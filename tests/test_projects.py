@@ -275,6 +275,28 @@ def test_programme_takes_land_cleared_by_its_year_or_stock():
     )
     plan = solve(both, lay)
     assert sites(plan) == {"P23": ["S"]}  # A is cleared in 2024 at the earliest
+    # S is taken by P23 and A cannot be freed by 2023: the land Q23 could have by then is taken
+    assert plan.projects.set_index("project_id").loc["Q23", "reason"] == "taken"
+
+
+def test_unlanded_reason_too_late_in_a_programme():
+    """The only land that fits can be cleared in 2024 at the earliest; the project needs it in
+    2023: not "budget" (the plan could free it) but too late."""
+    lay = layer({"A": {"not_before": 2024}})
+    sc = scenario(
+        [project("Q23", earliest_year=2023)],
+        programme={"years": [2023, 2024], "sequences": [], "not_before": "not_before"},
+    )
+    plan = solve(sc, lay)
+    row = plan.projects.set_index("project_id").loc["Q23"]
+    assert not row["landed"] and row["reason"] == "too_late"
+    assert "项目用地年份之前" in row["reason_text"]
+    later = scenario(
+        [project("Q24", earliest_year=2024, investment_yi=0.001)],
+        programme={"years": [2023, 2024], "sequences": [], "not_before": "not_before"},
+    )
+    row = solve(later, lay).projects.set_index("project_id").loc["Q24"]
+    assert not row["landed"] and row["reason"] != "too_late"  # it could land in 2024
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

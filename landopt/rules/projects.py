@@ -357,7 +357,10 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
     any one connected block of it); ``taken`` when what landed
     projects of the same or higher priority leave of it is too small; ``budget`` when the
     compatible land the plan has freed (and no project uses) is too small; ``not_needed``
-    otherwise.
+    otherwise. In a programme, land counts for ``taken`` and ``budget`` only when it is stock
+    or can be (was) freed by the project's year Y_j (a source action completing by then,
+    its start within the parcel's ``not_before``/``not_after`` window): ``too_late`` when
+    land exists in the programme but not by Y_j.
     """
     spec = scenario.rule("projects")
     projects = projects_of(scenario)
@@ -368,13 +371,13 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
         if "eligible_actions" in plan_parcels.columns
         else np.full(len(plan_parcels), "")
     )
-    could_free = np.zeros(len(plan_parcels), dtype=bool)
-    for a in spec.sources:
-        could_free |= np.array([a in e.split(",") for e in elig], dtype=bool)
+    could = {a: np.array([a in e.split(",") for e in elig], dtype=bool) for a in spec.sources}
+    could_free = np.logical_or.reduce([*could.values(), np.zeros(len(plan_parcels), dtype=bool)])
     act = plan_parcels["action"].astype(str).to_numpy()
     freed = np.isin(act, list(spec.sources))
     if "action2" in plan_parcels.columns:
         freed |= np.isin(plan_parcels["action2"].astype(str).to_numpy(), list(spec.sources))
+    by_year = _freed_by_year(scenario, plan_parcels, could)
     proj = (
         plan_parcels["project"].astype("string").fillna("").to_numpy(str)
         if "project" in plan_parcels.columns
@@ -396,6 +399,13 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
         if area[comp].sum() < p.mu_min - 1e-9:
             out[p.project_id] = "no_land"
             continue
+        if by_year is not None:
+            could_by, freed_by = by_year(project_year(scenario, p))
+            comp = _compatible(scenario, plan_parcels, area, p, stock | could_by)
+            if area[comp].sum() < p.mu_min - 1e-9:
+                out[p.project_id] = "too_late"
+                continue
+            freed = freed_by
         others = (proj != "") & comp
         ahead = others & np.array([prio.get(x, 10**9) <= p.priority for x in proj], dtype=bool)
         if ahead.any() and area[comp & ~ahead].sum() < p.mu_min - 1e-9:
@@ -405,6 +415,50 @@ def unlanded_reasons(scenario: Scenario, plan_parcels: pd.DataFrame) -> dict[str
         else:
             out[p.project_id] = "not_needed"
     return out
+
+
+def _freed_by_year(
+    scenario: Scenario, plan_parcels: pd.DataFrame, could: dict[str, np.ndarray]
+) -> Any:
+    """In a programme, ``year -> (could be freed by it, freed by it)`` per parcel; else None.
+
+    Could: eligible for a source action a whose earliest start max(not_before, y_0), within
+    ``not_after`` and the programme, completes (start + d_a - 1) by the year. Freed: the
+    plan's source action (or second step) completes by the year.
+    """
+    from landopt.programme import programme_of
+
+    prog = programme_of(scenario)
+    if prog is None:
+        return None
+    lo, hi = prog.window(plan_parcels, scenario)
+    start = np.maximum(lo, prog.first_year)
+
+    def num(col: str) -> np.ndarray:
+        if col not in plan_parcels.columns:
+            return np.full(len(plan_parcels), np.inf)
+        return pd.to_numeric(plan_parcels[col], errors="coerce").astype(float).fillna(np.inf).to_numpy()
+
+    end, year2 = num("year_end"), num("year2")
+    act = plan_parcels["action"].astype(str).to_numpy()
+    act2 = (
+        plan_parcels["action2"].astype(str).to_numpy()
+        if "action2" in plan_parcels.columns
+        else np.full(len(plan_parcels), "")
+    )
+
+    def at(year: int | None) -> tuple[np.ndarray, np.ndarray]:
+        y = prog.last_year if year is None else year
+        could_by = np.zeros(len(plan_parcels), dtype=bool)
+        freed_by = np.zeros(len(plan_parcels), dtype=bool)
+        for a, mask in could.items():
+            d = prog.duration(a)
+            could_by |= mask & (start <= hi) & (start + d - 1 <= min(y, prog.last_year))
+            freed_by |= (act == a) & (end <= y)
+            freed_by |= (act2 == a) & (year2 + d - 1 <= y)
+        return could_by, freed_by
+
+    return at
 
 
 # --------------------------------------------------------------------------- component
