@@ -407,6 +407,7 @@ class SolverOptions:
     log: bool = False
     warm_start: Literal["auto", "on", "off"] = "auto"
     isolate: Literal["auto", "on", "off"] = "auto"
+    windows: Literal["auto", "on", "off"] = "auto"
     checked: InitVar[bool] = False
 
     def __post_init__(self, checked: bool) -> None:
@@ -433,6 +434,8 @@ class SolverOptions:
             out["warm_start"] = self.warm_start
         if self.isolate != "auto":
             out["isolate"] = self.isolate
+        if self.windows != "auto":
+            out["windows"] = self.windows
         return out
 
 

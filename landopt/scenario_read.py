@@ -352,6 +352,7 @@ def _solver(s: SolverSpec) -> SolverOptions:
         log=s.log,
         warm_start=s.warm_start,
         isolate=s.isolate,
+        windows=s.windows,
         checked=True,
     )
 

@@ -655,6 +655,10 @@ class SolverSpec(_Table):
         "auto"
     )
     """Solve HiGHS in a child process: ``auto``, ``on`` or ``off``."""
+    windows: Choice(SWITCH, "schema.switch", "schema.switch.fix", key="windows", value="on") = (
+        "auto"
+    )
+    """Improve a penalised plan by exact windows before HiGHS: ``auto``, ``on`` or ``off``."""
 
     @field_validator("gap")
     @classmethod

@@ -29,6 +29,7 @@ from landopt.scenario import SolverOptions
 from landopt.solvers import child as _highs_child
 from landopt.solvers.child import highs_outcome
 from landopt.solvers.result import SolverResult, _gap
+from landopt.solvers.windows import WindowRunner, use_windows
 
 log = logging.getLogger(__name__)
 
@@ -462,6 +463,7 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     if finite and len(model.edges):
         reserve = min(max(RELAX_MIN_S, RELAX_SHARE * limit), (limit + grace) / 2)
     children: list[_ChildSolve] = []
+    runner: WindowRunner | None = None
     try:
         main = _ChildSolve("solve")
         children.append(main)
@@ -474,6 +476,8 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         main_end = end - margin
         if reserve:  # past its own limit HiGHS is stuck: leave the slice to the relaxation
             main_end = min(end - reserve - margin, highs_end + max(1.0, 0.05 * limit))
+        if start_x is not None and finite and use_windows(model, opts):
+            runner = WindowRunner(model, start_x, opts, until=min(highs_end, main_end))
         relaxed = None
         lagrangian = None
         if spare is not None:  # prepared while HiGHS runs
@@ -488,7 +492,10 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
             )
         finished = _wait_child(main, main_end, t0, limit, start_obj)
         main.stop(wait=min(5.0, max(0.0, end - margin - time.perf_counter())) if finished else 0.0)
+        windows = runner.finish() if runner is not None else None
     except BaseException:  # Ctrl-C or any error here: never leave HiGHS running
+        if runner is not None:
+            runner.finish()
         for c in children:
             c.stop()
         raise
@@ -497,11 +504,14 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     applied: dict[str, Any] = {"isolated": True}
     if start_obj is not None:
         applied["warm_start_objective"] = start_obj
+    if windows is not None:
+        applied["windows"] = windows[2]
     if main.done is not None:
         _, outcome, _, child_applied = main.done
         applied = {**child_applied, **applied}
         if not outcome["has_solution"] and start_x is not None:
             outcome = {**outcome, "has_solution": True, "x": start_x, "objective": start_obj}
+        outcome = _with_windows(model, outcome, windows)
         if spare is None or outcome["status"] != "time_limit":
             if spare is not None:
                 spare.stop()
@@ -526,6 +536,8 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         message = outcome["message"]
     else:
         best_obj, best_x = main.incumbent if main.incumbent is not None else (start_obj, start_x)
+        better = _with_windows(model, {"objective": best_obj, "x": best_x}, windows)
+        best_obj, best_x = better["objective"], better["x"]
         bound = main.bound
         log.warning(
             "HiGHS overran its %.0f s time limit and its process was ended after %.0f s",
@@ -567,6 +579,20 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
     }
     runtime = time.perf_counter() - t0
     return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
+
+
+def _with_windows(
+    model: CompiledModel, outcome: dict[str, Any], windows: tuple[Any, ...] | None
+) -> dict[str, Any]:
+    """``outcome`` with the exact windows' plan instead of its own where that is better."""
+    if windows is None or windows[2]["improved"] == 0:
+        return outcome
+    x, value, _ = windows
+    sign = 1.0 if model.sense == "minimize" else -1.0
+    have = outcome.get("objective")
+    if have is not None and outcome.get("x") is not None and sign * (value - have) >= -1e-9:
+        return outcome
+    return {**outcome, "has_solution": True, "x": x, "objective": value}
 
 
 def _better_bound(model: CompiledModel, a: float | None, b: float | None) -> float | None:
