@@ -97,7 +97,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         force=args.force,
         names=[*OUTPUT_FILES, *extra_names],
         need_bytes=options.input_bytes(
-            args.parcels or (scenario.parcels and scenario.parcels.path)
+            args.parcels or (scenario.parcels and scenario.parcels.location)
         ),
         whole=True,
     )
@@ -125,7 +125,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if args.parcels is None and scenario.parcels is None:
             raise LandoptError(t("cli.plan.no_parcels", lg))
         src = scenario.parcels
-        args.parcels = args.parcels or str(src.path)
+        if not args.parcels and src.url is not None:  # the scenario's PostGIS table or query
+            args.table, args.sql = src.table, src.sql
+            args.geometry_column = src.geometry_column
+        args.parcels = args.parcels or str(src.location)
         if src is not None:  # the scenario's reading options, unless given here
             kw = src.read_kwargs()
             args.layer = args.layer or kw["layer"]

@@ -65,10 +65,10 @@ add_messages(
             "zh": "{source}：请只给出表（table）或查询（sql）之一",
         },
         "neither": {
-            "en": "{source}: name the table (table = \"schema.table\", or URL#table on the "
-            "command line) or give a query (sql = \"SELECT …\")",
-            "zh": "{source}：请指定表（table = \"模式.表\"，命令行中写 地址#表）或给出查询"
-            "（sql = \"SELECT …\"）",
+            "en": '{source}: name the table (table = "schema.table", or URL#table on the '
+            'command line) or give a query (sql = "SELECT …")',
+            "zh": '{source}：请指定表（table = "模式.表"，命令行中写 地址#表）或给出查询'
+            '（sql = "SELECT …"）',
         },
     },
     prefix="errors.parcels.db.",
@@ -146,9 +146,7 @@ def _read_postgis(
     finally:
         eng.dispose()
     if len(gdf) and gdf.crs is None:
-        raise InputError(
-            msg("db.srid0", source=source, table=table or "…", column=geom)
-        )
+        raise InputError(msg("db.srid0", source=source, table=table or "…", column=geom))
     log.debug("read %d rows from %s", len(gdf), source)
     return gdf, [], source
 
@@ -166,9 +164,7 @@ def _sql_error(url: str, exc: Any, source: str) -> InputError:
     return InputError(msg("db.sql_error", source=source, error=text))
 
 
-def _geometry_column(
-    conn: Any, url: str, query: str, wanted: str | None, source: str
-) -> str:
+def _geometry_column(conn: Any, url: str, query: str, wanted: str | None, source: str) -> str:
     """The query's geometry column: ``wanted`` if it is one, else its only one."""
     import sqlalchemy as sa
 
@@ -215,8 +211,16 @@ def rows_sha256(gdf: gpd.GeoDataFrame, *, url: str, table: str | None, sql: str 
     cols = [str(c) for c in attrs.columns]
     rows = [
         hashlib.sha256(
-            (json.dumps(dict(zip(cols, vals, strict=True)), default=str, ensure_ascii=False,
-                        sort_keys=True) + "|" + str(w)).encode()
+            (
+                json.dumps(
+                    dict(zip(cols, vals, strict=True)),
+                    default=str,
+                    ensure_ascii=False,
+                    sort_keys=True,
+                )
+                + "|"
+                + str(w)
+            ).encode()
         ).hexdigest()
         for vals, w in zip(attrs.itertuples(index=False, name=None), wkb, strict=True)
     ]
