@@ -38,7 +38,7 @@ from landopt._pg import connect_error, engine, public_url, quote_ident, scrub
 from landopt.errors import OutputError
 from landopt.i18n import add_messages, run_lang, t
 
-__all__ = ["DbWrite", "write_plan_to_db"]
+__all__ = ["DbWrite", "check_db", "write_plan_to_db"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,26 @@ class DbWrite:
     schema: str
     run_id: str
     tables: dict[str, int]
+
+
+def check_db(url: str) -> None:
+    """Connect to ``url`` once (before a long solve whose plan goes there).
+
+    Raises
+    ------
+    InputError
+        Not a PostgreSQL URL, or the database cannot be reached (no password in the message).
+    """
+    import sqlalchemy as sa
+
+    eng = engine(url)
+    try:
+        with eng.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.DBAPIError as exc:
+        raise connect_error(url, exc) from None
+    finally:
+        eng.dispose()
 
 
 def write_plan_to_db(
