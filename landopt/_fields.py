@@ -102,6 +102,10 @@ INPUT_CRS_ATTR: str = "landopt_input_crs"
 #: Key of ``GeoDataFrame.attrs`` holding where the layer came from (path or ``"<GeoDataFrame>"``).
 SOURCE_ATTR: str = "landopt_source"
 
+#: Key of ``GeoDataFrame.attrs`` holding the SHA-256 of a layer read from a database (the
+#: run's input hash: :func:`landopt.parcels.postgis.rows_sha256`).
+SOURCE_SHA256_ATTR: str = "landopt_source_sha256"
+
 #: Default working (area) CRS: CGCS2000 3-degree Gauss-Krüger, central meridian 117°E.
 DEFAULT_AREA_CRS: str = "EPSG:4548"
 

@@ -248,7 +248,7 @@ def _sweep(
     if parcels is None:
         if scenario.parcels is None:
             raise InputError("the scenario names no parcel layer")
-        parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+        parcels = read_parcels(scenario.parcels.location, **scenario.parcels.read_kwargs())
     keys = list(vary)
     points = [
         dict(zip(keys, combo, strict=True))

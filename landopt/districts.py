@@ -562,7 +562,7 @@ def district_items(
 
             if scenario.parcels is None:
                 raise InputError('the scenario names no parcel layer: add [parcels] path = "…"')
-            parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+            parcels = read_parcels(scenario.parcels.location, **scenario.parcels.read_kwargs())
         parts = split_by(parcels, by, lang)
     codes = list(parts)
     _check_province(scenario, parts)

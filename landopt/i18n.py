@@ -445,8 +445,10 @@ _CLI: dict[str, dict[str, str]] = {
     "status.in_use": {"en": "in_use", "zh": "在用"},
     # the parcel-layer options
     "options.parcels": {
-        "en": "parcel layer: .geojson, .gpkg, .shp (or zipped .zip), .fgb or .parquet",
-        "zh": "地块图层：.geojson、.gpkg、.shp（或其 .zip 压缩包）、.fgb 或 .parquet",
+        "en": "parcel layer: .geojson, .gpkg, .shp (or zipped .zip), .fgb or .parquet, or a "
+        "PostGIS table as postgresql://USER@HOST/DB#SCHEMA.TABLE",
+        "zh": "地块图层：.geojson、.gpkg、.shp（或其 .zip 压缩包）、.fgb 或 .parquet，或 PostGIS 表"
+        "（postgresql://用户@主机/数据库#模式.表）",
     },
     "options.layer": {
         "en": "layer to read from a file with several (GeoPackage)",
@@ -560,8 +562,10 @@ _CLI: dict[str, dict[str, str]] = {
         "zh": "目标无法达成时，写出最接近目标的方案并标明未达成的目标",
     },
     "plan.parcels": {
-        "en": "use this parcel layer instead of the scenario's [parcels] path",
-        "zh": "使用此地块图层，而不是情景 [parcels] 中的路径",
+        "en": "use this parcel layer instead of the scenario's [parcels] path (a file, or "
+        "postgresql://USER@HOST/DB#SCHEMA.TABLE)",
+        "zh": "使用此地块图层，而不是情景 [parcels] 中的路径（文件，或 "
+        "postgresql://用户@主机/数据库#模式.表）",
     },
     "plan.group_solver": {
         "en": "solver (override the scenario's [solver] table)",

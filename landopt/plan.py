@@ -31,6 +31,7 @@ import pandas as pd
 import pyogrio
 
 from landopt import _atomic, i18n
+from landopt._fields import SOURCE_ATTR, SOURCE_SHA256_ATTR
 from landopt.check import Check, check_plan, failed_checks
 from landopt.diagnose import (
     Diagnosis,
@@ -272,9 +273,37 @@ def _input_hashes(plan: Plan) -> dict[str, str] | None:
     source = plan.scenario.source
     if source is not None and Path(source).is_file():
         files[str(Path(source).resolve())] = file_sha256(source)
-    if plan.source.get("sha256"):
+    if plan.source.get("sha256") and plan.source.get("url"):  # a PostGIS layer
+        where = plan.source.get("table") or f"SQL {plan.source.get('sql') or ''}".strip()
+        files[f"{plan.source['url']}#{where}"] = plan.source["sha256"]
+    elif plan.source.get("sha256"):
         files[str(Path(plan.source["path"]).resolve())] = plan.source["sha256"]
     return files or None
+
+
+def _db_source(
+    parcels: gpd.GeoDataFrame, url: str | None, *, table: str | None, sql: str | None
+) -> dict[str, Any]:
+    """``Plan.source`` of a layer read from PostGIS: the URL without password, the table or
+    query, and the rows' SHA-256 (:func:`landopt.parcels.postgis.rows_sha256`).
+
+    ``url`` None: the layer was read by the caller; its label (``URL#table`` or
+    ``URL (SQL)``, password-free) says where from.
+    """
+    from landopt._pg import public_url
+
+    if url is None:
+        label = str(parcels.attrs.get(SOURCE_ATTR, ""))
+        url, _, table = label.removesuffix(" (SQL)").partition("#")
+        table = table or None
+    return {
+        "path": None,
+        "url": public_url(url),
+        "table": table,
+        "sql": sql,
+        "sha256": parcels.attrs.get(SOURCE_SHA256_ATTR),
+        "parcels": len(parcels),
+    }
 
 
 def _solve(
@@ -294,10 +323,16 @@ def _solve(
             raise InputError(
                 'the scenario names no parcel layer: add [parcels] path = "…" or pass parcels='
             )
-        path = scenario.parcels.path
-        parcels = read_parcels(path, **scenario.parcels.read_kwargs())
-        source = {"path": str(path), "sha256": file_sha256(path), "parcels": len(parcels)}
+        src = scenario.parcels
+        parcels = read_parcels(src.location, **src.read_kwargs())
+        if src.url is not None:
+            source = _db_source(parcels, src.url, table=src.table, sql=src.sql)
+        else:
+            path = src.path
+            source = {"path": str(path), "sha256": file_sha256(path), "parcels": len(parcels)}
         timings["read"] = time.perf_counter() - t
+    elif parcels.attrs.get(SOURCE_SHA256_ATTR):  # read from PostGIS by the caller
+        source = _db_source(parcels, None, table=None, sql=None)
     else:
         source = {"path": None, "parcels": len(parcels)}
 

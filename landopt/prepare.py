@@ -123,7 +123,7 @@ def _prepared_parts(sc: Scenario) -> tuple[Any, ...]:
         sc.spatial.touch,
         sc.spatial.tolerance_m,
         sc.spatial.district,
-        str(sc.parcels.path) if sc.parcels else "",
+        str(sc.parcels.location) if sc.parcels else "",
     )
 
 

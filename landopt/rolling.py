@@ -277,7 +277,7 @@ def _plan_year_by_year(
     if prog is None:
         raise InputError("plan_year_by_year needs a scenario with a [programme] table")
     if parcels is None:
-        parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+        parcels = read_parcels(scenario.parcels.location, **scenario.parcels.read_kwargs())
     entries: list[DoneEntry] = []
     steps: dict[int, int] = {}
     plans = []

@@ -522,9 +522,13 @@ class Spatial:
 
 @dataclass(frozen=True)
 class ParcelSource:
-    """Where the parcel layer is and how to read it (arguments of ``read_parcels``)."""
+    """Where the parcel layer is and how to read it (arguments of ``read_parcels``).
 
-    path: Path
+    A file (``path``) or a PostGIS database (``url`` with ``table`` or ``sql``); the URL
+    may hold a password for the connection, but :meth:`to_dict` (what runs record) drops it.
+    """
+
+    path: Path | None
     layer: str | None = None
     encoding: str | None = None
     crs: str | None = None
@@ -532,6 +536,23 @@ class ParcelSource:
     status_values: tuple[tuple[str, str], ...] = ()
     ledger: Path | None = None
     ledger_key: str | None = None
+    url: str | None = None
+    table: str | None = None
+    sql: str | None = None
+    geometry_column: str | None = None
+
+    @property
+    def location(self) -> str | Path:
+        """The first argument of :func:`landopt.parcels.read_parcels`: the URL or the path."""
+        if self.url is not None:
+            return self.url
+        assert self.path is not None
+        return self.path
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder of the layer's file (None for a database)."""
+        return None if self.path is None else Path(self.path).parent
 
     def read_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`landopt.parcels.read_parcels`."""
@@ -545,17 +566,30 @@ class ParcelSource:
         if self.ledger is not None:
             out["ledger"] = self.ledger
             out["ledger_key"] = self.ledger_key
+        if self.url is not None:
+            out["table"] = self.table
+            out["sql"] = self.sql
+            out["geometry_column"] = self.geometry_column
         return out
 
     def to_dict(self, base_dir: Path | None = None) -> dict[str, Any]:
-        """The source as written in TOML (path relative to ``base_dir`` when possible)."""
-        path = self.path
-        if base_dir is not None:
-            try:
-                path = Path(_relpath(self.path, base_dir))
-            except ValueError:
-                pass
-        out: dict[str, Any] = {"path": path.as_posix()}
+        """The source as written in TOML (path relative to ``base_dir`` when possible; a
+        URL without its password)."""
+        out: dict[str, Any] = {}
+        if self.url is not None:
+            out["url"] = _without_password(self.url)
+            for key in ("table", "sql", "geometry_column"):
+                if getattr(self, key):
+                    out[key] = getattr(self, key)
+        else:
+            assert self.path is not None
+            path = self.path
+            if base_dir is not None:
+                try:
+                    path = Path(_relpath(self.path, base_dir))
+                except ValueError:
+                    pass
+            out["path"] = path.as_posix()
         for key in ("layer", "encoding", "crs"):
             if getattr(self, key):
                 out[key] = getattr(self, key)

@@ -442,7 +442,7 @@ def scenario_from_spec(
     p = spec.parcels
     parcels = (
         ParcelSource(
-            path=_under(base_dir, p.path),
+            path=_under(base_dir, p.path) if p.path is not None else None,
             layer=p.layer,
             encoding=p.encoding,
             crs=p.crs,
@@ -450,6 +450,10 @@ def scenario_from_spec(
             status_values=tuple(p.status_values.items()),
             ledger=_under(base_dir, p.ledger) if p.ledger else None,
             ledger_key=p.ledger_key,
+            url=p.url,
+            table=p.table,
+            sql=p.sql,
+            geometry_column=p.geometry_column,
         )
         if p is not None
         else None

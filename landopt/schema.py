@@ -42,6 +42,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import GenerateJsonSchema
+from pydantic_core import PydanticCustomError
 
 from landopt._fields import MAX_ABS_VALUE, STATUSES
 from landopt._schema_types import (
@@ -74,6 +75,7 @@ from landopt.scenario import (
     MAX_WEIGHT,
     OPERATORS,
     SET_OPS,
+    _without_password,
 )
 
 __all__ = [
@@ -244,6 +246,44 @@ add_messages(
         "parcels.path": {
             "en": 'write path = "parcels.geojson" (relative to the scenario file)',
             "zh": '请写 path = "parcels.geojson"（相对于情景文件）',
+        },
+        "parcels.where": {
+            "en": "names no parcel layer: give path (a file) or url (PostGIS)",
+            "zh": "未指定地块图层：请给出 path（文件）或 url（PostGIS）",
+        },
+        "parcels.both": {
+            "en": "path and url are both given",
+            "zh": "同时给出了 path 和 url",
+        },
+        "parcels.both.fix": {
+            "en": "keep one: path for a file, url for a PostGIS table",
+            "zh": "请只保留一个：文件用 path，PostGIS 表用 url",
+        },
+        "parcels.url": {"en": "is not a PostgreSQL URL", "zh": "不是 PostgreSQL 地址"},
+        "parcels.url.fix": {
+            "en": 'write url = "postgresql://USER@HOST:5432/DATABASE" (the password in '
+            "~/.pgpass or PGPASSWORD)",
+            "zh": '请写 url = "postgresql://用户@主机:5432/数据库"（密码放在 ~/.pgpass 或 PGPASSWORD 中）',
+        },
+        "parcels.table_or_sql": {
+            "en": "with url, give exactly one of table and sql",
+            "zh": "使用 url 时，table 和 sql 须且只能给出一个",
+        },
+        "parcels.table_or_sql.fix": {
+            "en": 'write table = "schema.table", or sql = "SELECT …"',
+            "zh": '请写 table = "模式.表"，或 sql = "SELECT …"',
+        },
+        "parcels.file_only": {
+            "en": "{key} is for a file; a PostGIS layer has none",
+            "zh": "{key} 只用于文件；PostGIS 图层没有此项",
+        },
+        "parcels.db_only": {
+            "en": "{key} is for a PostGIS layer (url)",
+            "zh": "{key} 只用于 PostGIS 图层（url）",
+        },
+        "parcels.db_only.fix": {
+            "en": 'add url = "postgresql://…", or remove it',
+            "zh": '请添加 url = "postgresql://…"，或删除此项',
         },
         "status": {"en": "maps to unknown status {got}", "zh": "对应的状态 {got} 不存在"},
         "absent_values": {
@@ -781,10 +821,17 @@ class SpatialSpec(_Table):
 class ParcelsSpec(_Table):
     """``[parcels]``: where the parcel layer is and how to read it."""
 
-    missing_fix: ClassVar[dict[str, str]] = {"path": "schema.parcels.path"}
-
-    path: str
+    path: str | None = None
     """The layer (GeoJSON, GeoPackage, Shapefile, …), relative to the scenario file."""
+    url: str | None = None
+    """Instead of ``path``, a PostGIS database: ``postgresql://user@host:5432/db`` (the
+    password from ``~/.pgpass`` or ``PGPASSWORD``; one in the URL is never recorded)."""
+    table: str | None = None
+    """With ``url``: the table or view of parcels, ``"table"`` or ``"schema.table"``."""
+    sql: str | None = None
+    """With ``url``, instead of ``table``: a ``SELECT`` whose rows are the parcels."""
+    geometry_column: str | None = None
+    """With ``url``: the geometry column, when the table or query has several."""
     layer: str | None = None
     """The layer inside a multi-layer file."""
     encoding: str | None = None
@@ -799,6 +846,72 @@ class ParcelsSpec(_Table):
     """A ledger (台账) whose columns join the layer: ``.xlsx``, or ``.csv`` in UTF-8 or GBK."""
     ledger_key: str | None = None
     """The ledger's key column (default: the layer's id column, e.g. ``地块编号``)."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ParcelsSpec:
+        errors: list[tuple[tuple[Any, ...], Any, PydanticCustomError]] = []
+        if self.path is None and self.url is None:
+            errors.append(
+                (
+                    (),
+                    None,
+                    _error(_m("schema.parcels.where"), _m("schema.parcels.path"), key="path"),
+                )
+            )
+        elif self.path is not None and self.url is not None:
+            errors.append(
+                (
+                    ("url",),
+                    self.url,
+                    _error(_m("schema.parcels.both"), _m("schema.parcels.both.fix")),
+                )
+            )
+        if self.url is not None:
+            if not self.url.lower().startswith(("postgresql://", "postgres://")):
+                errors.append(
+                    (
+                        ("url",),
+                        _without_password(self.url),
+                        _error(_m("schema.parcels.url"), _m("schema.parcels.url.fix")),
+                    )
+                )
+            if (self.table is None) == (self.sql is None):
+                errors.append(
+                    (
+                        (),
+                        None,
+                        _error(
+                            _m("schema.parcels.table_or_sql"),
+                            _m("schema.parcels.table_or_sql.fix"),
+                            key="table",
+                        ),
+                    )
+                )
+            for key in ("layer", "encoding"):
+                if getattr(self, key) is not None:
+                    errors.append(
+                        (
+                            (key,),
+                            getattr(self, key),
+                            _error(_m("schema.parcels.file_only", key=key), _m("schema.remove_it")),
+                        )
+                    )
+        else:
+            for key in ("table", "sql", "geometry_column"):
+                if getattr(self, key) is not None:
+                    errors.append(
+                        (
+                            (key,),
+                            getattr(self, key),
+                            _error(
+                                _m("schema.parcels.db_only", key=key),
+                                _m("schema.parcels.db_only.fix"),
+                            ),
+                        )
+                    )
+        if errors:
+            _raise_all("ParcelsSpec", errors)
+        return self
 
 
 class ChecksSpec(_Table):

@@ -35,7 +35,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -161,8 +160,8 @@ def touch_mask(
 
 def _district(scenario: Scenario, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
     path = scenario.spatial.district
-    if path is None and scenario.parcels is not None:
-        guess = Path(scenario.parcels.path).parent / "district.geojson"
+    if path is None and scenario.parcels is not None and scenario.parcels.folder is not None:
+        guess = scenario.parcels.folder / "district.geojson"
         path = guess if guess.is_file() else None
     if path is None:
         return None

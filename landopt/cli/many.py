@@ -166,7 +166,7 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
         elif scenario.parcels is None:
             raise InputError(t("cli.plan_many.parcels", lg))
         else:
-            parcels = read_parcels(scenario.parcels.path, **scenario.parcels.read_kwargs())
+            parcels = read_parcels(scenario.parcels.location, **scenario.parcels.read_kwargs())
         n_by = len(split_by(parcels, args.by, lg))  # a bad --by fails before anything is solved
     overrides = {"time_limit": args.time_limit} if args.time_limit else {}
     common: dict[str, Any] = {

@@ -85,6 +85,9 @@ def read_parcels_from_args(args: argparse.Namespace) -> Any:
         repair=args.repair,
         ledger=getattr(args, "ledger", None),  # from the scenario's [parcels] ledger
         ledger_key=getattr(args, "ledger_key", None),
+        table=getattr(args, "table", None),  # from the scenario's [parcels] url
+        sql=getattr(args, "sql", None),
+        geometry_column=getattr(args, "geometry_column", None),
     )
 
 
@@ -110,8 +113,10 @@ def input_bytes(path: Any) -> int:
     """
     from pathlib import Path
 
+    from landopt._pg import is_db_url
+
     total = 0
-    if path:
+    if path and not is_db_url(str(path)):
         p = Path(path)
         files = [p] if p.suffix.lower() != ".shp" else list(p.parent.glob(p.stem + ".*"))
         for f in files:

@@ -17,6 +17,21 @@ from landopt.i18n import add_messages, t
 add_messages(
     {
         "replacement_unit": {"en": "re-solves", "zh": "次重解"},
+        "to_db": {
+            "en": "also write the plan layer, summary and run record as tables "
+            "(landopt_plan, landopt_summary, landopt_run) to this PostGIS database, in one "
+            "transaction; the password from ~/.pgpass or PGPASSWORD",
+            "zh": "同时将方案图层、汇总和运行记录以表（landopt_plan、landopt_summary、"
+            "landopt_run）写入此 PostGIS 数据库，一次事务完成；密码取自 ~/.pgpass 或 PGPASSWORD",
+        },
+        "schema": {
+            "en": "the database schema for --to-db (default public; created if missing)",
+            "zh": "--to-db 写入的数据库模式（默认 public；不存在则创建）",
+        },
+        "wrote_db": {
+            "en": "Wrote run {run_id} to {url}, schema {schema}: {tables}",
+            "zh": "已将运行 {run_id} 写入 {url}（模式 {schema}）：{tables}",
+        },
         "done": {
             "en": "an earlier plan folder whose actions were done (rolling re-plan): those "
             "before the programme's first year are fixed; the planner may have edited its "
@@ -54,6 +69,8 @@ def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--allow-shortfall", action="store_true", help=t("cli.plan.allow_shortfall", lg))
     p.add_argument("--parcels", help=t("cli.plan.parcels", lg))
     p.add_argument("--done", metavar="FOLDER", help=t("cli.plan.done", lg))
+    p.add_argument("--to-db", metavar="URL", help=t("cli.plan.to_db", lg))
+    p.add_argument("--schema", default="public", metavar="S", help=t("cli.plan.schema", lg))
     options.add_parcel_options(p, positional=False)
     g = p.add_argument_group(t("cli.plan.group_solver", lg))
     g.add_argument(
@@ -97,10 +114,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         force=args.force,
         names=[*OUTPUT_FILES, *extra_names],
         need_bytes=options.input_bytes(
-            args.parcels or (scenario.parcels and scenario.parcels.path)
+            args.parcels or (scenario.parcels and scenario.parcels.location)
         ),
         whole=True,
     )
+    if args.to_db:  # before the solve: a database that cannot be reached fails fast
+        from landopt.plan_db import check_db
+
+        check_db(args.to_db)
     overrides = {
         k: v
         for k, v in {
@@ -125,7 +146,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if args.parcels is None and scenario.parcels is None:
             raise LandoptError(t("cli.plan.no_parcels", lg))
         src = scenario.parcels
-        args.parcels = args.parcels or str(src.path)
+        if not args.parcels and src.url is not None:  # the scenario's PostGIS table or query
+            args.table, args.sql = src.table, src.sql
+            args.geometry_column = src.geometry_column
+        args.parcels = args.parcels or str(src.location)
         if src is not None:  # the scenario's reading options, unless given here
             kw = src.read_kwargs()
             args.layer = args.layer or kw["layer"]
@@ -154,6 +178,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     extra = {} if args.no_maps else _map_writers(plan, args)
     analysis_parts = _plan_analysis(plan, args, extra)
     files = write_plan(plan, args.out, force=args.force, extra=extra)
+    db_parts: list[con.Part] = []
+    if args.to_db:
+        from landopt.plan_db import write_plan_to_db
+
+        w = write_plan_to_db(plan, args.to_db, schema=args.schema)
+        tables = con.join((f"{n} ({k:,})" for n, k in w.tables.items()), lg)
+        db_parts.append(
+            t("cli.plan.wrote_db", lg, run_id=w.run_id, url=w.url, schema=w.schema, tables=tables)
+        )
     elapsed = time.perf_counter() - started
 
     con.show(
@@ -168,6 +201,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 names=con.join((f.name for f in files), lg),
                 s=f"{elapsed:.1f}",
             ),
+            *db_parts,
             *analysis_parts,
         ]
     )

@@ -45,8 +45,12 @@ def default_district_path(plan: Plan) -> Path | None:
     candidates = []
     if plan.source.get("path"):
         candidates.append(Path(plan.source["path"]).parent)
-    elif "path" not in plan.source and plan.scenario.parcels is not None:
-        candidates.append(Path(plan.scenario.parcels.path).parent)
+    elif (
+        "path" not in plan.source
+        and plan.scenario.parcels is not None
+        and plan.scenario.parcels.folder is not None
+    ):
+        candidates.append(plan.scenario.parcels.folder)
     for folder in candidates:
         f = folder / "district.geojson"
         if f.is_file():
@@ -235,7 +239,7 @@ def is_demo(plan: Plan) -> bool:
     """Whether the plan is made from landopt's bundled synthetic demo parcels."""
     demo = Path(__file__).resolve().parents[2] / "data" / "parcels.geojson"
     paths = [plan.source.get("path")]
-    if plan.scenario.parcels is not None:
+    if plan.scenario.parcels is not None and plan.scenario.parcels.path is not None:
         paths.append(str(plan.scenario.parcels.path))
     for p in paths:
         if p:
@@ -263,9 +267,12 @@ def source_note(plan: Plan, lang: Lang, *, version: bool = False) -> str:
     w = words(lang)
     if is_demo(plan):
         data = w["demo"]
+    elif plan.source.get("url"):  # a PostGIS layer: its table (a query has no name)
+        data = plan.source.get("table") or "PostGIS"
     else:
+        parcels = plan.scenario.parcels
         path = plan.source.get("path") or (
-            str(plan.scenario.parcels.path) if plan.scenario.parcels else ""
+            str(parcels.path) if parcels is not None and parcels.path is not None else ""
         )
         data = Path(path).name if path else i18n.t("maps.note.no_file", lang)
     sep = i18n.t("maps.punct.colon", lang)

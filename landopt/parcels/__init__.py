@@ -2,6 +2,7 @@
 
 The parcel layer is the only spatial input of landopt. This module turns a user's file
 (GeoJSON, GeoPackage, Shapefile, FlatGeobuf, GeoParquet) or an in-memory GeoDataFrame
+(or a PostGIS table or query: the same checks run on the rows it returns)
 into the canonical layer every later step relies on:
 
 - columns renamed to landopt's names (``parcel_id``, ``status``, ...; see
@@ -30,6 +31,7 @@ Examples
 [{'parcel_id': 'A1', 'status': 'inefficient', 'area_mu': 15.0}, {'parcel_id': 'A2', 'status': 'idle', 'area_mu': 15.0}]
 
 The package has one module per job: :mod:`~landopt.parcels.read` (files),
+:mod:`~landopt.parcels.postgis` (PostGIS tables and queries),
 :mod:`~landopt.parcels.columns` (column and status mapping),
 :mod:`~landopt.parcels.validate` (attribute checks), :mod:`~landopt.parcels.area`
 (working CRS and areas), :mod:`~landopt.parcels.geometry` (geometry and overlap checks)
@@ -57,8 +59,10 @@ from landopt._fields import (
     PROBLEMS_ATTR,
     REQUIRED_FIELDS,
     SOURCE_ATTR,
+    SOURCE_SHA256_ATTR,
     SQM_PER_MU,
 )
+from landopt._pg import is_db_url
 from landopt.errors import ParcelDataError, Problem
 from landopt.parcels import _messages
 from landopt.parcels._messages import msg
@@ -68,6 +72,7 @@ from landopt.parcels.geometry import OVERLAP_TOLERANCE, _check_geometry, _check_
 from landopt.parcels.grouping import group_problems
 from landopt.parcels.layout import ORIGINAL_ATTR, record_original
 from landopt.parcels.ledger import join_ledger
+from landopt.parcels.postgis import _read_postgis, rows_sha256
 from landopt.parcels.read import FORMATS, _read_file, _restore_truncated_names
 from landopt.parcels.summary import summarize_parcels
 from landopt.parcels.validate import (
@@ -125,14 +130,20 @@ def read_parcels(
     area_tolerance: float = 0.01,
     ledger: str | PathLike[str] | None = None,
     ledger_key: str | None = None,
+    table: str | None = None,
+    sql: str | None = None,
+    geometry_column: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read a parcel layer from a file, validate it and return it in the working CRS.
+    """Read a parcel layer from a file or PostGIS, validate it and return it in the working CRS.
 
     Parameters
     ----------
     path
         A ``.geojson``/``.json``, ``.gpkg``, ``.shp`` (or a zipped shapefile ``.zip``),
-        ``.fgb`` or ``.parquet``/``.geoparquet`` file (GeoParquet needs ``pyarrow``).
+        ``.fgb`` or ``.parquet``/``.geoparquet`` file (GeoParquet needs ``pyarrow``); or a
+        PostgreSQL URL (``postgresql://user@host:5432/db``, the password from the URL,
+        ``PGPASSWORD`` or ``~/.pgpass``) with ``table`` or ``sql``, or with the table after
+        ``#`` (``postgresql://user@host/db#schema.table``).
     layer
         The layer to read from a file with several (GeoPackage). Required when the file
         has more than one spatial layer.
@@ -164,38 +175,65 @@ def read_parcels(
     ledger_key
         The ledger's key column; by default the layer's id column (the one ``columns``
         maps to ``parcel_id``).
+    table
+        With a PostgreSQL URL: the table (or view) to read, ``"table"`` or ``"schema.table"``.
+    sql
+        With a PostgreSQL URL, instead of ``table``: a ``SELECT`` whose rows are the parcels.
+    geometry_column
+        With a PostgreSQL URL: the geometry column, when the table or query has several.
+        The CRS is the column's SRID.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The canonical parcel layer; see :func:`prepare_parcels`.
+        The canonical parcel layer; see :func:`prepare_parcels`. Read from a database,
+        ``attrs["landopt_source_sha256"]`` is the input's hash
+        (:func:`landopt.parcels.postgis.rows_sha256`).
 
     Raises
     ------
     InputError
         The file is missing, of an unknown format, unreadable, or has several layers and
-        no ``layer`` was given. The message is one line naming the file.
+        no ``layer`` was given; the database cannot be reached, has no such table, the query
+        fails, has no geometry column or SRID 0. The message is one line naming the file or
+        the table (never the password).
     ParcelDataError
         The layer has errors; ``.problems`` lists all of them (and the warnings).
     """
-    p = Path(path)
     started = time.perf_counter()
-    raw, problems = _read_file(p, layer=layer, encoding=encoding)
-    if FORMATS.get(p.suffix.lower(), "").endswith("Shapefile"):
-        raw = _restore_truncated_names(raw, columns or {}, problems)
+    digest = None
+    if is_db_url(path):
+        url = str(path)
+        if "#" in url and table is None and sql is None:
+            url, table = url.split("#", 1)
+        raw, problems, source = _read_postgis(
+            url, table=table or None, sql=sql, geometry_column=geometry_column
+        )
+        digest = rows_sha256(raw, url=url, table=table, sql=sql)
+    else:
+        p = Path(path)
+        raw, problems = _read_file(p, layer=layer, encoding=encoding)
+        if FORMATS.get(p.suffix.lower(), "").endswith("Shapefile"):
+            raw = _restore_truncated_names(raw, columns or {}, problems)
+        source = str(p)
     if ledger is not None:
         raw = join_ledger(raw, ledger, key=ledger_key, columns=columns, problems=problems)
-    logger.debug("read %d features from %s in %.2f s", len(raw), p, time.perf_counter() - started)
-    return _prepare_or_raise(
+    logger.debug(
+        "read %d features from %s in %.2f s", len(raw), source, time.perf_counter() - started
+    )
+    out = _prepare_or_raise(
         raw,
         columns=columns,
         status_values=status_values,
         crs=crs,
         repair=repair,
         area_tolerance=area_tolerance,
-        source=str(p),
+        source=source,
         problems=problems,
     )
+    if digest is not None:
+        out.attrs[SOURCE_SHA256_ATTR] = digest
+    return out
 
 
 def prepare_parcels(
