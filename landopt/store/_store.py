@@ -167,9 +167,7 @@ class RunRecord:
 
 def _queued_or_running(status: str) -> str:
     if status not in ("queued", "running"):
-        raise StoreError(
-            t("store.bad_status", None, status=status, choices="queued, running")
-        )
+        raise StoreError(t("store.bad_status", None, status=status, choices="queued, running"))
     return status
 
 

@@ -78,8 +78,10 @@ def create_app(
     from landopt.i18n import t
     from landopt.store import RunStore
     from landopt.store._store import default_store_url, store_disabled
-    from landopt.web import _messages  # noqa: F401
-    from landopt.web import uploads
+    from landopt.web import (
+        _messages,  # noqa: F401
+        uploads,
+    )
     from landopt.web.app import WebConfig, build_app
     from landopt.web.jobs import mark_interrupted_runs
 

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         _write_text(run / "error.txt", str(exc))
         _progress(run, "done")
         return exc.exit_code
-    except Exception as exc:  # noqa: BLE001  (the parent shows it; the store has it too)
+    except Exception as exc:
         _write_text(run / "error.txt", f"{type(exc).__name__}: {exc}")
         _progress(run, "done")
         return 1

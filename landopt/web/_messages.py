@@ -206,7 +206,10 @@ add_messages(
         "scenario.title": {"en": "Scenario", "zh": "情景设置"},
         "scenario.layer": {"en": "Parcel layer: {name}", "zh": "地块图层：{name}"},
         "scenario.back": {"en": "back to the layer", "zh": "返回图层"},
-        "scenario.saved": {"en": "Saved; landopt found no problem.", "zh": "已保存，landopt 未发现问题。"},
+        "scenario.saved": {
+            "en": "Saved; landopt found no problem.",
+            "zh": "已保存，landopt 未发现问题。",
+        },
         "scenario.name": {"en": "Name", "zh": "名称"},
         "scenario.action": {"en": "Action", "zh": "处置方式"},
         "scenario.count": {"en": "Plots", "zh": "宗数"},
@@ -216,7 +219,10 @@ add_messages(
         "scenario.objective": {"en": "Objective", "zh": "目标函数"},
         "scenario.min_cost": {"en": "least public cost", "zh": "公共投入最少"},
         "scenario.max_benefit": {"en": "most benefit", "zh": "收益最大"},
-        "scenario.budget": {"en": "Total budget (10⁴ CNY, optional)", "zh": "总预算（万元，可不填）"},
+        "scenario.budget": {
+            "en": "Total budget (10⁴ CNY, optional)",
+            "zh": "总预算（万元，可不填）",
+        },
         "scenario.time_limit": {"en": "Time limit (s)", "zh": "求解时限（秒）"},
         "scenario.save": {"en": "Save and check", "zh": "保存并检查"},
         "scenario.run": {"en": "Run", "zh": "开始计算"},

@@ -36,8 +36,14 @@ from starlette.datastructures import FormData, UploadFile
 from landopt._fields import CORE_FIELDS, REQUIRED_FIELDS, STATUSES
 from landopt.errors import InputError, ScenarioError
 from landopt.i18n import fmt_mu, fmt_wan, t
-from landopt.web import _toml, auth, layers, scenario_form, uploads
-from landopt.web import _messages  # noqa: F401  (the web.* texts join the catalog)
+from landopt.web import (
+    _messages,  # noqa: F401  (the web.* texts join the catalog)
+    _toml,
+    auth,
+    layers,
+    scenario_form,
+    uploads,
+)
 from landopt.web.jobs import ENDED, JobQueue, QueueFull
 
 __all__ = ["WebConfig", "build_app"]
@@ -168,9 +174,7 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
                 web.env.get_template("error.html.j2").render(
                     t=lambda key, **f: t(f"web.{key}", lang, **f),
                     lang=lang,
-                    message=t(
-                        "web.upload.too_big", lang, mb=f"{web.config.max_upload / 1e6:,.0f}"
-                    ),
+                    message=t("web.upload.too_big", lang, mb=f"{web.config.max_upload / 1e6:,.0f}"),
                 ),
                 status_code=413,
             )
@@ -241,6 +245,12 @@ async def _csrf_ok(request: Request, web: Web, session: auth.Session) -> bool:
     return auth.csrf_ok(web.secret, session, token)
 
 
+async def _fields(request: Request) -> FormData:
+    """The form's text fields (any file in it closed again)."""
+    async with request.form() as form:
+        return FormData([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+
+
 def _run_dir(web: Web, run_id: str) -> Path:
     if not _RUN_ID.match(run_id):
         raise HTTPException(404)
@@ -295,7 +305,7 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
     }
 
 
-def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the routes)
+def _routes(app: FastAPI, web: Web) -> None:
     # ---------------------------------------------------------------- home and login
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
@@ -305,7 +315,11 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
             if r.kind not in ("plan", "programme"):
                 continue
             total = next(
-                (row for row in (r.summary or []) if isinstance(row, dict) and row.get("action") == "total"),
+                (
+                    row
+                    for row in (r.summary or [])
+                    if isinstance(row, dict) and row.get("action") == "total"
+                ),
                 None,
             )
             ours = r.origin == "web" and (web.runs_root / r.id).is_dir()
@@ -318,13 +332,16 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
 
     @app.post("/login")
     async def login(request: Request) -> Response:
-        form = await request.form()
+        form = await _fields(request)
         name = str(form.get("username") or "")
         password = str(form.get("password") or "")
         ok = await run_in_threadpool(web.users.check, name, password)
         if not ok:
             return web.render(
-                request, "login.html.j2", status_code=401, error=t("web.login.wrong", request.state.lang)
+                request,
+                "login.html.j2",
+                status_code=401,
+                error=t("web.login.wrong", request.state.lang),
             )
         response = RedirectResponse("/", status_code=303)
         _set_session(response, web, auth.new_session(name))
@@ -345,7 +362,10 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
 
     @app.post("/layers")
     async def layer_upload(request: Request) -> Response:
-        form: FormData = await request.form(max_part_size=web.config.max_upload + (1 << 20))
+        async with request.form() as form:
+            return await _layer_upload(request, form)
+
+    async def _layer_upload(request: Request, form: FormData) -> Response:
         upload = form.get("file")
         lang = request.state.lang
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -419,7 +439,7 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
     @app.post("/layers/{layer_id}/mapping")
     async def layer_mapping(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
-        form = await request.form()
+        form = await _fields(request)
         raw_columns = set(await run_in_threadpool(lambda: [str(c) for c in layer.raw().columns]))
         columns: dict[str, str] = {}
         for f in CORE_FIELDS:
@@ -467,13 +487,13 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
     @app.post("/layers/{layer_id}/scenario/upload")
     async def scenario_upload(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
-        form = await request.form()
-        upload = form.get("toml")
+        async with request.form() as form:
+            upload = form.get("toml")
+            raw = await upload.read(1 << 20) if isinstance(upload, UploadFile) else None
         lang = request.state.lang
         problems = scenario_form.FormResult()
         data = _scenario_data(layer)
-        if isinstance(upload, UploadFile):
-            raw = await upload.read(1 << 20)
+        if raw is not None:
             try:
                 data = scenario_form.parse_toml(raw.decode("utf-8", errors="replace"))
             except ScenarioError as exc:
@@ -498,7 +518,7 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
-        form = await request.form()
+        form = await _fields(request)
         lang = request.state.lang
         values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         data, bad = scenario_form.from_form(
@@ -558,7 +578,8 @@ def _routes(app: FastAPI, web: Web) -> None:  # noqa: C901  (one place for the r
             summary=summary,
             total=next((r for r in summary if r.get("action") == "total"), None),
             diagnosis=_read_text(folder / "diagnosis.txt"),
-            error=_read_text(folder / "error.txt") or (info["error"] if info["status"] == "failed" else None),
+            error=_read_text(folder / "error.txt")
+            or (info["error"] if info["status"] == "failed" else None),
             files=files,
         )
 

@@ -42,7 +42,9 @@ OBJECTIVES = ("min_cost", "max_benefit")
 def _demo_toml() -> Path:
     import landopt
 
-    return Path(landopt.__file__).resolve().parents[1] / "data" / "scenarios" / "zhangdian-2023.toml"
+    return (
+        Path(landopt.__file__).resolve().parents[1] / "data" / "scenarios" / "zhangdian-2023.toml"
+    )
 
 
 #: The base when no demo file is at hand (an installed package without the data folder):
@@ -97,8 +99,15 @@ def parse_toml(text: str, source: str = "scenario.toml") -> dict[str, Any]:
 
         lg = run_lang()
         raise ScenarioError(
-            source, [Problem(source, "", t("web.scenario.bad_toml", lg, error=exc),
-                             t("web.scenario.bad_toml.fix", lg))]
+            source,
+            [
+                Problem(
+                    source,
+                    "",
+                    t("web.scenario.bad_toml", lg, error=exc),
+                    t("web.scenario.bad_toml.fix", lg),
+                )
+            ],
         ) from None
 
 
@@ -118,7 +127,9 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
     actions = data.get("actions") or {}
     objective = data.get("objective") or {}
     terms = objective.get("terms") or []
-    sense = objective.get("sense") or ("maximize" if objective.get("kind") == "max_benefit" else "minimize")
+    sense = objective.get("sense") or (
+        "maximize" if objective.get("kind") == "max_benefit" else "minimize"
+    )
     of_benefit = bool(terms) and terms[0].get("of") == "benefit"
     budget = (data.get("budget") or {}).get("total")
     return {

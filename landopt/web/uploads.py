@@ -164,9 +164,7 @@ def _safe_member(name: str) -> PurePosixPath | None:
     return p
 
 
-def unpack_zip(
-    path: Path, dest: Path, *, max_total: int, lang: str | None = None
-) -> Path:
+def unpack_zip(path: Path, dest: Path, *, max_total: int, lang: str | None = None) -> Path:
     """Unpack a zipped Shapefile safely into ``dest``; return its ``.shp``.
 
     Refused, with nothing left in ``dest``: a member with an absolute path, ``..``, a
@@ -193,8 +191,8 @@ def unpack_zip(
                 rel = _safe_member(info.filename)
                 if rel is None:
                     raise _refuse("zip_path", lang, name=info.filename)
-                mode = info.external_attr >> 16
-                if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                kind = stat.S_IFMT(info.external_attr >> 16)  # 0: no Unix type (Windows zips)
+                if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                     raise _refuse("zip_link", lang, name=info.filename)
                 target = dest.joinpath(*rel.parts)
                 if info.is_dir():
