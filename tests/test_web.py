@@ -39,6 +39,20 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A run store in a new SQLite file, or the test PostgreSQL (runs of other tests in it
+    too: the app touches only the runs of its own data folder)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("LANDOPT_STORE_URL", url)
+    return url
+
+
 def _app(tmp_path: Path, store_url: str, **kw: Any) -> Any:
     from landopt.web import create_app
 
@@ -165,7 +179,8 @@ def test_upload_validate_scenario_run_and_download(client: Any, tmp_path: Path) 
     assert f'id="run-{run}" data-status="done"' in home
     from landopt.store import RunStore
 
-    rec = RunStore(os.environ["LANDOPT_STORE_URL"]).get(run)
+    with RunStore(os.environ["LANDOPT_STORE_URL"]) as store:
+        rec = store.get(run)
     assert rec.origin == "web" and rec.status == "done" and "plan.gpkg" in rec.outputs
 
 
@@ -182,7 +197,16 @@ def test_an_impossible_target_shows_the_diagnosis(client: Any) -> None:
     assert 'id="summary"' not in page
 
 
-def test_cancel_ends_a_queued_and_a_running_run_cancelled(client: Any) -> None:
+def test_cancel_ends_a_queued_and_a_running_run_cancelled(
+    tmp_path: Path, any_store_url: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(_app(tmp_path, any_store_url)) as client:
+        _cancel_both(client)
+
+
+def _cancel_both(client: Any) -> None:
     layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
     first = _run_id(_submit(client, layer))
     second = _run_id(_submit(client, layer))  # one job at a time: this one waits
@@ -206,22 +230,25 @@ def test_cancel_ends_a_queued_and_a_running_run_cancelled(client: Any) -> None:
 
 
 def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
-    tmp_path: Path, store_url: str
+    tmp_path: Path, any_store_url: str
 ) -> None:
+    store_url = any_store_url
     from landopt.store import RunStore
 
-    _app(tmp_path, store_url)  # creates the folders
-    store = RunStore(store_url)
+    _app(tmp_path, store_url).state.web.store.close()  # creates the folders
     runs = tmp_path / "data" / "runs"
-    ours = [
-        store.start(kind="plan", origin="web", status=s, out_dir=runs / f"r{s}" / "plan")
-        for s in ("queued", "running")
-    ]
-    other = store.start(kind="plan", origin="web", out_dir=tmp_path / "elsewhere" / "plan")
-    cli = store.start(kind="plan", origin="cli")
-    _app(tmp_path, store_url)  # a new server on the same folder
-    assert [store.get(r).status for r in ours] == ["interrupted", "interrupted"]
-    assert store.get(other).status == "running" and store.get(cli).status == "running"
+    with RunStore(store_url) as store:
+        ours = [
+            store.start(kind="plan", origin="web", status=s, out_dir=runs / f"r{s}" / "plan")
+            for s in ("queued", "running")
+        ]
+        other = store.start(kind="plan", origin="web", out_dir=tmp_path / "elsewhere" / "plan")
+        cli = store.start(kind="plan", origin="cli")
+        _app(tmp_path, store_url).state.web.store.close()  # a new server on the same folder
+        assert [store.get(r).status for r in ours] == ["interrupted", "interrupted"]
+        assert store.get(other).status == "running" and store.get(cli).status == "running"
+        for run in (other, cli):
+            store.finish(run, status="done")  # a shared PostgreSQL store: leave nothing running
 
 
 # --------------------------------------------------------------------------- mapping

@@ -149,6 +149,7 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
             yield
         finally:
             web.queue.stop()
+            web.store.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
