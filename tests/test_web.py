@@ -160,6 +160,7 @@ def test_upload_validate_scenario_run_and_download(client: Any, tmp_path: Path) 
     shown = float(re.search(r'id="total-cost" data-value="([^"]+)"', page).group(1))
     assert shown == pytest.approx(float(total["cost_wan"]), abs=0.05)
     assert f'src="/runs/{run}/files/plan.html"' in page  # the map, in an iframe
+    assert f'href="/layers/{layer}/scenario"' in page  # change and run again
 
     xlsx = client.get(f"/runs/{run}/files/summary.xlsx")
     assert xlsx.status_code == 200
@@ -251,6 +252,27 @@ def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
             store.finish(run, status="done")  # a shared PostgreSQL store: leave nothing running
 
 
+@pytest.mark.slow
+def test_two_runs_compared_side_by_side(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    a = _run_id(_submit(client, layer))
+    b = _run_id(_submit(client, layer, **{"clear.count": "18"}))
+    assert _wait(client, a)["status"] == "done" and _wait(client, b)["status"] == "done"
+    home = client.get("/").text
+    assert 'id="compare-form"' in home
+    page = client.get(f"/compare?a={a}&b={b}")
+    assert page.status_code == 200, page.text
+    totals = re.findall(
+        r'data-action="total" class="total">.*?data-value="([^"]+)"', page.text, re.S
+    )
+    assert len(totals) == 2 and float(totals[1]) > float(totals[0])  # one more plot costs more
+    assert int(re.search(r'id="changes-title" data-n="(\d+)"', page.text).group(1)) > 0
+    png = client.get(f"/compare/map?a={a}&b={b}")
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(f"/compare?a={a}&b={a}").status_code == 404
+    assert client.get(f"/compare?a={a}&b=..%2F..").status_code == 404
+
+
 # --------------------------------------------------------------------------- mapping
 def _chinese_layer(tmp_path: Path) -> bytes:
     import geopandas as gpd
@@ -308,6 +330,7 @@ def test_scenario_problems_are_shown_next_to_their_field(client: Any) -> None:
     r = _submit(client, layer, **{"clear.count": "seventeen", "do": "save"})
     assert r.status_code == 422
     assert re.search(r'data-field="clear.count">[^<]+', r.text)
+    assert _form_of(r.text, "scenario-form")["clear.count"] == "seventeen"  # kept as typed
     r = _submit(client, layer, budget="-5", do="save")  # landopt's own schema refuses it
     assert r.status_code == 422
     assert re.search(r'data-field="budget">[^<]+', r.text)
@@ -414,6 +437,16 @@ def test_sniff_kind_by_content() -> None:
     assert sniff_kind(b"PAR1....") == "parquet"
     assert sniff_kind(b'\xef\xbb\xbf  \n{"type"') == "geojson"
     assert sniff_kind(b"<html>") is None
+
+
+def test_an_upload_keeps_a_clean_form_of_its_name() -> None:
+    from landopt.web.uploads import stored_name
+
+    assert stored_name("张店 地块.geojson", "geojson") == "张店_地块.geojson"
+    assert stored_name("../../etc/passwd", "gpkg") == "passwd.gpkg"
+    assert stored_name("C:\\x\\parcels.json", "geojson") == "parcels.geojson"
+    assert stored_name(".hidden.exe", "parquet") == "hidden.parquet"
+    assert stored_name("", "zip") == "layer.zip"
 
 
 def test_unpack_zip_refuses_links_and_bombs(tmp_path: Path) -> None:

@@ -275,6 +275,18 @@ add_messages(
         "run.map": {"en": "Map", "zh": "方案地图"},
         "run.downloads": {"en": "Downloads", "zh": "下载"},
         "run.report": {"en": "Open the report", "zh": "打开报告"},
+        "compare.title": {"en": "Compare two runs", "zh": "比较两次运行"},
+        "compare.a": {"en": "Run", "zh": "运行"},
+        "compare.b": {"en": "against", "zh": "对比"},
+        "compare.submit": {"en": "Compare", "zh": "比较"},
+        "compare.plan": {"en": "Plan", "zh": "方案"},
+        "compare.map": {"en": "Difference map", "zh": "差异图"},
+        "compare.changes": {
+            "en": "Parcels whose action differs: {n}",
+            "zh": "措施不同的地块：{n} 宗",
+        },
+        "compare.more": {"en": "… and {n} more", "zh": "……另有 {n} 宗"},
+        "run.rerun": {"en": "Change the scenario and run again", "zh": "修改情景后重新计算"},
     },
     prefix="web.",
 )

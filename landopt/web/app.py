@@ -124,9 +124,19 @@ class Web:
             path=request.url.path,
             mu=lambda v: fmt_mu(v, lang),
             wan=lambda v: fmt_wan(v, lang),
+            when=lambda rec, v: _local(rec, v, lang),
             **context,
         )
         return HTMLResponse(html, status_code=status_code)
+
+
+def _local(rec: Any, when: Any, lang: str) -> str:
+    """A run's time in its district's time zone (the scenario's, else ``LANDOPT_TZ``, else
+    Beijing time), as ``landopt runs list`` shows it."""
+    from landopt.localtime import district_zone, local_time
+
+    zone = ((getattr(rec, "scenario", None) or {}).get("timezone")) or district_zone()
+    return local_time(when, zone, lang)
 
 
 def _lang_of(request: Request) -> str:
@@ -325,7 +335,12 @@ def _routes(app: FastAPI, web: Web) -> None:
             )
             ours = r.origin == "web" and (web.runs_root / r.id).is_dir()
             rows.append({"rec": r, "cost": total.get("cost_wan") if total else None, "ours": ours})
-        return web.render(request, "home.html.j2", rows=rows)
+        comparable = [
+            row["rec"]
+            for row in rows
+            if row["ours"] and (web.runs_root / row["rec"].id / "plan" / "run.json").is_file()
+        ]
+        return web.render(request, "home.html.j2", rows=rows, comparable=comparable)
 
     @app.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request) -> Response:
@@ -385,6 +400,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 folder,
                 max_bytes=web.config.max_upload,
                 lang=lang,
+                name=upload.filename,
             )
             name = Path(upload.filename).name[:200]
             await run_in_threadpool(web.layers.create, layer_id, name, path)
@@ -538,17 +554,64 @@ def _routes(app: FastAPI, web: Web) -> None:
                 "scenario.html.j2",
                 status_code=200 if problems.ok else 422,
                 layer=layer,
-                values=scenario_form.form_values(data) | _echo(values),
+                values=_echo(scenario_form.form_values(data), values),
                 actions=scenario_form.ACTIONS,
                 problems=problems,
                 saved=problems.ok,
             )
-        run_id = await run_in_threadpool(_queue_run, web, data, request.state.session.user, lang)
+        run_id = await run_in_threadpool(
+            _queue_run, web, data, request.state.session.user, lang, layer.id
+        )
         if run_id is None:
             return web.render(
                 request, "error.html.j2", status_code=503, message=t("web.queue_full", lang)
             )
         return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+    # ---------------------------------------------------------------- compare
+    def _comparison(request: Request) -> Any:
+        from landopt.store import StoreError
+        from landopt.web.comparison import compare_runs
+
+        a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
+        if not (_RUN_ID.match(a) and _RUN_ID.match(b)) or a == b:
+            raise HTTPException(404)
+        try:
+            recs = [web.store.get(a), web.store.get(b)]
+        except StoreError:
+            raise HTTPException(404) from None
+        if not all((web.runs_root / r.id / "plan" / "run.json").is_file() for r in recs):
+            raise HTTPException(404)
+        names = (f"{recs[0].name} ({a[:8]})", f"{recs[1].name} ({b[:8]})")
+        return compare_runs(
+            web.runs_root, web.data / "compare", a, b, names, request.state.lang
+        ), recs
+
+    @app.get("/compare", response_class=HTMLResponse)
+    async def compare_page(request: Request) -> Response:
+        lang = request.state.lang
+        try:
+            result, recs = await run_in_threadpool(_comparison, request)
+        except InputError as exc:
+            return web.render(request, "error.html.j2", status_code=422, message=str(exc))
+        table = result.table.astype(object).where(result.table.notna(), "").to_dict("records")
+        changes = result.changes.fillna("")  # read as text
+        return web.render(
+            request,
+            "compare.html.j2",
+            recs=recs,
+            table=table,
+            plan_names=list(dict.fromkeys(r["scenario"] for r in table)),
+            changes=changes.head(500).to_dict("records"),
+            change_columns=list(changes.columns),
+            n_changes=len(changes),
+            map_src=f"/compare/map?a={recs[0].id}&b={recs[1].id}&lang={lang}",
+        )
+
+    @app.get("/compare/map")
+    async def compare_map(request: Request) -> Response:
+        result, _ = await run_in_threadpool(_comparison, request)
+        return FileResponse(result.png, media_type="image/png")
 
     # ---------------------------------------------------------------- runs
     @app.get("/api/runs/{run_id}")
@@ -572,10 +635,16 @@ def _routes(app: FastAPI, web: Web) -> None:
         info = await run_in_threadpool(_run_info, web, run_id)
         summary = _read_summary(folder) if info["ended"] else []
         files = [n for n in PLAN_FILES if (folder / "plan" / n).is_file()]
+        layer_id = _read_text(folder / "layer")
+        try:
+            layer = web.layers.get(layer_id.strip()) if layer_id else None
+        except KeyError:
+            layer = None
         return web.render(
             request,
             "run.html.j2",
             info=info,
+            layer=layer,
             summary=summary,
             total=next((r for r in summary if r.get("action") == "total"), None),
             diagnosis=_read_text(folder / "diagnosis.txt"),
@@ -605,16 +674,22 @@ def _routes(app: FastAPI, web: Web) -> None:
         )
 
 
-def _echo(values: dict[str, str]) -> dict[str, Any]:
-    """The form's own values, shown again next to their errors (not the dict's)."""
-    out: dict[str, Any] = {}
+def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
+    """The form's values as the planner typed them (a value landopt could not read stays in
+    its field, next to its error), on top of those of the scenario dict."""
     for k in ("name", "budget", "time_limit", "objective"):
-        if k in values:
-            out[k] = values[k]
-    return out
+        if k in sent:
+            shown[k] = sent[k]
+    for a, fields in shown["actions"].items():
+        for k in ("count", "area", "area_mode"):
+            if f"{a}.{k}" in sent:
+                fields[k] = sent[f"{a}.{k}"]
+    return shown
 
 
-def _queue_run(web: Web, data: dict[str, Any], user: str | None, lang: str) -> str | None:
+def _queue_run(
+    web: Web, data: dict[str, Any], user: str | None, lang: str, layer_id: str
+) -> str | None:
     """Record the run ``queued``, write its folder, hand it to the queue."""
     from landopt.scenario import scenario_from_dict
 
@@ -636,6 +711,8 @@ def _queue_run(web: Web, data: dict[str, Any], user: str | None, lang: str) -> s
         tmp.write_text(_toml.dumps(data), encoding="utf-8")
     with atomic_file(folder / "lang") as tmp:
         tmp.write_text(lang, encoding="utf-8")
+    with atomic_file(folder / "layer") as tmp:  # the layer it ran on: to change and re-run
+        tmp.write_text(layer_id, encoding="utf-8")
     try:
         web.queue.submit(run_id)
     except QueueFull:

@@ -9,6 +9,7 @@ and the unpacked total capped, and every file lands inside the layer's own folde
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import stat
 import zipfile
@@ -23,6 +24,7 @@ __all__ = [
     "UploadError",
     "receive_upload",
     "sniff_kind",
+    "stored_name",
     "unpack_zip",
 ]
 
@@ -95,8 +97,24 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
+def stored_name(name: str | None, kind: str) -> str:
+    """The name an upload is kept under: the planner's file name (letters, digits, CJK,
+    ``-``, ``_``, ``.`` only; maps and reports name their data source by it) with the
+    extension of its content, else ``layer``."""
+    stem = re.sub(r"[^\w.-]+", "_", PurePosixPath((name or "").replace("\\", "/")).name)
+    stem = stem.lstrip(".")
+    stem = stem[: -len(Path(stem).suffix)] if Path(stem).suffix else stem
+    stem = stem[:100].strip("._") or "layer"
+    return stem + Path(STORED_NAME[kind]).suffix
+
+
 def receive_upload(
-    stream: BinaryIO, folder: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, lang: str | None = None
+    stream: BinaryIO,
+    folder: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lang: str | None = None,
+    name: str | None = None,
 ) -> Path:
     """Copy an upload into ``folder`` (at most ``max_bytes``), check its type, unpack a zip.
 
@@ -110,6 +128,9 @@ def receive_upload(
         The size limit.
     lang
         Language of the error.
+    name
+        The file name the browser sent: only the name it is kept under
+        (:func:`stored_name`); its type is the content's.
 
     Returns
     -------
@@ -124,13 +145,15 @@ def receive_upload(
     """
     folder.mkdir(parents=True, exist_ok=False)
     try:
-        return _receive(stream, folder, max_bytes=max_bytes, lang=lang)
+        return _receive(stream, folder, max_bytes=max_bytes, lang=lang, name=name)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
 
 
-def _receive(stream: BinaryIO, folder: Path, *, max_bytes: int, lang: str | None) -> Path:
+def _receive(
+    stream: BinaryIO, folder: Path, *, max_bytes: int, lang: str | None, name: str | None
+) -> Path:
     part = folder / "upload.part"
     size = 0
     head = b""
@@ -147,7 +170,7 @@ def _receive(stream: BinaryIO, folder: Path, *, max_bytes: int, lang: str | None
     kind = sniff_kind(head)
     if kind is None:
         raise _refuse("unknown_type", lang)
-    stored = folder / STORED_NAME[kind]
+    stored = folder / stored_name(name, kind)
     part.rename(stored)
     if kind != "zip":
         return stored
