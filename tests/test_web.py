@@ -376,6 +376,13 @@ def test_every_response_says_nosniff_and_a_self_only_policy(client: Any) -> None
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
 
 
+def test_pages_are_chinese_by_default_and_english_on_request(client: Any) -> None:
+    assert "运行记录" in client.get("/").text
+    assert "<h1>Run history</h1>" in client.get("/?lang=en").text
+    assert "<h1>Add a parcel layer</h1>" in client.get("/layers/new").text  # the cookie keeps it
+    assert "<h1>添加地块图层</h1>" in client.get("/layers/new?lang=zh").text
+
+
 def test_with_sign_in_required_pages_redirect_to_login(tmp_path: Path, store_url: str) -> None:
     from fastapi.testclient import TestClient
 

@@ -20,6 +20,7 @@ and styles for offline use, get ``'unsafe-inline'`` for those alone).
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -227,9 +228,12 @@ def _set_session(response: Response, web: Web, session: auth.Session) -> None:
 
 
 def _too_long(request: Request, web: Web) -> bool:
-    """A request body declared longer than an upload may be (refused before it is read)."""
+    """A request body declared longer than an upload may be, or of no declared length
+    (chunked: it could be any size; browsers always declare it): refused before it is read."""
+    if "content-length" not in request.headers:
+        return "transfer-encoding" in request.headers
     try:
-        length = int(request.headers.get("content-length", "0"))
+        length = int(request.headers["content-length"])
     except ValueError:
         return True
     return length > web.config.max_upload + (1 << 20)
@@ -298,8 +302,6 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
     except StoreError:
         raise HTTPException(404) from None
     folder = _run_dir(web, rec.id)
-    import json
-
     try:
         stage = json.loads((folder / "progress.json").read_text(encoding="utf-8"))["stage"]
     except (OSError, ValueError, KeyError):
@@ -427,14 +429,11 @@ def _routes(app: FastAPI, web: Web) -> None:
         return RedirectResponse(f"/layers/{layer_id}", status_code=303)
 
     def _layer_page(layer: layers.Layer, lang: str) -> dict[str, Any]:
-        raw = layer.raw()
-        columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+        info = layer.columns_info()
+        columns = info["columns"]
         by_field = {dst: src for src, dst in layer.columns.items()}
         chosen = {f: by_field.get(f, f if f in columns else "") for f in CORE_FIELDS}
-        status_col = chosen["status"]
-        values: list[str] = []
-        if status_col and status_col in raw:
-            values = sorted({str(v) for v in raw[status_col].dropna().unique()})[:100]
+        values = info["values"].get(chosen["status"], [])
         report = layers.validate(layer, lang)
         return {
             "layer": layer,
@@ -457,7 +456,7 @@ def _routes(app: FastAPI, web: Web) -> None:
     async def layer_mapping(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
         form = await _fields(request)
-        raw_columns = set(await run_in_threadpool(lambda: [str(c) for c in layer.raw().columns]))
+        raw_columns = set((await run_in_threadpool(layer.columns_info))["columns"])
         columns: dict[str, str] = {}
         for f in CORE_FIELDS:
             src = str(form.get(f"col.{f}") or "")

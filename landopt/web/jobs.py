@@ -185,6 +185,7 @@ class JobQueue:
         env["PYTHONSAFEPATH"] = "1"
         env["LANDOPT_STORE_URL"] = self.store.url
         env.pop("LANDOPT_STORE", None)
+        env.pop("LANDOPT_PASSWORD", None)  # an account's password is no run's business
         env["LANDOPT_WEB_LANG"] = _run_lang(folder)
         with open(folder / "child.log", "wb") as log_file, self._lock:
             if run_id in self._cancelled:

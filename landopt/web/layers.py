@@ -10,6 +10,7 @@ and how to fix it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -24,7 +25,15 @@ from landopt._atomic import atomic_file
 from landopt._fields import CORE_FIELDS, PROBLEMS_ATTR, STATUS_ALIASES, STATUSES
 from landopt.errors import InputError, ParcelDataError, Problem
 
-__all__ = ["Layer", "LayerStore", "Validation", "suggest_columns", "suggest_statuses"]
+__all__ = [
+    "Layer",
+    "LayerStore",
+    "Validation",
+    "suggest_columns",
+    "suggest_statuses",
+    "validate",
+    "validate_now",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +41,8 @@ log = logging.getLogger(__name__)
 #: one validation at a time, in the language asked for.
 _LANG_LOCK = threading.Lock()
 _ID = re.compile(r"^[0-9a-f]{16}$")
+#: Most distinct values of a column offered in a dropdown (a status column has a handful).
+MAX_VALUES = 100
 
 
 @dataclass
@@ -63,11 +74,31 @@ class Layer:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
     def raw(self) -> Any:
-        """The layer as read, before any mapping (for the column and value dropdowns)."""
+        """The layer as read, before any mapping."""
         from landopt.parcels.read import _read_file
 
         gdf, _ = _read_file(self.path, layer=None, encoding=None)
         return gdf
+
+    def columns_info(self) -> dict[str, Any]:
+        """The layer's columns and, for each with at most :data:`MAX_VALUES` distinct
+        values, those values (the status dropdowns): read once, kept in ``columns.json``."""
+        path = self.folder / "columns.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        raw = self.raw()
+        columns = [str(c) for c in raw.columns if c != raw.geometry.name]
+        values: dict[str, list[str]] = {}
+        for c in columns:
+            distinct = raw[c].dropna().astype(str).unique()
+            if len(distinct) <= MAX_VALUES:
+                values[c] = sorted(distinct)
+        info = {"columns": columns, "values": values}
+        with atomic_file(path) as tmp:
+            tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        return info
 
     def read(self, lang: str) -> Any:
         """The layer read and validated with its mapping (``ParcelDataError`` when unusable)."""
@@ -125,7 +156,7 @@ class LayerStore:
         """Record an uploaded layer whose files are in place."""
         folder = self.root / layer_id
         layer = Layer(layer_id, folder, name, file.relative_to(folder).as_posix())
-        layer.columns = suggest_columns(list(layer.raw().columns))
+        layer.columns = suggest_columns(layer.columns_info()["columns"])
         layer.save()
         return layer
 
@@ -199,7 +230,59 @@ class Validation:
     message: str = ""
 
 
+def _problem_dict(p: Problem) -> dict[str, str]:
+    return {
+        "where": p.where,
+        "field": p.field,
+        "what": p.what,
+        "fix": p.fix,
+        "severity": p.severity,
+    }
+
+
 def validate(layer: Layer, lang: str) -> Validation:
+    """:func:`validate_now`, kept in ``validation-<lang>.json`` for the mapping it was made
+    with (a page shown again does not read the layer again)."""
+    key = hashlib.sha256(
+        json.dumps([layer.columns, layer.status_values], sort_keys=True).encode()
+    ).hexdigest()
+    path = layer.folder / f"validation-{lang}.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        cached = None
+    if cached is not None and cached.get("key") == key:
+        v = cached["validation"]
+        return Validation(
+            v["ok"],
+            v["parcels"],
+            v["area_mu"],
+            [tuple(row) for row in v["by_status"]],
+            [Problem(**p) for p in v["errors"]],
+            [Problem(**p) for p in v["warnings"]],
+            v["warning_lines"],
+            v["message"],
+        )
+    result = validate_now(layer, lang)
+    data = {
+        "key": key,
+        "validation": {
+            "ok": result.ok,
+            "parcels": result.parcels,
+            "area_mu": result.area_mu,
+            "by_status": [list(row) for row in result.by_status],
+            "errors": [_problem_dict(p) for p in result.errors],
+            "warnings": [_problem_dict(p) for p in result.warnings],
+            "warning_lines": result.warning_lines,
+            "message": result.message,
+        },
+    }
+    with atomic_file(path) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+def validate_now(layer: Layer, lang: str) -> Validation:
     """Read the layer with its mapping and report as ``landopt validate`` does."""
     from landopt.parcels import summarize_parcels
     from landopt.parcels.grouping import grouped_lines
