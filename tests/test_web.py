@@ -236,7 +236,7 @@ def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
     store_url = any_store_url
     from landopt.store import RunStore
 
-    _app(tmp_path, store_url).state.web.store.close()  # creates the folders
+    _app(tmp_path, store_url).state.web.close()  # creates the folders
     runs = tmp_path / "data" / "runs"
     with RunStore(store_url) as store:
         ours = [
@@ -245,7 +245,7 @@ def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
         ]
         other = store.start(kind="plan", origin="web", out_dir=tmp_path / "elsewhere" / "plan")
         cli = store.start(kind="plan", origin="cli")
-        _app(tmp_path, store_url).state.web.store.close()  # a new server on the same folder
+        _app(tmp_path, store_url).state.web.close()  # a new server on the same folder
         assert [store.get(r).status for r in ours] == ["interrupted", "interrupted"]
         assert store.get(other).status == "running" and store.get(cli).status == "running"
         for run in (other, cli):
@@ -271,6 +271,16 @@ def test_two_runs_compared_side_by_side(client: Any) -> None:
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"/compare?a={a}&b={a}").status_code == 404
     assert client.get(f"/compare?a={a}&b=..%2F..").status_code == 404
+
+
+def test_one_server_per_data_folder(tmp_path: Path, store_url: str) -> None:
+    from landopt.errors import InputError
+
+    first = _app(tmp_path, store_url)
+    with pytest.raises(InputError, match="--data"):
+        _app(tmp_path, store_url)
+    first.state.web.close()
+    _app(tmp_path, store_url).state.web.close()  # free again
 
 
 # --------------------------------------------------------------------------- mapping

@@ -89,12 +89,51 @@ def create_app(
         raise InputError(t("web.store_off", None))
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     data.mkdir(parents=True, exist_ok=True)
-    store = RunStore(default_store_url(store_url))
-    mark_interrupted_runs(store, data / "runs")
-    config = WebConfig(
-        data,
-        auth=auth,
-        jobs=jobs,
-        max_upload=max_upload if max_upload is not None else uploads.DEFAULT_MAX_BYTES,
-    )
-    return build_app(config, store)
+    lock = _lock_folder(data)
+    try:
+        store = RunStore(default_store_url(store_url))
+        mark_interrupted_runs(store, data / "runs")
+        config = WebConfig(
+            data,
+            auth=auth,
+            jobs=jobs,
+            max_upload=max_upload if max_upload is not None else uploads.DEFAULT_MAX_BYTES,
+        )
+        app = build_app(config, store)
+    except BaseException:
+        lock.close()
+        raise
+    app.state.web.lock = lock
+    return app
+
+
+def _lock_folder(data: Path) -> Any:
+    """Hold ``DATA/server.lock`` for the app's life: one server per data folder (a second
+    one would take the first one's runs for unfinished ones and mark them interrupted).
+
+    Raises
+    ------
+    InputError
+        Another server holds the folder.
+    """
+    import fcntl
+
+    from landopt.errors import Problem
+    from landopt.i18n import t
+
+    f = open(data / "server.lock", "a+b")  # noqa: SIM115  (held open: the lock is the file's)
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise InputError(
+            str(
+                Problem(
+                    str(data),
+                    "",
+                    t("web.folder_in_use", None),
+                    t("web.folder_in_use.fix", None),
+                )
+            )
+        ) from None
+    return f

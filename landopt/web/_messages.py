@@ -29,6 +29,14 @@ add_messages(
             "zh": "网页应用的运行记录保存在运行记录库中，而 LANDOPT_STORE=off 关闭了它\n"
             "  -> 取消 LANDOPT_STORE（或设置 LANDOPT_STORE_URL）后重新启动",
         },
+        "folder_in_use": {
+            "en": "another landopt serve is using this data folder",
+            "zh": "另一个 landopt serve 正在使用此数据目录",
+        },
+        "folder_in_use.fix": {
+            "en": "stop it first, or give this one another folder with --data",
+            "zh": "请先停止它，或用 --data 为本服务指定其他目录",
+        },
         # login
         "login.title": {"en": "Sign in", "zh": "登录"},
         "login.username": {"en": "User name", "zh": "用户名"},

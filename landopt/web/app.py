@@ -105,6 +105,15 @@ class Web:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        #: the open ``server.lock`` (:func:`landopt.web.create_app`), released by :meth:`close`
+        self.lock: Any = None
+
+    def close(self) -> None:
+        """Release the store and the data folder (the app is done)."""
+        self.store.close()
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
     def render(
         self, request: Request, name: str, status_code: int = 200, **context: Any
@@ -160,7 +169,7 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
             yield
         finally:
             web.queue.stop()
-            web.store.close()
+            web.close()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -157,9 +158,14 @@ class Users:
         """Whether ``name`` exists and ``password`` is its password."""
         stored = self._read().get(name)
         if stored is None:
-            verify_password(password, hash_password("x"))  # the same time as a wrong password
+            verify_password(password, _dummy_hash())  # as long as a wrong password takes
             return False
         return verify_password(password, stored)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(8))
 
 
 def load_secret(data_dir: Path) -> bytes:
