@@ -121,7 +121,7 @@ def _lock_folder(data: Path) -> Any:
     from landopt.errors import Problem
     from landopt.i18n import t
 
-    f = open(data / "server.lock", "a+b")  # noqa: SIM115  (held open: the lock is the file's)
+    f = open(data / "server.lock", "a+b")  # held open: the lock lives as long as the file
     try:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
