@@ -334,6 +334,25 @@ def test_a_zipped_gbk_shapefile_is_read_with_its_cpg(client: Any, tmp_path: Path
     assert re.search(r'id="parcel-count">([^<]+)', page).group(1) == "20"
 
 
+@pytest.mark.parametrize("kind", ["gpkg", "parquet"])
+def test_a_geopackage_and_a_geoparquet_are_read(client: Any, tmp_path: Path, kind: str) -> None:
+    import geopandas as gpd
+
+    raw = gpd.read_file(DEMO).head(12)
+    path = tmp_path / f"layer.{kind}"
+    if kind == "gpkg":
+        raw.to_file(path, driver="GPKG")
+    else:
+        raw.to_parquet(path)
+    layer = _layer_id(_upload(client, f"my layer.{kind}", path.read_bytes()))
+    page = client.get(f"/layers/{layer}").text
+    assert 'data-ok="true"' in page
+    assert re.search(r'id="parcel-count">([^<]+)', page).group(1) == "12"
+    # another layer than the demo: the form keeps the demo's actions but not its targets
+    form = _form_of(client.get(f"/layers/{layer}/scenario").text, "scenario-form")
+    assert form["clear.count"] == "" and form["clear.area"] == ""
+
+
 # --------------------------------------------------------------------------- scenario form
 def test_scenario_problems_are_shown_next_to_their_field(client: Any) -> None:
     layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))

@@ -482,7 +482,9 @@ def _routes(app: FastAPI, web: Web) -> None:
 
     # ---------------------------------------------------------------- scenario
     def _scenario_data(layer: layers.Layer) -> dict[str, Any]:
-        return layer.scenario_data() or scenario_form.base_scenario()
+        return layer.scenario_data() or scenario_form.base_scenario(
+            targets=scenario_form.is_demo(layer.path)
+        )
 
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
     async def scenario_page(request: Request, layer_id: str) -> Response:

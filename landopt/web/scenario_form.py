@@ -1,7 +1,8 @@
 """The scenario form: a TOML-shaped dict in, form values out, and back.
 
 The form edits a base scenario (the demo's ``data/scenarios/zhangdian-2023.toml`` with its
-actions and eligibility, or a TOML the planner uploaded): per action its plot count and
+actions and eligibility, its 2023 targets only for the demo layer itself; or a TOML the
+planner uploaded): per action its plot count and
 area target (at least, or exactly), the objective, a total budget and the time limit. The
 ``[parcels]`` table always points at the stored layer with its column mapping. The dict is
 checked by landopt itself (:func:`landopt.scenario.scenario_from_dict`, then
@@ -12,6 +13,7 @@ put next to the form field it names.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import tomllib
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ __all__ = [
     "check",
     "form_values",
     "from_form",
+    "is_demo",
     "parse_toml",
 ]
 
@@ -73,15 +76,44 @@ _FALLBACK: dict[str, Any] = {
 }
 
 
-def base_scenario() -> dict[str, Any]:
-    """The demo scenario as a dict (its 2023 targets), or a bare one without the demo file."""
+def base_scenario(*, targets: bool = True) -> dict[str, Any]:
+    """The demo scenario as a dict, or a bare one without the demo file.
+
+    Parameters
+    ----------
+    targets
+        Keep the demo's 2023 targets (for the demo layer); otherwise the targets are left
+        for the planner to fill in (another district's numbers are not the demo's).
+    """
     path = _demo_toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
-        return copy.deepcopy(_FALLBACK)
+        data = copy.deepcopy(_FALLBACK)
     data.pop("parcels", None)
+    if not targets:
+        for spec in (data.get("actions") or {}).values():
+            spec.pop("targets", None)
     return data
+
+
+def is_demo(path: Path) -> bool:
+    """Whether ``path`` is the demo layer, ``data/parcels.geojson`` byte for byte."""
+    demo = _demo_toml().parents[1] / "parcels.geojson"
+    try:
+        if path.stat().st_size != demo.stat().st_size:
+            return False
+        return _sha256(path) == _sha256(demo)
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def parse_toml(text: str, source: str = "scenario.toml") -> dict[str, Any]:
