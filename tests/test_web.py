@@ -267,6 +267,7 @@ def test_two_runs_compared_side_by_side(client: Any) -> None:
     )
     assert len(totals) == 2 and float(totals[1]) > float(totals[0])  # one more plot costs more
     assert int(re.search(r'id="changes-title" data-n="(\d+)"', page.text).group(1)) > 0
+    assert "出清" in re.search(r'<table id="changes">.*?</table>', page.text, re.S).group(0)
     png = client.get(f"/compare/map?a={a}&b={b}")
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"/compare?a={a}&b={a}").status_code == 404

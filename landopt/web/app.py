@@ -606,14 +606,26 @@ def _routes(app: FastAPI, web: Web) -> None:
             return web.render(request, "error.html.j2", status_code=422, message=str(exc))
         table = result.table.astype(object).where(result.table.notna(), "").to_dict("records")
         changes = result.changes.fillna("")  # read as text
+        plans = list(dict.fromkeys(r["scenario"] for r in table))
+        labels = {str(r["action"]): str(r["label"]) for r in table} | {
+            "none": t("web.compare.no_action", lang)
+        }
+        fixed = [c for c in ("parcel_id", "township", "name", "area_mu") if c in changes]
+        header = [t(f"web.compare.col.{c}", lang) for c in fixed] + plans
+        rows = []
+        for r in changes.head(500).to_dict("records"):
+            cells = [
+                fmt_mu(float(r[c]), lang) if c == "area_mu" and r[c] != "" else r[c] for c in fixed
+            ]
+            rows.append(cells + [labels.get(str(r[p]), str(r[p])) for p in plans])
         return web.render(
             request,
             "compare.html.j2",
             recs=recs,
             table=table,
-            plan_names=list(dict.fromkeys(r["scenario"] for r in table)),
-            changes=changes.head(500).to_dict("records"),
-            change_columns=list(changes.columns),
+            plan_names=plans,
+            changes=rows,
+            change_columns=header,
             n_changes=len(changes),
             map_src=f"/compare/map?a={recs[0].id}&b={recs[1].id}&lang={lang}",
         )
