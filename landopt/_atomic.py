@@ -58,10 +58,13 @@ def _mode(base: int) -> int:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | Path) -> Iterator[Path]:
+def atomic_file(path: str | Path, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path`` in one step.
 
     On any error (or interrupt) the temporary file is removed and ``path`` is untouched.
+    ``mode``: the file's permissions exactly (``0o600`` for a secret: the caller creates the
+    temporary file with them, so no other user can read it at any moment); by default
+    ``0o666`` less the umask.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +72,7 @@ def atomic_file(path: str | Path) -> Iterator[Path]:
     tmp = path.with_name(f".{path.name}{_TAG}tmp-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         yield tmp
-        os.chmod(tmp, _mode(0o666))
+        os.chmod(tmp, _mode(0o666) if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

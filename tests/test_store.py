@@ -127,6 +127,23 @@ def test_mark_interrupted_and_diff(store_at: dict[str, str | None]) -> None:
         assert d["status"] == ["done", "infeasible"]
 
 
+def test_a_queued_run_starts_once_and_a_restart_interrupts_it(
+    store_at: dict[str, str | None],
+) -> None:
+    with _open(store_at) as store:
+        queued = store.start(kind="plan", origin="web", status="queued")
+        waiting = store.start(kind="plan", origin="web", status="queued")
+        assert store.get(queued).status == "queued"
+        assert store.mark_running(queued) and store.get(queued).status == "running"
+        assert not store.mark_running(queued)  # started already
+        store.finish(queued, status="cancelled")
+        assert not store.mark_running(queued)  # a cancelled run never starts
+        assert store.mark_interrupted(origin="web") == 1
+        assert store.get(waiting).status == "interrupted"
+        with pytest.raises(StoreError):
+            store.start(kind="plan", status="done")
+
+
 def test_migrations_from_empty_build_the_tables_at_head(store_at: dict[str, str | None]) -> None:
     """A fresh database gets exactly the tables of _tables.py, at HEAD; reopening is a no-op."""
     from alembic.autogenerate import compare_metadata

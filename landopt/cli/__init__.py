@@ -17,7 +17,8 @@ Where things are
 :mod:`~landopt.cli.options`: the parcel-layer options every command shares;
 :mod:`~landopt.cli.validate`, :mod:`~landopt.cli.plan` (``plan``, ``map``),
 :mod:`~landopt.cli.analysis` (``compare``, ``sweep``, ``calibrate``),
-:mod:`~landopt.cli.runs` (``runs list|show|diff|open``: the run store): the commands.
+:mod:`~landopt.cli.runs` (``runs list|show|diff|open``: the run store),
+:mod:`~landopt.cli.serve` (``serve``: the web app): the commands.
 
 Language
 --------
@@ -85,6 +86,7 @@ from landopt.cli.plan import add_plan_parser as _add_plan_parser
 from landopt.cli.plan import format_plan_report
 from landopt.cli.runs import add_runs_parser as _add_runs_parser
 from landopt.cli.schema import add_schema_parser as _add_schema_parser
+from landopt.cli.serve import add_serve_parser as _add_serve_parser
 from landopt.cli.validate import add_validate_parser as _add_validate_parser
 from landopt.cli.validate import format_validate_report
 from landopt.errors import LandoptError
@@ -118,6 +120,7 @@ SUBCOMMANDS: list[Callable[[Any], argparse.ArgumentParser]] = [
     _add_sweep_parser,
     _add_calibrate_parser,
     _add_runs_parser,
+    _add_serve_parser,
     _add_schema_parser,
 ]
 

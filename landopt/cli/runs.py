@@ -99,6 +99,7 @@ add_messages(
         "section.diff_scenario": {"en": "Scenario differences", "zh": "情景差异"},
         "section.diff_summary": {"en": "Summary differences", "zh": "汇总差异"},
         "section.diff_result": {"en": "Solver differences", "zh": "求解结果差异"},
+        "status.queued": {"en": "queued", "zh": "排队中"},
         "status.running": {"en": "running", "zh": "运行中"},
         "status.done": {"en": "done", "zh": "完成"},
         "status.infeasible": {"en": "infeasible", "zh": "目标无法满足"},

@@ -53,8 +53,9 @@ log = logging.getLogger(__name__)
 KINDS = ("plan", "programme", "sweep", "compare", "calibrate", "alternatives", "plan-many")
 #: Where a run was started.
 ORIGINS = ("cli", "api", "web", "notebook")
-#: A run's status: ``running`` until finished with one of the others.
-STATUSES = ("running", "done", "infeasible", "failed", "cancelled", "interrupted")
+#: A run's status: ``running`` until finished with one of the others; ``queued`` for a run
+#: a server accepted and has not started yet (the web app's queue).
+STATUSES = ("queued", "running", "done", "infeasible", "failed", "cancelled", "interrupted")
 
 #: The key of PostgreSQL's advisory lock held while the store migrates (any fixed number).
 _PG_LOCK_KEY = 7_243_017
@@ -119,7 +120,8 @@ class RunRecord:
     name
         The scenario's (or the run's) name.
     status
-        ``running``, ``done``, ``infeasible``, ``failed``, ``cancelled`` or ``interrupted``.
+        ``queued``, ``running``, ``done``, ``infeasible``, ``failed``, ``cancelled`` or
+        ``interrupted``.
     user, origin
         Who started it (the login name) and from where (``cli``, ``api``, ``web``, ``notebook``).
     started_at, finished_at
@@ -161,6 +163,12 @@ class RunRecord:
         out["started_at"] = self.started_at.isoformat()
         out["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
         return out
+
+
+def _queued_or_running(status: str) -> str:
+    if status not in ("queued", "running"):
+        raise StoreError(t("store.bad_status", None, status=status, choices="queued, running"))
+    return status
 
 
 # --------------------------------------------------------------------------- URLs
@@ -431,8 +439,10 @@ class RunStore:
         user: str | None = None,
         origin: str = "api",
         out_dir: str | os.PathLike[str] | None = None,
+        status: str = "running",
     ) -> str:
-        """Record a run that starts now (status ``running``); return its id (32 hex digits)."""
+        """Record a run that starts now (status ``running``, or ``queued`` for a run that waits
+        its turn: :meth:`mark_running` starts it); return its id (32 hex digits)."""
         from landopt import __version__
 
         run_id = uuid.uuid4().hex
@@ -442,7 +452,7 @@ class RunStore:
                     id=run_id,
                     kind=str(kind),
                     name=str(name or ""),
-                    status="running",
+                    status=_queued_or_running(status),
                     username=user if user is not None else _login(),
                     origin=str(origin),
                     started_at=_now(),
@@ -496,12 +506,25 @@ class RunStore:
         if done.rowcount == 0:
             raise self._missing(run_id)
 
-    def mark_interrupted(self, *, origin: str | None = None) -> int:
-        """Mark every ``running`` run (of ``origin``, if given) ``interrupted``; return how many.
+    def mark_running(self, run_id: str) -> bool:
+        """Start a ``queued`` run now (status ``running``, ``started_at`` now); return whether
+        it was still queued (False: it was cancelled, or ended, meanwhile)."""
+        query = (
+            runs.update()
+            .where(runs.c.id == run_id, runs.c.status == "queued")
+            .values(status="running", started_at=_now())
+        )
+        with self._tx() as conn:
+            return conn.execute(query).rowcount == 1
 
-        For a server that restarts: the runs it had under way when it stopped did not finish.
+    def mark_interrupted(self, *, origin: str | None = None) -> int:
+        """Mark every ``running`` or ``queued`` run (of ``origin``, if given) ``interrupted``;
+        return how many.
+
+        For a server that restarts: the runs it had under way or waiting when it stopped did
+        not finish.
         """
-        query = runs.update().where(runs.c.status == "running")
+        query = runs.update().where(runs.c.status.in_(("running", "queued")))
         if origin is not None:
             query = query.where(runs.c.origin == origin)
         with self._tx() as conn:

@@ -1,0 +1,742 @@
+"""The routes of the web app (FastAPI), server-rendered with jinja2 templates.
+
+Pages: ``/`` (run history), ``/login``, ``/layers/new`` → ``/layers/{id}`` (validation
+report, column and status mapping) → ``/layers/{id}/scenario`` (the scenario form, TOML
+upload and download) → ``/runs/{id}`` (progress and cancel, then the result: summary,
+map, diagnosis, downloads). JSON: ``/api/runs/{id}``. Every page and form has stable
+element ids (``#runs``, ``#upload-form``, ``#mapping-form``, ``#scenario-form``,
+``#run-progress``, ``#cancel``, ``#summary``, ``#diagnosis``, ``#map``…) for the browser
+tests.
+
+Security, for every request (:func:`_guard`): the session cookie (signed, HttpOnly,
+SameSite=Strict); with authentication on, every page but ``/login`` and ``/static``
+needs a signed-in session; every POST carries the session's CSRF token (form field
+``csrf_token`` or header ``X-CSRF-Token``), else 403; every response says
+``X-Content-Type-Options: nosniff`` and a Content-Security-Policy allowing only
+``'self'`` (the run's own ``plan.html`` and ``report.html``, which inline their scripts
+and styles for offline use, get ``'unsafe-inline'`` for those alone).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from landopt._fields import CORE_FIELDS, REQUIRED_FIELDS, STATUSES
+from landopt.errors import InputError, ScenarioError
+from landopt.i18n import fmt_mu, fmt_wan, t
+from landopt.web import (
+    _messages,  # noqa: F401  (the web.* texts join the catalog)
+    _toml,
+    auth,
+    layers,
+    scenario_form,
+    uploads,
+)
+from landopt.web.jobs import ENDED, JobQueue, QueueFull
+
+__all__ = ["WebConfig", "build_app"]
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
+#: The files of a run that may be downloaded, all inside its ``plan`` folder.
+PLAN_FILES = {
+    "plan.gpkg": "application/geopackage+sqlite3",
+    "summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "summary.csv": "text/csv; charset=utf-8",
+    "plan.png": "image/png",
+    "plan.html": "text/html; charset=utf-8",
+    "report.html": "text/html; charset=utf-8",
+    "run.json": "application/json",
+}
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+#: For the run's own self-contained HTML (scripts and styles inlined for offline use).
+CSP_INLINE = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
+)
+LANG_COOKIE = "landopt_lang"
+PUBLIC = ("/login", "/static/")
+
+
+@dataclass
+class WebConfig:
+    """How the app runs: its data folder, authentication, queue and upload limit."""
+
+    data_dir: Path
+    auth: bool = False
+    jobs: int = 1
+    max_upload: int = uploads.DEFAULT_MAX_BYTES
+
+
+class Web:
+    """The app's state: folders, store, queue, secret, templates."""
+
+    def __init__(self, config: WebConfig, store: Any) -> None:
+        self.config = config
+        self.data = Path(config.data_dir)
+        self.secret = auth.load_secret(self.data)
+        self.users = auth.Users(self.data)
+        self.layers = layers.LayerStore(self.data)
+        self.store = store
+        self.runs_root = self.data / "runs"
+        self.runs_root.mkdir(parents=True, exist_ok=True)
+        self.queue = JobQueue(store, self.runs_root, jobs=config.jobs)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        #: the open ``server.lock`` (:func:`landopt.web.create_app`), released by :meth:`close`
+        self.lock: Any = None
+
+    def close(self) -> None:
+        """Release the store and the data folder (the app is done)."""
+        self.store.close()
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
+
+    def render(
+        self, request: Request, name: str, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        lang = request.state.lang
+        session = request.state.session
+
+        def tr(key: str, **fields: Any) -> str:
+            return t(f"web.{key}", lang, **fields)
+
+        html = self.env.get_template(name).render(
+            t=tr,
+            lang=lang,
+            other_lang="en" if lang == "zh" else "zh",
+            user=session.user,
+            auth=self.config.auth,
+            csrf=auth.csrf_token(self.secret, session),
+            path=request.url.path,
+            mu=lambda v: fmt_mu(v, lang),
+            wan=lambda v: fmt_wan(v, lang),
+            when=lambda rec, v: _local(rec, v, lang),
+            **context,
+        )
+        return HTMLResponse(html, status_code=status_code)
+
+
+def _local(rec: Any, when: Any, lang: str) -> str:
+    """A run's time in its district's time zone (the scenario's, else ``LANDOPT_TZ``, else
+    Beijing time), as ``landopt runs list`` shows it."""
+    from landopt.localtime import district_zone, local_time
+
+    zone = ((getattr(rec, "scenario", None) or {}).get("timezone")) or district_zone()
+    return local_time(when, zone, lang)
+
+
+def _lang_of(request: Request) -> str:
+    q = request.query_params.get("lang")
+    if q in ("zh", "en"):
+        return q
+    c = request.cookies.get(LANG_COOKIE)
+    return c if c in ("zh", "en") else "zh"
+
+
+def build_app(config: WebConfig, store: Any) -> FastAPI:
+    """The FastAPI app over ``store`` (see :func:`landopt.web.create_app`)."""
+    web = Web(config, store)
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        web.queue.start()
+        try:
+            yield
+        finally:
+            web.queue.stop()
+            web.close()
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Any) -> Response:
+        lang = _lang_of(request)
+        session = auth.read_session(web.secret, request.cookies.get(auth.COOKIE))
+        fresh = session is None
+        if session is None:
+            session = auth.new_session()
+        request.state.lang = lang
+        request.state.session = session
+        path = request.url.path
+        if web.config.auth and session.user is None and not path.startswith(PUBLIC):
+            if path.startswith("/api/"):
+                response: Response = JSONResponse({"error": "login required"}, status_code=401)
+            else:
+                response = RedirectResponse("/login", status_code=303)
+        elif request.method == "POST" and _too_long(request, web):
+            response = HTMLResponse(
+                web.env.get_template("error.html.j2").render(
+                    t=lambda key, **f: t(f"web.{key}", lang, **f),
+                    lang=lang,
+                    message=t("web.upload.too_big", lang, mb=f"{web.config.max_upload / 1e6:,.0f}"),
+                ),
+                status_code=413,
+            )
+        elif request.method not in ("GET", "HEAD", "OPTIONS") and not await _csrf_ok(
+            request, web, session
+        ):
+            response = HTMLResponse(
+                web.env.get_template("error.html.j2").render(
+                    t=lambda key, **f: t(f"web.{key}", lang, **f),
+                    lang=lang,
+                    message=t("web.csrf_refused", lang),
+                ),
+                status_code=403,
+            )
+        else:
+            response = await call_next(request)
+        if fresh:
+            _set_session(response, web, session)
+        if request.query_params.get("lang") in ("zh", "en"):
+            response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="strict")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    _routes(app, web)
+    return app
+
+
+def _set_session(response: Response, web: Web, session: auth.Session) -> None:
+    response.set_cookie(
+        auth.COOKIE,
+        auth.session_cookie(web.secret, session),
+        max_age=auth.SESSION_S,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def _too_long(request: Request, web: Web) -> bool:
+    """A request body declared longer than an upload may be, or of no declared length
+    (chunked: it could be any size; browsers always declare it): refused before it is read."""
+    if "content-length" not in request.headers:
+        return "transfer-encoding" in request.headers
+    try:
+        length = int(request.headers["content-length"])
+    except ValueError:
+        return True
+    return length > web.config.max_upload + (1 << 20)
+
+
+async def _csrf_ok(request: Request, web: Web, session: auth.Session) -> bool:
+    token = request.headers.get("x-csrf-token")
+    if token is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            # read here (Starlette replays the body to the route), parsed from a copy
+            body = await request.body()
+
+            async def receive() -> dict[str, Any]:
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            copy = Request(request.scope, receive)
+            form = await copy.form(max_part_size=1 << 20)
+            try:
+                value = form.get("csrf_token")
+                token = value if isinstance(value, str) else None
+            finally:
+                await form.close()
+    return auth.csrf_ok(web.secret, session, token)
+
+
+async def _fields(request: Request) -> FormData:
+    """The form's text fields (any file in it closed again)."""
+    async with request.form() as form:
+        return FormData([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+
+
+def _run_dir(web: Web, run_id: str) -> Path:
+    if not _RUN_ID.match(run_id):
+        raise HTTPException(404)
+    return web.runs_root / run_id
+
+
+def _get_layer(web: Web, layer_id: str) -> layers.Layer:
+    try:
+        return web.layers.get(layer_id)
+    except KeyError:
+        raise HTTPException(404) from None
+
+
+def _read_summary(folder: Path) -> list[dict[str, str]]:
+    path = folder / "plan" / "summary.csv"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _run_info(web: Web, run_id: str) -> dict[str, Any]:
+    from landopt.store import StoreError
+
+    try:
+        rec = web.store.get(run_id)
+    except StoreError:
+        raise HTTPException(404) from None
+    folder = _run_dir(web, rec.id)
+    try:
+        stage = json.loads((folder / "progress.json").read_text(encoding="utf-8"))["stage"]
+    except (OSError, ValueError, KeyError):
+        stage = rec.status
+    return {
+        "id": rec.id,
+        "name": rec.name,
+        "status": rec.status,
+        "stage": stage,
+        "ended": rec.status in ENDED,
+        "started_at": rec.started_at.isoformat(),
+        "finished_at": rec.finished_at.isoformat() if rec.finished_at else None,
+        "error": rec.error,
+    }
+
+
+def _routes(app: FastAPI, web: Web) -> None:
+    # ---------------------------------------------------------------- home and login
+    @app.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        records = await run_in_threadpool(web.store.list, limit=200)
+        rows = []
+        for r in records:
+            if r.kind not in ("plan", "programme"):
+                continue
+            total = next(
+                (
+                    row
+                    for row in (r.summary or [])
+                    if isinstance(row, dict) and row.get("action") == "total"
+                ),
+                None,
+            )
+            ours = r.origin == "web" and (web.runs_root / r.id).is_dir()
+            rows.append({"rec": r, "cost": total.get("cost_wan") if total else None, "ours": ours})
+        comparable = [
+            row["rec"]
+            for row in rows
+            if row["ours"] and (web.runs_root / row["rec"].id / "plan" / "run.json").is_file()
+        ]
+        return web.render(request, "home.html.j2", rows=rows, comparable=comparable)
+
+    @app.get("/login", response_class=HTMLResponse)
+    async def login_page(request: Request) -> Response:
+        return web.render(request, "login.html.j2", error=None)
+
+    @app.post("/login")
+    async def login(request: Request) -> Response:
+        form = await _fields(request)
+        name = str(form.get("username") or "")
+        password = str(form.get("password") or "")
+        ok = await run_in_threadpool(web.users.check, name, password)
+        if not ok:
+            return web.render(
+                request,
+                "login.html.j2",
+                status_code=401,
+                error=t("web.login.wrong", request.state.lang),
+            )
+        response = RedirectResponse("/", status_code=303)
+        _set_session(response, web, auth.new_session(name))
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse("/login" if web.config.auth else "/", status_code=303)
+        _set_session(response, web, auth.new_session())
+        return response
+
+    # ---------------------------------------------------------------- layers
+    @app.get("/layers/new", response_class=HTMLResponse)
+    async def layer_new(request: Request) -> Response:
+        return web.render(
+            request, "layer_new.html.j2", error=None, max_mb=web.config.max_upload / 1e6
+        )
+
+    @app.post("/layers")
+    async def layer_upload(request: Request) -> Response:
+        async with request.form() as form:
+            return await _layer_upload(request, form)
+
+    async def _layer_upload(request: Request, form: FormData) -> Response:
+        upload = form.get("file")
+        lang = request.state.lang
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return web.render(
+                request,
+                "layer_new.html.j2",
+                status_code=400,
+                error=t("web.upload.no_file", lang),
+                max_mb=web.config.max_upload / 1e6,
+            )
+        layer_id, folder = web.layers.new_folder()
+        try:
+            path = await run_in_threadpool(
+                uploads.receive_upload,
+                upload.file,
+                folder,
+                max_bytes=web.config.max_upload,
+                lang=lang,
+                name=upload.filename,
+            )
+            name = Path(upload.filename).name[:200]
+            await run_in_threadpool(web.layers.create, layer_id, name, path)
+        except uploads.UploadError as exc:
+            status = 413 if exc.key == "too_big" else 400
+            return web.render(
+                request,
+                "layer_new.html.j2",
+                status_code=status,
+                error=exc.problem,
+                max_mb=web.config.max_upload / 1e6,
+            )
+        except InputError as exc:  # landopt cannot read it at all
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            return web.render(
+                request,
+                "layer_new.html.j2",
+                status_code=400,
+                error=str(exc),
+                max_mb=web.config.max_upload / 1e6,
+            )
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
+
+    def _layer_page(layer: layers.Layer, lang: str) -> dict[str, Any]:
+        info = layer.columns_info()
+        columns = info["columns"]
+        by_field = {dst: src for src, dst in layer.columns.items()}
+        chosen = {f: by_field.get(f, f if f in columns else "") for f in CORE_FIELDS}
+        values = info["values"].get(chosen["status"], [])
+        report = layers.validate(layer, lang)
+        return {
+            "layer": layer,
+            "columns": columns,
+            "fields": list(CORE_FIELDS),
+            "required": set(REQUIRED_FIELDS),
+            "chosen": chosen,
+            "status_values": layers.suggest_statuses(values, layer.status_values),
+            "statuses": STATUSES,
+            "report": report,
+        }
+
+    @app.get("/layers/{layer_id}", response_class=HTMLResponse)
+    async def layer_page(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        ctx = await run_in_threadpool(_layer_page, layer, request.state.lang)
+        return web.render(request, "layer.html.j2", **ctx)
+
+    @app.post("/layers/{layer_id}/mapping")
+    async def layer_mapping(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        form = await _fields(request)
+        raw_columns = set((await run_in_threadpool(layer.columns_info))["columns"])
+        columns: dict[str, str] = {}
+        for f in CORE_FIELDS:
+            src = str(form.get(f"col.{f}") or "")
+            if src and src in raw_columns and src != f:
+                columns[src] = f
+        status_values: dict[str, str] = {}
+        for key, value in form.multi_items():
+            if key.startswith("sv.") and isinstance(value, str) and value in STATUSES:
+                status_values[key[3:]] = value
+        layer.columns = columns
+        layer.status_values = status_values
+        await run_in_threadpool(layer.save)
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
+
+    # ---------------------------------------------------------------- scenario
+    def _scenario_data(layer: layers.Layer) -> dict[str, Any]:
+        return layer.scenario_data() or scenario_form.base_scenario(
+            targets=scenario_form.is_demo(layer.path)
+        )
+
+    @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
+    async def scenario_page(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        data = _scenario_data(layer)
+        return web.render(
+            request,
+            "scenario.html.j2",
+            layer=layer,
+            values=scenario_form.form_values(data),
+            actions=scenario_form.ACTIONS,
+            problems=scenario_form.FormResult(),
+        )
+
+    @app.get("/layers/{layer_id}/scenario.toml")
+    async def scenario_toml(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        data = _scenario_data(layer)
+        data["parcels"] = layer.parcels_table()
+        text = _toml.dumps(data, header=t("web.scenario.toml_header", request.state.lang))
+        return Response(
+            text,
+            media_type="application/toml; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="scenario.toml"'},
+        )
+
+    @app.post("/layers/{layer_id}/scenario/upload")
+    async def scenario_upload(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        async with request.form() as form:
+            upload = form.get("toml")
+            raw = await upload.read(1 << 20) if isinstance(upload, UploadFile) else None
+        lang = request.state.lang
+        problems = scenario_form.FormResult()
+        data = _scenario_data(layer)
+        if raw is not None:
+            try:
+                data = scenario_form.parse_toml(raw.decode("utf-8", errors="replace"))
+            except ScenarioError as exc:
+                problems.general.extend(str(p) for p in exc.problems)
+            else:
+                data.pop("parcels", None)
+                data["parcels"] = layer.parcels_table()
+                problems = await run_in_threadpool(
+                    scenario_form.check, data, layer, layer.folder, lang
+                )
+                await run_in_threadpool(layer.save_scenario_data, data)
+        return web.render(
+            request,
+            "scenario.html.j2",
+            status_code=200 if problems.ok else 422,
+            layer=layer,
+            values=scenario_form.form_values(data),
+            actions=scenario_form.ACTIONS,
+            problems=problems,
+        )
+
+    @app.post("/layers/{layer_id}/scenario")
+    async def scenario_post(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        form = await _fields(request)
+        lang = request.state.lang
+        values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        data, bad = scenario_form.from_form(
+            _scenario_data(layer), values, layer.parcels_table(), lang
+        )
+        problems = scenario_form.FormResult()
+        for name, message in bad.items():
+            problems.by_field.setdefault(name, []).append(message)
+        if problems.ok:
+            problems = await run_in_threadpool(scenario_form.check, data, layer, layer.folder, lang)
+        if problems.ok:
+            await run_in_threadpool(layer.save_scenario_data, data)
+        if not problems.ok or values.get("do") != "run":
+            return web.render(
+                request,
+                "scenario.html.j2",
+                status_code=200 if problems.ok else 422,
+                layer=layer,
+                values=_echo(scenario_form.form_values(data), values),
+                actions=scenario_form.ACTIONS,
+                problems=problems,
+                saved=problems.ok,
+            )
+        run_id = await run_in_threadpool(
+            _queue_run, web, data, request.state.session.user, lang, layer.id
+        )
+        if run_id is None:
+            return web.render(
+                request, "error.html.j2", status_code=503, message=t("web.queue_full", lang)
+            )
+        return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+    # ---------------------------------------------------------------- compare
+    def _comparison(request: Request) -> Any:
+        from landopt.store import StoreError
+        from landopt.web.comparison import compare_runs
+
+        a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
+        if not (_RUN_ID.match(a) and _RUN_ID.match(b)) or a == b:
+            raise HTTPException(404)
+        try:
+            recs = [web.store.get(a), web.store.get(b)]
+        except StoreError:
+            raise HTTPException(404) from None
+        if not all((web.runs_root / r.id / "plan" / "run.json").is_file() for r in recs):
+            raise HTTPException(404)
+        names = (f"{recs[0].name} ({a[:8]})", f"{recs[1].name} ({b[:8]})")
+        return compare_runs(
+            web.runs_root, web.data / "compare", a, b, names, request.state.lang
+        ), recs
+
+    @app.get("/compare", response_class=HTMLResponse)
+    async def compare_page(request: Request) -> Response:
+        lang = request.state.lang
+        try:
+            result, recs = await run_in_threadpool(_comparison, request)
+        except InputError as exc:
+            return web.render(request, "error.html.j2", status_code=422, message=str(exc))
+        table = result.table.astype(object).where(result.table.notna(), "").to_dict("records")
+        changes = result.changes.fillna("")  # read as text
+        plans = list(dict.fromkeys(r["scenario"] for r in table))
+        labels = {str(r["action"]): str(r["label"]) for r in table} | {
+            "none": t("web.compare.no_action", lang)
+        }
+        fixed = [c for c in ("parcel_id", "township", "name", "area_mu") if c in changes]
+        header = [t(f"web.compare.col.{c}", lang) for c in fixed] + plans
+        rows = []
+        for r in changes.head(500).to_dict("records"):
+            cells = [
+                fmt_mu(float(r[c]), lang) if c == "area_mu" and r[c] != "" else r[c] for c in fixed
+            ]
+            rows.append(cells + [labels.get(str(r[p]), str(r[p])) for p in plans])
+        return web.render(
+            request,
+            "compare.html.j2",
+            recs=recs,
+            table=table,
+            plan_names=plans,
+            changes=rows,
+            change_columns=header,
+            n_changes=len(changes),
+            map_src=f"/compare/map?a={recs[0].id}&b={recs[1].id}&lang={lang}",
+        )
+
+    @app.get("/compare/map")
+    async def compare_map(request: Request) -> Response:
+        result, _ = await run_in_threadpool(_comparison, request)
+        return FileResponse(result.png, media_type="image/png")
+
+    # ---------------------------------------------------------------- runs
+    @app.get("/api/runs/{run_id}")
+    async def api_run(request: Request, run_id: str) -> Response:
+        _run_dir(web, run_id)
+        info = await run_in_threadpool(_run_info, web, run_id)
+        return JSONResponse(info)
+
+    @app.post("/runs/{run_id}/cancel")
+    async def run_cancel(request: Request, run_id: str) -> Response:
+        _run_dir(web, run_id)
+        await run_in_threadpool(_run_info, web, run_id)  # 404 for an unknown run
+        await run_in_threadpool(web.queue.cancel, run_id)
+        if request.headers.get("x-csrf-token"):
+            return JSONResponse(await run_in_threadpool(_run_info, web, run_id))
+        return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+    @app.get("/runs/{run_id}", response_class=HTMLResponse)
+    async def run_page(request: Request, run_id: str) -> Response:
+        folder = _run_dir(web, run_id)
+        info = await run_in_threadpool(_run_info, web, run_id)
+        summary = _read_summary(folder) if info["ended"] else []
+        files = [n for n in PLAN_FILES if (folder / "plan" / n).is_file()]
+        layer_id = _read_text(folder / "layer")
+        try:
+            layer = web.layers.get(layer_id.strip()) if layer_id else None
+        except KeyError:
+            layer = None
+        return web.render(
+            request,
+            "run.html.j2",
+            info=info,
+            layer=layer,
+            summary=summary,
+            total=next((r for r in summary if r.get("action") == "total"), None),
+            diagnosis=_read_text(folder / "diagnosis.txt"),
+            error=_read_text(folder / "error.txt")
+            or (info["error"] if info["status"] == "failed" else None),
+            files=files,
+        )
+
+    @app.get("/runs/{run_id}/files/{name}")
+    async def run_file(request: Request, run_id: str, name: str) -> Response:
+        folder = _run_dir(web, run_id)
+        if name not in PLAN_FILES:  # a fixed list: no path from the request reaches the disk
+            raise HTTPException(404)
+        path = folder / "plan" / name
+        if not path.is_file():
+            raise HTTPException(404)
+        headers = {}
+        if name.endswith(".html"):
+            headers["Content-Security-Policy"] = CSP_INLINE
+        disposition = "inline" if name.endswith((".html", ".png")) else "attachment"
+        return FileResponse(
+            path,
+            media_type=PLAN_FILES[name],
+            headers=headers,
+            content_disposition_type=disposition,
+            filename=name,
+        )
+
+
+def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
+    """The form's values as the planner typed them (a value landopt could not read stays in
+    its field, next to its error), on top of those of the scenario dict."""
+    for k in ("name", "budget", "time_limit", "objective"):
+        if k in sent:
+            shown[k] = sent[k]
+    for a, fields in shown["actions"].items():
+        for k in ("count", "area", "area_mode"):
+            if f"{a}.{k}" in sent:
+                fields[k] = sent[f"{a}.{k}"]
+    return shown
+
+
+def _queue_run(
+    web: Web, data: dict[str, Any], user: str | None, lang: str, layer_id: str
+) -> str | None:
+    """Record the run ``queued``, write its folder, hand it to the queue."""
+    from landopt.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict(data, base_dir=web.runs_root)
+    run_id = web.store.start(
+        kind="plan",
+        name=scenario.name,
+        scenario=scenario.to_dict(),
+        user=user,
+        origin="web",
+        status="queued",
+    )
+    folder = web.runs_root / run_id
+    folder.mkdir(parents=True)
+    web.store.update(run_id, out_dir=str((folder / "plan").resolve()))
+    from landopt._atomic import atomic_file
+
+    with atomic_file(folder / "scenario.toml") as tmp:
+        tmp.write_text(_toml.dumps(data), encoding="utf-8")
+    with atomic_file(folder / "lang") as tmp:
+        tmp.write_text(lang, encoding="utf-8")
+    with atomic_file(folder / "layer") as tmp:  # the layer it ran on: to change and re-run
+        tmp.write_text(layer_id, encoding="utf-8")
+    try:
+        web.queue.submit(run_id)
+    except QueueFull:
+        return None
+    return run_id
