@@ -111,3 +111,22 @@ def test_programme_start_is_dropped_when_a_year_cannot_be_filled():
         [{"action": "clear", "year": 2023, "count": 1}, {"action": "revitalize", "year": 2024, "count": 2}],
     )
     assert programme_start(compile_model(sc, parcels)) is None
+
+
+def test_the_warm_start_does_not_depend_on_the_time_limit(monkeypatch):
+    """Its work is counted, not timed: the same start at 60 s and at 300 s, and with the swap
+    pass capped at a handful of trials it stops at the cap, not at a clock."""
+    import numpy as np
+
+    from landopt import heuristic
+    from landopt.scenario import SolverOptions
+    from landopt.solvers.highs import warm_start_plan
+
+    m = compile_model(scenario(50.0), layer())
+    a, va = warm_start_plan(m, SolverOptions(time_limit=60))
+    b, vb = warm_start_plan(m, SolverOptions(time_limit=300))
+    assert va == vb and np.array_equal(a, b)
+    monkeypatch.setattr(heuristic, "MAX_TRIALS", 1)
+    monkeypatch.setattr(heuristic.time, "perf_counter", lambda: 0.0)  # a clock that never moves
+    x = heuristic.improve(m, heuristic.greedy_start(m), max_trials=1)
+    assert is_feasible(m, x)
