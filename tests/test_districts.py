@@ -325,6 +325,22 @@ def test_cli_plan_many_end_to_end(tiny_province, tmp_path, capsys):
     assert not (tmp_path / "bad").exists()
 
 
+def test_cli_plan_many_exits_3_when_a_district_misses_its_targets(tiny_province, tmp_path, capsys):
+    """Like `landopt plan`: the closest plans are written, the unmet district is listed, and the
+    exit code says the targets are not all met (a script must not read 0 as success)."""
+    from landopt.cli import main
+
+    tiny_province.to_file(tmp_path / "tiny.gpkg", driver="GPKG")
+    sc = _scenario_file(
+        tmp_path, "tiny.gpkg", targets=(("{ count = 8, area_min = 400 }", "{ count = 8, area_min = 99999 }"),)
+    )
+    out = tmp_path / "out"
+    rc = main(["plan-many", str(sc), "--by", "district_code", "--out", str(out), "--lang", "en"])
+    assert rc == 3
+    assert (out / "districts.csv").exists()
+    assert "targets not met in" in capsys.readouterr().out
+
+
 def test_cli_plan_many_shared_quota(tiny_province, tmp_path, capsys):
     from landopt.cli import main
 

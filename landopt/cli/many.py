@@ -264,4 +264,8 @@ def cmd_plan_many(args: argparse.Namespace) -> int:
         )
     )
     con.show(lines)
-    return 0
+    # the plan's own exit codes: 4 when a district's solve failed, 3 when one misses its
+    # targets (its closest plan is written and listed above), 0 when every district is met
+    if any(d.status == "error" for d in result.districts):
+        return 4
+    return 3 if result.unmet else 0
