@@ -739,33 +739,11 @@ def headed(summary: pd.DataFrame, scenario: Scenario, lang: str | None = None) -
 
 
 def draw_province_map(result: ManyResult, path: str | Path, lang: str | None = None) -> None:
-    """A map of every district (its parcels' hull), coloured by the share of its target met."""
-    import matplotlib
+    """A map of every district (its parcels' hull), coloured by the share of its target met
+    (:func:`landopt.maps.province_map.save_province_map`)."""
+    from landopt.maps.province_map import save_province_map
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from landopt.maps.fonts import find_cjk_font
-
-    lg = lang or result.scenario.lang
-    font = find_cjk_font()
-    if font:
-        plt.rcParams["font.family"] = [font, "DejaVu Sans"]
-    fp = result.footprints
-    share = result.summary.set_index("district")["met_share"]
-    fig, ax = plt.subplots(figsize=(11.7, 8.3), dpi=150)
-    cmap = plt.get_cmap("RdYlGn")
-    values = np.array([float(share.get(c, 0.0)) for c in fp.index])
-    fp.plot(ax=ax, color=[cmap(v) for v in values], edgecolor="#333333", linewidth=0.6)
-    for code, geom in fp.items():
-        c = geom.representative_point()
-        ax.annotate(str(code), (c.x, c.y), ha="center", va="center", fontsize=6)
-    sm = plt.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(0, 1))
-    fig.colorbar(sm, ax=ax, shrink=0.6, label=t("districts.map_legend", lg))
-    ax.set_title(t("districts.map_title", lg, name=result.scenario.title or result.scenario.name))
-    ax.set_axis_off()
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+    save_province_map(result, path, lang)
 
 
 #: Files of the provincial summary in a ``plan-many`` folder.

@@ -209,7 +209,7 @@ _MAPS: dict[str, dict[str, str]] = {
     # between a label and its value: "数据：…" / "Data: …"
     "punct.colon": {"en": ": ", "zh": "："},
     # the note at a map's foot when the parcels came from no file (the same in both)
-    "note.no_file": {"en": "parcels passed in", "zh": "parcels passed in"},
+    "note.no_file": {"en": "parcels passed in", "zh": "程序传入的地块"},
     # parcel status (landopt.maps.STATUS_WORDS)
     "status.inefficient": {"en": "low-efficiency", "zh": "低效用地"},
     "status.idle": {"en": "idle", "zh": "闲置土地"},

@@ -372,3 +372,17 @@ def test_cli_plan_many_shared_quota(tiny_province, tmp_path, capsys):
     alloc = pd.read_csv(out / "allocation.csv", encoding="utf-8-sig")
     assert alloc["planned: 出清 mu"].sum() >= 1500 - 1e-6
     assert "lower bound" in capsys.readouterr().out
+
+
+def test_the_province_map_has_every_district_and_the_foot_of_every_landopt_map(tiny_province):
+    from landopt import __version__
+    from landopt.maps.province_map import plot_province_map
+
+    r = plan_many(demo_scenario(), tiny_province, by="district_code", scale=True)
+    fig = plot_province_map(r, lang="zh")
+    gids = {a.get_gid(): a for a in fig.findobj() if a.get_gid()}
+    assert {f"code:{d.code}" for d in r.districts} <= set(gids)
+    foot = gids["source-note"].get_text()
+    assert r.scenario.name in foot and "由 landopt 生成" in foot and "EPSG" in foot
+    assert __version__ not in foot  # the version is in run.json and the PNG's metadata
+    assert "目标完成率" in {t.get_text() for t in fig.findobj() if hasattr(t, "get_text")}
