@@ -335,6 +335,7 @@ def improve(
     sign = 1.0 if model.sense == "minimize" else -1.0
     A = model.A.tocsc()
     ax = A @ x
+    lo, hi = model.row_lower, model.row_upper  # properties computed on each access
     vp = model.var_parcel
     n = len(model.parcel_ids)
     used = np.zeros(n, dtype=bool)
@@ -358,9 +359,9 @@ def improve(
             inc.indices[inc.indptr[q] : inc.indptr[q + 1]],
         )
 
-    groups = np.unique(
-        np.c_[model.var_action, model.var_year, model.var_stage], axis=0, return_inverse=True
-    )[1].ravel()
+    year = model.var_year - model.var_year.min() if nx else model.var_year
+    key = (model.var_action * (int(year.max(initial=0)) + 1) + year) * 2 + model.var_stage
+    groups = np.unique(key, return_inverse=True)[1].ravel()
     by_cost = np.lexsort((np.arange(nx), sign * model.c[:nx], groups))
     bounds = np.searchsorted(groups[by_cost], np.arange(groups.max() + 2 if nx else 1))
     trials = 0
@@ -400,9 +401,7 @@ def improve(
                 d = np.r_[-1.0, 1.0, new_y - x[nx + E]]
                 new_ax = ax + A[:, changed] @ d
                 rows = np.unique(A[:, changed].indices)
-                if np.all(new_ax[rows] >= model.row_lower[rows] - 1e-6) and np.all(
-                    new_ax[rows] <= model.row_upper[rows] + 1e-6
-                ):
+                if np.all(new_ax[rows] >= lo[rows] - 1e-6) and np.all(new_ax[rows] <= hi[rows] + 1e-6):
                     x = x.copy()
                     x[i], x[j] = 0.0, 1.0
                     x[nx + E] = new_y
