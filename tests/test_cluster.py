@@ -287,3 +287,24 @@ def test_cli_sweep_on_a_local_cluster_runs_no_code_from_the_working_directory(tm
     assert table["status"].tolist() == want["status"].tolist()
     assert table["objective"].tolist() == want["objective"].tolist()
     assert table["mu_clear"].tolist() == want["mu_clear"].tolist()
+
+
+def test_cli_compare_solves_its_scenarios_on_the_engine(tmp_path, capsys):
+    """``landopt compare A B --jobs 2`` solves both scenarios on a local cluster and writes the
+    same table as the serial run (in the inputs' order)."""
+    from landopt.cli import main
+
+    b = tmp_path / "b.toml"
+    text = DEMO.read_text(encoding="utf-8").replace(
+        'path = "../parcels.geojson"', f'path = "{(ROOT / "data" / "parcels.geojson").as_posix()}"'
+    )
+    text = text.replace('name = "zhangdian-2023"', 'name = "zhangdian-2023-b"')
+    b.write_text(text.replace("{ count = 17, area_min = 560 }", "{ count = 17, area_min = 600 }"), encoding="utf-8")
+    tables = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"c{jobs}"
+        args = ["compare", str(DEMO), str(b), "--out", str(out), "--no-maps", "--jobs", jobs]
+        assert main([*args, "--lang", "en"]) == 0
+        tables[jobs] = pd.read_csv(out / "compare.csv", encoding="utf-8-sig")
+    assert "local Dask cluster of 2 workers" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(tables["1"], tables["2"])

@@ -42,19 +42,46 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-maps", action="store_true", help=t("cli.compare.no_maps", lg))
     p.add_argument("--lang", choices=["zh", "en"], help=t("cli.compare.lang", lg))
     p.add_argument("--district", metavar="FILE|none", help=t("cli.compare.district", lg))
+    options.add_engine_options(p)  # the scenarios' solves
     p.set_defaults(func=cmd_compare)
     return p
 
 
-def _load_plan_or_solve(path: str) -> Any:
+def _solve_one(_: Any, scenario: Any) -> Any:
+    """One scenario of ``landopt compare`` solved (on the engine's workers)."""
+    from landopt.plan import solve
+
+    return solve(scenario)
+
+
+def _load_plans_or_solve(args: argparse.Namespace, inputs: list[str]) -> list[Any]:
+    """Each input read (a plan folder or ``plan.gpkg``) or solved (a scenario), in order.
+
+    Every scenario is loaded first, so a bad one is reported before any solve; two or more
+    are solved on the many-solve engine (``--jobs``, default 1; ``--scheduler``), one alone
+    here.
+    """
     from pathlib import Path
 
-    from landopt.plan import read_plan, solve
+    from landopt.plan import read_plan
 
-    p = Path(path)
-    if p.is_dir() or p.suffix.lower() == ".gpkg":
-        return read_plan(p)
-    return solve(con.load_scenario_in_lang(p))
+    out: list[Any] = [None] * len(inputs)
+    todo: list[tuple[int, Any]] = []
+    for i, x in enumerate(inputs):
+        p = Path(x)
+        if p.is_dir() or p.suffix.lower() == ".gpkg":
+            out[i] = read_plan(p)
+        else:
+            todo.append((i, con.load_scenario_in_lang(p)))
+    if len(todo) == 1:
+        out[todo[0][0]] = _solve_one(None, todo[0][1])
+    elif todo:
+        if args.jobs is None:  # a few scenarios: a cluster's start-up would outweigh them
+            args.jobs = 1
+        with options.engine_from_args(args, todo[0][1], len(todo)) as eng:
+            for (i, _), plan in zip(todo, eng.map(_solve_one, [s for _, s in todo]), strict=True):
+                out[i] = plan
+    return out
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -67,7 +94,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError(t("cli.compare.need_two", lg))
     names = ["compare.csv", "changes.csv"] + ([] if args.no_maps else ["compare.png"])
     out = check_output_dir(args.out, force=args.force, names=names)
-    plans = [_load_plan_or_solve(x) for x in args.inputs]
+    plans = _load_plans_or_solve(args, list(args.inputs))
     lg = con.adopt_lang(plans[0].scenario.lang)  # --lang, LANDOPT_LANG, the first scenario's
     read = [(p, x) for p, x in zip(plans, args.inputs, strict=True) if p.result.x is None]
     verdict = max([plan_verdict(p, x) for p, x in read], default=0)
