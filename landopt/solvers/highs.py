@@ -156,7 +156,7 @@ def warm_start_plan(
 
 #: Share of the time limit past which the warm start stops its swaps (it normally ends by
 #: its own work count long before: BENCHMARKS.md "A warm start that ignores the clock").
-WARM_START_GUARD = 0.25
+WARM_START_GUARD = 0.5
 
 #: The watchdog stops HiGHS this long after its own time limit, which it does not always
 #: honour (at 1M parcels with the boundary penalty it ran past 15 minutes on a 600 s

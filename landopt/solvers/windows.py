@@ -3,16 +3,17 @@ r"""Exact neighbourhoods: improve a penalised plan window by window, each solved
 With a strong boundary penalty at city scale HiGHS often improves nothing on the warm start
 within the time limit (100,000 parcels, penalty 500 万元/km, 60 s: the plan was the warm
 start, 287,689.9, 1.2 % above the bound; BENCHMARKS.md "Exact windows"). A window frees the
-columns of a few thousand neighbouring parcels and fixes every other x column at the
-incumbent's value:
+columns of a few thousand neighbouring parcels (their x columns and the edge columns
+touching them) and fixes every other column at the incumbent's value:
 
 .. math::
 
     \min c^\top x \quad\text{s.t. every row of the model},\quad
     x_i = \bar x_i \ \ (i:\ p_i \notin W),
 
-so it is the whole model with tighter bounds (HiGHS's presolve removes the fixed columns),
-and any plan it returns is a plan of the whole model. Each window is solved in its own
+so any plan it returns is a plan of the whole model. It is sent to HiGHS reduced
+(:func:`_reduced`): the free columns, the rows they touch, the fixed columns' part moved
+into the row bounds. Each window is solved in its own
 child process (:class:`~landopt.solvers.highs._ChildSolve`, so a window that overruns is
 ended) from the incumbent; an improvement is kept only after the parent re-checks it against
 every row (:func:`landopt.heuristic.is_feasible`). Windows are grown around seeds: the chosen
@@ -37,7 +38,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -116,6 +116,34 @@ def _window(graph: Any, seeds: list[int], size: int) -> np.ndarray:
     return np.unique(np.concatenate(parts)).astype(np.int64)
 
 
+def _reduced(
+    model: CompiledModel, A: Any, ax: np.ndarray, x: np.ndarray, keep: np.ndarray
+) -> dict[str, Any]:
+    """The window as a model of its own (:func:`~landopt.solvers.highs.highs_arrays`'s form):
+    the columns ``keep`` only, the rows they touch, each row's bounds less what the fixed
+    columns put in it (``ax`` = A x, with x the incumbent); a row no kept column touches
+    holds already. At 1M parcels the whole model with tight bounds took HiGHS seconds of
+    presolve per window; this is a few thousand columns."""
+    sub = A[:, keep]
+    rows = np.unique(sub.indices)
+    rest = ax[rows] - sub[rows, :] @ x[keep]  # what the fixed columns put in each row
+    sub = sub[rows, :].tocsc()
+    return {
+        "n_vars": len(keep),
+        "n_rows": len(rows),
+        "c": np.asarray(model.c[keep], dtype=float),
+        "lb": np.asarray(model.lb[keep], dtype=float),
+        "ub": np.asarray(model.ub[keep], dtype=float),
+        "row_lower": np.asarray(model.row_lower[rows] - rest, dtype=float),
+        "row_upper": np.asarray(model.row_upper[rows] - rest, dtype=float),
+        "start": sub.indptr.astype(np.int32),
+        "index": sub.indices.astype(np.int32),
+        "value": sub.data.astype(float),
+        "integer": np.asarray(model.integrality[keep], dtype=bool),
+        "maximize": model.sense == "maximize",
+    }
+
+
 def improve_by_windows(
     model: CompiledModel,
     x: np.ndarray,
@@ -132,7 +160,8 @@ def improve_by_windows(
     objective before and after.
     """
     from landopt.heuristic import is_feasible, objective_with_edges
-    from landopt.solvers.highs import _child_payload, _ChildSolve
+    from landopt.solvers import child as _highs_child
+    from landopt.solvers.highs import _ChildSolve, highs_option_values
 
     t0 = time.perf_counter()
     best, x = objective_with_edges(model, x)
@@ -140,6 +169,8 @@ def improve_by_windows(
     sign = 1.0 if model.sense == "minimize" else -1.0
     graph = _graph(model)
     nx = model.n_x
+    A = model.A.tocsc()
+    ax = A @ x
     n = len(model.parcel_ids)
     tried = np.zeros(n, dtype=bool)  # parcels a window has been grown around
     size = WINDOW_PARCELS
@@ -167,15 +198,19 @@ def improve_by_windows(
                 continue
             tried[seeds] = True
             members = _window(graph, seeds, size)
-            free = np.zeros(n, dtype=bool)
-            free[members] = True
-            fixed = ~free[model.var_parcel]
-            lb, ub = model.lb.copy(), model.ub.copy()
-            lb[:nx][fixed] = ub[:nx][fixed] = np.round(x[:nx][fixed])
-            sub = replace(model, lb=lb, ub=ub)
+            inside = np.zeros(n, dtype=bool)
+            inside[members] = True
+            keep = np.r_[
+                np.flatnonzero(inside[model.var_parcel]),
+                nx + np.flatnonzero(inside[model.edges[:, 0]] | inside[model.edges[:, 1]]),
+            ]
+            arr = _reduced(model, A, ax, x, keep)
             budget = min(WINDOW_MAX_S, left - 0.5)
             began = time.perf_counter()
-            child.start_solve(_child_payload(sub, opts, x), began + budget)
+            payload = _highs_child.frame(
+                "solve", arr, {**highs_option_values(opts, arr["n_vars"]), "log": False}, x[keep]
+            )
+            child.start_solve(payload, began + budget)
             nxt = _ChildSolve("window")  # starts up while this window solves
             finished = False
             while not finished and time.perf_counter() < began + budget + 1.0:
@@ -199,9 +234,12 @@ def improve_by_windows(
                 size = max(WINDOW_MIN_PARCELS, int(size / 1.5))
             if not outcome["has_solution"]:
                 continue
-            value, y = objective_with_edges(model, np.round(np.asarray(outcome["x"], dtype=float)))
+            y = x.copy()
+            y[keep] = np.round(np.asarray(outcome["x"], dtype=float))
+            value, y = objective_with_edges(model, y)
             if sign * (value - best) < -1e-6 and is_feasible(model, y):
                 x, best = y, value
+                ax = A @ x
                 stats["improved"] += 1
     finally:
         if child is not None:
