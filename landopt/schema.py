@@ -637,8 +637,12 @@ class SolverSpec(_Table):
     """``highs`` (HiGHS direct), ``highs-pulp`` or ``cbc``."""
     time_limit: Number() = 600.0
     """Seconds the solve may take."""
-    gap: Number() = Field(0.0, json_schema_extra={"exclusiveMaximum": 1})
-    """Relative optimality gap accepted (0.01 = 1 %; 0 proves the optimum)."""
+    gap: Number() = Field(1e-4, json_schema_extra={"exclusiveMaximum": 1})
+    """Relative gap at which the solver stops (1e-4 = 0.01 %, the default; 0.01 = 1 %)."""
+    abs_gap: Number() = 1.0
+    """Absolute gap at which the solver stops, 万元 (default 1); whichever of ``gap`` and
+    ``abs_gap`` is reached first stops it. ``gap = 0`` with ``abs_gap = 0`` proves the
+    optimum exactly."""
     threads: Number(integer=True, minimum=1) | None = None
     """Threads the solver may use (default: its own choice)."""
     presolve: Choice(SWITCH, "schema.switch", "schema.switch.fix", key="presolve", value="auto") = (
