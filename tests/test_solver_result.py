@@ -177,3 +177,56 @@ def test_read_plan_gives_back_the_result_write_plan_recorded(tmp_path) -> None:
     assert back.result.record() == plan.result.record()
     recorded = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     assert back.result.record() == recorded["solver"]
+
+
+# --------------------------------------------------------------------------- the stopping rule
+def test_proven_status_tells_exact_from_within_the_gap() -> None:
+    from landopt.solvers.result import proven_status
+
+    assert proven_status(5122.0, 5122.0) == "optimal"
+    assert proven_status(5122.0, 5122.0 - 5e-7) == "optimal"  # HiGHS's 1e-6 floor
+    assert proven_status(1e9, 1e9 - 0.5) == "optimal"  # 1e-9 relative
+    assert proven_status(5122.0, 5121.5) == "within_gap"
+    assert proven_status(5122.0, None) == "within_gap"  # proven by a rule, gap unknown
+
+
+def test_a_record_without_an_absolute_gap_reads_back_with_none() -> None:
+    rec = _result().record()
+    del rec["requested_abs_gap"]
+    assert SolverResult.from_record(rec).requested_abs_gap == 0.0
+
+
+WITHIN = {
+    "status": "within_gap",
+    "requested_gap": 1e-4,
+    "requested_abs_gap": 1.0,
+    "gap": 3.2e-5,
+    "abs_gap": 0.41,
+}
+
+
+@pytest.mark.parametrize(
+    ("record", "lang", "text"),
+    [
+        ({"status": "optimal"}, "en", "proven optimal"),
+        ({"status": "optimal"}, "zh", "已证明最优"),
+        (
+            WITHIN,
+            "en",
+            "within 0.01 % (or 1 万元) of the optimum, proven (proven gap 0.0032 %, 0.41 万元)",
+        ),
+        (WITHIN, "zh", "已证明与最优解相差不超过 0.01 %（或 1 万元）（已证明差距 0.0032 %，0.41 万元）"),
+        (
+            {**WITHIN, "requested_abs_gap": 0.0, "requested_gap": 0.05, "gap": None},
+            "en",
+            "within 5 % of the optimum, proven",
+        ),
+        ({**WITHIN, "requested_gap": 0.0, "gap": None}, "zh", "已证明与最优解相差不超过 1 万元"),
+        ({"status": "time_limit"}, "en", "NOT proven optimal"),
+        ({"status": "time_limit"}, "zh", "未证明最优"),
+    ],
+)
+def test_proof_text_says_how_well_a_plan_was_proven(record, lang, text) -> None:
+    from landopt.solvers.result import proof_text
+
+    assert proof_text(record, lang) == text

@@ -709,6 +709,11 @@ class HighsSession:
         self.version = _highs_version(highspy)
         self.n_rows = model.n_rows
 
+    def use_options(self, opts: SolverOptions) -> None:
+        """Solve from now on with ``opts`` (time limit, stopping rule, threads, presolve)."""
+        self.opts = opts
+        self.applied = apply_highs_options(self.h, opts, self.model.n_vars)
+
     def set_rhs(self, rhs: np.ndarray) -> None:
         """Replace the right-hand sides of the model's own rows (senses unchanged)."""
         m = self.model

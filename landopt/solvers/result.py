@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-__all__ = ["EXACT_ABS", "EXACT_REL", "SolverResult", "proven_status"]
+from landopt.i18n import t
+
+__all__ = ["EXACT_ABS", "EXACT_REL", "SolverResult", "proof_text", "proven_status"]
 
 #: A proven result counts as exactly optimal (status ``"optimal"``) when its bound meets its
 #: objective up to this relative difference ...
@@ -172,3 +175,42 @@ def proven_status(objective: float | None, bound: float | None) -> str:
     if diff <= EXACT_ABS or diff <= EXACT_REL * abs(objective):
         return "optimal"
     return "within_gap"
+
+
+def _pct(frac: float) -> str:
+    """A fraction as a percentage with the digits it needs (1e-4 -> '0.01 %')."""
+    return f"{100 * frac:.4g} %"
+
+
+def proof_text(record: Mapping[str, Any], lang: str | None = None) -> str:
+    """How well a solve was proven, in words: for every output that states it.
+
+    ``"proven optimal"`` for status ``optimal``; for ``within_gap`` the stopping rule and
+    the gap actually proven, e.g. ``"within 0.01 % (or 1 万元) of the optimum, proven
+    (proven gap 0.0032 %, 0.41 万元)"`` (zh ``"已证明与最优解相差不超过 0.01 %（或 1 万元）
+    …"``); ``"NOT proven optimal"`` otherwise.
+
+    Parameters
+    ----------
+    record
+        :meth:`SolverResult.record` (or the ``solver`` entry of a ``run.json``).
+    lang
+        ``zh`` or ``en``.
+    """
+    status = record.get("status")
+    if status == "optimal":
+        return t("proof.exact", lang)
+    if status != "within_gap":
+        return t("proof.not_proven", lang)
+    rel, ab = float(record.get("requested_gap") or 0.0), float(record.get("requested_abs_gap") or 0.0)
+    if rel > 0 and ab > 0:
+        rule = t("proof.rule_both", lang, rel=_pct(rel), abs=f"{ab:,g}")
+    elif ab > 0:
+        rule = t("proof.rule_abs", lang, abs=f"{ab:,g}")
+    else:
+        rule = t("proof.rule_rel", lang, rel=_pct(rel))
+    gap, abs_gap = record.get("gap"), record.get("abs_gap")
+    actual = ""
+    if isinstance(gap, int | float) and isinstance(abs_gap, int | float):
+        actual = t("proof.actual", lang, rel=_pct(gap), abs=f"{abs_gap:,.2f}")
+    return t("proof.within", lang, rule=rule, actual=actual)
