@@ -177,9 +177,9 @@ def proven_status(objective: float | None, bound: float | None) -> str:
     return "within_gap"
 
 
-def _pct(frac: float) -> str:
-    """A fraction as a percentage with the digits it needs (1e-4 -> '0.01 %')."""
-    return f"{100 * frac:.4g} %"
+def _pct(frac: float, digits: int = 4) -> str:
+    """A fraction as a percentage with at most ``digits`` significant digits (1e-4 -> '0.01 %')."""
+    return f"{100 * frac:.{digits}g} %"
 
 
 def proof_text(record: Mapping[str, Any], lang: str | None = None) -> str:
@@ -212,5 +212,5 @@ def proof_text(record: Mapping[str, Any], lang: str | None = None) -> str:
     gap, abs_gap = record.get("gap"), record.get("abs_gap")
     actual = ""
     if isinstance(gap, int | float) and isinstance(abs_gap, int | float):
-        actual = t("proof.actual", lang, rel=_pct(gap), abs=f"{abs_gap:,.2f}")
+        actual = t("proof.actual", lang, rel=_pct(gap, 2), abs=f"{abs_gap:,.2f}")
     return t("proof.within", lang, rule=rule, actual=actual)
