@@ -660,7 +660,8 @@ def replacement_costs(
     without the parcel (irreplaceable), and ``NaN`` when it could not be proven: the
     re-solve stopped at its time limit, or the plan itself is not proven optimal (a
     difference of incumbents is no cost). ``status_without`` is the re-solve's status and
-    ``note`` says why a cost is missing. Every re-solve keeps the scenario's rules
+    ``note`` says why a cost is missing, or that it is only as exact as the stopping rule
+    (``[solver] gap`` and ``abs_gap``) when a solve stopped by it (``within_gap``). Every re-solve keeps the scenario's rules
     (minimum blocks included) and gets the scenario's time limit.
 
     The re-solves are independent: they run on :mod:`landopt.cluster`'s engine
@@ -692,6 +693,9 @@ def replacement_costs(
             cost = np.inf  # proven: no plan without it
         elif proven and np.isfinite(without) and plan_proven:
             cost = sign * (without - z)
+            if status != "optimal" or not plan.result.exact:
+                # each objective is proven only within the stopping rule ([solver] gap, abs_gap)
+                note = "within the stopping rule: each objective is proven only within its gap"
         else:
             cost = np.nan
             note = (

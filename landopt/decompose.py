@@ -181,7 +181,7 @@ def _price_one(ctx: Context, item: tuple[str, np.ndarray]) -> dict[str, Any]:
     if not res.has_solution:
         return out
     x = np.asarray(res.x, dtype=float)
-    bound = res.bound if res.bound is not None else (res.objective if res.proven_optimal else None)
+    bound = res.bound if res.bound is not None else (res.objective if res.exact else None)
     out.update(
         f=float(sign * (model.c @ x)),
         g=np.asarray(G @ x, dtype=float),

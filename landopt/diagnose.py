@@ -364,7 +364,10 @@ def closest_plan(
     targets = [s for s in model.statements if s.kind in TARGET_KINDS]
     if not targets:
         return _elastic(solve_compiled(model, opts, parcels=parcels, deadline=dl)), []
-    session = HighsSession(model, opts)
+    # phase 1's objective is a sum of relative shortfalls, not 万元: stop it by the relative
+    # gap alone (abs_gap 1 would accept a plan 100 % short of a target); phase 2 has the
+    # scenario's own objective and rule
+    session = HighsSession(model, replace(opts, abs_gap=0.0))
     h = session.h
     cuts = cut_generators(model)
     n0 = model.n_vars
@@ -416,6 +419,7 @@ def closest_plan(
     h.changeColsCost(
         cols, np.arange(cols, dtype=np.int32), np.concatenate([model.c, np.zeros(n_slack)])
     )
+    session.use_options(opts)
     second = solve_compiled(model, opts, parcels=parcels, deadline=dl, session=session, cuts=cuts)
     runtime = time.perf_counter() - t0
     if not second.has_solution:  # phase 2 found nothing in time: the least-shortfall plan

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from landopt import i18n
+from landopt.solvers.result import proof_text
 
 if TYPE_CHECKING:
     from landopt.plan import Plan
@@ -392,7 +393,10 @@ def _run(plan: Plan, lg: str) -> _Table:
         record.pop(k, None)
     rows: list[tuple[str, Any]] = [("scenario.name", scenario.get("name"))]
     rows += [("scenario.lang", scenario.get("lang"))]
-    rows += list(_flatten(record))
+    for key, value in _flatten(record):
+        rows.append((key, value))
+        if key == "solver.status":  # the status in words: proven optimal, or how closely
+            rows.append(("solver.proof", proof_text(record.get("solver") or {}, lg)))
     yes, no = _h("yes", lg), _h("no", lg)
     for key, value in rows:
         if isinstance(value, bool):

@@ -317,7 +317,7 @@ _REPORT: dict[str, dict[str, str]] = {
     },
     "no_chosen": {"en": "This plan chooses no parcel.", "zh": "本方案未选中任何地块。"},
     "status_k": {"en": "Status", "zh": "求解状态"},
-    "optimal": {"en": "Proven optimal", "zh": "是否证明最优"},
+    "optimal": {"en": "Optimality proven", "zh": "最优性证明"},
     "proven": {"en": "yes", "zh": "是（已证明最优）"},
     "not_proven": {
         "en": "NO (feasible plan, optimality not proven)",
@@ -574,8 +574,14 @@ _CLI: dict[str, dict[str, str]] = {
     "plan.backend": {"en": "solver back-end (default highs)", "zh": "求解器后端（默认 highs）"},
     "plan.time_limit": {"en": "time limit in seconds", "zh": "求解时限（秒）"},
     "plan.gap": {
-        "en": "relative gap to stop at, e.g. 0.01 (default 0: prove optimality)",
-        "zh": "达到此相对间隙即停止，如 0.01（默认 0：证明最优）",
+        "en": "relative gap to stop at, e.g. 0.01 (default 0.0001 = 0.01 %%; "
+        "0 with --abs-gap 0 proves optimality)",
+        "zh": "达到此相对间隙即停止，如 0.01（默认 0.0001 即 0.01 %%；与 --abs-gap 0 同为 0 时证明最优）",
+    },
+    "plan.abs_gap": {
+        "en": "absolute gap in 万元 to stop at (default 1); whichever of --gap and --abs-gap "
+        "is reached first stops the solver",
+        "zh": "达到此绝对差距（万元）即停止（默认 1）；--gap 与 --abs-gap 先达到者即停止求解",
     },
     "plan.threads": {"en": "solver threads", "zh": "求解器线程数"},
     "plan.solver_log": {"en": "show the solver's own log", "zh": "显示求解器自身的日志"},
@@ -640,11 +646,6 @@ _CLI: dict[str, dict[str, str]] = {
     "plan.irreplaceable": {"en": "irreplaceable", "zh": "不可替代"},
     "plan.replacement_label": {"en": "replacement cost", "zh": "替代成本（万元）"},
     "plan.title_year": {"en": "{title} ({year})", "zh": "{title}（{year} 年）"},
-    "plan.proven_optimal": {"en": "proven optimal", "zh": "已证明最优"},
-    "plan.optimal_within": {
-        "en": "optimal within the requested gap {gap}",
-        "zh": "在要求的间隙 {gap} 内最优",
-    },
     "plan.not_proven": {"en": "NOT proven optimal", "zh": "未证明最优"},
     "plan.time_limit_hit": {"en": " (time limit reached)", "zh": "（已达求解时限）"},
     "plan.gap_value": {"en": ", gap {gap}", "zh": "，间隙 {gap}"},
@@ -808,6 +809,7 @@ _CLI: dict[str, dict[str, str]] = {
     "sweep.col_objective": {"en": "objective", "zh": "目标值"},
     "sweep.col_marginal": {"en": "marginal", "zh": "边际成本"},
     "sweep.status_optimal": {"en": "optimal", "zh": "最优"},
+    "sweep.status_within_gap": {"en": "within_gap", "zh": "在允许差距内"},
     "sweep.status_infeasible": {"en": "infeasible", "zh": "无可行解"},
     "sweep.status_time_limit": {"en": "time_limit", "zh": "达到时限"},
     "sweep.status_invalid": {"en": "invalid", "zh": "取值无效"},
@@ -1362,7 +1364,20 @@ _EXCEL: dict[str, dict[str, str]] = {
     "run.plan_sha256": {"en": "plan.gpkg SHA-256", "zh": "plan.gpkg SHA-256"},
     "run.targets_met": {"en": "all targets met", "zh": "全部目标达成"},
     "run.solver.status": {"en": "solver status", "zh": "求解状态"},
-    "run.solver.proven_optimal": {"en": "proven optimal", "zh": "已证明最优"},
+    "run.solver.proven_optimal": {
+        "en": "proven (optimal, or within the stopping rule)",
+        "zh": "已证明（最优，或在停止规则内）",
+    },
+    "run.solver.proof": {"en": "how well proven", "zh": "最优性证明"},
+    "run.solver.abs_gap": {"en": "optimality gap (万元)", "zh": "最优性差距（万元）"},
+    "run.solver.requested_gap": {
+        "en": "stopping rule: relative gap",
+        "zh": "停止规则：相对差距",
+    },
+    "run.solver.requested_abs_gap": {
+        "en": "stopping rule: absolute gap (万元)",
+        "zh": "停止规则：绝对差距（万元）",
+    },
     "run.solver.objective": {"en": "objective", "zh": "目标函数值"},
     "run.solver.bound": {"en": "bound", "zh": "界"},
     "run.solver.gap": {"en": "optimality gap", "zh": "最优性差距"},
@@ -1733,6 +1748,7 @@ _DIAGNOSE: dict[str, dict[str, str]] = {
     },
     # solver status words for people
     "status.optimal": {"en": "optimal", "zh": "最优"},
+    "status.within_gap": {"en": "within_gap", "zh": "在允许差距内"},
     "status.time_limit": {"en": "time_limit", "zh": "达到时限"},
     "status.infeasible": {"en": "infeasible", "zh": "无可行解"},
     "status.unbounded": {"en": "unbounded", "zh": "无界"},
@@ -1810,3 +1826,19 @@ _CLUSTER: dict[str, dict[str, str]] = {
 }
 
 add_messages(_CLUSTER, prefix="cluster.")
+
+# how well a solve was proven, in every output that says it (landopt.solvers.result.proof_text)
+_PROOF: dict[str, dict[str, str]] = {
+    "exact": {"en": "proven optimal", "zh": "已证明最优"},
+    "within": {
+        "en": "within {rule} of the optimum, proven{actual}",
+        "zh": "已证明与最优解相差不超过 {rule}{actual}",
+    },
+    "rule_both": {"en": "{rel} (or {abs} 万元)", "zh": "{rel}（或 {abs} 万元）"},
+    "rule_rel": {"en": "{rel}", "zh": "{rel}"},
+    "rule_abs": {"en": "{abs} 万元", "zh": "{abs} 万元"},
+    "actual": {"en": " (proven gap {rel}, {abs} 万元)", "zh": "（已证明差距 {rel}，{abs} 万元）"},
+    "not_proven": {"en": "NOT proven optimal", "zh": "未证明最优"},
+}
+
+add_messages(_PROOF, prefix="proof.")

@@ -36,6 +36,7 @@ from landopt.errors import InputError
 from landopt.plan import NONE, Plan, plot_numbers, read_plan
 from landopt.rules import active_components, component
 from landopt.scenario import describe_rule
+from landopt.solvers.result import proof_text
 
 __all__ = [
     "MAP_FILES",
@@ -146,6 +147,8 @@ def _header(plan: Plan, h: dict[str, str], lang: _maps.Lang, record: dict[str, A
         "created": local_time(record.get("created"), district_zone(sc), lang),
         "ok": bool(plan.targets_met and not plan.failed_checks),
         "proven": bool(plan.result.proven_optimal),
+        # within the stopping rule, not exactly: say how closely (exact needs no badge)
+        "proof": proof_text(plan.result.record(), lang) if plan.result.status == "within_gap" else "",
         "banner": _failing_banner(plan),
         "kpis": [
             (h["chosen"], _i(chosen["plots"].sum()), w["plots"]),
@@ -378,23 +381,29 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
     return rows
 
 
-def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any]) -> dict:
+def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any], lang: str) -> dict:
     s = record.get("solver") or plan.result.record()
     inp = record.get("input") or {}
     proven = s.get("proven_optimal")
-    gap = s.get("gap")
+    proof = h["proven"] if s.get("status") == "optimal" else proof_text(s, lang)
+    gap, abs_gap = s.get("gap"), s.get("abs_gap")
+    gap_text = "–"
+    if isinstance(gap, int | float):
+        gap_text = f"{100 * gap:.4g} %"
+        if isinstance(abs_gap, int | float):
+            gap_text += f" ({abs_gap:,.2f} 万元)"
     limit = f"{_n(s.get('time_limit_s'), 0)} s" + (" — hit" if s.get("time_limit_hit") else "")
     # (heading, value, style): style "" text, "code", or the class of a coloured value
     rows = [
         (h["status_k"], _text(s.get("status")), ""),
-        (h["optimal"], h["proven"] if proven else h["not_proven"], "ok" if proven else "bad"),
+        (h["optimal"], proof if proven else h["not_proven"], "ok" if proven else "bad"),
         (h["objective_v"], _n(s.get("objective"), 3), ""),
         (
             h["bound_max" if plan.scenario.objective.sense == "maximize" else "bound"],
             _n(s.get("bound"), 3),
             "",
         ),
-        (h["gap"], f"{gap:.2%}" if isinstance(gap, int | float) else "–", ""),
+        (h["gap"], gap_text, ""),
         (h["runtime"], f"{_n(s.get('runtime_s'), 2)} s", ""),
         (
             h["solver"],
@@ -647,7 +656,7 @@ def report_html(
         webmap=webmap,
         breakdowns=_breakdown_sections(plan, h, lng),
         parcels=_parcels_section(plan, lng),
-        record=_record_section(plan, h, record),
+        record=_record_section(plan, h, record, lng),
         # landopt's version is in the run record's versions, once
         footer=_maps.source_note(plan, lng, version=False),
     )

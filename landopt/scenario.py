@@ -391,7 +391,13 @@ class Locks:
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """Back-end and limits. The default proves optimality (gap 0) within a time limit.
+    """Back-end and limits, and when to stop proving.
+
+    The solver stops when the proven gap is at most ``gap`` (relative: 1e-4 = 0.01 %) or
+    at most ``abs_gap`` (万元, in the objective's units), whichever is reached first, or at
+    ``time_limit``. The defaults (0.01 % or 1 万元) stop where more proof is worth nothing
+    to a plan; ``gap = 0`` with ``abs_gap = 0`` proves the optimum exactly (up to
+    HiGHS's numerical floor of 1e-6).
 
     Options made in code (``SolverOptions(...)``, ``dataclasses.replace(opts, ...)``, the
     solver overrides of a run) are validated like a file's ``[solver]`` table: a wrong
@@ -401,7 +407,8 @@ class SolverOptions:
 
     backend: str = "highs"
     time_limit: float = 600.0
-    gap: float = 0.0
+    gap: float = 1e-4
+    abs_gap: float = 1.0
     threads: int | None = None
     presolve: Literal["auto", "on", "off"] = "auto"
     log: bool = False
@@ -424,6 +431,7 @@ class SolverOptions:
             "backend": self.backend,
             "time_limit": self.time_limit,
             "gap": self.gap,
+            "abs_gap": self.abs_gap,
             "presolve": self.presolve,
         }
         if self.threads is not None:
@@ -844,7 +852,8 @@ class Scenario:
         return scenario_from_dict(d, base_dir=base, source=self.source)
 
     def with_solver(self, **options: Any) -> Scenario:
-        """A copy with solver options changed (``backend``, ``time_limit``, ``gap``, …).
+        """A copy with solver options changed (``backend``, ``time_limit``, ``gap``,
+        ``abs_gap``, …).
 
         Validated like a file's ``[solver]`` table (:class:`~landopt.errors.ScenarioError`);
         an option set to ``None`` goes back to its default.

@@ -347,6 +347,7 @@ def _solver(s: SolverSpec) -> SolverOptions:
         backend=s.backend,
         time_limit=float(s.time_limit),
         gap=float(s.gap),
+        abs_gap=float(s.abs_gap),
         threads=int(s.threads) if s.threads is not None else None,
         presolve=s.presolve,
         log=s.log,

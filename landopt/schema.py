@@ -677,8 +677,12 @@ class SolverSpec(_Table):
     """``highs`` (HiGHS direct), ``highs-pulp`` or ``cbc``."""
     time_limit: Number() = 600.0
     """Seconds the solve may take."""
-    gap: Number() = Field(0.0, json_schema_extra={"exclusiveMaximum": 1})
-    """Relative optimality gap accepted (0.01 = 1 %; 0 proves the optimum)."""
+    gap: Number() = Field(1e-4, json_schema_extra={"exclusiveMaximum": 1})
+    """Relative gap at which the solver stops (1e-4 = 0.01 %, the default; 0.01 = 1 %)."""
+    abs_gap: Number() = 1.0
+    """Absolute gap at which the solver stops, 万元 (default 1); whichever of ``gap`` and
+    ``abs_gap`` is reached first stops it. ``gap = 0`` with ``abs_gap = 0`` proves the
+    optimum exactly; ``gap = 0`` without ``abs_gap`` means the same."""
     threads: Number(integer=True, minimum=1) | None = None
     """Threads the solver may use (default: its own choice)."""
     presolve: Choice(SWITCH, "schema.switch", "schema.switch.fix", key="presolve", value="auto") = (
@@ -706,6 +710,15 @@ class SolverSpec(_Table):
         if v >= 1:
             raise _error(_m("schema.gap", got=v), _m("schema.gap.fix"))
         return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact(cls, data: Any) -> Any:
+        # "gap = 0" written alone asks for exact proof (as it did before abs_gap existed),
+        # not for a stop at 1 万元
+        if isinstance(data, dict) and data.get("gap") == 0 and "abs_gap" not in data:
+            data = {**data, "abs_gap": 0.0}
+        return data
 
 
 class ZoneSpec(_Table):

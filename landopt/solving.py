@@ -203,7 +203,7 @@ def solve_compiled(
         rounds += 1
     for g in gens:
         g.rounds += rounds
-    if res.has_solution and res.status == "optimal" and not res.proven_optimal:
+    if res.has_solution and res.status in ("optimal", "within_gap") and not res.proven_optimal:
         res = replace(res, status="time_limit")  # pragma: no cover - defensive
     return replace(res, runtime=time.perf_counter() - t0, time_limit=budget)
 

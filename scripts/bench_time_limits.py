@@ -27,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ROOT, ensure_layer
 
 
-def scaled_scenario(layer: str, n: int, weight: float, time_limit: float, gap: float) -> str:
+def scaled_scenario(
+    layer: str, n: int, weight: float, time_limit: float, gap: float, abs_gap: float = 1.0
+) -> str:
     """The 2023 scenario as TOML text, targets scaled to ``n`` parcels, penalty on clearance."""
     src = (ROOT / "data" / "scenarios" / "zhangdian-2023.toml").read_text(encoding="utf-8")
     base = tomllib.loads(src)
@@ -41,7 +43,9 @@ def scaled_scenario(layer: str, n: int, weight: float, time_limit: float, gap: f
         elif line.startswith("time_limit ="):
             line = f"time_limit = {time_limit}"
         elif line.startswith("gap ="):
-            line = f"gap = {gap}"
+            line = f"gap = {gap}\nabs_gap = {abs_gap}"
+        elif line.startswith("abs_gap ="):
+            continue
         lines.append(line)
         if line.startswith("[actions."):
             name = line.strip("[]").split(".")[1]
@@ -60,6 +64,7 @@ def main() -> None:
     ap.add_argument("--weight", type=float, default=500.0, help="boundary_weight, 万元/km")
     ap.add_argument("--time-limit", type=float, default=5.0)
     ap.add_argument("--gap", type=float, default=0.001)
+    ap.add_argument("--abs-gap", type=float, default=1.0, help="万元 (0 with --gap 0: exact)")
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args()
     layer = args.layer or ensure_layer(args.parcels)
@@ -67,7 +72,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sc = Path(tmp) / "scenario.toml"
         sc.write_text(
-            scaled_scenario(layer, args.parcels, args.weight, args.time_limit, args.gap),
+            scaled_scenario(
+                layer, args.parcels, args.weight, args.time_limit, args.gap, args.abs_gap
+            ),
             encoding="utf-8",
         )
         for i in range(args.runs):
@@ -86,7 +93,9 @@ def main() -> None:
             run = json.loads((out / "run.json").read_text(encoding="utf-8"))
             solve = run["timings_s"]["solve"]
             s = run["solver"]
-            gap = "none" if s["gap"] is None else f"{100 * s['gap']:.2f} %"
+            gap = "none" if s["gap"] is None else f"{100 * s['gap']:.4f} %"
+            if s.get("abs_gap") is not None:
+                gap += f" ({s['abs_gap']:,.2f} 万元)"
             print(
                 f"run {i + 1}: solve phase {solve:.1f} s (limit {args.time_limit:g} + grace "
                 f"{grace:g} = {args.time_limit + grace:g} s, "

@@ -32,8 +32,12 @@ def joint(tmp_path_factory):
 
 def test_the_programme_plans_optimal_and_rechecks_from_the_gpkg(joint):
     sc, plan, out = joint
-    assert plan.result.status == "optimal"
-    assert plan.result.gap is not None and plan.result.gap <= sc.solver.gap + 1e-9
+    # the demo asks for a 1 % gap: proven within it (exactly optimal only if it closed)
+    assert plan.result.proven_optimal and plan.result.status in ("optimal", "within_gap")
+    r = plan.result
+    assert r.gap is not None and (
+        r.gap <= sc.solver.gap + 1e-9 or r.abs_gap <= sc.solver.abs_gap + 1e-9
+    )
     assert not failed_checks(plan.checks)
     again = read_plan(out)
     assert not failed_checks(again.checks), [c for c in again.checks if not c.ok]

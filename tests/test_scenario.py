@@ -25,7 +25,21 @@ def test_shipped_scenario_loads_with_chinese_labels():
         (10, 10, 810.0),
     ]
     assert s.parcels.path == ROOT / "data" / "parcels.geojson"  # relative to the file, normalised
-    assert s.objective.sense == "minimize" and s.solver.backend == "highs" and s.solver.gap == 0
+    assert s.objective.sense == "minimize" and s.solver.backend == "highs"
+    # the demo states the default stopping rule: 0.01 % or 1 万元
+    assert (s.solver.gap, s.solver.abs_gap) == (1e-4, 1.0)
+
+
+def test_gap_zero_written_alone_asks_for_exact_proof():
+    """A scenario written before abs_gap existed with "gap = 0" still proves the optimum: it
+    must not start stopping at 1 万元 because a default appeared."""
+    import landopt
+
+    d = landopt.load_scenario(ROOT / "data" / "scenarios" / "zhangdian-2023.toml").to_dict()
+    d["solver"] = {"gap": 0}
+    assert scenario_from_dict(d, base_dir=ROOT / "data" / "scenarios").solver.abs_gap == 0.0
+    d["solver"] = {"gap": 0, "abs_gap": 2}
+    assert scenario_from_dict(d, base_dir=ROOT / "data" / "scenarios").solver.abs_gap == 2.0
 
 
 def test_every_problem_is_collected_with_where_and_a_suggestion():

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from landopt import load_scenario, solve
+from landopt.cli.plan import format_plan_report
+from landopt.excel import sheets
+from landopt.maps.layers import plan_subtitle
+from landopt.plan import Plan
+from landopt.report import report_html
 from landopt.solvers import SolverResult
 from landopt.solvers.result import _gap
 
@@ -177,3 +185,123 @@ def test_read_plan_gives_back_the_result_write_plan_recorded(tmp_path) -> None:
     assert back.result.record() == plan.result.record()
     recorded = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     assert back.result.record() == recorded["solver"]
+
+
+# --------------------------------------------------------------------------- the stopping rule
+def test_proven_status_tells_exact_from_within_the_gap() -> None:
+    from landopt.solvers.result import proven_status
+
+    assert proven_status(5122.0, 5122.0) == "optimal"
+    assert proven_status(5122.0, 5122.0 - 5e-7) == "optimal"  # HiGHS's 1e-6 floor
+    assert proven_status(1e9, 1e9 - 0.5) == "optimal"  # 1e-9 relative
+    assert proven_status(5122.0, 5121.5) == "within_gap"
+    assert proven_status(5122.0, None) == "within_gap"  # proven by a rule, gap unknown
+
+
+def test_a_record_without_an_absolute_gap_reads_back_with_none() -> None:
+    rec = _result().record()
+    del rec["requested_abs_gap"]
+    assert SolverResult.from_record(rec).requested_abs_gap == 0.0
+
+
+WITHIN = {
+    "status": "within_gap",
+    "requested_gap": 1e-4,
+    "requested_abs_gap": 1.0,
+    "gap": 3.2e-5,
+    "abs_gap": 0.41,
+}
+
+
+@pytest.mark.parametrize(
+    ("record", "lang", "text"),
+    [
+        ({"status": "optimal"}, "en", "proven optimal"),
+        ({"status": "optimal"}, "zh", "已证明最优"),
+        (
+            WITHIN,
+            "en",
+            "within 0.01 % (or 1 万元) of the optimum, proven (proven gap 0.0032 %, 0.41 万元)",
+        ),
+        (WITHIN, "zh", "已证明与最优解相差不超过 0.01 %（或 1 万元）（已证明差距 0.0032 %，0.41 万元）"),
+        (
+            {**WITHIN, "requested_abs_gap": 0.0, "requested_gap": 0.05, "gap": None},
+            "en",
+            "within 5 % of the optimum, proven",
+        ),
+        ({**WITHIN, "requested_gap": 0.0, "gap": None}, "zh", "已证明与最优解相差不超过 1 万元"),
+        ({"status": "time_limit"}, "en", "NOT proven optimal"),
+        ({"status": "time_limit"}, "zh", "未证明最优"),
+    ],
+)
+def test_proof_text_says_how_well_a_plan_was_proven(record, lang, text) -> None:
+    from landopt.solvers.result import proof_text
+
+    assert proof_text(record, lang) == text
+
+
+# --------------------------------------------------------------------------- in every output
+# The 2023 demo closes its gap to 0 under the default rule (0.01 % or 1 万元): it says
+# "proven optimal". The same plan with a result stopped by the rule at a small proven gap
+# (status within_gap) says so, with the gap, in the terminal summary, report.html, the
+# map's subtitle, summary.xlsx and run.json.
+DEMO = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "zhangdian-2023.toml"
+
+ZH = "已证明与最优解相差不超过 0.01 %（或 1 万元）（已证明差距 0.0098 %，0.50 万元）"
+EN = "within 0.01 % (or 1 万元) of the optimum, proven (proven gap 0.0098 %, 0.50 万元)"
+
+
+@pytest.fixture(scope="module")
+def exact() -> Plan:
+    return solve(load_scenario(DEMO))
+
+
+@pytest.fixture(scope="module")
+def within(exact: Plan) -> Plan:
+    r = exact.result
+    bound = r.objective - 0.5
+    return replace(
+        exact,
+        result=replace(r, status="within_gap", bound=bound, gap=0.5 / r.objective),
+    )
+
+
+def test_the_demo_is_proven_optimal_under_the_default_rule(exact):
+    r = exact.result
+    assert (r.requested_gap, r.requested_abs_gap) == (1e-4, 1.0)
+    assert r.status == "optimal" and r.exact and r.bound == pytest.approx(r.objective)
+    assert "已证明最优" in format_plan_report(exact, "demo.toml", "zh")
+    assert "proven optimal" in format_plan_report(exact, "demo.toml", "en")
+    assert "已证明差距" not in plan_subtitle(exact, "zh")
+
+
+def test_the_terminal_summary_says_within_the_rule(within):
+    assert within.result.objective == pytest.approx(5122.0)  # 0.5 万元 is 0.0098 %
+    assert ZH in format_plan_report(within, "demo.toml", "zh")
+    text = format_plan_report(within, "demo.toml", "en")
+    assert EN in text and "proven optimal" not in text
+
+
+def test_the_report_says_it_in_its_header_and_record(within):
+    html = report_html(within, lang="en")
+    # the header's badge, the record's row and the subtitle of the plan's totals
+    assert html.count(EN) == 3
+    assert "0.009762 % (0.50 万元)" in html  # the record's gap row
+    same_but_exact = replace(within, result=replace(within.result, status="optimal"))
+    assert "within 0.01 %" not in report_html(same_but_exact, lang="en")
+
+
+def test_the_map_subtitle_says_it(within):
+    assert ZH in plan_subtitle(within, "zh")
+    assert EN in plan_subtitle(within, "en")
+
+
+def test_summary_xlsx_and_run_json_say_it(within):
+    tables = sheets(within, lang="zh")
+    run = next(t for t in tables if any("solver.status" in map(str, r) for r in t.rows))
+    rows = {r[1]: r[2] for r in run.rows}
+    assert rows["solver.status"] == "within_gap"
+    assert rows["solver.proof"] == ZH
+    assert rows["solver.requested_gap"] == 1e-4 and rows["solver.requested_abs_gap"] == 1.0
+    rec = within.record()["solver"]
+    assert rec["status"] == "within_gap" and rec["abs_gap"] == pytest.approx(0.5)

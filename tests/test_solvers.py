@@ -635,3 +635,129 @@ def test_cbc_answers_an_infeasible_model_that_crashes_it_without_preprocessing()
     m = compile_model(s, parcels)
     assert solve_model(m, backend="highs").status == "infeasible"
     assert solve_model(m, backend="cbc").status == "infeasible"
+
+
+# --------------------------------------------------------------------------- stopping rule
+def _knapsack():
+    """30 idle plots, clear at least 37 % of their area at least cost (optimum 340.4 by an
+    exact solve): at a 5 % gap HiGHS stops at 344.1, a plan that is not the optimum."""
+    from landopt.scenario import scenario_from_dict
+
+    rng = np.random.default_rng(1)
+    n = 30
+    area = rng.integers(10, 60, n).astype(float)
+    cost = np.round(area * rng.uniform(0.8, 1.2, n), 1)
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": [f"P{i}" for i in range(n)],
+            "status": ["idle"] * n,
+            "area_mu": area,
+            "cost_clear_wan": cost,
+        }
+    )
+    sc = scenario_from_dict(
+        {
+            "name": "knapsack",
+            "actions": {
+                "clear": {
+                    "cost": "cost_clear_wan",
+                    "eligible": {"field": "status", "in": ["idle"]},
+                    "targets": {"area_min": float(area.sum() * 0.37)},
+                }
+            },
+        }
+    )
+    return compile_model(sc, parcels)
+
+
+def test_the_default_stopping_rule_is_001_percent_or_1_wan():
+    from landopt.scenario import SolverOptions
+
+    opts = SolverOptions()
+    assert (opts.gap, opts.abs_gap) == (1e-4, 1.0)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_solve_stopped_by_the_gap_rule_is_within_gap_not_optimal(backend):
+    m = _knapsack()
+    exact = solve_model(m, backend=backend, gap=0.0, abs_gap=0.0)
+    assert exact.status == "optimal" and exact.exact and exact.proven_optimal
+    assert exact.objective == pytest.approx(340.4)
+    assert exact.bound == pytest.approx(exact.objective)
+    r = solve_model(m, backend=backend, gap=0.05, abs_gap=0.0)
+    # proven within its rule, but not optimal: the bound stops short of the plan
+    assert r.status == "within_gap" and r.proven_optimal and not r.exact
+    assert r.has_solution and r.bound is not None and r.bound < r.objective
+    assert 0 < r.gap <= 0.05 + 1e-9
+    assert r.abs_gap == pytest.approx(r.objective - r.bound)
+    assert (r.requested_gap, r.requested_abs_gap) == (0.05, 0.0)
+    rec = r.record()
+    assert rec["status"] == "within_gap" and rec["requested_abs_gap"] == 0.0
+    assert rec["abs_gap"] == pytest.approx(r.abs_gap)
+
+
+def test_highs_stops_at_a_plan_that_is_not_the_optimum_within_a_5_percent_gap():
+    r = solve_model(_knapsack(), gap=0.05, abs_gap=0.0)
+    assert r.objective > 340.4 + 1e-6  # the incumbent it stopped at, honestly not "optimal"
+    assert r.status == "within_gap"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_absolute_gap_alone_stops_the_solver(backend):
+    r = solve_model(_knapsack(), backend=backend, gap=0.0, abs_gap=1e6)
+    assert r.status == "within_gap" and r.requested_abs_gap == 1e6
+    assert r.bound is not None and r.bound < r.objective
+
+
+def test_both_gaps_reach_highs_in_process_in_a_session_and_in_the_child():
+    from landopt.scenario import SolverOptions
+    from landopt.solvers import HighsSession
+    from landopt.solvers.highs import highs_option_values
+
+    m = _knapsack()
+    opts = SolverOptions(gap=0.02, abs_gap=3.0)
+    values = highs_option_values(opts, m.n_vars)
+    assert values["mip_rel_gap"] == 0.02 and values["mip_abs_gap"] == 3.0
+    # gap = 0, abs_gap = 0 keeps HiGHS's numerical floor
+    exact = highs_option_values(SolverOptions(gap=0.0, abs_gap=0.0), m.n_vars)
+    assert exact["mip_rel_gap"] == 0.0 and exact["mip_abs_gap"] == 1e-6
+    r = solve_model(m, opts, isolate="off")
+    assert r.options["mip_rel_gap"] == 0.02 and r.options["mip_abs_gap"] == 3.0
+    session = HighsSession(m, opts)
+    assert session.h.getOptionValue("mip_abs_gap")[1] == 3.0
+    assert session.h.getOptionValue("mip_rel_gap")[1] == 0.02
+    assert session.solve().requested_abs_gap == 3.0
+    session.use_options(SolverOptions(gap=0.0, abs_gap=0.0))
+    assert session.h.getOptionValue("mip_abs_gap")[1] == 1e-6
+    assert session.solve().status == "optimal"
+    child = solve_model(m, opts, isolate="on")
+    assert child.options["mip_rel_gap"] == 0.02 and child.options["mip_abs_gap"] == 3.0
+    assert child.options.get("isolated") is True
+
+
+@pytest.mark.skipif("cbc" not in BACKENDS, reason="CBC is not installed")
+def test_both_gaps_reach_cbc_and_its_log_gives_the_gap_it_stopped_at():
+    from landopt.solvers.pulp_cbc import _cbc_gap_left, _cbc_solver
+
+    s = _cbc_solver(msg=False, time_limit=10, gap=0.02, abs_gap=3.0, threads=None)
+    assert (s.optionsDict["gapRel"], s.optionsDict["gapAbs"]) == (0.02, 3.0)
+    r = solve_model(_knapsack(), backend="cbc", gap=0.02, abs_gap=3.0)
+    assert (r.options["gapRel"], r.options["gapAbs"]) == (0.02, 3.0)
+    assert _cbc_gap_left("Cbc0011I Exiting as integer gap of 2.6 less than 3 or 2%") == 2.6
+    assert _cbc_gap_left("Cbc0001I Search completed - best objective 340.4") is None
+
+
+def test_an_lp_solved_by_highs_is_optimal_with_its_objective_as_bound():
+    import highspy
+
+    from landopt.solvers.child import highs_outcome
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVar(0, 1)
+    h.addVar(0, 1)
+    h.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([1.0, 2.0]))
+    h.addRow(1, 1e30, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+    h.run()
+    out = highs_outcome(h)
+    assert out["status"] == "optimal" and out["bound"] == pytest.approx(out["objective"]) == 1.0

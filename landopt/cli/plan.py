@@ -13,6 +13,7 @@ from landopt.cli import _console as con
 from landopt.cli import options
 from landopt.errors import InputError, LandoptError
 from landopt.i18n import add_messages, t
+from landopt.solvers.result import proof_text
 
 add_messages(
     {
@@ -78,6 +79,7 @@ def add_plan_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     g.add_argument("--time-limit", type=float, metavar="S", help=t("cli.plan.time_limit", lg))
     g.add_argument("--gap", type=float, metavar="FRAC", help=t("cli.plan.gap", lg))
+    g.add_argument("--abs-gap", type=float, metavar="WAN", help=t("cli.plan.abs_gap", lg))
     g.add_argument("--threads", type=int, metavar="N", help=t("cli.plan.threads", lg))
     g.add_argument("--solver-log", action="store_true", help=t("cli.plan.solver_log", lg))
     a = p.add_argument_group(t("cli.plan.group_analysis", lg))
@@ -128,6 +130,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             "backend": args.backend,
             "time_limit": args.time_limit,
             "gap": args.gap,
+            # --gap 0 alone asks for exact proof, as "gap = 0" alone does in a scenario
+            "abs_gap": 0.0 if args.gap == 0 and args.abs_gap is None else args.abs_gap,
             "threads": args.threads,
             "log": True if args.solver_log else None,
         }.items()
@@ -491,12 +495,8 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
     parts: list[con.Part] = [f"landopt plan {source}", "  " + heading, "", summary_table(plan.summary, lg)]
     if prog is not None and "year" in plan.parcels.columns:
         parts += ["", programme_table(plan, lg)]
-    if r.proven_optimal:
-        quality = (
-            t("cli.plan.proven_optimal", lg)
-            if r.requested_gap == 0
-            else t("cli.plan.optimal_within", lg, gap=f"{r.requested_gap:.2%}")
-        )
+    if r.proven_optimal:  # proven optimal, or within the stopping rule with its proven gap
+        quality = proof_text(r.record(), lg)
     elif r.has_solution:
         quality = t("cli.plan.not_proven", lg) + (
             t("cli.plan.time_limit_hit", lg) if r.time_limit_hit else ""

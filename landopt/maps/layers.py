@@ -21,6 +21,7 @@ from landopt.errors import InputError
 from landopt.i18n import Lang
 from landopt.maps.style import count_text, group_stats, words
 from landopt.plan import Plan
+from landopt.solvers.result import proof_text
 
 __all__ = [
     "crs_text",
@@ -310,6 +311,8 @@ def plan_subtitle(plan: Plan, lang: Lang) -> str:
     if not plan.result.proven_optimal:
         gap = plan.result.gap
         parts.append(w["not_optimal"] + (f" (gap {gap:.2%})" if gap is not None else ""))
+    elif plan.result.status == "within_gap":  # proven, but only within the stopping rule
+        parts.append(proof_text(plan.result.record(), lang))
     return " · ".join(parts)
 
 

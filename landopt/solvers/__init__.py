@@ -78,7 +78,7 @@ def solve_model(
         Back-end and limits; defaults to the scenario's ``[solver]`` table.
     **overrides
         Fields of :class:`SolverOptions` to change for this call (``backend``,
-        ``time_limit``, ``gap``, ``threads``, ``presolve``, ``log``).
+        ``time_limit``, ``gap``, ``abs_gap``, ``threads``, ``presolve``, ``log``).
 
     Returns
     -------
@@ -95,11 +95,12 @@ def solve_model(
             f"unknown solver back-end {opts.backend!r}; use one of {', '.join(BACKENDS)}"
         )
     log.info(
-        "solving %s with %s (time limit %gs, gap %g)",
+        "solving %s with %s (time limit %gs, stop at gap %g or %g 万元)",
         model.scenario.name,
         opts.backend,
         opts.time_limit,
         opts.gap,
+        opts.abs_gap,
     )
     if model.n_vars == 0:
         return _empty_model(model, opts)
@@ -136,7 +137,7 @@ def _check_objective(model: CompiledModel, opts: SolverOptions, res: SolverResul
     if res.objective is None or abs(own - res.objective) <= 1e-6 * max(1.0, abs(own)):
         return res
     log.warning("%s reported objective %.6g for a plan worth %.6g", res.solver, res.objective, own)
-    if res.status == "optimal" and res.options.get("warm_start_objective") is not None:
+    if res.proven_optimal and res.options.get("warm_start_objective") is not None:
         log.warning("solving again without the warm start")
         return solve_model(model, replace(opts, warm_start="off"))
     if res.status == "time_limit":
@@ -171,6 +172,7 @@ def _empty_model(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         time_limit=opts.time_limit,
         time_limit_hit=False,
         requested_gap=opts.gap,
+        requested_abs_gap=opts.abs_gap,
         x=np.zeros(0) if ok else None,
         message="the model has no decision variables",
     )

@@ -158,12 +158,16 @@ def highs_outcome(h: Any) -> dict[str, Any]:
         status = "unbounded" if ms == MS.kUnbounded else "infeasible"
     else:
         status = "error"
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+    if status == "optimal" and has_sol and info.mip_node_count < 0:
+        # no integer column (an LP): HiGHS leaves mip_dual_bound at 0; the optimum is its bound
+        bound = float(info.objective_function_value)
     return {
         "status": status,
         "has_solution": bool(has_sol),
         "x": np.asarray(h.getSolution().col_value, dtype=float) if has_sol else None,
         "objective": float(info.objective_function_value) if has_sol else None,
-        "bound": float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None,
+        "bound": bound,
         "time_limit_hit": ms == MS.kTimeLimit,
         "message": h.modelStatusToString(ms),
     }

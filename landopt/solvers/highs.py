@@ -28,7 +28,7 @@ from landopt.model import CompiledModel
 from landopt.scenario import SolverOptions
 from landopt.solvers import child as _highs_child
 from landopt.solvers.child import highs_outcome
-from landopt.solvers.result import SolverResult, _gap
+from landopt.solvers.result import EXACT_ABS, SolverResult, _gap, proven_status
 from landopt.solvers.windows import WindowRunner, use_windows
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ def highs_option_values(opts: SolverOptions, n_vars: int) -> dict[str, Any]:
     set_: dict[str, Any] = {
         "time_limit": float(opts.time_limit),
         "mip_rel_gap": float(opts.gap),
-        "mip_abs_gap": 1e-6,
+        # whichever is reached first stops HiGHS; abs_gap = 0 keeps its numerical floor
+        "mip_abs_gap": max(float(opts.abs_gap), EXACT_ABS),
         "presolve": presolve,
         "random_seed": 0,
     }
@@ -663,7 +664,7 @@ def _relaxation_fallback(
 
 def _watchdog_note(res: SolverResult, stopped: bool) -> SolverResult:
     """Mark a result the watchdog cut short: never optimal, always time-limited."""
-    if not stopped or res.status == "optimal":
+    if not stopped or res.proven_optimal:
         return res
     log.warning(
         "HiGHS overran its %.0f s time limit and was stopped by the watchdog", res.time_limit
@@ -704,10 +705,13 @@ def _result_from_outcome(
     version: str,
 ) -> SolverResult:
     has_sol = out["has_solution"]
+    status = out["status"]
+    if status == "optimal":  # HiGHS proved its stopping rule: exactly, or within the gap?
+        status = proven_status(out["objective"], out["bound"])
     return SolverResult(
-        status=out["status"],
+        status=status,
         has_solution=has_sol,
-        proven_optimal=out["status"] == "optimal",
+        proven_optimal=status in ("optimal", "within_gap"),
         objective=out["objective"],
         bound=out["bound"],
         gap=_gap(out["objective"], out["bound"]) if has_sol else None,
@@ -718,6 +722,7 @@ def _result_from_outcome(
         time_limit=opts.time_limit,
         time_limit_hit=out["time_limit_hit"],
         requested_gap=opts.gap,
+        requested_abs_gap=opts.abs_gap,
         x=out["x"],
         message=out["message"],
         options=applied,
@@ -739,6 +744,11 @@ class HighsSession:
         self.h, self.applied = highs_from_model(model, self.opts)
         self.version = _highs_version(highspy)
         self.n_rows = model.n_rows
+
+    def use_options(self, opts: SolverOptions) -> None:
+        """Solve from now on with ``opts`` (time limit, stopping rule, threads, presolve)."""
+        self.opts = opts
+        self.applied = apply_highs_options(self.h, opts, self.model.n_vars)
 
     def set_rhs(self, rhs: np.ndarray) -> None:
         """Replace the right-hand sides of the model's own rows (senses unchanged)."""

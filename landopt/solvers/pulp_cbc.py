@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import re
 import shutil
+import tempfile
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +24,7 @@ from landopt.model import CompiledModel
 from landopt.scenario import SolverOptions
 from landopt.solvers.child import silence_stdout as _silence_stdout
 from landopt.solvers.highs import _highs_version
-from landopt.solvers.result import SolverResult, _gap
+from landopt.solvers.result import EXACT_ABS, SolverResult, _gap, proven_status
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,11 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
     build = time.perf_counter() - t_build
     if opts.backend == "highs-pulp":
         solver = pulp.HiGHS(
-            msg=opts.log, timeLimit=opts.time_limit, gapRel=opts.gap, threads=opts.threads
+            msg=opts.log,
+            timeLimit=opts.time_limit,
+            gapRel=opts.gap,
+            gapAbs=_abs_gap(opts),
+            threads=opts.threads,
         )
         solver_name = "HiGHS"
         import highspy
@@ -41,7 +49,11 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         version = _highs_version(highspy)
     else:
         solver = _cbc_solver(
-            msg=opts.log, time_limit=opts.time_limit, gap=opts.gap, threads=opts.threads
+            msg=opts.log,
+            time_limit=opts.time_limit,
+            gap=opts.gap,
+            abs_gap=_abs_gap(opts),
+            threads=opts.threads,
         )
         if solver is None:
             raise SolverError(
@@ -51,6 +63,12 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
             )
         solver_name = "CBC"
         version = _cbc_version(solver)
+    cbc_log = None
+    if solver_name == "CBC" and not opts.log and hasattr(solver, "optionsDict"):
+        # CBC's command line reports no bound to PuLP: its log says how it stopped
+        fd, cbc_log = tempfile.mkstemp(prefix="landopt-cbc-", suffix=".log")
+        os.close(fd)
+        solver.optionsDict["logPath"] = cbc_log
     t0 = time.perf_counter()
     try:
         with _silence_stdout(enabled=not opts.log):
@@ -70,6 +88,13 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
                 ret = prob.solve(solver)
     except pulp.PulpSolverError as exc:
         raise SolverError(f"{solver_name} failed: {exc}") from exc
+    finally:
+        cbc_text = ""
+        if cbc_log is not None:
+            with contextlib.suppress(OSError):
+                cbc_text = Path(cbc_log).read_text(errors="replace")
+            with contextlib.suppress(OSError):
+                os.unlink(cbc_log)
     runtime = time.perf_counter() - t0
     outcome = _pulp_outcome(prob, ret)
     x = None
@@ -78,10 +103,18 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         x = np.array([0.0 if v is None else float(v) for v in vals])
     objective = model.objective_value(x) if x is not None else None
     bound = outcome["bound"]
-    if bound is None and outcome["proven_optimal"] and objective is not None and opts.gap == 0:
-        bound = objective
+    exact_rule = opts.gap == 0 and opts.abs_gap == 0
+    if bound is None and outcome["proven_optimal"] and objective is not None:
+        left = _cbc_gap_left(cbc_text)
+        if left is not None:  # CBC stopped by the gap rule, this far from its bound
+            bound = objective - left if model.sense == "minimize" else objective + left
+        elif exact_rule or "Search completed" in cbc_text:
+            bound = objective  # CBC proved the optimum itself: its search was complete
+    status = outcome["status"]
+    if status == "optimal":  # proven: exactly, or only within the stopping rule?
+        status = proven_status(objective, bound)
     return SolverResult(
-        status=outcome["status"],
+        status=status,
         has_solution=outcome["has_solution"],
         proven_optimal=outcome["proven_optimal"],
         objective=objective,
@@ -94,6 +127,7 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         time_limit=opts.time_limit,
         time_limit_hit=outcome["time_limit_hit"],
         requested_gap=opts.gap,
+        requested_abs_gap=opts.abs_gap,
         x=x,
         message=outcome["message"],
         options={
@@ -101,8 +135,33 @@ def _solve_pulp(model: CompiledModel, opts: SolverOptions) -> SolverResult:
             "build_s": round(build, 4),
             "time_limit": opts.time_limit,
             "gapRel": opts.gap,
+            "gapAbs": _abs_gap(opts),
         },
     )
+
+
+_CBC_GAP_EXIT = re.compile(r"Exiting as integer gap of\s+([-+0-9.eE]+)")
+
+
+def _cbc_gap_left(text: str) -> float | None:
+    """The absolute gap CBC's log says it stopped at (``Exiting as integer gap of G``).
+
+    >>> _cbc_gap_left("Cbc0011I Exiting as integer gap of 2.5 less than 1e-10 or 5%")
+    2.5
+    >>> _cbc_gap_left("Cbc0001I Search completed - best objective 165") is None
+    True
+    """
+    found = _CBC_GAP_EXIT.findall(text)
+    if not found:
+        return None
+    with contextlib.suppress(ValueError):
+        return abs(float(found[-1]))
+    return None
+
+
+def _abs_gap(opts: SolverOptions) -> float:
+    """The absolute gap handed to the solver: ``abs_gap``, never below the numerical floor."""
+    return max(float(opts.abs_gap), EXACT_ABS)
 
 
 def _pulp_outcome(prob: Any, ret: Any) -> dict[str, Any]:
@@ -159,7 +218,13 @@ def _pulp_outcome(prob: Any, ret: Any) -> dict[str, Any]:
 
 
 def _cbc_solver(
-    *, msg: bool, time_limit: float | None, gap: float, threads: int | None, probe: bool = False
+    *,
+    msg: bool,
+    time_limit: float | None,
+    gap: float,
+    abs_gap: float = EXACT_ABS,
+    threads: int | None,
+    probe: bool = False,
 ) -> Any:
     """PuLP's CBC command, from the first CBC found.
 
@@ -174,7 +239,12 @@ def _cbc_solver(
     # CBC's integer preprocessing proved a wrong optimum on a 5-parcel model (2 where 1 is
     # optimal: tests/test_solvers.py::test_cbc_preprocessing_does_not_lose_the_optimum,
     # found by the brute-force property test); with it off CBC is right there.
-    kwargs: dict[str, Any] = {"msg": msg, "gapRel": gap, "options": ["preprocess off"]}
+    kwargs: dict[str, Any] = {
+        "msg": msg,
+        "gapRel": gap,
+        "gapAbs": abs_gap,
+        "options": ["preprocess off"],
+    }
     if time_limit is not None:
         kwargs["timeLimit"] = time_limit
     if threads:
