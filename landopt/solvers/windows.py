@@ -50,8 +50,10 @@ __all__ = ["WindowRunner", "improve_by_windows", "use_windows"]
 
 log = logging.getLogger(__name__)
 
-#: ``windows = "auto"`` uses them for penalised models of at least this many columns.
-WINDOWS_AUTO_MIN_VARS = 20_000
+#: ``windows = "auto"`` uses them for penalised models of at least this many columns: at
+#: 50k parcels (24,586 columns) HiGHS itself improves the start and the windows only take
+#: its core (BENCHMARKS.md "Exact windows").
+WINDOWS_AUTO_MIN_VARS = 40_000
 #: Parcels of the first window, and the bounds it grows and shrinks within.
 WINDOW_PARCELS = 2_000
 WINDOW_MIN_PARCELS = 200
