@@ -156,3 +156,42 @@ def test_programme_start_is_feasible_and_never_below_the_optimum(inst: dict[str,
     elif x is not None:
         assert is_feasible(m, x)
         assert objective_with_edges(m, x)[0] >= want - 1e-6
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inst=instances())
+def test_windows_over_a_whole_programme_reach_the_optimum(inst: dict[str, Any]) -> None:
+    """Exact windows on a programme (no boundary penalty: a window is the worst chosen plots
+    and the best candidates, every year's columns of each): from the year-by-year start,
+    with one window as big as the layer, the brute-force optimum; never an infeasible plan."""
+    import time
+
+    from landopt.heuristic import is_feasible, programme_start
+    from landopt.solvers import windows as W
+
+    sc, parcels = build(inst)
+    m = compile_model(sc, parcels)
+    want = brute(inst)
+    x = programme_start(m)
+    if want is None or x is None:
+        return
+    old = W.WINDOW_PARCELS
+    W.WINDOW_PARCELS = 2 * len(parcels)  # one window: every chosen plot and every candidate
+    try:
+        y, value, _ = W.improve_by_windows(
+            m, x, sc.solver.__class__(gap=0.0, abs_gap=0.0), until=time.perf_counter() + 60
+        )
+    finally:
+        W.WINDOW_PARCELS = old
+    assert is_feasible(m, y)
+    assert value == pytest.approx(want, abs=1e-6)
+    # windows of two plots: the rest fixed, moved into the rows' bounds; still feasible
+    W.WINDOW_PARCELS, W.WINDOW_MIN_PARCELS = 2, 2
+    try:
+        y, small, _ = W.improve_by_windows(
+            m, x, sc.solver.__class__(gap=0.0, abs_gap=0.0), until=time.perf_counter() + 60
+        )
+    finally:
+        W.WINDOW_PARCELS, W.WINDOW_MIN_PARCELS = old, 200
+    start = float(m.c @ x)
+    assert is_feasible(m, y) and want - 1e-6 <= small <= start + 1e-6

@@ -20,6 +20,10 @@ every row (:func:`landopt.heuristic.is_feasible`). Windows are grown around seed
 plots of the penalised actions whose removal would save most (cost and exposed boundary
 minus what their chosen neighbours share with them, ``-c_i + shared_p``), worst first, by
 breadth-first search over the model's edges; a seed inside an earlier window is skipped.
+A programme (no penalty, no edges) gets windows too: the ``size/2`` chosen plots of
+highest cost and the ``size/2`` cheapest candidates not yet tried, each with its columns of
+every year (at 100,000 parcels HiGHS improved nothing on the year-by-year start of a
+2-year programme in 300 s; BENCHMARKS.md "Multi-year programmes").
 A window that proves its optimum quickly grows the next one (×1.5, up to
 :data:`WINDOW_MAX_PARCELS`); one that runs out of time shrinks it.
 
@@ -68,8 +72,9 @@ MAX_PASSES = 3
 
 
 def use_windows(model: CompiledModel, opts: SolverOptions) -> bool:
-    """Whether the options ask for exact windows on this model (a penalised one)."""
-    if not len(model.edges) or opts.windows == "off":
+    """Whether the options ask for exact windows on this model (a penalised one, or a
+    programme: HiGHS improved nothing on the programme start at 100k in 300 s)."""
+    if not (len(model.edges) or model.is_programme) or opts.windows == "off":
         return False
     return opts.windows == "on" or model.n_vars >= WINDOWS_AUTO_MIN_VARS
 
@@ -92,13 +97,12 @@ def _seeds(model: CompiledModel, x: np.ndarray, graph: Any) -> tuple[np.ndarray,
     nx = model.n_x
     sign = 1.0 if model.sense == "minimize" else -1.0
     chosen = x[:nx] > 0.5
-    sel = np.bincount(model.var_parcel[chosen & model.penalised], minlength=len(model.parcel_ids))
+    pen = model.penalised if len(model.edges) else np.ones(nx, dtype=bool)  # no penalty: all
+    sel = np.bincount(model.var_parcel[chosen & pen], minlength=len(model.parcel_ids))
     shared = graph @ sel.astype(float)
     used = np.bincount(model.var_parcel[chosen], minlength=len(model.parcel_ids)) > 0
-    on = np.flatnonzero(chosen & model.penalised & (model.lb[:nx] < 0.5))
-    off = np.flatnonzero(
-        ~chosen & model.penalised & (model.ub[:nx] > 0.5) & ~used[model.var_parcel]
-    )
+    on = np.flatnonzero(chosen & pen & (model.lb[:nx] < 0.5))
+    off = np.flatnonzero(~chosen & pen & (model.ub[:nx] > 0.5) & ~used[model.var_parcel])
     d_rem = -sign * model.c[on] + shared[model.var_parcel[on]]
     d_add = sign * model.c[off] - shared[model.var_parcel[off]]
     rem = model.var_parcel[on[np.argsort(d_rem, kind="stable")]]
@@ -179,8 +183,12 @@ def improve_by_windows(
     stats: dict[str, Any] = {"windows": 0, "improved": 0, "proven": 0, "parcels": []}
 
     def next_seeds() -> list[int]:
+        # without edges a ball is its seed alone: a window is then the size/2 worst chosen
+        # plots and the size/2 best candidates not yet tried (a programme's plots move
+        # between years and plots there)
+        each = BALLS if len(model.edges) else max(1, size // 2)
         rem, add = _seeds(model, x, graph)
-        rem, add = rem[~tried[rem]][:BALLS], add[~tried[add]][:BALLS]
+        rem, add = rem[~tried[rem]][:each], add[~tried[add]][:each]
         return [int(v) for v in np.r_[rem, add]]
 
     child = _ChildSolve("window") if until - t0 > 1.0 else None
