@@ -406,6 +406,10 @@ def test_every_response_says_nosniff_and_a_self_only_policy(client: Any) -> None
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
 
 
+def test_the_icon_a_browser_asks_for_is_no_error(client: Any) -> None:
+    assert client.get("/favicon.ico").status_code == 204  # plan.html and report.html name none
+
+
 def test_pages_are_chinese_by_default_and_english_on_request(client: Any) -> None:
     assert "运行记录" in client.get("/").text
     assert "<h1>Run history</h1>" in client.get("/?lang=en").text
