@@ -410,7 +410,9 @@ def wait_run_ended(driver: Any) -> str:
 
 
 # --------------------------------------------------------------------------- the steps
-def upload_and_map(driver: Any, server: Server, zip_path: Path, shots: Path | None) -> str:
+def upload_and_map(
+    driver: Any, server: Server, zip_path: Path, reference: Any, shots: Path | None
+) -> str:
     """Home → add a layer → upload the zip → map the columns and the status values → save;
     return the layer's id (its page shows the layer usable)."""
     driver.get(server.url + "/")
@@ -428,7 +430,10 @@ def upload_and_map(driver: Any, server: Server, zip_path: Path, shots: Path | No
 
     # before the mapping: 已收储 is no status landopt knows, so the layer is not usable yet
     assert by_id(driver, "validation").get_attribute("data-ok") == "false"
-    assert "已收储" in by_id(driver, "errors").text
+    errors = by_id(driver, "errors")
+    assert errors.get_attribute("data-n") == str((reference.parcels["status"] == "cleared").sum())
+    lines = errors.find_elements(By.TAG_NAME, "li")  # one line for all those parcels
+    assert len(lines) == 1 and "已收储" in lines[0].text and "parcel " not in lines[0].text
     assert Select(by_id(driver, "col-parcel_id")).first_selected_option.get_attribute("value") == (
         "地块编号"
     )  # suggested from the column name
@@ -557,7 +562,7 @@ def test_from_a_gbk_zip_to_the_downloaded_summary(
     import openpyxl
 
     driver = tab
-    layer = upload_and_map(driver, server, gbk_zip, shots)
+    layer = upload_and_map(driver, server, gbk_zip, reference, shots)
     expected = reference.parcels.groupby("status").size()
     for status, n in expected.items():
         row = driver.find_element(By.CSS_SELECTOR, f'#by-status tr[data-status="{status}"] .count')
@@ -614,9 +619,11 @@ def test_from_a_gbk_zip_to_the_downloaded_summary(
     assert_stayed_on_the_server(driver, server)
 
 
-def test_a_running_run_is_cancelled(tab: Any, server: Server, gbk_zip: Path, shots: Path) -> None:
+def test_a_running_run_is_cancelled(
+    tab: Any, server: Server, gbk_zip: Path, reference: Any, shots: Path
+) -> None:
     driver = tab
-    layer = upload_and_map(driver, server, gbk_zip, None)
+    layer = upload_and_map(driver, server, gbk_zip, reference, None)
     to_scenario(driver, layer)
     # every area exactly on target: HiGHS searches to its time limit (minutes), never less
     fill_scenario(driver, TARGETS_2023, mode="exact", time_limit="600")
@@ -635,10 +642,10 @@ def test_a_running_run_is_cancelled(tab: Any, server: Server, gbk_zip: Path, sho
 
 
 def test_an_impossible_target_shows_the_diagnosis(
-    tab: Any, server: Server, gbk_zip: Path, shots: Path
+    tab: Any, server: Server, gbk_zip: Path, reference: Any, shots: Path
 ) -> None:
     driver = tab
-    layer = upload_and_map(driver, server, gbk_zip, None)
+    layer = upload_and_map(driver, server, gbk_zip, reference, None)
     to_scenario(driver, layer)
     fill_scenario(driver, TARGETS_2023 | {"clear": (17, 100000)})
     start_run(driver)
@@ -661,6 +668,7 @@ def test_off_localhost_a_sign_in_is_required(tab: Any, remote_server: Server, sh
     driver.get(server.url + "/layers/new")
     wait_path(driver, "/login")  # sent to sign in
     assert not driver.find_elements(By.ID, "file")
+    assert not driver.find_elements(By.ID, "nav-upload")  # no links that lead back here
     shot(driver, shots, "14-login")
     by_id(driver, "username").send_keys("planner")
     by_id(driver, "password").send_keys("correct horse battery")
