@@ -303,6 +303,11 @@ def test_mapping_is_suggested_and_saving_validates_again(client: Any, tmp_path: 
     assert form["col.parcel_id"] == "地块编号" and form["col.status"] == "状态"
     assert form["sv.低效"] == "inefficient" and form["sv.荒废"] == ""
     assert 'data-ok="false"' in page and "荒废" in page  # an unknown status is an error
+    errors = re.search(r'<ul id="errors" data-n="(\d+)">(.*?)</ul>', page, re.S)
+    assert errors.group(1) == "2"  # two parcels say 荒废: one line naming both, in Chinese
+    lines = re.findall(r'<li class="problem">([^<]*)</li>', errors.group(2))
+    assert len(lines) == 1 and "2 宗地块" in lines[0] and "parcel " not in lines[0]
+    assert "亩均效益等级 <code>muyi_class</code>" in page  # the fields named for planners
     form["sv.荒废"] = "idle"
     saved = client.post(f"/layers/{layer}/mapping", data=form, follow_redirects=False)
     assert saved.status_code == 303
@@ -406,6 +411,10 @@ def test_every_response_says_nosniff_and_a_self_only_policy(client: Any) -> None
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
 
 
+def test_the_icon_a_browser_asks_for_is_no_error(client: Any) -> None:
+    assert client.get("/favicon.ico").status_code == 204  # plan.html and report.html name none
+
+
 def test_pages_are_chinese_by_default_and_english_on_request(client: Any) -> None:
     assert "运行记录" in client.get("/").text
     assert "<h1>Run history</h1>" in client.get("/?lang=en").text
@@ -422,6 +431,7 @@ def test_with_sign_in_required_pages_redirect_to_login(tmp_path: Path, store_url
     with TestClient(_app(tmp_path, store_url, auth=True)) as c:
         r = c.get("/", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert 'id="nav-upload"' not in c.get("/login").text  # no links that lead back here
         assert c.get("/layers/new", follow_redirects=False).status_code == 303
         assert c.get("/api/runs/" + "0" * 32).status_code == 401
         token = _csrf(c, "/login")
@@ -436,6 +446,7 @@ def test_with_sign_in_required_pages_redirect_to_login(tmp_path: Path, store_url
         assert ok.status_code == 303
         page = c.get("/")
         assert page.status_code == 200 and 'id="user">alice<' in page.text
+        assert 'id="nav-upload"' in page.text
 
 
 def test_a_zip_with_a_parent_path_is_refused_by_name(client: Any, tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ CSP_INLINE = (
     "form-action 'none'; frame-ancestors 'self'"
 )
 LANG_COOKIE = "landopt_lang"
-PUBLIC = ("/login", "/static/")
+PUBLIC = ("/login", "/static/", "/favicon.ico")
 
 
 @dataclass
@@ -329,6 +329,12 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
 
 def _routes(app: FastAPI, web: Web) -> None:
     # ---------------------------------------------------------------- home and login
+    @app.get("/favicon.ico")
+    async def favicon(request: Request) -> Response:
+        # the run's own plan.html and report.html name no icon: the browser asks for this
+        # one, and a 404 would be a console error on every report
+        return Response(status_code=204)
+
     @app.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:
         records = await run_in_threadpool(web.store.list, limit=200)

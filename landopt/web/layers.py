@@ -228,6 +228,9 @@ class Validation:
     warnings: list[Problem] = field(default_factory=list)
     warning_lines: list[str] = field(default_factory=list)
     message: str = ""
+    #: the errors as the planner reads them: the same error at many parcels is one line
+    #: (an unknown status value at 116 parcels would otherwise be 116 lines above the mapping)
+    error_lines: list[str] = field(default_factory=list)
 
 
 def _problem_dict(p: Problem) -> dict[str, str]:
@@ -262,6 +265,7 @@ def validate(layer: Layer, lang: str) -> Validation:
             [Problem(**p) for p in v["warnings"]],
             v["warning_lines"],
             v["message"],
+            v.get("error_lines") or _error_lines(v["errors"], lang),
         )
     result = validate_now(layer, lang)
     data = {
@@ -275,11 +279,19 @@ def validate(layer: Layer, lang: str) -> Validation:
             "warnings": [_problem_dict(p) for p in result.warnings],
             "warning_lines": result.warning_lines,
             "message": result.message,
+            "error_lines": result.error_lines,
         },
     }
     with atomic_file(path) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return result
+
+
+def _error_lines(errors: list[dict[str, str]], lang: str) -> list[str]:
+    """The grouped lines of errors kept by an earlier version of the cache."""
+    from landopt.parcels.grouping import grouped_lines
+
+    return grouped_lines([Problem(**p) for p in errors], lang)
 
 
 def validate_now(layer: Layer, lang: str) -> Validation:
@@ -291,11 +303,13 @@ def validate_now(layer: Layer, lang: str) -> Validation:
         gdf = layer.read(lang)
     except ParcelDataError as exc:
         probs = exc.problems
+        errors = [p for p in probs if p.severity == "error"]
         return Validation(
             False,
-            errors=[p for p in probs if p.severity == "error"],
+            errors=errors,
             warnings=[p for p in probs if p.severity != "error"],
             warning_lines=grouped_lines([p for p in probs if p.severity != "error"], lang),
+            error_lines=grouped_lines(errors, lang),
         )
     except InputError as exc:
         return Validation(False, message=str(exc))
