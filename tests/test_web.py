@@ -157,6 +157,7 @@ def test_upload_validate_scenario_run_and_download(client: Any, tmp_path: Path) 
     reference = landopt.solve(landopt.load_scenario(DEMO_TOML)).summary
     total = reference[reference["action"] == "total"].iloc[0]
     assert re.search(r'id="total-plots" data-value="([^"]+)"', page).group(1) == "31"
+    assert '<p id="proof">已证明最优</p>' in page  # how well it was proven, as in every output
     shown = float(re.search(r'id="total-cost" data-value="([^"]+)"', page).group(1))
     assert shown == pytest.approx(float(total["cost_wan"]), abs=0.05)
     assert f'src="/runs/{run}/files/plan.html"' in page  # the map, in an iframe

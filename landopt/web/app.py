@@ -149,6 +149,17 @@ def _local(rec: Any, when: Any, lang: str) -> str:
     return local_time(when, zone, lang)
 
 
+def _proof(folder: Path, lang: str) -> str | None:
+    """How well the run's plan was proven, in words (from its run.json), or None."""
+    from landopt.solvers.result import proof_text
+
+    try:
+        run = json.loads((folder / "plan" / "run.json").read_text(encoding="utf-8"))
+        return proof_text(run["solver"], lang)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _lang_of(request: Request) -> str:
     q = request.query_params.get("lang")
     if q in ("zh", "en"):
@@ -675,6 +686,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             layer=layer,
             summary=summary,
             total=next((r for r in summary if r.get("action") == "total"), None),
+            proof=_proof(folder, _lang_of(request)) if summary else None,
             diagnosis=_read_text(folder / "diagnosis.txt"),
             error=_read_text(folder / "error.txt")
             or (info["error"] if info["status"] == "failed" else None),
