@@ -303,3 +303,53 @@ add_messages(
     },
     prefix="web.",
 )
+
+# the planner's features beyond one plan: sweeps, locks, PostGIS layers, years, cluster
+add_messages(
+    {
+        # target sweep
+        "sweep.title": {"en": "Target sweep: the cost curve", "zh": "目标扫描：成本曲线"},
+        "sweep.intro": {
+            "en": "Solve this scenario once per value of one target, from a first to a last "
+            "value in equal steps, and see what each step costs.",
+            "zh": "将某一目标从起始值到终止值等距取值，对每个取值各求解一次，查看每一步的成本。",
+        },
+        "sweep.key": {"en": "Target to vary", "zh": "扫描的目标"},
+        "sweep.key.count": {"en": "{action}: plots", "zh": "{action}：宗数"},
+        "sweep.key.area_min": {
+            "en": "{action}: area at least (mu)",
+            "zh": "{action}：面积下限（亩）",
+        },
+        "sweep.key.budget": {"en": "total budget (10⁴ CNY)", "zh": "总预算（万元）"},
+        "sweep.from": {"en": "From", "zh": "起始值"},
+        "sweep.to": {"en": "To", "zh": "终止值"},
+        "sweep.steps": {"en": "Points", "zh": "取值个数"},
+        "sweep.run": {"en": "Run the sweep", "zh": "开始扫描"},
+        "sweep.bad_key": {
+            "en": "choose one of the targets offered",
+            "zh": "请从所列目标中选择一项",
+        },
+        "sweep.need_number": {"en": "a number is needed here", "zh": "此处需填写数字"},
+        "sweep.bad_steps": {
+            "en": "between {lo} and {hi} points",
+            "zh": "取值个数应在 {lo} 到 {hi} 之间",
+        },
+        "sweep.bad_range": {
+            "en": "the last value must be larger than the first",
+            "zh": "终止值须大于起始值",
+        },
+        "sweep.negative": {"en": "must not be negative", "zh": "不能为负数"},
+        "sweep.result": {"en": "Points of the sweep", "zh": "扫描结果"},
+        "sweep.curve": {"en": "Cost curve", "zh": "成本曲线"},
+        "sweep.status": {"en": "Result", "zh": "结果"},
+        "sweep.objective": {"en": "Objective (10⁴ CNY)", "zh": "目标值（万元）"},
+        "sweep.marginal": {"en": "Marginal cost per unit", "zh": "边际成本（每单位）"},
+        "sweep.open": {"en": "Sweep a target of this scenario", "zh": "扫描本情景的某一目标"},
+        "stage.points": {
+            "en": "solving point {done} of {total}",
+            "zh": "正在求解第 {done}/{total} 个取值",
+        },
+        "home.kind.sweep": {"en": "sweep", "zh": "目标扫描"},
+    },
+    prefix="web.",
+)

@@ -63,6 +63,11 @@ PLAN_FILES = {
     "report.html": "text/html; charset=utf-8",
     "run.json": "application/json",
 }
+#: The files of a sweep run, all inside its ``sweep`` folder.
+SWEEP_FILES = {
+    "sweep.csv": "text/csv; charset=utf-8",
+    "sweep.png": "image/png",
+}
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'self'"
@@ -312,11 +317,13 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
         raise HTTPException(404) from None
     folder = _run_dir(web, rec.id)
     try:
-        stage = json.loads((folder / "progress.json").read_text(encoding="utf-8"))["stage"]
-    except (OSError, ValueError, KeyError):
-        stage = rec.status
+        progress = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
+        stage = progress["stage"]
+    except (OSError, ValueError, KeyError, TypeError):
+        progress, stage = {}, rec.status
     return {
         "id": rec.id,
+        "kind": rec.kind,
         "name": rec.name,
         "status": rec.status,
         "stage": stage,
@@ -324,6 +331,8 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
         "started_at": rec.started_at.isoformat(),
         "finished_at": rec.finished_at.isoformat() if rec.finished_at else None,
         "error": rec.error,
+        "done": progress.get("done"),
+        "total": progress.get("total"),
     }
 
 
@@ -334,7 +343,7 @@ def _routes(app: FastAPI, web: Web) -> None:
         records = await run_in_threadpool(web.store.list, limit=200)
         rows = []
         for r in records:
-            if r.kind not in ("plan", "programme"):
+            if r.kind not in ("plan", "programme", "sweep"):
                 continue
             total = next(
                 (
@@ -486,18 +495,45 @@ def _routes(app: FastAPI, web: Web) -> None:
             targets=scenario_form.is_demo(layer.path)
         )
 
+    def _scenario_render(
+        request: Request,
+        layer: layers.Layer,
+        data: dict[str, Any],
+        problems: scenario_form.FormResult,
+        *,
+        sent: dict[str, str] | None = None,
+        saved: bool = False,
+    ) -> HTMLResponse:
+        """The scenario page for ``data``, with what the planner sent kept in its fields."""
+        lang = request.state.lang
+        values = scenario_form.form_values(data)
+        if sent is not None:
+            values = _echo(values, sent)
+        keys = scenario_form.sweep_keys(data, lang)
+        sweep = {
+            "key": (sent or {}).get("sweep.key", keys[0][0] if keys else ""),
+            "from": (sent or {}).get("sweep.from", ""),
+            "to": (sent or {}).get("sweep.to", ""),
+            "steps": (sent or {}).get("sweep.steps", "5"),
+        }
+        return web.render(
+            request,
+            "scenario.html.j2",
+            status_code=200 if problems.ok else 422,
+            layer=layer,
+            values=values,
+            actions=scenario_form.ACTIONS,
+            problems=problems,
+            saved=saved,
+            sweep_keys=keys,
+            sweep=sweep,
+        )
+
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
     async def scenario_page(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
         data = _scenario_data(layer)
-        return web.render(
-            request,
-            "scenario.html.j2",
-            layer=layer,
-            values=scenario_form.form_values(data),
-            actions=scenario_form.ACTIONS,
-            problems=scenario_form.FormResult(),
-        )
+        return _scenario_render(request, layer, data, scenario_form.FormResult())
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
@@ -532,15 +568,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                     scenario_form.check, data, layer, layer.folder, lang
                 )
                 await run_in_threadpool(layer.save_scenario_data, data)
-        return web.render(
-            request,
-            "scenario.html.j2",
-            status_code=200 if problems.ok else 422,
-            layer=layer,
-            values=scenario_form.form_values(data),
-            actions=scenario_form.ACTIONS,
-            problems=problems,
-        )
+        return _scenario_render(request, layer, data, problems)
 
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
@@ -551,6 +579,12 @@ def _routes(app: FastAPI, web: Web) -> None:
         data, bad = scenario_form.from_form(
             _scenario_data(layer), values, layer.parcels_table(), lang
         )
+        do = values.get("do")
+        vary: dict[str, list[float]] = {}
+        run_data = data
+        if do == "sweep":
+            run_data, vary, bad_sweep = scenario_form.sweep_from_form(data, values, lang)
+            bad.update(bad_sweep)
         problems = scenario_form.FormResult()
         for name, message in bad.items():
             problems.by_field.setdefault(name, []).append(message)
@@ -558,19 +592,16 @@ def _routes(app: FastAPI, web: Web) -> None:
             problems = await run_in_threadpool(scenario_form.check, data, layer, layer.folder, lang)
         if problems.ok:
             await run_in_threadpool(layer.save_scenario_data, data)
-        if not problems.ok or values.get("do") != "run":
-            return web.render(
-                request,
-                "scenario.html.j2",
-                status_code=200 if problems.ok else 422,
-                layer=layer,
-                values=_echo(scenario_form.form_values(data), values),
-                actions=scenario_form.ACTIONS,
-                problems=problems,
-                saved=problems.ok,
-            )
+        if not problems.ok or do not in ("run", "sweep"):
+            return _scenario_render(request, layer, data, problems, sent=values, saved=problems.ok)
         run_id = await run_in_threadpool(
-            _queue_run, web, data, request.state.session.user, lang, layer.id
+            _queue_run,
+            web,
+            run_data,
+            request.state.session.user,
+            lang,
+            layer.id,
+            vary=vary or None,
         )
         if run_id is None:
             return web.render(
@@ -657,6 +688,12 @@ def _routes(app: FastAPI, web: Web) -> None:
         info = await run_in_threadpool(_run_info, web, run_id)
         summary = _read_summary(folder) if info["ended"] else []
         files = [n for n in PLAN_FILES if (folder / "plan" / n).is_file()]
+        files += [n for n in SWEEP_FILES if (folder / "sweep" / n).is_file()]
+        sweep = (
+            _sweep_table(folder, request.state.lang)
+            if info["ended"] and info["kind"] == "sweep"
+            else None
+        )
         layer_id = _read_text(folder / "layer")
         try:
             layer = web.layers.get(layer_id.strip()) if layer_id else None
@@ -673,14 +710,19 @@ def _routes(app: FastAPI, web: Web) -> None:
             error=_read_text(folder / "error.txt")
             or (info["error"] if info["status"] == "failed" else None),
             files=files,
+            sweep=sweep,
         )
 
     @app.get("/runs/{run_id}/files/{name}")
     async def run_file(request: Request, run_id: str, name: str) -> Response:
         folder = _run_dir(web, run_id)
-        if name not in PLAN_FILES:  # a fixed list: no path from the request reaches the disk
+        # a fixed list: no path from the request reaches the disk
+        if name in PLAN_FILES:
+            path, media = folder / "plan" / name, PLAN_FILES[name]
+        elif name in SWEEP_FILES:
+            path, media = folder / "sweep" / name, SWEEP_FILES[name]
+        else:
             raise HTTPException(404)
-        path = folder / "plan" / name
         if not path.is_file():
             raise HTTPException(404)
         headers = {}
@@ -689,11 +731,51 @@ def _routes(app: FastAPI, web: Web) -> None:
         disposition = "inline" if name.endswith((".html", ".png")) else "attachment"
         return FileResponse(
             path,
-            media_type=PLAN_FILES[name],
+            media_type=media,
             headers=headers,
             content_disposition_type=disposition,
             filename=name,
         )
+
+
+def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:
+    """A finished sweep's points for its page: the varied key, status in words, objective,
+    marginal cost (read from ``sweep/sweep.csv``)."""
+    import math
+
+    from landopt.i18n import MESSAGES
+
+    path = folder / "sweep" / "sweep.csv"
+    try:
+        job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, ValueError):
+        return None
+    keys = list(job.get("vary") or {})
+    labels = job.get("labels") or {}
+
+    def number(text: str | None, digits: int) -> str:
+        try:
+            v = float(text or "")
+        except ValueError:
+            return ""
+        return "" if not math.isfinite(v) else f"{v:,.{digits}f}"
+
+    out = []
+    for r in rows:
+        status = r.get("status", "")
+        word = f"cli.sweep.status_{status}"
+        out.append(
+            {
+                "values": [number(r.get(k), 1 if not k.endswith("count") else 0) for k in keys],
+                "status": status,
+                "status_text": t(word, lang) if word in MESSAGES else status,
+                "objective": number(r.get("objective"), 1),
+                "marginal": number(r.get("marginal"), 2),
+            }
+        )
+    return {"keys": [labels.get(k, k) for k in keys], "rows": out}
 
 
 def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
@@ -710,14 +792,25 @@ def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
 
 
 def _queue_run(
-    web: Web, data: dict[str, Any], user: str | None, lang: str, layer_id: str
+    web: Web,
+    data: dict[str, Any],
+    user: str | None,
+    lang: str,
+    layer_id: str,
+    *,
+    vary: dict[str, list[float]] | None = None,
 ) -> str | None:
-    """Record the run ``queued``, write its folder, hand it to the queue."""
+    """Record the run ``queued``, write its folder, hand it to the queue.
+
+    With ``vary`` (``{key: values}``) the run is a sweep of the scenario over those values
+    (``job.json``), recorded as a run of kind ``sweep``; else a plan.
+    """
     from landopt.scenario import scenario_from_dict
 
     scenario = scenario_from_dict(data, base_dir=web.runs_root)
+    kind = "sweep" if vary else "plan"
     run_id = web.store.start(
-        kind="plan",
+        kind=kind,
         name=scenario.name,
         scenario=scenario.to_dict(),
         user=user,
@@ -726,9 +819,14 @@ def _queue_run(
     )
     folder = web.runs_root / run_id
     folder.mkdir(parents=True)
-    web.store.update(run_id, out_dir=str((folder / "plan").resolve()))
+    web.store.update(run_id, out_dir=str((folder / kind).resolve()))
     from landopt._atomic import atomic_file
 
+    if vary:
+        words = dict(scenario_form.sweep_keys(data, lang))
+        job = {"kind": "sweep", "vary": vary, "labels": {k: words.get(k, k) for k in vary}}
+        with atomic_file(folder / "job.json") as tmp:
+            tmp.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     with atomic_file(folder / "scenario.toml") as tmp:
         tmp.write_text(_toml.dumps(data), encoding="utf-8")
     with atomic_file(folder / "lang") as tmp:
