@@ -152,3 +152,103 @@ def test_a_sweep_post_without_its_csrf_token_is_refused(client: Any) -> None:
     form |= {"do": "sweep", "sweep.from": "400", "sweep.to": "700", "sweep.steps": "4"}
     assert client.post(f"/layers/{layer}/scenario", data=form).status_code == 403
     assert _csrf(client)  # the app still answers
+
+
+# --------------------------------------------------------------------------- locks on the map
+def _textareas(page: str) -> dict[str, str]:
+    import html
+
+    return {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S)
+    }
+
+
+def _demo_ids() -> tuple[str, str, str]:
+    """A parcel only clearance may take, one upgrade may take, and a third."""
+    import landopt
+    from landopt.scenario import eligibility
+
+    sc = landopt.load_scenario(DEMO.parent / "scenarios" / "zhangdian-2023.toml")
+    parcels = landopt.read_parcels(DEMO)
+    elig = eligibility(sc, parcels)
+    ids = parcels["parcel_id"].astype(str)
+    clear = ids[elig["clear"] & ~elig["upgrade"]].iloc[0]
+    upgrade = ids[elig["upgrade"] & ~elig["clear"]].iloc[0]
+    other = ids[~elig.any(axis=1)].iloc[0]
+    return clear, upgrade, other
+
+
+def test_the_lock_map_draws_every_parcel_with_the_actions_it_allows(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    page = client.get(f"/layers/{layer}/scenario").text
+    assert '<script src="/static/locks.js" defer></script>' in page
+    paths = re.findall(r'<path data-pid="([^"]+)" data-eligible="([^"]*)" class="([^"]+)"', page)
+    assert len(paths) == 3000  # the demo layer's parcels
+    clear, upgrade, other = _demo_ids()
+    allowed = {pid: set(e.split()) for pid, e, _ in paths}
+    assert "clear" in allowed[clear] and "upgrade" not in allowed[clear]
+    assert "upgrade" in allowed[upgrade] and allowed[other] == set()
+    assert {c for _, _, c in paths} == {"lock-free"}
+    fields = _textareas(page)
+    assert set(fields) == {
+        "locks.include.clear",
+        "locks.include.revitalize",
+        "locks.include.upgrade",
+        "locks.exclude",
+    }
+    assert client.get("/static/locks.js").status_code == 200
+
+
+def test_lock_fields_become_locks_in_the_toml_and_on_the_map(client: Any) -> None:
+    import tomllib
+
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    clear, upgrade, other = _demo_ids()
+    saved = _post_scenario(
+        client,
+        layer,
+        do="save",
+        **{"locks.include.clear": f"{clear}\n", "locks.exclude": f"{upgrade}, {other}"},
+    )
+    assert saved.status_code == 200 and 'id="saved"' in saved.text, saved.text[-3000:]
+    toml = tomllib.loads(client.get(f"/layers/{layer}/scenario.toml").text)
+    assert toml["locks"] == {"include": {clear: "clear"}, "exclude": {upgrade: "all", other: "all"}}
+    page = client.get(f"/layers/{layer}/scenario").text
+    assert f'data-pid="{clear}" data-eligible="clear' in page
+    assert re.search(rf'data-pid="{clear}" data-eligible="[^"]*" class="lock-in-clear"', page)
+    assert re.search(rf'data-pid="{other}" data-eligible="" class="lock-out"', page)
+    assert _textareas(page)["locks.include.clear"] == clear
+    # emptied fields remove the locks
+    _post_scenario(client, layer, do="save", **{"locks.include.clear": "", "locks.exclude": ""})
+    assert "locks" not in tomllib.loads(client.get(f"/layers/{layer}/scenario.toml").text)
+
+
+def test_bad_lock_ids_are_named_next_to_their_field(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    clear, _, _ = _demo_ids()
+    twice = _post_scenario(
+        client, layer, do="save", **{"locks.include.clear": clear, "locks.exclude": clear}
+    )
+    assert twice.status_code == 422
+    assert clear in _field_problems(twice.text)["locks.exclude"]
+    unknown = _post_scenario(
+        client, layer, do="save", **{"locks.include.upgrade": clear[:-1] + "Q"}
+    )
+    assert unknown.status_code == 422
+    message = _field_problems(unknown.text)["locks.include.upgrade"]
+    assert clear[:-1] + "Q" in message and clear in message  # the id, and the nearest one
+    assert _textareas(unknown.text)["locks.include.upgrade"] == clear[:-1] + "Q"  # kept
+
+
+@pytest.mark.slow
+def test_a_run_keeps_the_locks_set_on_the_page(client: Any, tmp_path: Path) -> None:
+    import landopt
+
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    clear, _, _ = _demo_ids()
+    run = _run_id(_post_scenario(client, layer, do="run", **{"locks.include.clear": clear}))
+    assert _wait(client, run)["status"] == "done"
+    plan = landopt.read_plan(tmp_path / "data" / "runs" / run / "plan").parcels
+    row = plan[plan["parcel_id"].astype(str) == clear]
+    assert row["action"].iloc[0] == "clear"

@@ -350,6 +350,27 @@ add_messages(
             "zh": "正在求解第 {done}/{total} 个取值",
         },
         "home.kind.sweep": {"en": "sweep", "zh": "目标扫描"},
+        # locks
+        "locks.title": {"en": "Locked parcels", "zh": "锁定地块"},
+        "locks.intro": {
+            "en": "Click a parcel on the map to lock it: each click moves it on, from free to "
+            "each action its status allows, then to not touched, then free again. Or type "
+            "the parcel ids in the fields below (one per line, or separated by commas).",
+            "zh": "在地图上点击地块即可锁定：每点击一次依次切换为“不锁定”、其状态允许的各项措施、"
+            "“不得实施任何措施”，再回到“不锁定”。也可在下方各栏直接填写地块编号（每行一个，或用逗号分隔）。",
+        },
+        "locks.include": {"en": "Must take {action}", "zh": "必须{action}"},
+        "locks.exclude": {"en": "Must not be touched", "zh": "不得实施任何措施"},
+        "locks.free": {"en": "free", "zh": "不锁定"},
+        "locks.no_map": {
+            "en": "The map is drawn for layers of up to {n} valid parcels; type the ids instead.",
+            "zh": "地图仅在图层有效且不超过 {n} 宗地块时显示；请直接填写地块编号。",
+        },
+        "locks.twice": {
+            "en": "parcel {pid} is in two lock fields; keep it in one",
+            "zh": "地块 {pid} 出现在两个锁定栏中，请只保留一处",
+        },
+        "locks.map": {"en": "Map of the layer for locking parcels", "zh": "用于锁定地块的图层地图"},
     },
     prefix="web.",
 )

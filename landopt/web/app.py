@@ -42,6 +42,7 @@ from landopt.web import (
     _toml,
     auth,
     layers,
+    locks_map,
     scenario_form,
     uploads,
 )
@@ -495,7 +496,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             targets=scenario_form.is_demo(layer.path)
         )
 
-    def _scenario_render(
+    async def _scenario_render(
         request: Request,
         layer: layers.Layer,
         data: dict[str, Any],
@@ -516,6 +517,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             "to": (sent or {}).get("sweep.to", ""),
             "steps": (sent or {}).get("sweep.steps", "5"),
         }
+        lock_map = await run_in_threadpool(_lock_map, layer, data, lang)
         return web.render(
             request,
             "scenario.html.j2",
@@ -527,13 +529,15 @@ def _routes(app: FastAPI, web: Web) -> None:
             saved=saved,
             sweep_keys=keys,
             sweep=sweep,
+            lock_map=lock_map,
+            max_map=locks_map.MAX_MAP_PARCELS,
         )
 
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
     async def scenario_page(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
         data = _scenario_data(layer)
-        return _scenario_render(request, layer, data, scenario_form.FormResult())
+        return await _scenario_render(request, layer, data, scenario_form.FormResult())
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
@@ -568,7 +572,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                     scenario_form.check, data, layer, layer.folder, lang
                 )
                 await run_in_threadpool(layer.save_scenario_data, data)
-        return _scenario_render(request, layer, data, problems)
+        return await _scenario_render(request, layer, data, problems)
 
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
@@ -593,7 +597,9 @@ def _routes(app: FastAPI, web: Web) -> None:
         if problems.ok:
             await run_in_threadpool(layer.save_scenario_data, data)
         if not problems.ok or do not in ("run", "sweep"):
-            return _scenario_render(request, layer, data, problems, sent=values, saved=problems.ok)
+            return await _scenario_render(
+                request, layer, data, problems, sent=values, saved=problems.ok
+            )
         run_id = await run_in_threadpool(
             _queue_run,
             web,
@@ -738,6 +744,34 @@ def _routes(app: FastAPI, web: Web) -> None:
         )
 
 
+def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The lock map of the scenario page: the layer's outline, each parcel's allowed actions
+    and its lock now (``None`` when the layer cannot be read or is too large to draw)."""
+    from landopt.errors import LandoptError
+
+    try:
+        parcels = layer.read(lang)
+    except LandoptError:
+        return None
+    shape = locks_map.outline(layer, parcels)
+    if shape is None:
+        return None
+    eligible = locks_map.eligible_of(data, parcels, layer.folder)
+    locks = data.get("locks") or {}
+    include = locks.get("include") or {}
+    exclude = locks.get("exclude") or {}
+    parcels_out = []
+    for pid, d in shape["paths"]:
+        if pid in include:
+            state = f"in-{include[pid]}"
+        elif exclude.get(pid) == "all":
+            state = "out"
+        else:
+            state = "free"
+        parcels_out.append({"pid": pid, "d": d, "eligible": eligible.get(pid, ""), "state": state})
+    return {"viewbox": shape["viewbox"], "parcels": parcels_out}
+
+
 def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:
     """A finished sweep's points for its page: the varied key, status in words, objective,
     marginal cost (read from ``sweep/sweep.csv``)."""
@@ -788,6 +822,9 @@ def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
         for k in ("count", "area", "area_mode"):
             if f"{a}.{k}" in sent:
                 fields[k] = sent[f"{a}.{k}"]
+    for k in shown["locks"]:
+        if f"locks.{k}" in sent:
+            shown["locks"][k] = sent[f"locks.{k}"]
     return shown
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from landopt.errors import InputError, ParcelDataError, Problem, ScenarioError
+from landopt.web import locks_map
 
 __all__ = [
     "ACTIONS",
@@ -174,6 +175,7 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
         "objective": "max_benefit" if sense == "maximize" and of_benefit else "min_cost",
         "budget": "" if budget is None else f"{budget:g}",
         "time_limit": f"{(data.get('solver') or {}).get('time_limit', 600):g}",
+        "locks": locks_map.lock_fields(data, ACTIONS),
     }
 
 
@@ -237,6 +239,7 @@ def from_form(
     limit = _number(form.get("time_limit", ""), "time_limit", errors, bad, integer=False)
     if limit is not None:
         data.setdefault("solver", {})["time_limit"] = limit
+    errors.update(locks_map.locks_from_form(data, form, ACTIONS, lang))
     return data, errors
 
 
@@ -253,9 +256,12 @@ class FormResult:
         return not self.by_field and not self.general
 
 
-def _field_of(p: Problem) -> str | None:
-    """The form field a problem names: ``[actions.clear.targets]`` ``count`` → ``clear.count``."""
+def _field_of(p: Problem, data: Mapping[str, Any] | None = None) -> str | None:
+    """The form field a problem names: ``[actions.clear.targets]`` ``count`` → ``clear.count``;
+    ``[locks]`` with a parcel id → the lock field holding that id."""
     where = p.where.strip("[]")
+    if where.split(".")[0] == "locks":
+        return locks_map.field_of_lock(data or {}, str(p.field))
     key = f"{where}.{p.field}" if p.field else where
     parts = key.split(".")
     if parts[0] == "actions" and len(parts) >= 2 and parts[1] in ACTIONS:
@@ -312,7 +318,7 @@ def check(data: Mapping[str, Any], layer: Any, base_dir: Path, lang: str) -> For
                     p for p in check_scenario_against(scenario, parcels) if p.severity == "error"
                 ]
         for p in problems:
-            name = _field_of(p)
+            name = _field_of(p, data)
             if name is None:
                 result.general.append(_text(p, lang))
             else:
