@@ -252,3 +252,128 @@ def test_a_run_keeps_the_locks_set_on_the_page(client: Any, tmp_path: Path) -> N
     plan = landopt.read_plan(tmp_path / "data" / "runs" / run / "plan").parcels
     row = plan[plan["parcel_id"].astype(str) == clear]
     assert row["action"].iloc[0] == "clear"
+
+
+# --------------------------------------------------------------------------- a PostGIS layer
+@pytest.fixture
+def pg_table(pg_url: str) -> Iterator[tuple[str, str, str]]:
+    """``(url without password, password, schema.table)``: the demo layer in a new schema,
+    dropped afterwards."""
+    import uuid
+
+    import geopandas as gpd
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from landopt._pg import engine, public_url
+
+    schema = f"w_{uuid.uuid4().hex[:10]}"
+    eng = engine(pg_url)
+    with eng.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        gpd.read_file(DEMO).to_postgis("parcels", c, schema=schema, index=False)
+    url = make_url(pg_url)
+    try:
+        yield (
+            public_url(pg_url),
+            url.password or "",
+            f"{schema}.parcels",
+        )
+    finally:
+        with eng.begin() as c:
+            c.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        eng.dispose()
+
+
+def _pg_post(client: Any, **fields: str) -> Any:
+    token = _csrf(client)
+    return client.post(
+        "/layers/postgis", data={"csrf_token": token} | fields, follow_redirects=False
+    )
+
+
+def _files_text(folder: Path) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in (".json", ".toml", ".txt", ".log", "")
+    )
+
+
+@pytest.mark.slow
+def test_a_postgis_table_is_validated_and_runs_without_its_password_on_disk(
+    client: Any, tmp_path: Path, pg_table: tuple[str, str, str]
+) -> None:
+    import landopt
+
+    url, password, table = pg_table
+    assert password, "the test database must ask for a password"
+    layer = _layer_id(_pg_post(client, url=url, password=password, table=table, name="宗地"))
+    page = client.get(f"/layers/{layer}").text
+    expected = landopt.summarize_parcels(landopt.read_parcels(DEMO))
+    assert re.search(r'id="parcel-count">([^<]+)', page).group(1) == f"{expected['parcels']:,}"
+    scenario = client.get(f"/layers/{layer}/scenario").text
+    assert scenario.count("<path data-pid=") == 3000  # the lock map from the table too
+    run = _run_id(
+        _post_scenario(client, layer, do="run", **{"clear.count": "17", "clear.area": "560"})
+    )
+    assert _wait(client, run)["status"] == "done"
+    secret = f":{password}@"
+    data = tmp_path / "data"
+    assert secret not in _files_text(data)
+    assert "PGPASSWORD" not in _files_text(data)
+    toml = client.get(f"/layers/{layer}/scenario.toml").text
+    assert f'url = "{url}"' in toml and f'table = "{table}"' in toml and secret not in toml
+    from landopt.store import RunStore
+
+    with RunStore(os.environ["LANDOPT_STORE_URL"]) as store:
+        rec = store.get(run)
+    assert rec.status == "done" and secret not in str(rec.scenario)
+
+
+def test_after_a_restart_a_postgis_layer_asks_for_its_password_again(
+    tmp_path: Path, store_url: str, pg_table: tuple[str, str, str]
+) -> None:
+    from fastapi.testclient import TestClient
+
+    url, password, table = pg_table
+    with TestClient(_app(tmp_path, store_url)) as c:
+        # a password typed into the URL is taken as the password and never shown again
+        with_pw = url.replace("@", f":{password}@", 1)
+        layer = _layer_id(_pg_post(c, url=with_pw, table=table))
+    with TestClient(_app(tmp_path, store_url)) as c:
+        page = c.get(f"/layers/{layer}")
+        assert 'id="pg-password-form"' in page.text and f":{password}@" not in page.text
+        assert c.get(f"/layers/{layer}/scenario", follow_redirects=False).status_code == 303
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        wrong = c.post(f"/layers/{layer}/password", data={"csrf_token": token, "password": "x"})
+        assert wrong.status_code == 422 and "password authentication failed" in wrong.text
+        assert 'value="x"' not in wrong.text
+        right = c.post(
+            f"/layers/{layer}/password",
+            data={"csrf_token": token, "password": password},
+            follow_redirects=False,
+        )
+        assert right.status_code == 303
+        assert 'id="parcel-count">3,000' in c.get(f"/layers/{layer}").text
+
+
+def test_postgis_form_problems_are_named_next_to_their_field(
+    client: Any, pg_table: tuple[str, str, str]
+) -> None:
+    url, password, table = pg_table
+    neither = _pg_post(client, url=url, password=password)
+    assert neither.status_code == 422
+    assert _field_problems(neither.text)["table"] == "请填写数据表或查询语句，二者取其一"
+    assert _field_problems(_pg_post(client, table=table).text)["url"].startswith("需要填写")
+    bad_pw = _pg_post(client, url=url, password="wrong-one", table=table)
+    assert "password authentication failed" in _field_problems(bad_pw.text)["url"]
+    assert "wrong-one" not in bad_pw.text
+    missing = _pg_post(client, url=url, password=password, table=table + "_nope")
+    assert table + "_nope" in _field_problems(missing.text)["table"]
+    assert 'name="password" type="password" value=""' in missing.text  # never echoed
+    bad_sql = _pg_post(client, url=url, password=password, sql="SELECT nonsense FROM nowhere")
+    assert "sql" in _field_problems(bad_sql.text)
+    assert not (Path(client.app.state.web.data) / "layers").exists() or not any(
+        (Path(client.app.state.web.data) / "layers").iterdir()
+    )  # nothing kept of a layer that could not be read

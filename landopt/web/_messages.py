@@ -370,6 +370,38 @@ add_messages(
             "en": "parcel {pid} is in two lock fields; keep it in one",
             "zh": "地块 {pid} 出现在两个锁定栏中，请只保留一处",
         },
+        # PostGIS layers
+        "pg.title": {"en": "Or a PostGIS table", "zh": "或选择 PostGIS 数据表"},
+        "pg.intro": {
+            "en": "The database's address, then a table (schema.table) or a SELECT. The password "
+            "is kept in this server's memory only, never on its disk: after a restart the "
+            "layer asks for it again.",
+            "zh": "填写数据库地址，再填写数据表（模式.表名）或一条 SELECT 查询。密码只保存在本服务的内存中，"
+            "从不写入磁盘；服务重启后，图层会再次询问密码。",
+        },
+        "pg.url": {"en": "Database URL", "zh": "数据库地址（URL）"},
+        "pg.password": {
+            "en": "Password (if the database asks for one)",
+            "zh": "密码（数据库需要时填写）",
+        },
+        "pg.table": {"en": "Table", "zh": "数据表"},
+        "pg.sql": {"en": "or a query (SELECT …)", "zh": "或查询语句（SELECT …）"},
+        "pg.name": {"en": "Name of the layer (optional)", "zh": "图层名称（可不填）"},
+        "pg.submit": {"en": "Read the table", "zh": "读取数据表"},
+        "pg.need_url": {
+            "en": "the database's URL is needed: postgresql://user@host:5432/database",
+            "zh": "需要填写数据库地址：postgresql://用户名@主机:5432/数据库名",
+        },
+        "pg.table_or_sql": {
+            "en": "give a table or a query, one of the two",
+            "zh": "请填写数据表或查询语句，二者取其一",
+        },
+        "pg.ask_again": {
+            "en": "This layer is read from {url}. The server has restarted since and keeps no "
+            "password on disk: give the database password again.",
+            "zh": "此图层读自 {url}。服务已重启，且不在磁盘上保存密码：请重新输入数据库密码。",
+        },
+        "pg.unlock": {"en": "Connect", "zh": "连接"},
         "locks.map": {"en": "Map of the layer for locking parcels", "zh": "用于锁定地块的图层地图"},
     },
     prefix="web.",

@@ -228,6 +228,10 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
 
+    @app.exception_handler(_Locked)
+    async def _locked(request: Request, exc: _Locked) -> Response:
+        return RedirectResponse(f"/layers/{exc.args[0]}", status_code=303)
+
     _routes(app, web)
     return app
 
@@ -292,6 +296,26 @@ def _get_layer(web: Web, layer_id: str) -> layers.Layer:
         return web.layers.get(layer_id)
     except KeyError:
         raise HTTPException(404) from None
+
+
+class _Locked(Exception):
+    """A PostGIS layer whose password this server must be told again."""
+
+
+def _open_layer(web: Web, layer_id: str) -> layers.Layer:
+    """:func:`_get_layer` for the pages that read the layer: its password must be known."""
+    layer = _get_layer(web, layer_id)
+    if layer.locked:
+        raise _Locked(layer_id)
+    return layer
+
+
+def _pg_form(
+    sent: dict[str, str] | None = None, problems: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The PostGIS form's values (never the password) and its problems by field."""
+    values = {"name": "", "url": "", "table": "", "sql": ""} | (sent or {})
+    return {"values": values, "problems": problems or {}}
 
 
 def _read_summary(folder: Path) -> list[dict[str, str]]:
@@ -394,8 +418,73 @@ def _routes(app: FastAPI, web: Web) -> None:
     @app.get("/layers/new", response_class=HTMLResponse)
     async def layer_new(request: Request) -> Response:
         return web.render(
-            request, "layer_new.html.j2", error=None, max_mb=web.config.max_upload / 1e6
+            request,
+            "layer_new.html.j2",
+            error=None,
+            max_mb=web.config.max_upload / 1e6,
+            pg=_pg_form(),
         )
+
+    @app.post("/layers/postgis")
+    async def layer_postgis(request: Request) -> Response:
+        form = await _fields(request)
+        lang = request.state.lang
+        sent = {k: str(form.get(k) or "").strip() for k in ("name", "url", "table", "sql")}
+        password = str(form.get("password") or "") or None
+        url, in_url = layers.split_password(sent["url"])
+        password = password or in_url  # a password typed into the URL is never echoed back
+        problems: dict[str, str] = {}
+        if not url:
+            problems["url"] = t("web.pg.need_url", lang)
+        if bool(sent["table"]) == bool(sent["sql"]):
+            problems["table"] = t("web.pg.table_or_sql", lang)
+        layer_id = ""
+        if not problems:
+            layer_id, _ = web.layers.new_folder()
+            try:
+                await run_in_threadpool(
+                    layers.check_connection, layers.with_password(url, password)
+                )
+            except InputError as exc:
+                problems["url"] = str(exc)
+        if not problems:
+            name = (sent["name"] or sent["table"] or "SQL")[:200]
+            try:
+                await run_in_threadpool(
+                    web.layers.create_db,
+                    layer_id,
+                    name,
+                    url,
+                    password,
+                    table=sent["table"] or None,
+                    sql=sent["sql"] or None,
+                )
+            except InputError as exc:
+                problems["sql" if sent["sql"] else "table"] = str(exc)
+        if problems:
+            return web.render(
+                request,
+                "layer_new.html.j2",
+                status_code=422,
+                error=None,
+                max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(sent | {"url": url}, problems),
+            )
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
+
+    @app.post("/layers/{layer_id}/password")
+    async def layer_password(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        form = await _fields(request)
+        if not layer.is_db:
+            raise HTTPException(404)
+        try:
+            await run_in_threadpool(web.layers.set_password, layer, str(form.get("password") or ""))
+        except InputError as exc:
+            return web.render(
+                request, "layer_password.html.j2", status_code=422, layer=layer, error=str(exc)
+            )
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
 
     @app.post("/layers")
     async def layer_upload(request: Request) -> Response:
@@ -412,6 +501,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=400,
                 error=t("web.upload.no_file", lang),
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         layer_id, folder = web.layers.new_folder()
         try:
@@ -433,6 +523,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=status,
                 error=exc.problem,
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         except InputError as exc:  # landopt cannot read it at all
             import shutil
@@ -444,6 +535,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=400,
                 error=str(exc),
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         return RedirectResponse(f"/layers/{layer_id}", status_code=303)
 
@@ -468,12 +560,14 @@ def _routes(app: FastAPI, web: Web) -> None:
     @app.get("/layers/{layer_id}", response_class=HTMLResponse)
     async def layer_page(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
+        if layer.locked:  # the server restarted: the password was only in its memory
+            return web.render(request, "layer_password.html.j2", layer=layer, error=None)
         ctx = await run_in_threadpool(_layer_page, layer, request.state.lang)
         return web.render(request, "layer.html.j2", **ctx)
 
     @app.post("/layers/{layer_id}/mapping")
     async def layer_mapping(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         form = await _fields(request)
         raw_columns = set((await run_in_threadpool(layer.columns_info))["columns"])
         columns: dict[str, str] = {}
@@ -535,13 +629,13 @@ def _routes(app: FastAPI, web: Web) -> None:
 
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
     async def scenario_page(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         data = _scenario_data(layer)
         return await _scenario_render(request, layer, data, scenario_form.FormResult())
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         data = _scenario_data(layer)
         data["parcels"] = layer.parcels_table()
         text = _toml.dumps(data, header=t("web.scenario.toml_header", request.state.lang))
@@ -553,7 +647,7 @@ def _routes(app: FastAPI, web: Web) -> None:
 
     @app.post("/layers/{layer_id}/scenario/upload")
     async def scenario_upload(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         async with request.form() as form:
             upload = form.get("toml")
             raw = await upload.read(1 << 20) if isinstance(upload, UploadFile) else None
@@ -576,7 +670,7 @@ def _routes(app: FastAPI, web: Web) -> None:
 
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         form = await _fields(request)
         lang = request.state.lang
         values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
@@ -608,6 +702,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             lang,
             layer.id,
             vary=vary or None,
+            env={"PGPASSWORD": layer.password} if layer.password else None,
         )
         if run_id is None:
             return web.render(
@@ -836,6 +931,7 @@ def _queue_run(
     layer_id: str,
     *,
     vary: dict[str, list[float]] | None = None,
+    env: dict[str, str] | None = None,
 ) -> str | None:
     """Record the run ``queued``, write its folder, hand it to the queue.
 
@@ -871,7 +967,7 @@ def _queue_run(
     with atomic_file(folder / "layer") as tmp:  # the layer it ran on: to change and re-run
         tmp.write_text(layer_id, encoding="utf-8")
     try:
-        web.queue.submit(run_id)
+        web.queue.submit(run_id, env=env)
     except QueueFull:
         return None
     return run_id
