@@ -18,15 +18,62 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
 
 
-def _progress(run_dir: Path, stage: str) -> None:
+def _progress(run_dir: Path, stage: str, **counts: int) -> None:
     from landopt._atomic import atomic_file
 
     with atomic_file(run_dir / "progress.json") as tmp:
-        tmp.write_text(json.dumps({"stage": stage, "at": time.time()}), encoding="utf-8")
+        tmp.write_text(json.dumps({"stage": stage, "at": time.time(), **counts}), encoding="utf-8")
+
+
+def _job(run_dir: Path) -> dict[str, Any]:
+    """What the run is: ``job.json``, else a plan."""
+    try:
+        return dict(json.loads((run_dir / "job.json").read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {"kind": "plan"}
+
+
+#: The files of a sweep's folder.
+SWEEP_FILES = ("sweep.csv", "sweep.png")
+
+
+def _sweep(run: Path, run_id: str, vary: dict[str, list[float]], lang: str) -> None:
+    """Sweep the scenario over ``vary`` and write ``run/sweep``, inside store run ``run_id``."""
+    from landopt._atomic import atomic_folder
+    from landopt.analysis import sweep
+    from landopt.maps import save_sweep_plot
+    from landopt.scenario import load_scenario
+    from landopt.store.record import attach, recording
+
+    with recording("sweep", run_id=run_id) as rec:
+        _progress(run, "reading")
+        scenario = load_scenario(run / "scenario.toml")
+        rec.update(name=scenario.name, scenario=scenario.to_dict())
+        total = 1
+        for values in vary.values():
+            total *= len(values)
+        _progress(run, "solving", done=0, total=total)
+        result = sweep(
+            scenario,
+            None,
+            vary,
+            jobs=1,
+            progress=lambda done, n: _progress(run, "solving", done=done, total=n),
+        )
+        _progress(run, "writing")
+        names = list(SWEEP_FILES if len(vary) == 1 else SWEEP_FILES[:1])
+        with atomic_folder(run / "sweep") as stage:
+            with open(stage / "sweep.csv", "w", encoding="utf-8-sig", newline="") as f:
+                result.table.to_csv(f, index=False)
+            if len(vary) == 1:
+                save_sweep_plot(result, stage / "sweep.png", dpi=110, lang=lang, scenario=scenario)
+        attach(run_id, run / "sweep", names)
+        _progress(run, "done")
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -53,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     lang = os.environ.get("LANDOPT_WEB_LANG", "zh")
     set_current_lang(lang)
     _messages.LANG = lang
+    job = _job(run)
     try:
+        if job.get("kind") == "sweep":
+            _sweep(run, run_id, {str(k): list(v) for k, v in job["vary"].items()}, lang)
+            return 0
         with recording("plan", run_id=run_id) as rec:
             _progress(run, "reading")
             scenario = load_scenario(run / "scenario.toml")

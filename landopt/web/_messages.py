@@ -338,3 +338,106 @@ add_messages(
     },
     prefix="web.",
 )
+
+# the planner's features beyond one plan: sweeps, locks, PostGIS layers, years, cluster
+add_messages(
+    {
+        # target sweep
+        "sweep.title": {"en": "Target sweep: the cost curve", "zh": "目标扫描：成本曲线"},
+        "sweep.intro": {
+            "en": "Solve this scenario once per value of one target, from a first to a last "
+            "value in equal steps, and see what each step costs.",
+            "zh": "将某一目标从起始值到终止值等距取值，对每个取值各求解一次，查看每一步的成本。",
+        },
+        "sweep.key": {"en": "Target to vary", "zh": "扫描的目标"},
+        "sweep.key.count": {"en": "{action}: plots", "zh": "{action}：宗数"},
+        "sweep.key.area_min": {
+            "en": "{action}: area at least (mu)",
+            "zh": "{action}：面积下限（亩）",
+        },
+        "sweep.key.budget": {"en": "total budget (10⁴ CNY)", "zh": "总预算（万元）"},
+        "sweep.from": {"en": "From", "zh": "起始值"},
+        "sweep.to": {"en": "To", "zh": "终止值"},
+        "sweep.steps": {"en": "Points", "zh": "取值个数"},
+        "sweep.run": {"en": "Run the sweep", "zh": "开始扫描"},
+        "sweep.bad_key": {
+            "en": "choose one of the targets offered",
+            "zh": "请从所列目标中选择一项",
+        },
+        "sweep.need_number": {"en": "a number is needed here", "zh": "此处需填写数字"},
+        "sweep.bad_steps": {
+            "en": "between {lo} and {hi} points",
+            "zh": "取值个数应在 {lo} 到 {hi} 之间",
+        },
+        "sweep.bad_range": {
+            "en": "the last value must be larger than the first",
+            "zh": "终止值须大于起始值",
+        },
+        "sweep.negative": {"en": "must not be negative", "zh": "不能为负数"},
+        "sweep.result": {"en": "Points of the sweep", "zh": "扫描结果"},
+        "sweep.curve": {"en": "Cost curve", "zh": "成本曲线"},
+        "sweep.status": {"en": "Result", "zh": "结果"},
+        "sweep.objective": {"en": "Objective (10⁴ CNY)", "zh": "目标值（万元）"},
+        "sweep.marginal": {"en": "Marginal cost per unit", "zh": "边际成本（每单位）"},
+        "sweep.open": {"en": "Sweep a target of this scenario", "zh": "扫描本情景的某一目标"},
+        "stage.points": {
+            "en": "solving point {done} of {total}",
+            "zh": "正在求解第 {done}/{total} 个取值",
+        },
+        "home.kind.sweep": {"en": "sweep", "zh": "目标扫描"},
+        # locks
+        "locks.title": {"en": "Locked parcels", "zh": "锁定地块"},
+        "locks.intro": {
+            "en": "Click a parcel on the map to lock it: each click moves it on, from free to "
+            "each action its status allows, then to not touched, then free again. Or type "
+            "the parcel ids in the fields below (one per line, or separated by commas).",
+            "zh": "在地图上点击地块即可锁定：每点击一次依次切换为“不锁定”、其状态允许的各项措施、"
+            "“不得实施任何措施”，再回到“不锁定”。也可在下方各栏直接填写地块编号（每行一个，或用逗号分隔）。",
+        },
+        "locks.include": {"en": "Must take {action}", "zh": "必须{action}"},
+        "locks.exclude": {"en": "Must not be touched", "zh": "不得实施任何措施"},
+        "locks.free": {"en": "free", "zh": "不锁定"},
+        "locks.no_map": {
+            "en": "The map is drawn for layers of up to {n} valid parcels; type the ids instead.",
+            "zh": "地图仅在图层有效且不超过 {n} 宗地块时显示；请直接填写地块编号。",
+        },
+        "locks.twice": {
+            "en": "parcel {pid} is in two lock fields; keep it in one",
+            "zh": "地块 {pid} 出现在两个锁定栏中，请只保留一处",
+        },
+        # PostGIS layers
+        "pg.title": {"en": "Or a PostGIS table", "zh": "或选择 PostGIS 数据表"},
+        "pg.intro": {
+            "en": "The database's address, then a table (schema.table) or a SELECT. The password "
+            "is kept in this server's memory only, never on its disk: after a restart the "
+            "layer asks for it again.",
+            "zh": "填写数据库地址，再填写数据表（模式.表名）或一条 SELECT 查询。密码只保存在本服务的内存中，"
+            "从不写入磁盘；服务重启后，图层会再次询问密码。",
+        },
+        "pg.url": {"en": "Database URL", "zh": "数据库地址（URL）"},
+        "pg.password": {
+            "en": "Password (if the database asks for one)",
+            "zh": "密码（数据库需要时填写）",
+        },
+        "pg.table": {"en": "Table", "zh": "数据表"},
+        "pg.sql": {"en": "or a query (SELECT …)", "zh": "或查询语句（SELECT …）"},
+        "pg.name": {"en": "Name of the layer (optional)", "zh": "图层名称（可不填）"},
+        "pg.submit": {"en": "Read the table", "zh": "读取数据表"},
+        "pg.need_url": {
+            "en": "the database's URL is needed: postgresql://user@host:5432/database",
+            "zh": "需要填写数据库地址：postgresql://用户名@主机:5432/数据库名",
+        },
+        "pg.table_or_sql": {
+            "en": "give a table or a query, one of the two",
+            "zh": "请填写数据表或查询语句，二者取其一",
+        },
+        "pg.ask_again": {
+            "en": "This layer is read from {url}. The server has restarted since and keeps no "
+            "password on disk: give the database password again.",
+            "zh": "此图层读自 {url}。服务已重启，且不在磁盘上保存密码：请重新输入数据库密码。",
+        },
+        "pg.unlock": {"en": "Connect", "zh": "连接"},
+        "locks.map": {"en": "Map of the layer for locking parcels", "zh": "用于锁定地块的图层地图"},
+    },
+    prefix="web.",
+)

@@ -42,6 +42,7 @@ from landopt.web import (
     _toml,
     auth,
     layers,
+    locks_map,
     scenario_form,
     uploads,
 )
@@ -62,6 +63,11 @@ PLAN_FILES = {
     "plan.html": "text/html; charset=utf-8",
     "report.html": "text/html; charset=utf-8",
     "run.json": "application/json",
+}
+#: The files of a sweep run, all inside its ``sweep`` folder.
+SWEEP_FILES = {
+    "sweep.csv": "text/csv; charset=utf-8",
+    "sweep.png": "image/png",
 }
 CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -233,6 +239,10 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
 
+    @app.exception_handler(_Locked)
+    async def _locked(request: Request, exc: _Locked) -> Response:
+        return RedirectResponse(f"/layers/{exc.args[0]}", status_code=303)
+
     _routes(app, web)
     return app
 
@@ -299,6 +309,26 @@ def _get_layer(web: Web, layer_id: str) -> layers.Layer:
         raise HTTPException(404) from None
 
 
+class _Locked(Exception):
+    """A PostGIS layer whose password this server must be told again."""
+
+
+def _open_layer(web: Web, layer_id: str) -> layers.Layer:
+    """:func:`_get_layer` for the pages that read the layer: its password must be known."""
+    layer = _get_layer(web, layer_id)
+    if layer.locked:
+        raise _Locked(layer_id)
+    return layer
+
+
+def _pg_form(
+    sent: dict[str, str] | None = None, problems: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The PostGIS form's values (never the password) and its problems by field."""
+    values = {"name": "", "url": "", "table": "", "sql": ""} | (sent or {})
+    return {"values": values, "problems": problems or {}}
+
+
 def _read_summary(folder: Path) -> list[dict[str, str]]:
     path = folder / "plan" / "summary.csv"
     if not path.is_file():
@@ -323,11 +353,13 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
         raise HTTPException(404) from None
     folder = _run_dir(web, rec.id)
     try:
-        stage = json.loads((folder / "progress.json").read_text(encoding="utf-8"))["stage"]
-    except (OSError, ValueError, KeyError):
-        stage = rec.status
+        progress = json.loads((folder / "progress.json").read_text(encoding="utf-8"))
+        stage = progress["stage"]
+    except (OSError, ValueError, KeyError, TypeError):
+        progress, stage = {}, rec.status
     return {
         "id": rec.id,
+        "kind": rec.kind,
         "name": rec.name,
         "status": rec.status,
         "stage": stage,
@@ -335,6 +367,8 @@ def _run_info(web: Web, run_id: str) -> dict[str, Any]:
         "started_at": rec.started_at.isoformat(),
         "finished_at": rec.finished_at.isoformat() if rec.finished_at else None,
         "error": rec.error,
+        "done": progress.get("done"),
+        "total": progress.get("total"),
     }
 
 
@@ -351,7 +385,7 @@ def _routes(app: FastAPI, web: Web) -> None:
         records = await run_in_threadpool(web.store.list, limit=200)
         rows = []
         for r in records:
-            if r.kind not in ("plan", "programme"):
+            if r.kind not in ("plan", "programme", "sweep"):
                 continue
             total = next(
                 (
@@ -401,8 +435,73 @@ def _routes(app: FastAPI, web: Web) -> None:
     @app.get("/layers/new", response_class=HTMLResponse)
     async def layer_new(request: Request) -> Response:
         return web.render(
-            request, "layer_new.html.j2", error=None, max_mb=web.config.max_upload / 1e6
+            request,
+            "layer_new.html.j2",
+            error=None,
+            max_mb=web.config.max_upload / 1e6,
+            pg=_pg_form(),
         )
+
+    @app.post("/layers/postgis")
+    async def layer_postgis(request: Request) -> Response:
+        form = await _fields(request)
+        lang = request.state.lang
+        sent = {k: str(form.get(k) or "").strip() for k in ("name", "url", "table", "sql")}
+        password = str(form.get("password") or "") or None
+        url, in_url = layers.split_password(sent["url"])
+        password = password or in_url  # a password typed into the URL is never echoed back
+        problems: dict[str, str] = {}
+        if not url:
+            problems["url"] = t("web.pg.need_url", lang)
+        if bool(sent["table"]) == bool(sent["sql"]):
+            problems["table"] = t("web.pg.table_or_sql", lang)
+        layer_id = ""
+        if not problems:
+            layer_id, _ = web.layers.new_folder()
+            try:
+                await run_in_threadpool(
+                    layers.check_connection, layers.with_password(url, password)
+                )
+            except InputError as exc:
+                problems["url"] = str(exc)
+        if not problems:
+            name = (sent["name"] or sent["table"] or "SQL")[:200]
+            try:
+                await run_in_threadpool(
+                    web.layers.create_db,
+                    layer_id,
+                    name,
+                    url,
+                    password,
+                    table=sent["table"] or None,
+                    sql=sent["sql"] or None,
+                )
+            except InputError as exc:
+                problems["sql" if sent["sql"] else "table"] = str(exc)
+        if problems:
+            return web.render(
+                request,
+                "layer_new.html.j2",
+                status_code=422,
+                error=None,
+                max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(sent | {"url": url}, problems),
+            )
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
+
+    @app.post("/layers/{layer_id}/password")
+    async def layer_password(request: Request, layer_id: str) -> Response:
+        layer = _get_layer(web, layer_id)
+        form = await _fields(request)
+        if not layer.is_db:
+            raise HTTPException(404)
+        try:
+            await run_in_threadpool(web.layers.set_password, layer, str(form.get("password") or ""))
+        except InputError as exc:
+            return web.render(
+                request, "layer_password.html.j2", status_code=422, layer=layer, error=str(exc)
+            )
+        return RedirectResponse(f"/layers/{layer_id}", status_code=303)
 
     @app.post("/layers")
     async def layer_upload(request: Request) -> Response:
@@ -419,6 +518,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=400,
                 error=t("web.upload.no_file", lang),
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         layer_id, folder = web.layers.new_folder()
         try:
@@ -440,6 +540,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=status,
                 error=exc.problem,
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         except InputError as exc:  # landopt cannot read it at all
             import shutil
@@ -451,6 +552,7 @@ def _routes(app: FastAPI, web: Web) -> None:
                 status_code=400,
                 error=str(exc),
                 max_mb=web.config.max_upload / 1e6,
+                pg=_pg_form(),
             )
         return RedirectResponse(f"/layers/{layer_id}", status_code=303)
 
@@ -475,12 +577,14 @@ def _routes(app: FastAPI, web: Web) -> None:
     @app.get("/layers/{layer_id}", response_class=HTMLResponse)
     async def layer_page(request: Request, layer_id: str) -> Response:
         layer = _get_layer(web, layer_id)
+        if layer.locked:  # the server restarted: the password was only in its memory
+            return web.render(request, "layer_password.html.j2", layer=layer, error=None)
         ctx = await run_in_threadpool(_layer_page, layer, request.state.lang)
         return web.render(request, "layer.html.j2", **ctx)
 
     @app.post("/layers/{layer_id}/mapping")
     async def layer_mapping(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         form = await _fields(request)
         raw_columns = set((await run_in_threadpool(layer.columns_info))["columns"])
         columns: dict[str, str] = {}
@@ -503,22 +607,52 @@ def _routes(app: FastAPI, web: Web) -> None:
             targets=scenario_form.is_demo(layer.path)
         )
 
-    @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
-    async def scenario_page(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
-        data = _scenario_data(layer)
+    async def _scenario_render(
+        request: Request,
+        layer: layers.Layer,
+        data: dict[str, Any],
+        problems: scenario_form.FormResult,
+        *,
+        sent: dict[str, str] | None = None,
+        saved: bool = False,
+    ) -> HTMLResponse:
+        """The scenario page for ``data``, with what the planner sent kept in its fields."""
+        lang = request.state.lang
+        values = scenario_form.form_values(data)
+        if sent is not None:
+            values = _echo(values, sent)
+        keys = scenario_form.sweep_keys(data, lang)
+        sweep = {
+            "key": (sent or {}).get("sweep.key", keys[0][0] if keys else ""),
+            "from": (sent or {}).get("sweep.from", ""),
+            "to": (sent or {}).get("sweep.to", ""),
+            "steps": (sent or {}).get("sweep.steps", "5"),
+        }
+        lock_map = await run_in_threadpool(_lock_map, layer, data, lang)
         return web.render(
             request,
             "scenario.html.j2",
+            status_code=200 if problems.ok else 422,
             layer=layer,
-            values=scenario_form.form_values(data),
+            values=values,
             actions=scenario_form.ACTIONS,
-            problems=scenario_form.FormResult(),
+            problems=problems,
+            saved=saved,
+            sweep_keys=keys,
+            sweep=sweep,
+            lock_map=lock_map,
+            max_map=locks_map.MAX_MAP_PARCELS,
         )
+
+    @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
+    async def scenario_page(request: Request, layer_id: str) -> Response:
+        layer = _open_layer(web, layer_id)
+        data = _scenario_data(layer)
+        return await _scenario_render(request, layer, data, scenario_form.FormResult())
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         data = _scenario_data(layer)
         data["parcels"] = layer.parcels_table()
         text = _toml.dumps(data, header=t("web.scenario.toml_header", request.state.lang))
@@ -530,7 +664,7 @@ def _routes(app: FastAPI, web: Web) -> None:
 
     @app.post("/layers/{layer_id}/scenario/upload")
     async def scenario_upload(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         async with request.form() as form:
             upload = form.get("toml")
             raw = await upload.read(1 << 20) if isinstance(upload, UploadFile) else None
@@ -549,25 +683,23 @@ def _routes(app: FastAPI, web: Web) -> None:
                     scenario_form.check, data, layer, layer.folder, lang
                 )
                 await run_in_threadpool(layer.save_scenario_data, data)
-        return web.render(
-            request,
-            "scenario.html.j2",
-            status_code=200 if problems.ok else 422,
-            layer=layer,
-            values=scenario_form.form_values(data),
-            actions=scenario_form.ACTIONS,
-            problems=problems,
-        )
+        return await _scenario_render(request, layer, data, problems)
 
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
-        layer = _get_layer(web, layer_id)
+        layer = _open_layer(web, layer_id)
         form = await _fields(request)
         lang = request.state.lang
         values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
         data, bad = scenario_form.from_form(
             _scenario_data(layer), values, layer.parcels_table(), lang
         )
+        do = values.get("do")
+        vary: dict[str, list[float]] = {}
+        run_data = data
+        if do == "sweep":
+            run_data, vary, bad_sweep = scenario_form.sweep_from_form(data, values, lang)
+            bad.update(bad_sweep)
         problems = scenario_form.FormResult()
         for name, message in bad.items():
             problems.by_field.setdefault(name, []).append(message)
@@ -575,19 +707,19 @@ def _routes(app: FastAPI, web: Web) -> None:
             problems = await run_in_threadpool(scenario_form.check, data, layer, layer.folder, lang)
         if problems.ok:
             await run_in_threadpool(layer.save_scenario_data, data)
-        if not problems.ok or values.get("do") != "run":
-            return web.render(
-                request,
-                "scenario.html.j2",
-                status_code=200 if problems.ok else 422,
-                layer=layer,
-                values=_echo(scenario_form.form_values(data), values),
-                actions=scenario_form.ACTIONS,
-                problems=problems,
-                saved=problems.ok,
+        if not problems.ok or do not in ("run", "sweep"):
+            return await _scenario_render(
+                request, layer, data, problems, sent=values, saved=problems.ok
             )
         run_id = await run_in_threadpool(
-            _queue_run, web, data, request.state.session.user, lang, layer.id
+            _queue_run,
+            web,
+            run_data,
+            request.state.session.user,
+            lang,
+            layer.id,
+            vary=vary or None,
+            env={"PGPASSWORD": layer.password} if layer.password else None,
         )
         if run_id is None:
             return web.render(
@@ -674,6 +806,12 @@ def _routes(app: FastAPI, web: Web) -> None:
         info = await run_in_threadpool(_run_info, web, run_id)
         summary = _read_summary(folder) if info["ended"] else []
         files = [n for n in PLAN_FILES if (folder / "plan" / n).is_file()]
+        files += [n for n in SWEEP_FILES if (folder / "sweep" / n).is_file()]
+        sweep = (
+            _sweep_table(folder, request.state.lang)
+            if info["ended"] and info["kind"] == "sweep"
+            else None
+        )
         layer_id = _read_text(folder / "layer")
         try:
             layer = web.layers.get(layer_id.strip()) if layer_id else None
@@ -691,14 +829,19 @@ def _routes(app: FastAPI, web: Web) -> None:
             error=_read_text(folder / "error.txt")
             or (info["error"] if info["status"] == "failed" else None),
             files=files,
+            sweep=sweep,
         )
 
     @app.get("/runs/{run_id}/files/{name}")
     async def run_file(request: Request, run_id: str, name: str) -> Response:
         folder = _run_dir(web, run_id)
-        if name not in PLAN_FILES:  # a fixed list: no path from the request reaches the disk
+        # a fixed list: no path from the request reaches the disk
+        if name in PLAN_FILES:
+            path, media = folder / "plan" / name, PLAN_FILES[name]
+        elif name in SWEEP_FILES:
+            path, media = folder / "sweep" / name, SWEEP_FILES[name]
+        else:
             raise HTTPException(404)
-        path = folder / "plan" / name
         if not path.is_file():
             raise HTTPException(404)
         headers = {}
@@ -707,11 +850,79 @@ def _routes(app: FastAPI, web: Web) -> None:
         disposition = "inline" if name.endswith((".html", ".png")) else "attachment"
         return FileResponse(
             path,
-            media_type=PLAN_FILES[name],
+            media_type=media,
             headers=headers,
             content_disposition_type=disposition,
             filename=name,
         )
+
+
+def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The lock map of the scenario page: the layer's outline, each parcel's allowed actions
+    and its lock now (``None`` when the layer cannot be read or is too large to draw)."""
+    from landopt.errors import LandoptError
+
+    try:
+        parcels = layer.read(lang)
+    except LandoptError:
+        return None
+    shape = locks_map.outline(layer, parcels)
+    if shape is None:
+        return None
+    eligible = locks_map.eligible_of(data, parcels, layer.folder)
+    locks = data.get("locks") or {}
+    include = locks.get("include") or {}
+    exclude = locks.get("exclude") or {}
+    parcels_out = []
+    for pid, d in shape["paths"]:
+        if pid in include:
+            state = f"in-{include[pid]}"
+        elif exclude.get(pid) == "all":
+            state = "out"
+        else:
+            state = "free"
+        parcels_out.append({"pid": pid, "d": d, "eligible": eligible.get(pid, ""), "state": state})
+    return {"viewbox": shape["viewbox"], "parcels": parcels_out}
+
+
+def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:
+    """A finished sweep's points for its page: the varied key, status in words, objective,
+    marginal cost (read from ``sweep/sweep.csv``)."""
+    import math
+
+    from landopt.i18n import MESSAGES
+
+    path = folder / "sweep" / "sweep.csv"
+    try:
+        job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, ValueError):
+        return None
+    keys = list(job.get("vary") or {})
+    labels = job.get("labels") or {}
+
+    def number(text: str | None, digits: int) -> str:
+        try:
+            v = float(text or "")
+        except ValueError:
+            return ""
+        return "" if not math.isfinite(v) else f"{v:,.{digits}f}"
+
+    out = []
+    for r in rows:
+        status = r.get("status", "")
+        word = f"cli.sweep.status_{status}"
+        out.append(
+            {
+                "values": [number(r.get(k), 1 if not k.endswith("count") else 0) for k in keys],
+                "status": status,
+                "status_text": t(word, lang) if word in MESSAGES else status,
+                "objective": number(r.get("objective"), 1),
+                "marginal": number(r.get("marginal"), 2),
+            }
+        )
+    return {"keys": [labels.get(k, k) for k in keys], "rows": out}
 
 
 def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
@@ -724,18 +935,33 @@ def _echo(shown: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
         for k in ("count", "area", "area_mode"):
             if f"{a}.{k}" in sent:
                 fields[k] = sent[f"{a}.{k}"]
+    for k in shown["locks"]:
+        if f"locks.{k}" in sent:
+            shown["locks"][k] = sent[f"locks.{k}"]
     return shown
 
 
 def _queue_run(
-    web: Web, data: dict[str, Any], user: str | None, lang: str, layer_id: str
+    web: Web,
+    data: dict[str, Any],
+    user: str | None,
+    lang: str,
+    layer_id: str,
+    *,
+    vary: dict[str, list[float]] | None = None,
+    env: dict[str, str] | None = None,
 ) -> str | None:
-    """Record the run ``queued``, write its folder, hand it to the queue."""
+    """Record the run ``queued``, write its folder, hand it to the queue.
+
+    With ``vary`` (``{key: values}``) the run is a sweep of the scenario over those values
+    (``job.json``), recorded as a run of kind ``sweep``; else a plan.
+    """
     from landopt.scenario import scenario_from_dict
 
     scenario = scenario_from_dict(data, base_dir=web.runs_root)
+    kind = "sweep" if vary else "plan"
     run_id = web.store.start(
-        kind="plan",
+        kind=kind,
         name=scenario.name,
         scenario=scenario.to_dict(),
         user=user,
@@ -744,9 +970,14 @@ def _queue_run(
     )
     folder = web.runs_root / run_id
     folder.mkdir(parents=True)
-    web.store.update(run_id, out_dir=str((folder / "plan").resolve()))
+    web.store.update(run_id, out_dir=str((folder / kind).resolve()))
     from landopt._atomic import atomic_file
 
+    if vary:
+        words = dict(scenario_form.sweep_keys(data, lang))
+        job = {"kind": "sweep", "vary": vary, "labels": {k: words.get(k, k) for k in vary}}
+        with atomic_file(folder / "job.json") as tmp:
+            tmp.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     with atomic_file(folder / "scenario.toml") as tmp:
         tmp.write_text(_toml.dumps(data), encoding="utf-8")
     with atomic_file(folder / "lang") as tmp:
@@ -754,7 +985,7 @@ def _queue_run(
     with atomic_file(folder / "layer") as tmp:  # the layer it ran on: to change and re-run
         tmp.write_text(layer_id, encoding="utf-8")
     try:
-        web.queue.submit(run_id)
+        web.queue.submit(run_id, env=env)
     except QueueFull:
         return None
     return run_id

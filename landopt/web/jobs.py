@@ -85,6 +85,8 @@ class JobQueue:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._cancelled: set[str] = set()
+        #: extra environment of a queued run (a database password): memory only
+        self._env: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
@@ -116,8 +118,10 @@ class JobQueue:
         """The run's folder."""
         return self.root / run_id
 
-    def submit(self, run_id: str) -> None:
-        """Queue a run already recorded ``queued`` with its ``scenario.toml`` in place.
+    def submit(self, run_id: str, env: dict[str, str] | None = None) -> None:
+        """Queue a run already recorded ``queued`` with its ``scenario.toml`` in place;
+        ``env`` is added to its process's environment (``PGPASSWORD`` of a PostGIS layer:
+        kept in memory, never in the run folder).
 
         Raises
         ------
@@ -127,6 +131,9 @@ class JobQueue:
         if self._queue.qsize() >= MAX_WAITING:
             self._end_if_open(run_id, "failed", error="queue full")
             raise QueueFull(run_id)
+        if env:
+            with self._lock:
+                self._env[run_id] = dict(env)
         self._queue.put(run_id)
 
     def cancel(self, run_id: str) -> bool:
@@ -136,6 +143,7 @@ class JobQueue:
             return False
         with self._lock:
             self._cancelled.add(run_id)
+            self._env.pop(run_id, None)
             proc = self._procs.get(run_id)
         if proc is not None:
             self._kill(proc)
@@ -187,6 +195,8 @@ class JobQueue:
         env.pop("LANDOPT_STORE", None)
         env.pop("LANDOPT_PASSWORD", None)  # an account's password is no run's business
         env["LANDOPT_WEB_LANG"] = _run_lang(folder)
+        with self._lock:
+            env.update(self._env.pop(run_id, {}))
         with open(folder / "child.log", "wb") as log_file, self._lock:
             if run_id in self._cancelled:
                 return

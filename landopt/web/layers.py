@@ -1,11 +1,18 @@
 """The parcel layers planners upload: stored, mapped, validated.
 
 A layer is a folder ``DATA/layers/<id>/``: the upload (a zip is unpacked into
-``unpacked/``), ``layer.json`` (its name, the file to read, the column and status mapping)
+``unpacked/``) or, for a PostGIS layer, no file at all, ``layer.json`` (its name, the file to read, the column and status mapping)
 and ``scenario.json`` (the scenario the forms last built for it). Validation runs
 landopt's own :func:`landopt.read_parcels` with the mapping, so the report is the one
 ``landopt validate`` prints: counts by status, every error and warning with where, what
 and how to fix it.
+
+A PostGIS layer (a table or a ``SELECT``) keeps in ``layer.json`` its URL without the
+password (:func:`landopt._pg.public_url`) and the table or query. The password is never
+written to the data folder: it lives in this server's memory only
+(:attr:`LayerStore.passwords`), is handed to a run's process as ``PGPASSWORD`` in its
+environment, and after a restart the layer page asks for it again. A password libpq finds
+itself (``PGPASSWORD`` of the server, ``~/.pgpass``) needs no asking.
 """
 
 from __future__ import annotations
@@ -29,10 +36,13 @@ __all__ = [
     "Layer",
     "LayerStore",
     "Validation",
+    "check_connection",
+    "split_password",
     "suggest_columns",
     "suggest_statuses",
     "validate",
     "validate_now",
+    "with_password",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,11 +65,36 @@ class Layer:
     file: str
     columns: dict[str, str] = field(default_factory=dict)
     status_values: dict[str, str] = field(default_factory=dict)
+    #: a PostGIS layer: ``url`` (no password), and ``table`` or ``sql``
+    source: dict[str, str] | None = None
+    #: the database asked for a password (kept in memory only: :attr:`password`)
+    needs_password: bool = False
+    #: the database password, for this server's life (never saved)
+    password: str | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
-        """The file landopt reads."""
+        """The file landopt reads (the folder itself for a PostGIS layer)."""
         return self.folder / self.file
+
+    @property
+    def is_db(self) -> bool:
+        """A PostGIS layer."""
+        return self.source is not None
+
+    @property
+    def locked(self) -> bool:
+        """A PostGIS layer whose password this server does not know (since a restart)."""
+        return self.is_db and self.needs_password and not self.password
+
+    def db_url(self) -> str:
+        """The URL with the password (for connecting; never shown, logged or saved)."""
+        assert self.source is not None
+        return with_password(self.source["url"], self.password)
+
+    def _db_kwargs(self) -> dict[str, Any]:
+        assert self.source is not None
+        return {"table": self.source.get("table") or None, "sql": self.source.get("sql") or None}
 
     def save(self) -> None:
         """Write ``layer.json`` atomically."""
@@ -70,11 +105,19 @@ class Layer:
             "columns": self.columns,
             "status_values": self.status_values,
         }
+        if self.source is not None:
+            data["source"] = self.source
+            data["needs_password"] = self.needs_password
         with atomic_file(self.folder / "layer.json") as tmp:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
     def raw(self) -> Any:
         """The layer as read, before any mapping."""
+        if self.source is not None:
+            from landopt.parcels.postgis import _read_postgis
+
+            gdf, _, _ = _read_postgis(self.db_url(), geometry_column=None, **self._db_kwargs())
+            return gdf
         from landopt.parcels.read import _read_file
 
         gdf, _ = _read_file(self.path, layer=None, encoding=None)
@@ -88,6 +131,17 @@ class Layer:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             pass
+        info = self.columns_info_fresh()
+        self.keep_columns_info(info)
+        return info
+
+    def keep_columns_info(self, info: Mapping[str, Any]) -> None:
+        """Write ``columns.json``."""
+        with atomic_file(self.folder / "columns.json") as tmp:
+            tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+    def columns_info_fresh(self) -> dict[str, Any]:
+        """:meth:`columns_info` read from the layer now."""
         raw = self.raw()
         columns = [str(c) for c in raw.columns if c != raw.geometry.name]
         values: dict[str, list[str]] = {}
@@ -95,10 +149,7 @@ class Layer:
             distinct = raw[c].dropna().astype(str).unique()
             if len(distinct) <= MAX_VALUES:
                 values[c] = sorted(distinct)
-        info = {"columns": columns, "values": values}
-        with atomic_file(path) as tmp:
-            tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        return info
+        return {"columns": columns, "values": values}
 
     def read(self, lang: str) -> Any:
         """The layer read and validated with its mapping (``ParcelDataError`` when unusable)."""
@@ -110,6 +161,13 @@ class Layer:
             _messages.LANG = lang
             set_current_lang(lang)
             try:
+                if self.source is not None:
+                    return read_parcels(
+                        self.db_url(),
+                        columns=self.columns or None,
+                        status_values=self.status_values or None,
+                        **self._db_kwargs(),
+                    )
                 return read_parcels(
                     self.path,
                     columns=self.columns or None,
@@ -133,7 +191,12 @@ class Layer:
 
     def parcels_table(self) -> dict[str, Any]:
         """The scenario's ``[parcels]`` table for this layer (absolute path and mapping)."""
-        out: dict[str, Any] = {"path": str(self.path.resolve())}
+        out: dict[str, Any]
+        if self.source is not None:  # no password: the run gets it as PGPASSWORD
+            out = {"url": self.source["url"]}
+            out.update({k: v for k, v in self._db_kwargs().items() if v})
+        else:
+            out = {"path": str(self.path.resolve())}
         if self.columns:
             out["columns"] = dict(self.columns)
         if self.status_values:
@@ -146,6 +209,51 @@ class LayerStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "layers"
+        #: PostGIS layers' passwords by layer id: this server's memory, never the disk
+        self.passwords: dict[str, str] = {}
+
+    def create_db(
+        self,
+        layer_id: str,
+        name: str,
+        url: str,
+        password: str | None,
+        *,
+        table: str | None,
+        sql: str | None,
+    ) -> Layer:
+        """Record a PostGIS layer after reading it once (the column mapping's suggestions).
+
+        Raises
+        ------
+        InputError
+            The database cannot be reached, the table does not exist, the query fails
+            (:func:`landopt.read_parcels`'s own errors, no password in them).
+        """
+        from landopt._pg import public_url
+
+        source = {"url": public_url(url)}
+        if table:
+            source["table"] = table
+        if sql:
+            source["sql"] = sql
+        folder = self.root / layer_id
+        layer = Layer(layer_id, folder, name, "", source=source, needs_password=bool(password))
+        layer.password = password or None
+        columns = layer.columns_info_fresh()  # raises before anything is kept
+        folder.mkdir(parents=True, exist_ok=True)
+        layer.keep_columns_info(columns)
+        layer.columns = suggest_columns(columns["columns"])
+        layer.save()
+        if password:
+            self.passwords[layer_id] = password
+        return layer
+
+    def set_password(self, layer: Layer, password: str) -> None:
+        """Keep a PostGIS layer's password in memory (after checking it connects)."""
+        layer.password = password
+        layer.raw()  # InputError when it does not connect
+        self.passwords[layer.id] = password
 
     def new_folder(self) -> tuple[str, Path]:
         """A fresh id and its (not yet created) folder."""
@@ -182,7 +290,48 @@ class LayerStore:
             str(data["file"]),
             dict(data.get("columns") or {}),
             dict(data.get("status_values") or {}),
+            source=dict(data["source"]) if data.get("source") else None,
+            needs_password=bool(data.get("needs_password")),
+            password=self.passwords.get(layer_id),
         )
+
+
+def check_connection(url: str) -> None:
+    """Connect to ``url`` once.
+
+    Raises
+    ------
+    InputError
+        Not a PostgreSQL URL, or the connection failed (named, no password in it).
+    """
+    import sqlalchemy as sa
+
+    from landopt._pg import connect_error, engine
+
+    eng = engine(url)
+    try:
+        with eng.connect():
+            pass
+    except sa.exc.DBAPIError as exc:
+        raise connect_error(url, exc) from None
+    finally:
+        eng.dispose()
+
+
+def with_password(url: str, password: str | None) -> str:
+    """``url`` with ``password`` put in (``url`` as it is without one)."""
+    if not password:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """A URL the planner typed, as (the URL without its password, the password or None)."""
+    from landopt._pg import _password, public_url
+
+    return public_url(url), _password(url)
 
 
 def suggest_columns(columns: list[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from landopt.errors import InputError, ParcelDataError, Problem, ScenarioError
+from landopt.web import locks_map
 
 __all__ = [
     "ACTIONS",
@@ -174,6 +175,7 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
         "objective": "max_benefit" if sense == "maximize" and of_benefit else "min_cost",
         "budget": "" if budget is None else f"{budget:g}",
         "time_limit": f"{(data.get('solver') or {}).get('time_limit', 600):g}",
+        "locks": locks_map.lock_fields(data, ACTIONS),
     }
 
 
@@ -237,6 +239,7 @@ def from_form(
     limit = _number(form.get("time_limit", ""), "time_limit", errors, bad, integer=False)
     if limit is not None:
         data.setdefault("solver", {})["time_limit"] = limit
+    errors.update(locks_map.locks_from_form(data, form, ACTIONS, lang))
     return data, errors
 
 
@@ -253,9 +256,12 @@ class FormResult:
         return not self.by_field and not self.general
 
 
-def _field_of(p: Problem) -> str | None:
-    """The form field a problem names: ``[actions.clear.targets]`` ``count`` → ``clear.count``."""
+def _field_of(p: Problem, data: Mapping[str, Any] | None = None) -> str | None:
+    """The form field a problem names: ``[actions.clear.targets]`` ``count`` → ``clear.count``;
+    ``[locks]`` with a parcel id → the lock field holding that id."""
     where = p.where.strip("[]")
+    if where.split(".")[0] == "locks":
+        return locks_map.field_of_lock(data or {}, str(p.field))
     key = f"{where}.{p.field}" if p.field else where
     parts = key.split(".")
     if parts[0] == "actions" and len(parts) >= 2 and parts[1] in ACTIONS:
@@ -312,7 +318,7 @@ def check(data: Mapping[str, Any], layer: Any, base_dir: Path, lang: str) -> For
                     p for p in check_scenario_against(scenario, parcels) if p.severity == "error"
                 ]
         for p in problems:
-            name = _field_of(p)
+            name = _field_of(p, data)
             if name is None:
                 result.general.append(_text(p, lang))
             else:
@@ -320,3 +326,80 @@ def check(data: Mapping[str, Any], layer: Any, base_dir: Path, lang: str) -> For
     finally:
         set_current_lang(token_lang)
     return result
+
+
+# ----------------------------------------------------------------------------- target sweep
+#: Fewest and most points of a sweep the form accepts.
+SWEEP_STEPS = (2, 50)
+
+
+def sweep_keys(data: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The targets a sweep may vary, as (TOML key, words): each action's plot count and
+    least area, and the total budget."""
+    from landopt.i18n import t
+
+    out: list[tuple[str, str]] = []
+    actions = data.get("actions") or {}
+    for a in ACTIONS:
+        if a not in actions:
+            continue
+        label = (actions.get(a) or {}).get("label", a)
+        out.append(
+            (f"actions.{a}.targets.area_min", t("web.sweep.key.area_min", lang, action=label))
+        )
+        out.append((f"actions.{a}.targets.count", t("web.sweep.key.count", lang, action=label)))
+    out.append(("budget.total", t("web.sweep.key.budget", lang)))
+    return out
+
+
+def sweep_from_form(
+    data: Mapping[str, Any], form: Mapping[str, str], lang: str
+) -> tuple[dict[str, Any], dict[str, list[float]], dict[str, str]]:
+    """The scenario to sweep, the values to vary (``{key: values}``) and the sweep fields
+    it could not read (field → message).
+
+    The points are ``steps`` equal steps from ``from`` to ``to`` (both included); plot counts
+    are rounded to whole plots, repeats dropped. Sweeping an action's least area frees its
+    upper bound (an "exactly" area would make every larger point infeasible).
+    """
+    import numpy as np
+
+    from landopt.i18n import t
+
+    errors: dict[str, str] = {}
+    keys = dict(sweep_keys(data, lang))
+    key = (form.get("sweep.key") or "").strip()
+    if key not in keys:
+        errors["sweep.key"] = t("web.sweep.bad_key", lang)
+    need = t("web.sweep.need_number", lang)
+    bad = t("web.scenario.not_a_number", lang)
+    lo = _number(form.get("sweep.from", ""), "sweep.from", errors, bad, integer=False)
+    hi = _number(form.get("sweep.to", ""), "sweep.to", errors, bad, integer=False)
+    steps = _number(
+        form.get("sweep.steps", ""),
+        "sweep.steps",
+        errors,
+        t("web.scenario.not_a_count", lang),
+        integer=True,
+    )
+    for name, value in (("sweep.from", lo), ("sweep.to", hi), ("sweep.steps", steps)):
+        if value is None and name not in errors:
+            errors[name] = need
+    if lo is not None and lo < 0:
+        errors["sweep.from"] = t("web.sweep.negative", lang)
+    if lo is not None and hi is not None and hi <= lo and "sweep.from" not in errors:
+        errors["sweep.to"] = t("web.sweep.bad_range", lang)
+    if steps is not None and not SWEEP_STEPS[0] <= steps <= SWEEP_STEPS[1]:
+        errors["sweep.steps"] = t("web.sweep.bad_steps", lang, lo=SWEEP_STEPS[0], hi=SWEEP_STEPS[1])
+    out = copy.deepcopy(dict(data))
+    if errors:
+        return out, {}, errors
+    values = [float(v) for v in np.linspace(float(lo), float(hi), int(steps))]
+    if key.endswith(".count"):
+        values = sorted({float(round(v)) for v in values})
+    parts = key.split(".")
+    if parts[0] == "actions":
+        targets = out["actions"][parts[1]].setdefault("targets", {})
+        if parts[3] == "area_min":
+            targets.pop("area_max", None)
+    return out, {key: values}, errors

@@ -12,7 +12,8 @@
       .then(function (info) {
         if (!info) { setTimeout(poll, 2000); return; }
         state.dataset.status = info.status;
-        if (bar && info.stage in stageValue) { bar.value = stageValue[info.stage]; }
+        if (bar && info.total) { bar.max = info.total; bar.value = info.done || 0; }
+        else if (bar && info.stage in stageValue) { bar.value = stageValue[info.stage]; }
         if (info.ended) { window.location.reload(); return; }
         setTimeout(poll, 1000);
       })

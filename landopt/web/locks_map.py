@@ -1,0 +1,173 @@
+"""Locks picked on the scenario page: the layer's outline map and the lock fields.
+
+The map is an SVG drawn server-side (no map library, no tiles): every parcel one ``<path>``
+with its id and the actions its status rules allow, in a ``viewBox`` of the layer's extent.
+``static/locks.js`` cycles a clicked parcel free → must take each allowed action in turn →
+must not be touched → free, and writes the id into the lock fields. Those fields are the
+form itself (one text field of parcel ids per action, one for "not touched"), so a planner
+without JavaScript or a mouse types the ids instead. The fields become the scenario's
+``[locks]``: ``include = {id = action}``, ``exclude = {id = "all"}``; an uploaded TOML's
+exclusions of some actions only (``exclude = {id = ["upgrade"]}``) are kept as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from landopt._atomic import atomic_file
+
+__all__ = ["MAX_MAP_PARCELS", "lock_fields", "locks_from_form", "outline"]
+
+log = logging.getLogger(__name__)
+
+#: Most parcels drawn on the lock map (beyond, the text fields alone: an SVG of more is slow).
+MAX_MAP_PARCELS = 20_000
+#: Width of the map's viewBox; the height follows the layer's extent.
+VIEW_W = 1000.0
+_SPLIT = re.compile(r"[\s,;，；、]+")
+
+
+def _ids(text: str) -> list[str]:
+    """Parcel ids typed in a field: separated by spaces, new lines, commas or semicolons."""
+    return [p for p in _SPLIT.split(text or "") if p]
+
+
+def lock_fields(data: Mapping[str, Any], actions: tuple[str, ...]) -> dict[str, str]:
+    """The lock fields' text for a scenario dict: ``include.<action>`` and ``exclude``."""
+    locks = data.get("locks") or {}
+    out = {f"include.{a}": "" for a in actions}
+    by_action: dict[str, list[str]] = {a: [] for a in actions}
+    for pid, act in (locks.get("include") or {}).items():
+        by_action.setdefault(str(act), []).append(str(pid))
+    for a, ids in by_action.items():
+        out[f"include.{a}"] = "\n".join(ids)
+    out["exclude"] = "\n".join(
+        str(pid) for pid, what in (locks.get("exclude") or {}).items() if what == "all"
+    )
+    return out
+
+
+def locks_from_form(
+    data: dict[str, Any], form: Mapping[str, str], actions: tuple[str, ...], lang: str
+) -> dict[str, str]:
+    """Put the lock fields of ``form`` into ``data["locks"]``; return the fields landopt
+    cannot read (field → message): an id in two fields."""
+    from landopt.i18n import t
+
+    if not any(k.startswith("locks.") for k in form):
+        return {}  # a form without the lock fields (an older page) leaves the locks alone
+    errors: dict[str, str] = {}
+    old = data.get("locks") or {}
+    include: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    present = [a for a in actions if a in (data.get("actions") or {})]
+    for a in present:
+        name = f"locks.include.{a}"
+        for pid in _ids(form.get(name, "")):
+            if pid in seen and seen[pid] != name:
+                errors[name] = t("web.locks.twice", lang, pid=pid)
+            seen[pid] = name
+            include[pid] = a
+    exclude: dict[str, Any] = {
+        pid: what for pid, what in (old.get("exclude") or {}).items() if what != "all"
+    }
+    for pid in _ids(form.get("locks.exclude", "")):
+        if pid in seen and seen[pid] != "locks.exclude":
+            errors["locks.exclude"] = t("web.locks.twice", lang, pid=pid)
+        seen[pid] = "locks.exclude"
+        exclude[pid] = "all"
+    locks = {k: v for k, v in (("include", include), ("exclude", exclude)) if v}
+    if locks:
+        data["locks"] = locks
+    else:
+        data.pop("locks", None)
+    return errors
+
+
+def field_of_lock(data: Mapping[str, Any], pid: str) -> str:
+    """The lock field a parcel id is in (for a problem naming it)."""
+    locks = data.get("locks") or {}
+    act = (locks.get("include") or {}).get(pid)
+    if act is not None:
+        return f"locks.include.{act}"
+    if pid in (locks.get("exclude") or {}):
+        return "locks.exclude"
+    return "locks"
+
+
+def _path(geom: Any, x0: float, y1: float, k: float) -> str:
+    """An SVG path of a (multi)polygon, in the map's frame (y down), one decimal."""
+    parts = []
+    polys = getattr(geom, "geoms", [geom])
+    for poly in polys:
+        for ring in (poly.exterior, *poly.interiors):
+            xy = [f"{(x - x0) * k:.1f} {(y1 - y) * k:.1f}" for x, y in ring.coords[:-1]]
+            if len(xy) >= 3:
+                parts.append("M" + "L".join(xy) + "Z")
+    return "".join(parts)
+
+
+def outline(layer: Any, parcels: Any) -> dict[str, Any] | None:
+    """The lock map's data for a validated layer: ``viewbox`` and ``paths`` (parcel id, SVG
+    path), kept in the layer's folder for its mapping; ``None`` for a layer with more than
+    :data:`MAX_MAP_PARCELS` parcels or no polygons."""
+    if parcels is None or len(parcels) == 0 or len(parcels) > MAX_MAP_PARCELS:
+        return None
+    key = hashlib.sha256(
+        json.dumps([layer.columns, layer.status_values, len(parcels)], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    path = Path(layer.folder) / "outline.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return dict(cached["outline"])
+    except (OSError, ValueError, KeyError):
+        pass
+    x0, y0, x1, y1 = (float(v) for v in parcels.total_bounds)
+    if not x1 > x0 or not y1 > y0:
+        return None
+    k = VIEW_W / (x1 - x0)
+    # simplified to a tenth of a viewBox unit: invisible on screen, a fraction of the bytes
+    geoms = parcels.geometry.simplify(0.1 / k, preserve_topology=True)
+    paths = []
+    for pid, geom in zip(parcels["parcel_id"].astype(str), geoms, strict=True):
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        d = _path(geom, x0, y1, k)
+        if d:
+            paths.append([pid, d])
+    if not paths:
+        return None
+    data = {"viewbox": f"0 0 {VIEW_W:.0f} {(y1 - y0) * k:.0f}", "paths": paths}
+    try:
+        with atomic_file(path) as tmp:
+            tmp.write_text(json.dumps({"key": key, "outline": data}), encoding="utf-8")
+    except OSError as exc:  # the map still shows; it is drawn again next time
+        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    return data
+
+
+def eligible_of(data: Mapping[str, Any], parcels: Any, base_dir: Path) -> dict[str, str]:
+    """Each parcel id → the actions its status rules allow (space-separated), for the map's
+    click cycle; ``{}`` when the scenario cannot be read (its problems are shown anyway)."""
+    from landopt.errors import LandoptError
+    from landopt.scenario import eligibility, scenario_from_dict
+
+    try:
+        scenario = scenario_from_dict(dict(data), base_dir=base_dir)
+        elig = eligibility(scenario, parcels)
+    except (LandoptError, KeyError, ValueError, TypeError):
+        return {}
+    ids = parcels["parcel_id"].astype(str).to_numpy()
+    cols = list(elig.columns)
+    values = elig.to_numpy(bool)
+    return {
+        pid: " ".join(c for c, ok in zip(cols, row, strict=True) if ok)
+        for pid, row in zip(ids, values, strict=True)
+    }
