@@ -32,6 +32,7 @@ from landopt import maps as _maps
 from landopt import programme_tables as _pt
 from landopt import webmap as _webmap
 from landopt._atomic import staged_files
+from landopt.diagnose import status_word
 from landopt.errors import InputError
 from landopt.plan import NONE, Plan, plot_numbers, read_plan
 from landopt.rules import active_components, component
@@ -381,7 +382,14 @@ def _parcels_section(plan: Plan, lang: _maps.Lang) -> list[dict]:
     return rows
 
 
+def _name(path: Any) -> str:
+    """A file's name without its folders ("–" when there is none)."""
+    return Path(str(path)).name if path else "–"
+
+
 def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any], lang: str) -> dict:
+    from landopt.localtime import district_zone, local_time  # the district's time, not UTC
+
     s = record.get("solver") or plan.result.record()
     inp = record.get("input") or {}
     proven = s.get("proven_optimal")
@@ -395,7 +403,7 @@ def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any], lang:
     limit = f"{_n(s.get('time_limit_s'), 0)} s" + (" — hit" if s.get("time_limit_hit") else "")
     # (heading, value, style): style "" text, "code", or the class of a coloured value
     rows = [
-        (h["status_k"], _text(s.get("status")), ""),
+        (h["status_k"], status_word(str(s.get("status")), lang) if s.get("status") else "–", ""),
         (h["optimal"], proof if proven else h["not_proven"], "ok" if proven else "bad"),
         (h["objective_v"], _n(s.get("objective"), 3), ""),
         (
@@ -411,14 +419,18 @@ def _record_section(plan: Plan, h: dict[str, str], record: dict[str, Any], lang:
             "",
         ),
         (h["time_limit"], limit, ""),
-        (h["input"], f"{inp.get('path') or '–'} ({_i(inp.get('parcels'))} parcels)", ""),
+        # file names, not paths: the report goes to meetings (a web run's path is the server's)
+        (h["input"], f"{_name(inp.get('path') or inp.get('table'))} ({_i(inp.get('parcels'))} {h['parcels_n']})", ""),
         (h["sha"], inp.get("sha256") or "–", "code"),
-        (h["scenario_file"], record.get("scenario_file") or "–", ""),
-        (h["created"], record.get("created") or "–", ""),
+        (h["scenario_file"], _name(record.get("scenario_file")), ""),
+        (h["created"], local_time(record.get("created"), district_zone(plan.scenario), lang), ""),
     ]
     model = record.get("model") or {}
     if model:
-        rows.append((h["model"], ", ".join(f"{k} {v:,}" for k, v in model.items()), ""))
+        words = {"variables": h["model_vars"], "rows": h["model_rows"], "nonzeros": h["model_nnz"]}
+        rows.append(
+            (h["model"], ", ".join(f"{words.get(k, k)} {v:,}" for k, v in model.items()), "")
+        )
     # the plan's own checks (recomputed by read_plan), never the ones a run.json recorded
     mark = {
         "passed": ("ok", "✓", h["check_ok"]),

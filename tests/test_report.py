@@ -199,7 +199,12 @@ def test_parcel_list_numbers_are_the_map_plot_numbers(demo_plan, demo_report):
 def test_solver_record(demo_plan, demo_report):
     section = re.search(r'<section id="record".*?</section>', demo_report, re.S).group(0)
     rec = demo_plan.record()
-    assert "optimal" in section and "是（已证明最优）" in section
+    # the status in the report's language (it was the code "optimal" on a Chinese page)
+    assert "<dt>求解状态</dt><dd>最优</dd>" in section and "是（已证明最优）" in section
+    assert "optimal" not in section.replace('class="ok"', "")
+    # file names, not the machine's paths; the district's time, not UTC
+    assert str(Path(__file__).resolve().parents[1]) not in section and "+00:00" not in section
+    assert "复核项" in section and "变量" in section
     assert f"HiGHS {rec['solver']['solver_version']}" in section
     assert rec["input"]["sha256"] in section
     for pkg in ("python", "numpy", "geopandas", "highspy", "landopt"):
@@ -224,7 +229,10 @@ def test_redraw_from_a_plan_folder_keeps_the_original_run_record(demo_dir, tmp_p
     assert [p.name for p in out] == list(report.MAP_FILES)
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(report.MAP_FILES)
     page = out[2].read_text(encoding="utf-8")
-    assert run["created"] in page
+    from landopt.localtime import district_zone, local_time
+
+    plan = report.read_plan(demo_dir)
+    assert local_time(run["created"], district_zone(plan.scenario), "zh") in page
     assert_report_offline(page)
     section = re.search(r'<section id="parcels".*?</section>', page, re.S).group(0)
     assert section.count("<tr><td") == len(read_plan(demo_dir).chosen)
