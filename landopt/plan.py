@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -32,6 +31,7 @@ import pyogrio
 
 from landopt import _atomic, i18n
 from landopt._fields import SOURCE_ATTR, SOURCE_SHA256_ATTR
+from landopt._hashing import file_sha256
 from landopt.check import Check, check_plan, failed_checks
 from landopt.diagnose import (
     Diagnosis,
@@ -1006,15 +1006,6 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, Path):
         return str(o)
     raise TypeError(f"cannot write {type(o).__name__} to JSON")
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file (for a shapefile, of its .shp)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def versions() -> dict[str, str]:

@@ -23,7 +23,6 @@ reaching it is logged as a warning and the run carries on unrecorded.
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import logging
 import os
 import sys
@@ -33,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from landopt._hashing import file_sha256
 from landopt.i18n import add_messages, t
 
 __all__ = [
@@ -301,13 +301,6 @@ def finish_run(run_id: str | None, status: str, **values: Any) -> None:
         Recording(store, run_id).finish(status, **values)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def attach(
     run_id: str | None, out_dir: str | os.PathLike[str], files: Iterable[str | os.PathLike[str]]
@@ -322,7 +315,7 @@ def attach(
     try:
         out = Path(out_dir).resolve()
         paths = [out / Path(f).name for f in files]
-        outputs = {p.name: _sha256(p) for p in paths if p.is_file()}
+        outputs = {p.name: file_sha256(p) for p in paths if p.is_file()}
     except OSError as exc:
         _warn(_BY_RUN[run_id].url, exc)
         return

@@ -13,7 +13,6 @@ put next to the form field it names.
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from landopt._hashing import file_sha256
 from landopt.errors import InputError, ParcelDataError, Problem, ScenarioError
 from landopt.web import locks_map
 
@@ -104,17 +104,10 @@ def is_demo(path: Path) -> bool:
     try:
         if path.stat().st_size != demo.stat().st_size:
             return False
-        return _sha256(path) == _sha256(demo)
+        return file_sha256(path) == file_sha256(demo)
     except OSError:
         return False
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def parse_toml(text: str, source: str = "scenario.toml") -> dict[str, Any]:
