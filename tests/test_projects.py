@@ -151,6 +151,30 @@ def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
         assert hi == 1.0 and float(vals @ x[cols]) == 2.0
 
 
+def test_out_of_time_with_a_site_in_pieces_keeps_the_plan_without_that_project():
+    """The budget runs out after the first round, whose site A + E is in two pieces: the plan
+    is kept with P1 not landed (every row re-checked, the bound still the last solve's),
+    where before there was no plan at all."""
+    from landopt.solving import Deadline, solve_compiled
+
+    lay = layer(
+        {"A": {"status": "cleared"}, "B": {"cost": 10.0}, "E": {"status": "cleared"}, "D": {"cost": 50.0}},
+        xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
+    )
+    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")])
+    model = compile_model(sc, lay)
+    ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
+    res = solve_compiled(model, deadline=Deadline(60.0, clock=lambda: next(ticks, 1e9)))
+    assert res.status == "time_limit" and res.has_solution
+    assert "P1" in res.message and "未落地" in res.message
+    assert res.x[model.projects.w[0]] == 0.0 and res.objective == pytest.approx(0.0)
+    assert res.bound is not None and res.bound <= res.objective + 1e-9
+    # the repaired plan is what every output re-checks: it passes the plan's own checks
+    from landopt.heuristic import is_feasible
+
+    assert is_feasible(model, res.x)
+
+
 def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):
     # a model big enough to isolate runs its rounds of contiguity cuts in the child (each
     # round a fresh solve with the cuts so far, none started after the deadline): the same

@@ -115,6 +115,10 @@ add_messages(
         "why.use": {"en": "{id} on use {use}", "zh": "{id} 用途 {use} 不符"},
         "why.park": {"en": "{id} outside its parks", "zh": "{id} 不在指定园区"},
         "why.contiguous": {"en": "{id} is in {k} pieces", "zh": "{id} 分为 {k} 块"},
+        "repaired": {
+            "en": "the time budget ran out with sites still in pieces: {ids} not landed in this plan",
+            "zh": "时间已用完，仍有项目用地不连片：本方案中 {ids} 未落地",
+        },
         "unresolved": {
             "en": "the time budget ran out with sites still in pieces ({ids}); no valid plan yet",
             "zh": "时间已用完，仍有项目用地不连片（{ids}），尚无有效方案",
@@ -346,6 +350,20 @@ class ContiguityCuts:
         """The sites still in pieces, for the message when the time budget runs out."""
         ids = ", ".join(self.pc.projects[j].project_id for j in self.pieces(x))
         return t("rules.projects.unresolved", self.model.scenario.lang, ids=ids)
+
+    def repair(self, x: np.ndarray) -> tuple[np.ndarray, str]:
+        """``x`` with every project whose site is in pieces not landed (its u, w and z at 0),
+        and what was done, for the message; the rest of the plan is kept. The solve layer
+        keeps it only if it meets every row (a project that must land cannot be dropped)."""
+        y = np.asarray(x, dtype=float).copy()
+        bad = list(self.pieces(x))
+        for j in bad:
+            y[self.pc.u[self.pc.pair_project == j]] = 0.0
+            y[self.pc.w[j]] = 0.0
+            if j in self.pc.z:
+                y[self.pc.z[j]] = 0.0
+        ids = ", ".join(self.pc.projects[j].project_id for j in bad)
+        return y, t("rules.projects.repaired", self.model.scenario.lang, ids=ids)
 
 
 # --------------------------------------------------------------------------- reasons

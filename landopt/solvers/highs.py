@@ -125,7 +125,8 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
 def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float | None:
     """Hand HiGHS a greedy, swap-improved feasible plan as its first incumbent.
 
-    ``warm_start="auto"`` does so for models with a boundary penalty and for programmes,
+    ``warm_start="auto"`` does so for models with a boundary penalty, for programmes and
+    for key projects (the start lands none: every project row holds with w = 0),
     where exact solvers are known to go long without any feasible plan (BENCHMARKS.md).
     Returns the start's objective, or None.
     """
@@ -141,7 +142,10 @@ def warm_start_plan(
 ) -> tuple[np.ndarray | None, float | None]:
     """The warm start the options ask for (see :func:`give_warm_start`) and its objective."""
     if opts.warm_start == "off" or (
-        opts.warm_start == "auto" and not len(model.edges) and not model.is_programme
+        opts.warm_start == "auto"
+        and not len(model.edges)
+        and not model.is_programme
+        and getattr(model, "projects", None) is None  # 30k parcels, 11 projects: no plan in 60 s
     ):
         return None, None
     from landopt.heuristic import objective_with_edges, warm_start
