@@ -149,9 +149,9 @@ def solve_compiled(
             limit = dl.remaining(opts.time_limit)
             # a fresh budget keeps the options as they are (no 599.9998 s in the record)
             run = opts if limit >= opts.time_limit - 0.05 else replace(opts, time_limit=limit)
-            return replace(solve_model(model, run), time_limit=budget)
+            return _settled(model, replace(solve_model(model, run), time_limit=budget))
         _session_time_limit(session, dl.remaining(opts.time_limit))
-        return replace(session.solve(), time_limit=budget)
+        return _settled(model, replace(session.solve(), time_limit=budget))
     if opts.backend != "highs":
         names = ", ".join(g.name for g in gens)
         raise SolverError(
@@ -204,7 +204,31 @@ def solve_compiled(
         g.rounds += rounds
     if res.has_solution and res.status in ("optimal", "within_gap") and not res.proven_optimal:
         res = replace(res, status="time_limit")  # pragma: no cover - defensive
-    return replace(res, runtime=time.perf_counter() - t0, time_limit=budget)
+    return _settled(model, replace(res, runtime=time.perf_counter() - t0, time_limit=budget))
+
+
+def _settled(model: CompiledModel, res: SolverResult) -> SolverResult:
+    """``res`` with its plan settled by the components that define ``settle(model, x)``
+    (key projects' park bonuses at their best value for the sites chosen): never worse, and
+    only when the settled plan still meets every row."""
+    if res.x is None:
+        return res
+    x = np.asarray(res.x, dtype=float)
+    for comp in active_components(model.scenario):
+        settle = getattr(comp, "settle", None)
+        if settle is not None:
+            x = settle(model, x)
+    if np.array_equal(x, res.x):
+        return res
+    from landopt.heuristic import is_feasible
+    from landopt.solvers.result import _gap
+
+    objective = float(model.c @ x)
+    sign = 1.0 if model.sense == "minimize" else -1.0
+    if not is_feasible(model, x) or (res.objective is not None and sign * (objective - res.objective) > 1e-9):
+        return res
+    gap = res.gap if res.bound is None else _gap(objective, res.bound)
+    return replace(res, x=x, objective=objective, gap=gap)
 
 
 def _repaired(

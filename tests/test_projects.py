@@ -422,3 +422,26 @@ def test_the_cli_objective_line_names_the_project_reward():
     assert "per 亿元 of key-project investment" in _objective_words(sc, "en")
     plain = load_scenario(root / "data" / "scenarios" / "zhangdian-2023.toml")
     assert "重点项目" not in _objective_words(plain, "zh")
+
+
+def test_a_park_bonus_left_at_0_by_a_time_limited_solve_is_settled_before_the_check():
+    """z_j at 0 where the whole site lies in the preferred park is a worse but valid plan; the
+    check credits the bonus from the sites, so the solve layer settles z_j to 1 first (else
+    the plan failed its own objective check and was not presented)."""
+    from landopt.solving import _settled
+
+    lay = layer({"A": {"status": "cleared"}})
+    sc = scenario([project("P1", mu_min=10, mu_max=20, parks="园区甲", park_bonus_wan=50)])
+    model = compile_model(sc, lay)
+    best = solve(sc, lay)
+    assert sites(best) == {"P1": ["A"]}
+    pc = model.projects
+    (zcol,) = pc.z.values()
+    x = np.zeros(model.n_vars)
+    x[pc.w[0]] = 1.0
+    x[pc.u[0]] = 1.0
+    res = best.result.__class__(**{**best.result.__dict__, "x": x, "objective": float(model.c @ x)})
+    settled = _settled(model, res)
+    assert settled.x[zcol] == 1.0
+    assert settled.objective == pytest.approx(float(model.c @ x) - 50.0)
+    assert settled.objective == pytest.approx(best.result.objective)

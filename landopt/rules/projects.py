@@ -708,6 +708,26 @@ class Projects(Component):
             return None
         return ContiguityCuts(model)
 
+    def settle(self, model: Any, x: np.ndarray) -> np.ndarray:
+        """``x`` with each park bonus z_j at its best value for the sites x holds: 1 when j
+        landed with its whole site in its preferred parks, else 0 (the value the check
+        credits). A time-limited incumbent may leave z_j at 0 where 1 is allowed; the
+        check, which recomputes the bonus from the sites, then rejected the whole plan
+        (10,000 parcels, 50 projects, 60 s: BENCHMARKS.md "Key projects")."""
+        pc: ProjectColumns | None = getattr(model, "projects", None)
+        if pc is None or not pc.z:
+            return x
+        spec = model.scenario.rule("projects")
+        park = model.prepared.parcels[_column(model.scenario, spec.park_field)]
+        park = park.astype("string").fillna("").to_numpy(str)
+        y = np.asarray(x, dtype=float).copy()
+        sites = pc.sites(y)
+        for j, col in pc.z.items():
+            site = sites.get(j)
+            whole = site is not None and len(site) > 0 and np.isin(park[site], list(pc.projects[j].parks)).all()
+            y[col] = 1.0 if whole else 0.0
+        return y
+
     def check(self, ctx: CheckContext) -> list[Check]:
         from landopt.check import Check, _undecided
 
