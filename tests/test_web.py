@@ -255,6 +255,48 @@ def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
             store.finish(run, status="done")  # a shared PostgreSQL store: leave nothing running
 
 
+# --------------------------------------------------------------------------- a programme
+@pytest.mark.slow
+def test_a_two_year_programme_from_the_form(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    # years the form cannot read: the problem is next to the field
+    page = _submit(client, layer, years="2023 to 2024", do="save").text
+    assert re.search(r'data-field="years">[^<]*2023-2025', page)
+    # two years: saving shows a row of targets per year
+    saved = _submit(client, layer, years="2023-2024", do="save")
+    assert saved.status_code in (200, 303), saved.text
+    form = _form_of(client.get(f"/layers/{layer}/scenario").text, "scenario-form")
+    assert form["years"] == "2023-2024"
+    assert {"y2023.clear.count", "y2024.upgrade.area"} <= set(form)
+    form.update({"y2023.clear.count": "2", "y2024.clear.count": "x"})
+    page = client.post(f"/layers/{layer}/scenario", data=form, follow_redirects=False).text
+    assert 'data-field="y2024.clear.count"' in page  # a bad cell, named where it is
+    form.update(
+        {"y2024.clear.count": "2", "y2023.upgrade.count": "1", "y2024.revitalize.area": "20"}
+    )
+    form["do"] = "run"
+    run = _run_id(client.post(f"/layers/{layer}/scenario", data=form, follow_redirects=False))
+    info = _wait(client, run)
+    assert info["status"] == "done", info
+    folder = Path(client.app.state.web.runs_root) / run
+    scenario = tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
+    assert scenario["programme"]["years"] == [2023, 2024]
+    assert sorted((r["year"], r["action"]) for r in scenario["programme"]["targets"]) == [
+        (2023, "clear"),
+        (2023, "upgrade"),
+        (2024, "clear"),
+        (2024, "revitalize"),
+    ]
+    assert all("targets" not in spec for spec in scenario["actions"].values())
+    import geopandas as gpd
+
+    plan = gpd.read_file(folder / "plan" / "plan.gpkg", layer="plan")
+    chosen = plan[plan["措施代码"].isin(["clear", "revitalize", "upgrade"])]
+    assert set(chosen["year"].astype(int)) == {2023, 2024}
+    cleared = chosen[chosen["措施代码"] == "clear"]["year"].astype(int).value_counts()
+    assert cleared.to_dict() == {2023: 2, 2024: 2}  # the least cost: no more than asked
+
+
 # --------------------------------------------------------------------------- on a Dask cluster
 @pytest.fixture
 def dask_cluster() -> Any:
