@@ -208,7 +208,7 @@ def test_cancel_ends_a_queued_and_a_running_run_cancelled(
         _cancel_both(client)
 
 
-def _cancel_both(client: Any) -> None:
+def _cancel_both(client: Any, settle: Any = None) -> None:
     layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
     first = _run_id(_submit(client, layer))
     second = _run_id(_submit(client, layer))  # one job at a time: this one waits
@@ -227,6 +227,8 @@ def _cancel_both(client: Any) -> None:
         assert info["status"] == "cancelled", info
     page = client.get(f"/runs/{first}").text
     assert 'id="cancel"' not in page and 'id="summary"' not in page
+    if settle is not None:
+        settle()
     folder = Path(client.app.state.web.runs_root) / first
     assert not (folder / "plan").exists()  # killed before its plan folder was swapped in
 
@@ -251,6 +253,109 @@ def test_restart_marks_unfinished_runs_of_its_folder_interrupted(
         assert store.get(other).status == "running" and store.get(cli).status == "running"
         for run in (other, cli):
             store.finish(run, status="done")  # a shared PostgreSQL store: leave nothing running
+
+
+# --------------------------------------------------------------------------- a programme
+@pytest.mark.slow
+def test_a_two_year_programme_from_the_form(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    # years the form cannot read: the problem is next to the field
+    page = _submit(client, layer, years="2023 to 2024", do="save").text
+    assert re.search(r'data-field="years">[^<]*2023-2025', page)
+    # two years: saving shows a row of targets per year
+    saved = _submit(client, layer, years="2023-2024", do="save")
+    assert saved.status_code in (200, 303), saved.text
+    form = _form_of(client.get(f"/layers/{layer}/scenario").text, "scenario-form")
+    assert form["years"] == "2023-2024"
+    assert {"y2023.clear.count", "y2024.upgrade.area"} <= set(form)
+    form.update({"y2023.clear.count": "2", "y2024.clear.count": "x"})
+    page = client.post(f"/layers/{layer}/scenario", data=form, follow_redirects=False).text
+    assert 'data-field="y2024.clear.count"' in page  # a bad cell, named where it is
+    form.update(
+        {"y2024.clear.count": "2", "y2023.upgrade.count": "1", "y2024.revitalize.area": "20"}
+    )
+    form["do"] = "run"
+    run = _run_id(client.post(f"/layers/{layer}/scenario", data=form, follow_redirects=False))
+    info = _wait(client, run)
+    assert info["status"] == "done", info
+    folder = Path(client.app.state.web.runs_root) / run
+    scenario = tomllib.loads((folder / "scenario.toml").read_text(encoding="utf-8"))
+    assert scenario["programme"]["years"] == [2023, 2024]
+    assert sorted((r["year"], r["action"]) for r in scenario["programme"]["targets"]) == [
+        (2023, "clear"),
+        (2023, "upgrade"),
+        (2024, "clear"),
+        (2024, "revitalize"),
+    ]
+    assert all("targets" not in spec for spec in scenario["actions"].values())
+    import geopandas as gpd
+
+    plan = gpd.read_file(folder / "plan" / "plan.gpkg", layer="plan")
+    chosen = plan[plan["措施代码"].isin(["clear", "revitalize", "upgrade"])]
+    assert set(chosen["year"].astype(int)) == {2023, 2024}
+    cleared = chosen[chosen["措施代码"] == "clear"]["year"].astype(int).value_counts()
+    assert cleared.to_dict() == {2023: 2, 2024: 2}  # the least cost: no more than asked
+
+
+# --------------------------------------------------------------------------- on a Dask cluster
+@pytest.fixture
+def dask_cluster() -> Any:
+    """A LocalCluster of one worker process on 127.0.0.1, started as landopt starts its own
+    (no preloads, no working directory on the workers' path)."""
+    from landopt import cluster
+
+    with cluster._quiet_dask(), cluster._local(1) as eng:
+        yield eng
+
+
+@pytest.mark.slow
+def test_runs_solve_on_a_dask_cluster_and_cancel_stops_them(
+    tmp_path: Path, store_url: str, dask_cluster: Any
+) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(_app(tmp_path, store_url, scheduler=dask_cluster.address)) as client:
+        assert client.app.state.web.queue.client is not None
+        layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+        run = _run_id(_submit(client, layer))
+        info = _wait(client, run)
+        assert info["status"] == "done", info
+        assert info["stage"] == "done"  # the worker's progress.json, read from the run folder
+        # it ran as a task on the cluster's worker, not as a process of the server (the run
+        # is recorded done a moment before its process, and so its task, has ended)
+        _cluster_idle(dask_cluster.client)
+        assert f"landopt-web-{run}" in _keys_run(dask_cluster.client)
+        page = client.get(f"/runs/{run}").text
+        assert re.search(r'id="total-plots" data-value="([^"]+)"', page).group(1) == "31"
+        assert client.get(f"/runs/{run}/files/summary.xlsx").status_code == 200
+
+        # cancel: the queued run never starts, the running one is marked cancelled at once
+        # and its task kills its process on the worker before the plan is written
+        _cancel_both(client, settle=lambda: _cluster_idle(dask_cluster.client))
+
+
+def _keys_run(dask_client: Any) -> set[str]:
+    """The keys of the tasks the scheduler saw finish in memory."""
+
+    def keys(dask_scheduler: Any = None) -> list[str]:
+        return [str(t[0]) for t in dask_scheduler.transition_log if t[2] == "memory"]
+
+    return set(dask_client.run_on_scheduler(keys))
+
+
+def _cluster_idle(dask_client: Any) -> None:
+    """Wait until no task is left on the cluster and no run process on its workers (the
+    scheduler forgets a cancelled task at once; its worker ends it itself)."""
+
+    def children() -> int:
+        import psutil
+
+        return len(psutil.Process().children(recursive=True))
+
+    end = time.monotonic() + WAIT_S
+    while any(dask_client.processing().values()) or any(dask_client.run(children).values()):
+        assert time.monotonic() < end
+        time.sleep(0.1)
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """``landopt serve``: the planners' web app on this machine (:mod:`landopt.web`).
 
-``landopt serve [--host 127.0.0.1] [--port 8765] [--data DIR] [--jobs N] [--auth]``
-serves it with uvicorn; ``landopt serve --add-user NAME [--data DIR]`` adds an account
+``landopt serve [--host 127.0.0.1] [--port 8765] [--data DIR] [--jobs N] [--auth]
+[--scheduler tcp://HOST:PORT]`` serves it with uvicorn (with ``--scheduler``, or
+``DASK_SCHEDULER_ADDRESS``, the runs solve on that Dask cluster's workers); ``landopt serve --add-user NAME [--data DIR]`` adds an account
 (the password typed twice, or read from ``LANDOPT_PASSWORD`` or standard input for
 scripts) and exits. On any address other than the loopback ones the app requires a
 signed-in account, and refuses to start while there is none.
@@ -48,6 +49,17 @@ add_messages(
         "jobs": {
             "en": "runs solving at once; the others wait their turn (default 1)",
             "zh": "同时求解的运行数，其余排队（默认 1）",
+        },
+        "scheduler": {
+            "en": "solve the runs on this Dask cluster (tcp://HOST:PORT; default "
+            "DASK_SCHEDULER_ADDRESS, else on this machine); the data folder and a SQLite run "
+            "store must be on a filesystem the workers see at the same path",
+            "zh": "在该 Dask 集群上求解各次运行（tcp://主机:端口；默认取 DASK_SCHEDULER_ADDRESS，"
+            "否则在本机求解）；数据目录及 SQLite 运行记录库须位于各工作节点以相同路径可见的文件系统上",
+        },
+        "on_cluster": {
+            "en": "runs solve on the Dask cluster {address} ({jobs} at once)",
+            "zh": "各次运行在 Dask 集群 {address} 上求解（同时 {jobs} 个）",
         },
         "auth": {
             "en": "require a sign-in also on this machine's own address",
@@ -116,6 +128,7 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="DIR", help=t("cli.serve.data", lg))
     p.add_argument("--jobs", type=int, default=1, metavar="N", help=t("cli.serve.jobs", lg))
     p.add_argument("--auth", action="store_true", help=t("cli.serve.auth", lg))
+    p.add_argument("--scheduler", metavar="ADDR", help=t("cli.serve.scheduler", lg))
     p.add_argument("--add-user", metavar="NAME", help=t("cli.serve.add_user", lg))
     p.add_argument(
         "--max-upload-mb", type=float, default=200, metavar="MB", help=t("cli.serve.max_upload", lg)
@@ -172,7 +185,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 )
             )
         )
-    app = create_app(data, auth=need_auth, jobs=args.jobs, max_upload=int(args.max_upload_mb * 1e6))
+    from landopt.cluster import scheduler_address
+
+    scheduler = scheduler_address(args.scheduler)
+    app = create_app(
+        data,
+        auth=need_auth,
+        jobs=args.jobs,
+        max_upload=int(args.max_upload_mb * 1e6),
+        scheduler=scheduler,
+    )
     import uvicorn
 
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -185,5 +207,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             auth=t("cli.serve.auth_on", lg) if need_auth else "",
         )
     )
+    if scheduler:
+        con.err(t("cli.serve.on_cluster", lg, address=scheduler, jobs=args.jobs))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

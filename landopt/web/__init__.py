@@ -50,6 +50,7 @@ def create_app(
     jobs: int = 1,
     max_upload: int | None = None,
     store_url: str | None = None,
+    scheduler: str | None = None,
 ) -> Any:
     """The web app (a FastAPI/ASGI app) over ``data_dir``.
 
@@ -68,6 +69,10 @@ def create_app(
         Largest upload in bytes (default 200 MB).
     store_url
         The run store (default: ``LANDOPT_STORE_URL``, else the user's SQLite file).
+    scheduler
+        A Dask scheduler's address (``tcp://HOST:PORT``): each run solves on its workers
+        instead of in a process of this machine. The data folder (its ``runs``) and a
+        SQLite run store must be on a filesystem the workers see at the same path.
 
     Raises
     ------
@@ -97,6 +102,7 @@ def create_app(
             data,
             auth=auth,
             jobs=jobs,
+            scheduler=scheduler,
             max_upload=max_upload if max_upload is not None else uploads.DEFAULT_MAX_BYTES,
         )
         app = build_app(config, store)

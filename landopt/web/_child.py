@@ -9,6 +9,10 @@ summary.xlsx, run.json, plan.png, plan.html, report.html), all inside the store 
 met (the text of :class:`~landopt.errors.TargetsUnmetError`) and ``error.txt`` when the
 run fails. The parent kills it to cancel: nothing half-written is ever shown, since the
 plan folder appears whole or not at all (:func:`landopt.write_plan`).
+
+On a Dask cluster (``landopt serve --scheduler``) the queue submits :func:`run_on_worker`
+instead: on a worker it starts this same process in the run folder, which must be on a
+filesystem the workers see (the same path), as must a SQLite run store.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["main", "run_on_worker"]
 
 
 def _progress(run_dir: Path, stage: str, **counts: int) -> None:
@@ -81,6 +85,108 @@ def _write_text(path: Path, text: str) -> None:
 
     with atomic_file(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+#: The end of ``child.log`` a failed run's record keeps.
+LOG_TAIL = 2000
+
+
+def run_on_worker(run_dir: str, run_id: str, env: dict[str, str]) -> tuple[int, str]:
+    """Run the web run ``run_id`` of ``run_dir`` here, on a Dask worker, as its own process.
+
+    What :class:`~landopt.web.jobs.JobQueue` does on the server without a cluster: ``python
+    -m landopt.web._child RUN_DIR RUN_ID`` with ``cwd`` the run folder, ``PYTHONSAFEPATH=1``,
+    its output in ``child.log`` there, and ``env`` (the run store's URL, the run's language,
+    a PostGIS layer's ``PGPASSWORD``) over this worker's environment. The worker's own
+    landopt is put first on the process's import path. While it solves, the store is
+    looked at every :data:`CANCEL_POLL_S` seconds: once the server has ended the run
+    ``cancelled`` or ``interrupted``, the process and its solver are killed.
+
+    Parameters
+    ----------
+    run_dir
+        The run folder, as the worker sees it (a filesystem shared with the server).
+    run_id
+        The store run the process records into.
+    env
+        The run's environment.
+
+    Returns
+    -------
+    tuple of (int, str)
+        The process's exit code and the end of its ``child.log``.
+    """
+    import subprocess
+
+    import landopt
+
+    folder = Path(run_dir)
+    full = dict(os.environ)
+    full.pop("LANDOPT_STORE", None)
+    full.pop("LANDOPT_PASSWORD", None)  # an account's password is no run's business
+    full.update(env)
+    full["PYTHONSAFEPATH"] = "1"
+    here = str(Path(landopt.__file__).resolve().parents[1])
+    full["PYTHONPATH"] = os.pathsep.join(p for p in (here, full.get("PYTHONPATH", "")) if p)
+    store = _store(full.get("LANDOPT_STORE_URL"))
+    try:
+        with open(folder / "child.log", "wb") as log_file:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "landopt.web._child", str(folder), run_id],
+                cwd=folder,
+                env=full,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            code = _wait_unless_stopped(proc, store, run_id)
+    finally:
+        if store is not None:
+            store.close()
+    tail = (folder / "child.log").read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:]
+    return code, tail
+
+
+#: Seconds between two looks at the store for a cancel, while a run solves on a worker.
+CANCEL_POLL_S = 0.5
+
+
+def _store(url: str | None) -> Any:
+    """The run store at ``url``, or ``None`` when there is none or it cannot be opened."""
+    if not url:
+        return None
+    from landopt.store import RunStore
+
+    try:
+        return RunStore(url)
+    except Exception:  # the run records itself; without the store it just cannot be stopped
+        return None
+
+
+def _wait_unless_stopped(proc: Any, store: Any, run_id: str) -> int:
+    """Wait for ``proc``; kill it (and its solver) once the server ended the run
+    ``cancelled`` or ``interrupted`` in the store. Returns its exit code."""
+    import signal
+    import subprocess
+
+    while True:
+        try:
+            return int(proc.wait(timeout=CANCEL_POLL_S))
+        except subprocess.TimeoutExpired:
+            pass
+        if store is None:
+            continue
+        try:
+            status = store.get(run_id).status
+        except Exception:  # the store out of reach a moment: look again later
+            continue
+        if status in ("cancelled", "interrupted"):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+            return int(proc.wait())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -232,6 +232,19 @@ add_messages(
             "zh": "总预算（万元，可不填）",
         },
         "scenario.time_limit": {"en": "Time limit (s)", "zh": "求解时限（秒）"},
+        "scenario.years": {
+            "en": "Programme years (e.g. 2023-2025; empty: one year)",
+            "zh": "行动计划年份（如 2023-2025；不填：单一年度）",
+        },
+        "scenario.year_targets": {
+            "en": "Targets per year (replace the one-year targets above)",
+            "zh": "分年度目标（替代上方的单一年度目标）",
+        },
+        "scenario.year": {"en": "Year", "zh": "年份"},
+        "scenario.bad_years": {
+            "en": "not years: write them as 2023-2025 or 2023, 2024 (at most {n} years)",
+            "zh": "无法识别的年份：请写成 2023-2025 或 2023, 2024（最多 {n} 年）",
+        },
         "scenario.save": {"en": "Save and check", "zh": "保存并检查"},
         "scenario.run": {"en": "Run", "zh": "开始计算"},
         "scenario.toml": {"en": "Scenario file (TOML)", "zh": "情景文件（TOML）"},

@@ -90,6 +90,8 @@ class WebConfig:
     data_dir: Path
     auth: bool = False
     jobs: int = 1
+    #: a Dask scheduler's address: runs solve on its workers (:mod:`landopt.web.jobs`)
+    scheduler: str | None = None
     max_upload: int = uploads.DEFAULT_MAX_BYTES
 
 
@@ -105,7 +107,7 @@ class Web:
         self.store = store
         self.runs_root = self.data / "runs"
         self.runs_root.mkdir(parents=True, exist_ok=True)
-        self.queue = JobQueue(store, self.runs_root, jobs=config.jobs)
+        self.queue = JobQueue(store, self.runs_root, jobs=config.jobs, scheduler=config.scheduler)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(HERE / "templates")),
             autoescape=True,
@@ -116,6 +118,7 @@ class Web:
 
     def close(self) -> None:
         """Release the store and the data folder (the app is done)."""
+        self.queue.close()
         self.store.close()
         if self.lock is not None:
             self.lock.close()

@@ -10,6 +10,17 @@ waits for it, so a cancel kills exactly that process (and its children: it leads
 process group). When the server starts, runs of this data folder that a previous server
 left ``queued`` or ``running`` are marked ``interrupted``
 (:func:`mark_interrupted_runs`): they did not finish, and nothing will finish them.
+
+On a Dask cluster (``scheduler=``, ``landopt serve --scheduler tcp://HOST:PORT`` or
+``DASK_SCHEDULER_ADDRESS``) each worker thread submits its run to the cluster instead
+(:func:`landopt.web._child.run_on_worker`: the same process, started on a worker) and
+waits for its result; ``jobs`` is then how many runs are on the cluster at once. The run
+folders and a SQLite run store must be on a filesystem the workers see at the same path
+(or use a PostgreSQL store). Cancel cancels the task: a run still waiting on the cluster
+never starts; a run already solving on a worker is marked ``cancelled`` at once and its
+result is ignored. A running Dask task cannot be stopped from outside, so the task itself
+kills its process when it sees the cancel in the store (within half a second); a worker
+that cannot reach the store lets it finish, into a run folder nobody shows.
 """
 
 from __future__ import annotations
@@ -76,9 +87,19 @@ class JobQueue:
         ``DATA/runs``.
     jobs
         Runs solving at once (default 1).
+
+    scheduler
+        A Dask scheduler's address: runs solve on its workers (see the module).
+
+    Raises
+    ------
+    landopt.errors.InputError
+        The scheduler cannot be reached.
     """
 
-    def __init__(self, store: Any, runs_root: Path, *, jobs: int = 1) -> None:
+    def __init__(
+        self, store: Any, runs_root: Path, *, jobs: int = 1, scheduler: str | None = None
+    ) -> None:
         self.store = store
         self.root = Path(runs_root)
         self.jobs = max(1, int(jobs))
@@ -89,6 +110,9 @@ class JobQueue:
         self._env: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._futures: dict[str, Any] = {}
+        self.scheduler = scheduler
+        self.client: Any = _connect(scheduler) if scheduler else None
 
     # ---- life
     def start(self) -> None:
@@ -104,14 +128,29 @@ class JobQueue:
         """Kill the runs under way (they end ``interrupted``) and stop the workers."""
         with self._lock:
             procs = list(self._procs.items())
+            futures = list(self._futures.items())
+            self._cancelled.update(run_id for run_id, _ in futures)
         for run_id, proc in procs:
             self._kill(proc)
+            self._end_if_open(run_id, "interrupted")
+        for run_id, fut in futures:
+            fut.cancel()
             self._end_if_open(run_id, "interrupted")
         for _ in self._threads:
             self._queue.put(None)
         for th in self._threads:
             th.join(timeout=10)
         self._threads.clear()
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection to the cluster, if any."""
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.close(timeout=10)
+            except Exception:  # the scheduler may be gone already
+                log.warning("the connection to the Dask scheduler did not close cleanly")
 
     # ---- runs
     def folder(self, run_id: str) -> Path:
@@ -145,8 +184,11 @@ class JobQueue:
             self._cancelled.add(run_id)
             self._env.pop(run_id, None)
             proc = self._procs.get(run_id)
+            fut = self._futures.get(run_id)
         if proc is not None:
             self._kill(proc)
+        if fut is not None:
+            fut.cancel()  # a task already running on a worker may go on: its result is ignored
         return self._end_if_open(run_id, "cancelled")
 
     def _end_if_open(self, run_id: str, status: str, **values: Any) -> bool:
@@ -197,6 +239,12 @@ class JobQueue:
         env["LANDOPT_WEB_LANG"] = _run_lang(folder)
         with self._lock:
             env.update(self._env.pop(run_id, {}))
+        if self.client is not None:
+            run_env = {k: env[k] for k in ("LANDOPT_STORE_URL", "LANDOPT_WEB_LANG") if k in env}
+            run_env.update({k: v for k, v in env.items() if os.environ.get(k) != v})
+            run_env.pop("PYTHONSAFEPATH", None)
+            self._run_on_cluster(run_id, folder, run_env)
+            return
         with open(folder / "child.log", "wb") as log_file, self._lock:
             if run_id in self._cancelled:
                 return
@@ -222,6 +270,63 @@ class JobQueue:
             tail = (folder / "child.log").read_text(encoding="utf-8", errors="replace")[-2000:]
             self.store.finish(run_id, status="failed", error=tail or f"exit code {code}")
         log.info("web run %s ended (exit code %d)", run_id, code)
+
+    def _run_on_cluster(self, run_id: str, folder: Path, env: dict[str, str]) -> None:
+        from landopt.web._child import run_on_worker
+
+        with self._lock:
+            if run_id in self._cancelled:
+                return
+            fut = self.client.submit(
+                run_on_worker,
+                str(folder.resolve()),
+                run_id,
+                env,
+                pure=False,
+                key=f"landopt-web-{run_id}",
+            )
+            self._futures[run_id] = fut
+        try:
+            code, tail = fut.result()
+        except BaseException as exc:  # cancelled, or the cluster lost it (a worker killed)
+            if run_id not in self._cancelled:
+                self._end_if_open(run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            with self._lock:
+                self._futures.pop(run_id, None)
+        if run_id in self._cancelled:
+            return
+        if code != 0 and self.store.get(run_id).status not in ENDED:
+            self.store.finish(run_id, status="failed", error=tail or f"exit code {code}")
+        log.info("web run %s ended on the cluster (exit code %d)", run_id, code)
+
+
+def _connect(address: str) -> Any:
+    """A Dask client of the scheduler at ``address`` (no wait for workers: runs queue there).
+
+    Raises
+    ------
+    landopt.errors.InputError
+        It cannot be reached.
+    """
+    from distributed import Client
+
+    from landopt.cluster import CONNECT_TIMEOUT_S
+    from landopt.errors import InputError
+    from landopt.i18n import run_lang, t
+
+    try:
+        return Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            t(
+                "cluster.unreachable",
+                run_lang(),
+                address=address,
+                error=str(exc) or type(exc).__name__,
+            )
+        ) from None
 
 
 def _run_lang(folder: Path) -> str:

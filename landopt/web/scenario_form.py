@@ -169,7 +169,101 @@ def form_values(data: Mapping[str, Any]) -> dict[str, Any]:
         "budget": "" if budget is None else f"{budget:g}",
         "time_limit": f"{(data.get('solver') or {}).get('time_limit', 600):g}",
         "locks": locks_map.lock_fields(data, ACTIONS),
+    } | _programme_values(data)
+
+
+#: Most years of a programme the form accepts.
+MAX_YEARS = 10
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return ""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def _programme_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``years`` (``2023-2025``) and ``year_targets`` ({year: {action: values}}) of
+    ``[programme]`` and its ``[[programme.targets]]``."""
+    programme = data.get("programme") or {}
+    years = [int(y) for y in programme.get("years") or []]
+    table: dict[int, dict[str, dict[str, str]]] = {
+        y: {a: {"count": "", "area": ""} for a in ACTIONS} for y in years
     }
+    for row in programme.get("targets") or []:
+        y, a = row.get("year"), row.get("action")
+        if y in table and a in ACTIONS:
+            values = _targets_values(row)
+            table[y][a] = {"count": values["count"], "area": values["area"]}
+    return {"years": _years_text(years), "year_targets": table}
+
+
+def _parse_years(text: str) -> list[int] | None:
+    """``2023-2025`` or ``2023, 2024``: the years in order, or ``None`` when unreadable."""
+    text = (text or "").strip().replace("—", "-").replace("–", "-").replace("，", ",")
+    if not text:
+        return []
+    try:
+        if "-" in text:
+            lo, hi = (int(v) for v in text.split("-"))
+            years = list(range(lo, hi + 1))
+        else:
+            years = sorted({int(v) for v in text.replace(" ", ",").split(",") if v})
+    except ValueError:
+        return None
+    if not years or len(years) > MAX_YEARS or not all(1900 <= y <= 2200 for y in years):
+        return None
+    return years
+
+
+def _programme_from_form(
+    data: dict[str, Any], form: Mapping[str, str], errors: dict[str, str], lang: str
+) -> None:
+    """``[programme] years`` and its ``[[programme.targets]]`` from the years field and the
+    per-year table (fields ``y2023.clear.count``, ``y2023.clear.area``); no years, no
+    programme. A programme's targets are the table's: the one-year targets are dropped."""
+    from landopt.i18n import t
+
+    if "years" not in form:
+        return
+    years = _parse_years(form.get("years", ""))
+    if years is None:
+        errors["years"] = t("web.scenario.bad_years", lang, n=MAX_YEARS)
+        return
+    if not years:
+        data.pop("programme", None)
+        return
+    programme = dict(data.get("programme") or {})
+    programme["years"] = years
+    bad = t("web.scenario.not_a_number", lang)
+    bad_int = t("web.scenario.not_a_count", lang)
+    rows: list[dict[str, Any]] = []
+    for y in years:
+        for a in ACTIONS:
+            if a not in (data.get("actions") or {}):
+                continue
+            name = f"y{y}.{a}"
+            count = _number(
+                form.get(f"{name}.count", ""), f"{name}.count", errors, bad_int, integer=True
+            )
+            area = _number(form.get(f"{name}.area", ""), f"{name}.area", errors, bad, integer=False)
+            row: dict[str, Any] = {"action": a, "year": y}
+            if count is not None:
+                row["count"] = count
+            if area is not None:
+                row["area_min"] = area
+            if len(row) > 2:
+                rows.append(row)
+    if rows or f"y{years[0]}.{ACTIONS[0]}.count" in form:
+        programme["targets"] = rows
+    programme["targets"] = [r for r in programme.get("targets") or [] if r.get("year") in years]
+    if not programme["targets"]:
+        programme.pop("targets")
+    data["programme"] = programme
+    for spec in (data.get("actions") or {}).values():
+        spec.pop("targets", None)
 
 
 def _number(text: str, name: str, errors: dict[str, str], msg: str, *, integer: bool) -> Any:
@@ -232,6 +326,7 @@ def from_form(
     limit = _number(form.get("time_limit", ""), "time_limit", errors, bad, integer=False)
     if limit is not None:
         data.setdefault("solver", {})["time_limit"] = limit
+    _programme_from_form(data, form, errors, lang)
     errors.update(locks_map.locks_from_form(data, form, ACTIONS, lang))
     return data, errors
 
@@ -257,6 +352,8 @@ def _field_of(p: Problem, data: Mapping[str, Any] | None = None) -> str | None:
         return locks_map.field_of_lock(data or {}, str(p.field))
     key = f"{where}.{p.field}" if p.field else where
     parts = key.split(".")
+    if parts[0].startswith("programme"):
+        return "years"
     if parts[0] == "actions" and len(parts) >= 2 and parts[1] in ACTIONS:
         a = parts[1]
         rest = parts[2:]
