@@ -295,6 +295,11 @@ def test_a_two_year_programme_from_the_form(client: Any) -> None:
     assert set(chosen["year"].astype(int)) == {2023, 2024}
     cleared = chosen[chosen["措施代码"] == "clear"]["year"].astype(int).value_counts()
     assert cleared.to_dict() == {2023: 2, 2024: 2}  # the least cost: no more than asked
+    # the programme's own outputs are offered for download, and served
+    page = client.get(f"/runs/{run}").text
+    for name in ("programme.csv", "programme_timeline.png", "programme_map.png"):
+        assert f"/runs/{run}/files/{name}" in page
+    assert client.get(f"/runs/{run}/files/programme_timeline.png").status_code == 200
 
 
 # --------------------------------------------------------------------------- on a Dask cluster

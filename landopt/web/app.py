@@ -63,6 +63,12 @@ PLAN_FILES = {
     "plan.html": "text/html; charset=utf-8",
     "report.html": "text/html; charset=utf-8",
     "run.json": "application/json",
+    # a programme's and the key projects' own outputs, when the plan has them
+    "programme.csv": "text/csv; charset=utf-8",
+    "programme_cumulative.csv": "text/csv; charset=utf-8",
+    "programme_map.png": "image/png",
+    "programme_timeline.png": "image/png",
+    "projects.csv": "text/csv; charset=utf-8",
 }
 #: The files of a sweep run, all inside its ``sweep`` folder.
 SWEEP_FILES = {
