@@ -419,6 +419,8 @@ def test_mapping_is_suggested_and_saving_validates_again(client: Any, tmp_path: 
     lines = re.findall(r'<li class="problem">([^<]*)</li>', errors.group(2))
     assert len(lines) == 1 and "2 宗地块" in lines[0] and "parcel " not in lines[0]
     assert "亩均效益等级 <code>muyi_class</code>" in page  # the fields named for planners
+    # the catalog's fix names status_values / --status-map; the page says where to do it here
+    assert '<p id="status-hint">在本页中：请在下方“状态值”中为图层的每个取值选择对应状态' in page
     form["sv.荒废"] = "idle"
     saved = client.post(f"/layers/{layer}/mapping", data=form, follow_redirects=False)
     assert saved.status_code == 303

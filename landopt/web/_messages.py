@@ -186,6 +186,13 @@ add_messages(
             "en": "Not usable yet: {n} errors. Fix the mapping below or the file.",
             "zh": "暂不可用：{n} 个错误。请调整下方的字段对应，或修改文件。",
         },
+        "layer.status_hint": {
+            "en": "In this app: give each status value of your layer its status under "
+            "\u201cStatus values\u201d below (the status_values / --status-map in the advice "
+            "above are for scenario files and the command line).",
+            "zh": "在本页中：请在下方\u201c状态值\u201d中为图层的每个取值选择对应状态"
+            "（上面建议中的 status_values 与 --status-map 用于情景文件和命令行）。",
+        },
         "layer.status": {"en": "Status", "zh": "状态"},
         "layer.parcels": {"en": "Parcels", "zh": "宗数"},
         "layer.area": {"en": "Area", "zh": "面积"},
