@@ -85,6 +85,7 @@ def instances(draw):
     if draw(st.booleans()):
         pid = f"R{draw(st.integers(0, n - 1))}"
         sc["locks"] = {"exclude": {pid: "all"}}
+    sc["solver"] = {**sc.get("solver", {}), "gap": 0}  # exact: compared with brute force
     return scenario_from_dict(sc), parcels
 
 
@@ -273,6 +274,7 @@ def test_optimum_with_locks_zones_terms_and_boundary_equals_brute_force(
                 geometry=[parcels.geometry.iat[k] for k in cells], crs=parcels.crs
             ).to_file(path, driver="GeoJSON")
             z["path"] = str(path)
+    sc["solver"] = {**sc.get("solver", {}), "gap": 0}  # exact: compared with brute force
     scenario = scenario_from_dict(sc)
     clear_adjacency_cache()
     expected, _ = brute_force(scenario, parcels)

@@ -174,7 +174,7 @@ def test_the_optimum_matches_brute_force(data, count, share):
         with pytest.raises(TargetsUnmetError):
             solve(s, parcels)
         return
-    plan = solve(s, parcels)
+    plan = solve(s, parcels, gap=0.0, abs_gap=0.0)  # exact: compared with brute force
     assert plan.result.objective == pytest.approx(want, abs=1e-6)
     assert np.isclose(plan.chosen["area_mu"].sum(), plan.chosen["area_mu"].sum())
 
