@@ -169,7 +169,9 @@ def _pulp_outcome(prob: Any, ret: Any) -> dict[str, Any]:
     if hasattr(ret, "has_solution"):  # PuLP 4
         name = getattr(ret.status, "name", str(ret.status))
         has = bool(ret.has_solution)
-        optimal = name == "Optimal"
+        # GapLimit: stopped by the gap rule, which is proven too (Debian's CBC 2.10.8 under
+        # PuLP 4 reports it even when its own log says "Optimal solution found", bound = plan)
+        optimal = name in ("Optimal", "GapLimit") and has
         bound = getattr(ret, "best_bound", None)
         return {
             "status": "optimal"
