@@ -91,6 +91,23 @@ def _write_text(path: Path, text: str) -> None:
 LOG_TAIL = 2000
 
 
+def start_process(folder: Path, run_id: str, env: dict[str, str], log_file: Any) -> Any:
+    """Start this module as the run's own process (its own session, so a cancel ends its
+    whole group), in the run folder, logging to ``log_file``; the server and a Dask worker
+    start it the same way."""
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "landopt.web._child", str(folder), run_id],
+        cwd=folder,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def run_on_worker(run_dir: str, run_id: str, env: dict[str, str]) -> tuple[int, str]:
     """Run the web run ``run_id`` of ``run_dir`` here, on a Dask worker, as its own process.
 
@@ -116,7 +133,6 @@ def run_on_worker(run_dir: str, run_id: str, env: dict[str, str]) -> tuple[int, 
     tuple of (int, str)
         The process's exit code and the end of its ``child.log``.
     """
-    import subprocess
 
     import landopt
 
@@ -131,15 +147,7 @@ def run_on_worker(run_dir: str, run_id: str, env: dict[str, str]) -> tuple[int, 
     store = _store(full.get("LANDOPT_STORE_URL"))
     try:
         with open(folder / "child.log", "wb") as log_file:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "landopt.web._child", str(folder), run_id],
-                cwd=folder,
-                env=full,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            proc = start_process(folder, run_id, full, log_file)
             code = _wait_unless_stopped(proc, store, run_id)
     finally:
         if store is not None:

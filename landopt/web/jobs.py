@@ -30,7 +30,6 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -230,6 +229,8 @@ class JobQueue:
                 return
         if not self.store.mark_running(run_id):
             return  # cancelled (or ended) while it waited
+        from landopt.web._child import start_process
+
         folder = self.folder(run_id)
         env = dict(os.environ)
         env["PYTHONSAFEPATH"] = "1"
@@ -248,15 +249,7 @@ class JobQueue:
         with open(folder / "child.log", "wb") as log_file, self._lock:
             if run_id in self._cancelled:
                 return
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "landopt.web._child", str(folder), run_id],
-                cwd=folder,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            proc = start_process(folder, run_id, env, log_file)
             self._procs[run_id] = proc
         try:
             code = proc.wait()
