@@ -156,24 +156,26 @@ class Plan:
 
     def record(self) -> dict[str, Any]:
         """The run record written to ``run.json``."""
-        return {
-            "landopt_run": 1,
-            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "scenario": self.scenario.to_dict(),
-            "scenario_file": str(self.scenario.source) if self.scenario.source else None,
-            "input": self.source,
-            "plan_sha256": self.plan_sha256,
-            "targets_met": self.targets_met,
-            "solver": self.result.record(),
-            "model": self.model_size,
-            "summary": json.loads(self.summary.to_json(orient="records", force_ascii=False)),
-            "checks": [c.__dict__ for c in self.checks],
-            "diagnosis": self.diagnosis.record() if self.diagnosis else None,
-            "spatial": self.spatial or None,
-            "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
-            "versions": versions(),
-        } | ({"done": _done_record(self.done)} if self.done is not None else {}) | (
-            {"run_id": self.run_id} if self.run_id else {}
+        return (
+            {
+                "landopt_run": 1,
+                "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                "scenario": self.scenario.to_dict(),
+                "scenario_file": str(self.scenario.source) if self.scenario.source else None,
+                "input": self.source,
+                "plan_sha256": self.plan_sha256,
+                "targets_met": self.targets_met,
+                "solver": self.result.record(),
+                "model": self.model_size,
+                "summary": json.loads(self.summary.to_json(orient="records", force_ascii=False)),
+                "checks": [c.__dict__ for c in self.checks],
+                "diagnosis": self.diagnosis.record() if self.diagnosis else None,
+                "spatial": self.spatial or None,
+                "timings_s": {k: round(v, 4) for k, v in self.timings.items()},
+                "versions": versions(),
+            }
+            | ({"done": _done_record(self.done)} if self.done is not None else {})
+            | ({"run_id": self.run_id} if self.run_id else {})
         )
 
     def format_summary(self) -> str:
@@ -387,7 +389,10 @@ def _solve(
         if result.status == "error" or (not result.has_solution and result.status != "infeasible"):
             lg = scenario.lang
             why = i18n.t(
-                "diagnose.solve.its_time_limit" if result.time_limit_hit else "diagnose.solve.the_run", lg
+                "diagnose.solve.its_time_limit"
+                if result.time_limit_hit
+                else "diagnose.solve.the_run",
+                lg,
             )
             raise SolverError(
                 i18n.t(
@@ -425,7 +430,10 @@ def _solve(
         diagnosis.shortfalls = _shortfalls(model, result.x)
     spatial = {}
     if scenario.spatial.active or scenario.spatial.min_block_mu:
-        spatial = {**spatial_stats(scenario, plan_parcels, prepared=prepared), "model": model.spatial}
+        spatial = {
+            **spatial_stats(scenario, plan_parcels, prepared=prepared),
+            "model": model.spatial,
+        }
         if scenario.spatial.min_block_mu and not findings:
             spatial["min_block_cuts"] = cut_info
     return Plan(
@@ -451,7 +459,10 @@ def _done_record(done: Any) -> dict[str, Any] | None:
     return {
         "source": str(done.source),
         "before": done.before,
-        "entries": [[int(e.row), str(e.parcel_id), e.action, int(e.year), int(e.stage)] for e in done.entries],
+        "entries": [
+            [int(e.row), str(e.parcel_id), e.action, int(e.year), int(e.stage)]
+            for e in done.entries
+        ],
     }
 
 
@@ -461,7 +472,9 @@ def _done_from_record(rec: dict[str, Any] | None) -> Any:
         return None
     from landopt.done import Done, DoneEntry
 
-    entries = tuple(DoneEntry(int(r), str(p), str(a), int(y), int(g)) for r, p, a, y, g in rec["entries"])
+    entries = tuple(
+        DoneEntry(int(r), str(p), str(a), int(y), int(g)) for r, p, a, y, g in rec["entries"]
+    )
     return Done(source=rec.get("source", ""), entries=entries, before=rec.get("before"))
 
 
@@ -637,9 +650,15 @@ def summarize(
         else:
             on = action == a.name
             n, mu = int(on.sum()), float(area[on].sum())
-            cost = float(np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on]))
+            cost = float(
+                np.nansum(pd.to_numeric(parcels[a.cost], errors="coerce").to_numpy(float)[on])
+            )
             benefit = (
-                float(np.nansum(pd.to_numeric(parcels[a.benefit], errors="coerce").to_numpy(float)[on]))
+                float(
+                    np.nansum(
+                        pd.to_numeric(parcels[a.benefit], errors="coerce").to_numpy(float)[on]
+                    )
+                )
                 if a.benefit
                 else 0.0
             )
@@ -758,6 +777,7 @@ def write_plan(
     *,
     force: bool = False,
     extra: dict[str, Callable[[Path], None]] | None = None,
+    commit: Callable[[], Callable[[], None]] | None = None,
 ) -> list[Path]:
     """Write ``plan.gpkg``, ``summary.csv``, ``summary.xlsx`` and ``run.json`` (and ``extra``) atomically.
 
@@ -787,6 +807,11 @@ def write_plan(
     extra
         More files to write in the same step: name → function that writes that path
         (the maps and the report use this).
+    commit
+        A write elsewhere that stands or falls with the folder (``--to-db``'s tables):
+        called once every file is staged, just before the folder is swapped in (if it
+        raises, nothing is swapped in), it returns a function that undoes it, called if
+        the swap then fails. The folder and that write appear together or not at all.
 
     Returns
     -------
@@ -810,7 +835,7 @@ def write_plan(
     from landopt.store import record as store_record
 
     try:
-        outputs = _write_plan_files(plan, out, names, force=force, extra=extra)
+        outputs = _write_plan_files(plan, out, names, force=force, extra=extra, commit=commit)
     except BaseException as exc:  # the run did not produce its outputs: say so in the store
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         store_record.finish_run(plan.run_id, status, error=str(exc) or type(exc).__name__)
@@ -828,8 +853,34 @@ def _write_plan_files(
     *,
     force: bool,
     extra: dict[str, Callable[[Path], None]] | None,
+    commit: Callable[[], Callable[[], None]] | None = None,
 ) -> dict[str, str]:
     """:func:`write_plan`'s work: the files, atomically; returns name → SHA-256 of each."""
+    undo: list[Callable[[], None]] = []
+    try:
+        return _stage_plan_files(
+            plan, out, names, force=force, extra=extra, commit=commit, undo=undo
+        )
+    except BaseException:
+        for fn in undo:  # the folder was not swapped in: neither stays the other write
+            try:
+                fn()
+            except Exception:
+                log.exception("could not undo the write that went with %s", out)
+        raise
+
+
+def _stage_plan_files(
+    plan: Plan,
+    out: Path,
+    names: list[str],
+    *,
+    force: bool,
+    extra: dict[str, Callable[[Path], None]] | None,
+    commit: Callable[[], Callable[[], None]] | None,
+    undo: list[Callable[[], None]],
+) -> dict[str, str]:
+    """The files staged and swapped in (``commit`` last before the swap, its undo kept)."""
     from landopt import programme_tables, project_outputs
 
     check_output_dir(
@@ -880,7 +931,10 @@ def _write_plan_files(
             json.dumps(record, ensure_ascii=False, indent=2, default=_json_default),
             encoding="utf-8",
         )
-        return {**record["outputs"], "run.json": file_sha256(stage / "run.json")}
+        hashes = {**record["outputs"], "run.json": file_sha256(stage / "run.json")}
+        if commit is not None:
+            undo.append(commit())
+        return hashes
 
 
 def read_plan(path: str | Path) -> Plan:

@@ -38,7 +38,7 @@ from landopt._pg import connect_error, engine, public_url, quote_ident, scrub
 from landopt.errors import OutputError
 from landopt.i18n import add_messages, run_lang, t
 
-__all__ = ["DbWrite", "check_db", "write_plan_to_db"]
+__all__ = ["DbWrite", "check_db", "delete_run_from_db", "write_plan_to_db"]
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,45 @@ def write_plan_to_db(
     rows = {names["plan"]: len(layer), names["summary"]: len(summary), names["run"]: 1}
     log.info("wrote run %s to %s, schema %s: %s", run_id, public_url(url), schema, rows)
     return DbWrite(url=public_url(url), schema=schema, run_id=run_id, tables=rows)
+
+
+def delete_run_from_db(
+    url: str, run_id: str, *, schema: str = "public", prefix: str = "landopt_"
+) -> None:
+    """Delete what :func:`write_plan_to_db` wrote for ``run_id``, in one transaction.
+
+    The undo of ``--to-db`` when the plan's folder could not be swapped in after the
+    tables were written (:func:`landopt.plan.write_plan`'s ``commit``): the folder and
+    the tables appear together or not at all. Tables that do not exist are skipped.
+
+    Raises
+    ------
+    OutputError
+        The rows could not be deleted (no password in the message).
+    """
+    import sqlalchemy as sa
+
+    lang = run_lang()
+    eng = engine(url)
+    try:
+        with eng.begin() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            for k in TABLES:
+                name = f"{prefix}{k}"
+                if _columns(conn, schema, name):
+                    conn.execute(
+                        sa.text(f"DELETE FROM {_q(schema, name)} WHERE run_id = :r"),
+                        {"r": run_id},
+                    )
+    except sa.exc.DBAPIError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        text = scrub(str(cause).split("\n(Background on this error")[0], url)
+        raise OutputError(
+            t("errors.plan_db.failed", lang, url=public_url(url), schema=schema, error=text)
+        ) from None
+    finally:
+        eng.dispose()
+    log.info("deleted run %s from %s, schema %s", run_id, public_url(url), schema)
 
 
 def _q(schema: str, name: str) -> str:

@@ -297,6 +297,45 @@ def test_writing_is_all_or_nothing(
     eng.dispose()
 
 
+def test_folder_and_tables_appear_together_or_not_at_all(
+    pg: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``landopt plan --to-db``: a failed table write leaves no folder, and a folder that
+    cannot be swapped in after the tables were written takes the tables' rows with it."""
+    url, schema = pg
+    argv = ["plan", str(DEMO_SCENARIO), "--no-maps", "--to-db", url, "--schema", schema]
+    eng = _engine(url)
+    with eng.begin() as c:  # a summary table whose run_id is a number: the write fails
+        c.execute(sa.text(f'CREATE TABLE "{schema}".landopt_summary (run_id integer)'))
+    assert main([*argv, "--out", str(tmp_path / "a")]) != 0
+    assert not (tmp_path / "a").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no staging folder left either
+    assert not _exists(url, schema, "landopt_plan")
+
+    with eng.begin() as c:
+        c.execute(sa.text(f'DROP TABLE "{schema}".landopt_summary'))
+    import landopt._atomic as atomic
+
+    def refuse(stage: Path, out: Path, **kwargs: object) -> None:
+        raise OutputError(f"cannot rename {stage} to {out}")
+
+    monkeypatch.setattr(atomic, "_swap", refuse)
+    assert main([*argv, "--out", str(tmp_path / "b")]) != 0
+    assert not (tmp_path / "b").exists()
+    with eng.connect() as c:
+        for name in ("landopt_plan", "landopt_summary", "landopt_run"):  # written, then undone
+            assert _exists(url, schema, name)
+            assert c.execute(sa.text(f'SELECT count(*) FROM "{schema}".{name}')).scalar() == 0
+
+    monkeypatch.undo()
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 0  # and the same command works
+    run = json.loads((tmp_path / "c" / "run.json").read_text(encoding="utf-8"))
+    with eng.connect() as c:
+        ids = c.execute(sa.text(f'SELECT run_id FROM "{schema}".landopt_run')).scalars().all()
+    assert ids == [run["run_id"]]
+    eng.dispose()
+
+
 # ------------------------------------------------------------------------------ secrets
 @pytest.fixture
 def secret_role(pg_url: str, pg: tuple[str, str]) -> Iterator[tuple[str, str, str]]:

@@ -181,12 +181,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return exc.exit_code
     extra = {} if args.no_maps else _map_writers(plan, args)
     analysis_parts = _plan_analysis(plan, args, extra)
-    files = write_plan(plan, args.out, force=args.force, extra=extra)
-    db_parts: list[con.Part] = []
-    if args.to_db:
-        from landopt.plan_db import write_plan_to_db
+    written: list[Any] = []
+
+    def to_db() -> Any:  # the tables stand or fall with the folder (write_plan's commit)
+        from landopt.plan_db import delete_run_from_db, write_plan_to_db
 
         w = write_plan_to_db(plan, args.to_db, schema=args.schema)
+        written.append(w)
+        return lambda: delete_run_from_db(args.to_db, w.run_id, schema=w.schema)
+
+    files = write_plan(
+        plan, args.out, force=args.force, extra=extra, commit=to_db if args.to_db else None
+    )
+    db_parts: list[con.Part] = []
+    for w in written:
         tables = con.join((f"{n} ({k:,})" for n, k in w.tables.items()), lg)
         db_parts.append(
             t("cli.plan.wrote_db", lg, run_id=w.run_id, url=w.url, schema=w.schema, tables=tables)
@@ -443,7 +451,9 @@ def programme_table(plan: Any, lang: str | None) -> Any:
     df = df[df["year"].notna()]
     cols = ["plots", "mu", "resupply_plots", "cost_wan", "budget_wan", "budget_use_pct"]
     head = [header("year", lg), t("cli.col.action", lg), *(header(c, lg) for c in cols)]
-    labels = {a.name: (a.label if lg == "zh" and a.label else a.name) for a in plan.scenario.actions}
+    labels = {
+        a.name: (a.label if lg == "zh" and a.label else a.name) for a in plan.scenario.actions
+    }
     body = []
     for r in df.itertuples(index=False):
         if r.action != TOTAL and not r.plots and not r.cost_wan:
@@ -492,7 +502,12 @@ def _plan_report_parts(plan: Any, source: str, lang: str | None) -> list[con.Par
         heading = title if years in title else t("cli.plan.title_year", lg, title=title, year=years)
     else:
         heading = t("cli.plan.title_year", lg, title=title, year=sc.year) if sc.year else title
-    parts: list[con.Part] = [f"landopt plan {source}", "  " + heading, "", summary_table(plan.summary, lg)]
+    parts: list[con.Part] = [
+        f"landopt plan {source}",
+        "  " + heading,
+        "",
+        summary_table(plan.summary, lg),
+    ]
     if prog is not None and "year" in plan.parcels.columns:
         parts += ["", programme_table(plan, lg)]
     if r.proven_optimal:  # proven optimal, or within the stopping rule with its proven gap
