@@ -47,7 +47,8 @@ import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 __all__ = [
@@ -179,17 +180,31 @@ class Engine:
         workers: int = 1,
         kind: str | None = None,
         dashboard: str | None = None,
+        starting: Future[Any] | None = None,
     ) -> None:
-        self.client = client
+        self._client = client
+        self._starting = starting
         self.workers = workers
-        self.kind = kind or ("serial" if client is None else "cluster")
-        self.address: str | None = getattr(getattr(client, "scheduler", None), "address", None)
+        self.kind = kind or ("serial" if client is None and starting is None else "cluster")
         self.dashboard = dashboard
 
     @property
+    def client(self) -> Any:
+        """The Dask client (``None`` for the serial engine); waits for a cluster that is
+        still starting, and raises what stopped it from starting."""
+        if self._client is None and self._starting is not None:
+            self._client = self._starting.result()
+        return self._client
+
+    @property
+    def address(self) -> str | None:
+        """The scheduler's address (``None`` for the serial engine)."""
+        return getattr(getattr(self.client, "scheduler", None), "address", None)
+
+    @property
     def parallel(self) -> bool:
-        """Whether calls run on Dask workers."""
-        return self.client is not None
+        """Whether calls run on Dask workers (known before a starting cluster is up)."""
+        return self._client is not None or self._starting is not None
 
     def map(
         self,
@@ -206,7 +221,7 @@ class Engine:
         still queued are cancelled (Ctrl-C cancels them too).
         """
         items = list(items)
-        if self.client is None:
+        if not self.parallel:
             out = []
             for i, item in enumerate(items, start=1):
                 out.append(fn(context, item))
@@ -224,7 +239,7 @@ class Engine:
         index = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * len(items)
         try:
-            for n, fut in enumerate(as_completed(futures), start=1):
+            for n, fut in enumerate(as_completed(futures, loop=client.loop), start=1):
                 results[index[fut.key]] = fut.result()
                 if progress:
                     progress(n, len(items))
@@ -290,18 +305,34 @@ def _quiet_dask() -> Iterator[None]:
             lg.setLevel(level)
 
 
+def _warm_worker() -> None:
+    """Import on a worker what every call needs (run once per worker as it starts)."""
+    import landopt.analysis  # the many-solve functions and the model
+    import landopt.solving  # noqa: F401 - the solve layer, HiGHS with it
+
+
 @contextmanager
 def _local(n: int) -> Iterator[Engine]:
+    """A LocalCluster of ``n`` workers for the block, started beside the caller's work.
+
+    The cluster starts in a thread and its workers import landopt as soon as they are up,
+    while this process goes on (reading and compiling the layer); the first
+    :meth:`Engine.map` waits for it. That start-up is otherwise paid before the first
+    solve (about 1-2 s on the 2-core machine of BENCHMARKS.md "Many solves on Dask").
+    """
     import dask
-    from distributed import Client, LocalCluster
 
     spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
     env_before = {k: os.environ.get(k) for k in spawn_env}
     # in this process's environment too, before any process starts: multiprocessing's
     # resource tracker (``python -c``) is started before the nanny sets its own
     os.environ.update(WORKER_ENV)
-    try:
-        with (
+    stack = ExitStack()
+
+    def start() -> Any:
+        from distributed import Client, LocalCluster
+
+        stack.enter_context(
             dask.config.set(
                 {
                     "distributed.nanny.pre-spawn-environ": spawn_env,
@@ -310,7 +341,9 @@ def _local(n: int) -> Iterator[Engine]:
                     "distributed.scheduler.preload": [],
                     "distributed.worker.daemon": True,
                 }
-            ),
+            )
+        )
+        cluster = stack.enter_context(
             LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,
@@ -322,18 +355,31 @@ def _local(n: int) -> Iterator[Engine]:
                 scheduler_kwargs={"dashboard": False},
                 preload=[],
                 preload_nanny=[],
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            log.info("LocalCluster of %d workers at %s", n, cluster.scheduler_address)
-            yield Engine(client, workers=n, kind="local")
+            )
+        )
+        # not a context manager: that would make it the default client of this thread only
+        client = Client(cluster, set_as_default=False)
+        stack.callback(client.close)
+        client.run(_warm_worker)
+        log.info("LocalCluster of %d workers at %s", n, cluster.scheduler_address)
+        return client
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landopt-cluster")
+    try:
+        starting = pool.submit(start)
+        yield Engine(workers=n, kind="local", starting=starting)
     finally:
-        # the nanny sets its spawn environment in this process's os.environ too: put it back
-        for k, v in env_before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        try:
+            starting.exception()  # a cluster still starting is waited for, then closed
+        finally:
+            pool.shutdown(wait=True)
+            stack.close()
+            # the nanny sets its spawn environment in this process's os.environ too
+            for k, v in env_before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 @contextmanager
