@@ -71,6 +71,31 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+i18n.add_messages(
+    {
+        "not_found": {
+            "en": "{file} not found: point at a folder written by 'landopt plan' "
+            "(plan.gpkg and run.json)",
+            "zh": "找不到 {file}：请指向 landopt plan 写出的方案文件夹（含 plan.gpkg 和 run.json）",
+        },
+        "unreadable": {
+            "en": "cannot read the plan in {folder}: {error}",
+            "zh": "无法读取 {folder} 中的方案：{error}",
+        },
+        "no_sha": {
+            "en": "{run} records no SHA-256 of {gpkg}: it cannot tell whether the plan was edited",
+            "zh": "{run} 未记录 {gpkg} 的 SHA-256，无法判断方案是否被改过",
+        },
+        "edited": {
+            "en": "{gpkg} changed after the run (SHA-256 {sha}…, run.json recorded "
+            "{recorded}…): the checks are recomputed from the file as it is now",
+            "zh": "{gpkg} 在运行之后被改过（SHA-256 {sha}…，run.json 记录为 {recorded}…）："
+            "复核按文件现在的内容重新计算",
+        },
+    },
+    prefix="errors.read_plan.",
+)
+
 #: Files :func:`write_plan` writes.
 OUTPUT_FILES = ("plan.gpkg", "summary.csv", "summary.xlsx", "run.json")
 NONE = "none"
@@ -937,7 +962,7 @@ def _stage_plan_files(
         return hashes
 
 
-def read_plan(path: str | Path) -> Plan:
+def read_plan(path: str | Path, *, lang: str | None = None) -> Plan:
     """Read a plan written by :func:`write_plan` (its folder, or its ``plan.gpkg``).
 
     The parcels come from ``plan.gpkg``; scenario, solver record and diagnosis from
@@ -950,24 +975,34 @@ def read_plan(path: str | Path) -> Plan:
     Both layouts are read: the planner's columns with the results in the plan's language
     (the layout in the layer's metadata; found by the names when another tool dropped it)
     and the older one in landopt's own names. The parcels come back in landopt's fields.
+
+    Parameters
+    ----------
+    lang
+        The language of the plan as read (its re-check, notes and errors): ``"zh"`` or
+        ``"en"``; by default the scenario's (``landopt map --lang en`` redraws a Chinese
+        plan in English, its re-check included).
     """
+    from dataclasses import replace
+
     from landopt.scenario import scenario_from_dict
 
     p = Path(path)
     folder = p if p.is_dir() else p.parent
     gpkg = folder / "plan.gpkg" if p.is_dir() else p
     run_file = folder / "run.json"
+    lg = lang or i18n.run_lang()
     for f in (gpkg, run_file):
         if not f.exists():
-            raise InputError(
-                f"{f} not found: point at a folder written by 'landopt plan' (plan.gpkg and run.json)"
-            )
+            raise InputError(i18n.t("errors.read_plan.not_found", lg, file=f))
     try:
         run = json.loads(run_file.read_text(encoding="utf-8"))
         parcels = gpd.read_file(gpkg, layer="plan", engine="pyogrio")
         layout = read_layout(pyogrio.read_info(gpkg, layer="plan"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read the plan in {folder}: {exc}") from None
+        raise InputError(
+            i18n.t("errors.read_plan.unreadable", lg, folder=folder, error=exc)
+        ) from None
     if layout is None:  # metadata lost (rewritten by another tool): by the names
         mapping = dict(run.get("scenario", {}).get("parcels", {}).get("columns", {}))
         layout = guess_layout(
@@ -984,6 +1019,9 @@ def read_plan(path: str | Path) -> Plan:
         base_dir=Path(src).parent if src else folder,
         source=Path(src) if src else None,
     )
+    if lang is not None and lang != scenario.lang:
+        scenario = replace(scenario, lang=lang)
+    lg = lang or scenario.lang
     result = SolverResult.from_record(run["solver"])
     diagnosis = None
     if run.get("diagnosis"):
@@ -1005,13 +1043,12 @@ def read_plan(path: str | Path) -> Plan:
     notes: list[str] = []
     recorded = run.get("plan_sha256")
     if recorded is None:
-        notes.append(
-            f"{run_file.name} records no SHA-256 of {gpkg.name}: it cannot tell whether the plan was edited"
-        )
+        notes.append(i18n.t("errors.read_plan.no_sha", lg, run=run_file.name, gpkg=gpkg.name))
     elif recorded != sha:
         notes.append(
-            f"{gpkg.name} changed after the run (SHA-256 {sha[:12]}…, run.json recorded {recorded[:12]}…): "
-            "the checks are recomputed from the file as it is now"
+            i18n.t(
+                "errors.read_plan.edited", lg, gpkg=gpkg.name, sha=sha[:12], recorded=recorded[:12]
+            )
         )
         log.info("%s: %s", folder, notes[-1])
     done = _done_from_record(run.get("done"))

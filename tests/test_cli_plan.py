@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import tomllib
 from pathlib import Path
@@ -368,7 +369,7 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
     _tamper(out)
     assert main(["map", str(out), "--district", "none", "--lang", "zh"]) == 3
     err = capsys.readouterr().err  # --lang zh: the terminal speaks Chinese too
-    assert "复核未通过" in err and "count[" in err and "changed after the run" in err
+    assert "复核未通过" in err and "count[" in err and "在运行之后被改过" in err
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "全部目标达成" not in html
     assert "复核未通过" in html and "方案文件在求解后被修改过" in html
@@ -376,7 +377,9 @@ def test_map_of_a_tampered_plan_fails_its_recomputed_checks(toy_files, tmp_path,
     assert (out / "run.json").read_text(encoding="utf-8") == run_before
 
     assert main(["map", str(out), "--district", "none", "--lang", "en"]) == 3
-    assert "the plan fails" in capsys.readouterr().err
+    err = capsys.readouterr().err  # the re-check itself in the maps' language
+    assert "the plan fails" in err and "changed after the run" in err
+    assert not re.search(r"[\u4e00-\u9fff]", err)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "All targets met" not in html and "Re-check FAILED" in html
 
@@ -593,3 +596,21 @@ def test_the_chinese_plan_table_names_actions_in_chinese_only(toy_files, tmp_pat
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "出清" in out and "转型升级" in out and "clear" not in out and "upgrade" not in out
+
+
+def test_a_chinese_plan_redrawn_in_english_is_rechecked_in_english(tmp_path, capsys):
+    """``landopt map --lang en`` on the Chinese demo: the re-check's details are English."""
+    out = tmp_path / "o"
+    demo = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "zhangdian-2023.toml"
+    assert main(["plan", str(demo), "--out", str(out), "--no-maps"]) == 0
+    layer = gpd.read_file(out / "plan.gpkg", layer="plan", engine="pyogrio")
+    first = layer.index[layer["措施代码"] == "clear"][0]
+    layer.loc[first, "措施代码"] = "none"  # one cleared plot dropped by hand
+    layer.to_file(out / "plan.gpkg", layer="plan", driver="GPKG", engine="pyogrio")
+    capsys.readouterr()
+    assert main(["map", str(out), "--district", "none", "--lang", "en"]) == 3
+    err = capsys.readouterr().err
+    assert "count[clear]: 16 plots against 17 plots" in err
+    assert "changed after the run" in err and "宗" not in err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "16 plots against 17 plots" in html

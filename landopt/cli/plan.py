@@ -593,7 +593,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 
     formats = _extra_formats(args)
     district = district_arg(args)
-    plan = read_plan(args.plan)  # its checks recomputed from plan.gpkg, not run.json's
+    # its checks recomputed from plan.gpkg (not run.json), in the language the maps are drawn in
+    plan = read_plan(args.plan, lang=args.lang)
     args.lang = con.adopt_lang(args.lang or plan.scenario.lang)
     files = redraw_plan(
         args.plan,
