@@ -3,10 +3,13 @@
 Usage::
 
     python scripts/bench_sweep.py --points 24 --jobs 1 2 --runs 2
+    python scripts/bench_sweep.py --layer /tmp/landopt-bench/district_100000.parquet --runs 1
 
 Each run is a fresh ``landopt sweep`` process (imports, reading the layer, compiling, the
 LocalCluster's start-up and every point), timed from outside, on the 2023 demo scenario with
-``actions.clear.targets.area_min`` stepped over ``--points`` values. The tables of all
+``actions.clear.targets.area_min`` stepped over ``--points`` values (300, 330, … mu). With ``--layer`` (a generated district in the
+demo's columns, ``scripts/bench.py``'s ``ensure_layer``) the scenario's targets and the
+stepped values are scaled by parcels/3000, as ``scripts/bench_programme.py`` does. The tables of all
 runs are compared, all but their ``solve_s`` column: they must be identical. Prints one line per run and the median per
 number of jobs.
 """
@@ -14,6 +17,7 @@ number of jobs.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -27,14 +31,36 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "scenarios" / "zhangdian-2023.toml"
 
 
+def _scaled(layer: Path, tmp: Path) -> tuple[Path, float]:
+    """The demo scenario on ``layer`` with its targets scaled by parcels/3000, and the factor."""
+    import pyarrow.parquet as pq
+
+    n = pq.ParquetFile(layer).metadata.num_rows
+    f = n / 3000
+    text = DEMO.read_text(encoding="utf-8")
+    text = text.replace('path = "../parcels.geojson"', f"path = {json.dumps(str(layer.resolve()))}")
+    for c, mu in ((17, 560), (4, 430), (10, 810)):
+        old = f"targets = {{ count = {c}, area_min = {mu} }}"
+        assert old in text, old
+        text = text.replace(old, f"targets = {{ count = {round(c * f)}, area_min = {mu * f:.1f} }}")
+    path = tmp / "scaled.toml"
+    path.write_text(text, encoding="utf-8")
+    print(f"{layer.name}: {n:,} parcels, targets x{f:.2f}", flush=True)
+    return path, f
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--points", type=int, default=24)
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--layer", help="a generated district instead of the demo's layer")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     scenario, lo, step = DEMO, 300.0, 30.0
+    if args.layer:
+        scenario, f = _scaled(Path(args.layer), tmp)
+        lo, step = lo * f, step * f
     hi = lo + step * (args.points - 1)
     vary = f"actions.clear.targets.area_min={lo:g}:{hi:g}:{step:g}"
     tables: list[str] = []
@@ -62,6 +88,7 @@ def main() -> None:
             table = pd.read_csv(out / "sweep.csv", encoding="utf-8-sig")
             tables.append(table.drop(columns=["solve_s"]))  # the one column that is a timing
             print(f"jobs {jobs} run {r + 1}: {walls[-1]:.1f} s", flush=True)
+        print(f"load average {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
         print(
             f"jobs {jobs}: median {statistics.median(walls):.1f} s over {len(walls)} runs",
             flush=True,
