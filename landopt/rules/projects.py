@@ -241,6 +241,10 @@ class ProjectColumns:
     w: np.ndarray
     z: dict[int, int]
     compatible_mu: np.ndarray
+    #: stock land (already cleared: serves without a source action), by parcel row
+    stock: np.ndarray | None = None
+    #: per pair: the parcel lies in one of the project's preferred parks (for z_j)
+    pair_in_park: np.ndarray | None = None
 
     def sites(self, x: np.ndarray) -> dict[int, np.ndarray]:
         """Parcel rows of each landed project's site in ``x``."""
@@ -672,7 +676,13 @@ class Projects(Component):
                 r = b.add_row(f"must_land_{j}", np.array([w[j]]), np.array([1.0]), ">=", 1.0)
                 text = t("rules.projects.must_text", lg, name=p.name)
                 b.add_statement(Statement(f"must_land[{p.project_id}]", "must_land", text, (r,)))
-        b.projects = ProjectColumns(projects, pair_parcel, pair_project, u, w, z_of, comp_mu)
+        in_park = np.zeros(npair, dtype=bool)
+        for j, p in enumerate(projects):
+            mine = pair_project == j
+            in_park[mine] = np.isin(park[pair_parcel[mine]], list(p.parks))
+        b.projects = ProjectColumns(
+            projects, pair_parcel, pair_project, u, w, z_of, comp_mu, stock=stock, pair_in_park=in_park
+        )
 
     def precheck(self, model: Any) -> list[str]:
         pc: ProjectColumns | None = getattr(model, "projects", None)

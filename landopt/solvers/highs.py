@@ -126,7 +126,7 @@ def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float 
     """Hand HiGHS a greedy, swap-improved feasible plan as its first incumbent.
 
     ``warm_start="auto"`` does so for models with a boundary penalty, for programmes and
-    for key projects (the start lands none: every project row holds with w = 0),
+    for key projects (a start that lands what it can, :mod:`landopt.project_start`),
     where exact solvers are known to go long without any feasible plan (BENCHMARKS.md).
     Returns the start's objective, or None.
     """
