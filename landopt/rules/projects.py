@@ -119,6 +119,10 @@ add_messages(
             "en": "the time budget ran out with sites still in pieces: {ids} not landed in this plan",
             "zh": "时间已用完，仍有项目用地不连片：本方案中 {ids} 未落地",
         },
+        "kept_start": {
+            "en": "the time budget ran out with the solver's sites still in pieces; the starting plan is kept ({n} projects landed, each site in one piece)",
+            "zh": "时间已用完，求解器的方案中仍有项目用地不连片；保留初始方案（落地 {n} 个项目，用地均连片）",
+        },
         "unresolved": {
             "en": "the time budget ran out with sites still in pieces ({ids}); no valid plan yet",
             "zh": "时间已用完，仍有项目用地不连片（{ids}），尚无有效方案",
@@ -354,6 +358,11 @@ class ContiguityCuts:
         """The sites still in pieces, for the message when the time budget runs out."""
         ids = ", ".join(self.pc.projects[j].project_id for j in self.pieces(x))
         return t("rules.projects.unresolved", self.model.scenario.lang, ids=ids)
+
+    def kept_start(self, x: np.ndarray) -> str:
+        """What is said when the warm start ``x`` is kept (the solver's plans in pieces)."""
+        n = len(self.pc.sites(x))
+        return t("rules.projects.kept_start", self.model.scenario.lang, n=n)
 
     def repair(self, x: np.ndarray) -> tuple[np.ndarray, str]:
         """``x`` with every project whose site is in pieces not landed (its u, w and z at 0),
