@@ -136,21 +136,42 @@ def _objective_order(model: CompiledModel) -> np.ndarray:
     return model.c[: model.n_x] if model.sense == "minimize" else -model.c[: model.n_x]
 
 
-def greedy_start(model: CompiledModel) -> np.ndarray | None:
+def broken_rows(model: CompiledModel, x: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+    """Positions of the rows ``x`` breaks."""
+    ax = model.A @ x
+    return np.flatnonzero((ax < model.row_lower - tol) | (ax > model.row_upper + tol))
+
+
+def log_broken(model: CompiledModel, x: np.ndarray, what: str) -> None:
+    """Log how many rows ``x`` breaks and the first few of their names (``what`` says whose plan)."""
+    bad = broken_rows(model, x)
+    log.info(
+        "%s breaks %d rows (%s); no start",
+        what,
+        len(bad),
+        ", ".join(model.row_names[i] for i in bad[:5]),
+    )
+
+
+def greedy_start(model: CompiledModel, *, start: np.ndarray | None = None) -> np.ndarray | None:
     """A feasible 0/1 vector built greedily, or ``None`` when the greedy rule fails.
 
     Actions are filled scarcest first; each takes the k candidates (k its minimum count)
     that minimise their objective coefficient minus lam times mu, with the least lam that
     meets its area target. A programme is filled year by year (:func:`programme_start`).
+
+    ``start`` is a partial plan to fill around (the key projects' sites and the land they
+    free, :mod:`landopt.project_start`): its chosen plots count towards the targets and
+    their parcels take no other action.
     """
     if model.is_programme:
         return programme_start(model)
     n_x = model.n_x
-    x = np.zeros(model.n_vars)
+    x = np.zeros(model.n_vars) if start is None else np.asarray(start, dtype=float).copy()
     used = np.zeros(len(model.parcel_ids), dtype=bool)
     forced = np.flatnonzero(model.lb[:n_x] > 0.5)
     x[forced] = 1.0
-    used[model.var_parcel[forced]] = True
+    used[model.var_parcel[np.flatnonzero(x[:n_x] > 0.5)]] = True
     open_ = model.ub[:n_x] > 0.5
     area = model.area_mu[model.var_parcel]
     # the objective's own coefficients (cost, benefit, difficulty, zone bonuses, the boundary
@@ -294,13 +315,7 @@ def programme_start(model: CompiledModel) -> np.ndarray | None:
         take(pick)
     _, x = objective_with_edges(model, x)
     if not is_feasible(model, x):
-        ax = model.A @ x
-        bad = np.flatnonzero((ax < model.row_lower - 1e-6) | (ax > model.row_upper + 1e-6))
-        log.info(
-            "programme start: the year-by-year plan breaks %d rows (%s); no start",
-            len(bad),
-            ", ".join(model.row_names[i] for i in bad[:5]),
-        )
+        log_broken(model, x, "programme start: the year-by-year plan")
         return None
     return x
 
@@ -550,11 +565,19 @@ def improve_boundary(
 def warm_start(model: CompiledModel, *, deadline: float | None = None) -> np.ndarray | None:
     """Greedy start improved by swaps, or ``None`` when greedy finds no feasible plan.
 
+    A model with key projects starts from :func:`landopt.project_start.project_start`,
+    which lands what it can before the greedy fills the targets.
+
     The work is counted (:data:`MAX_ROUNDS`, :data:`MAX_TRIALS`), not timed, so the start
     does not depend on the time limit; ``deadline`` only guards a limit too short for it.
     """
     t0 = time.perf_counter()
-    x = greedy_start(model)
+    if getattr(model, "projects", None) is not None:
+        from landopt.project_start import project_start  # it builds on greedy_start
+
+        x = project_start(model)
+    else:
+        x = greedy_start(model)
     if x is None:
         log.info("warm start: the greedy rule found no feasible plan")
         return None

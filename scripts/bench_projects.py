@@ -87,11 +87,11 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
             "message": str(exc)[:200],
         }
     res = plan.result
-    landed = 0
-    if "project" in plan.parcels.columns:
-        landed = int(
-            plan.parcels["project"].dropna().astype(str).replace("", None).dropna().nunique()
-        )
+    landed, landed_yi = 0, 0.0
+    if plan.projects is not None:
+        on = plan.projects[plan.projects["landed"]]
+        landed, landed_yi = len(on), round(float(on["investment_yi"].sum()), 2)
+    start = res.options.get("warm_start_objective")
     return {
         "parcels": len(parcels),
         "projects": n_projects,
@@ -99,9 +99,14 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
         "status": res.status,
         "gap": res.gap,
         "landed": landed,
+        "landed_yi": landed_yi,
+        "objective": None if res.objective is None else round(res.objective, 1),
+        "bound": None if res.bound is None else round(res.bound, 1),
+        "start": None if start is None else round(float(start), 1),
         "solve_s": round(plan.timings.get("solve", float("nan")), 1),
         "total_s": round(time.perf_counter() - t0, 1),
         "limit_s": time_limit,
+        "load": open("/proc/loadavg").read().split()[0],
     }
 
 

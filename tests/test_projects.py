@@ -161,7 +161,8 @@ def test_out_of_time_with_a_site_in_pieces_keeps_the_plan_without_that_project()
         {"A": {"status": "cleared"}, "B": {"cost": 10.0}, "E": {"status": "cleared"}, "D": {"cost": 50.0}},
         xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
     )
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")])
+    # without a warm start (the start, A + B in one piece, would be kept instead: next test)
+    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")], solver={"warm_start": "off"})
     model = compile_model(sc, lay)
     ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
     res = solve_compiled(model, deadline=Deadline(60.0, clock=lambda: next(ticks, 1e9)))
@@ -173,6 +174,33 @@ def test_out_of_time_with_a_site_in_pieces_keeps_the_plan_without_that_project()
     from landopt.heuristic import is_feasible
 
     assert is_feasible(model, res.x)
+
+
+@pytest.mark.parametrize("isolate", ["off", "on"])
+def test_out_of_time_with_the_solvers_site_in_pieces_keeps_the_better_start(isolate):
+    """HiGHS's first plan puts P1 on A + E (two pieces, -100.01); the time runs out. The
+    repaired plan (P1 not landed, 0) is worse than the warm start, which lands P1 on A + B
+    in one piece (-90.01): the start is the plan, said so, with the last solve's bound."""
+    from landopt.heuristic import is_feasible
+    from landopt.solving import Deadline, solve_compiled
+
+    lay = layer(
+        {"A": {"status": "cleared"}, "B": {"cost": 10.0}, "E": {"status": "cleared"}, "D": {"cost": 50.0}},
+        xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
+    )
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")],
+        solver={"isolate": isolate, "time_limit": 60},
+    )
+    model = compile_model(sc, lay)
+    ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
+    res = solve_compiled(model, deadline=Deadline(60.0, clock=lambda: next(ticks, 1e9)))
+    assert res.status == "time_limit" and res.has_solution
+    assert res.objective == pytest.approx(10.0 - 100.01)
+    assert res.x[model.projects.w[0]] == 1.0 and is_feasible(model, res.x)
+    assert not cut_generators(model)[0].separate(res.x)
+    assert "保留初始方案" in res.message and "落地 1 个项目" in res.message
+    assert res.bound is not None and res.bound <= res.objective + 1e-9
 
 
 def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):

@@ -119,6 +119,10 @@ add_messages(
             "en": "the time budget ran out with sites still in pieces: {ids} not landed in this plan",
             "zh": "时间已用完，仍有项目用地不连片：本方案中 {ids} 未落地",
         },
+        "kept_start": {
+            "en": "the time budget ran out with the solver's sites still in pieces; the starting plan is kept ({n} projects landed, each site in one piece)",
+            "zh": "时间已用完，求解器的方案中仍有项目用地不连片；保留初始方案（落地 {n} 个项目，用地均连片）",
+        },
         "unresolved": {
             "en": "the time budget ran out with sites still in pieces ({ids}); no valid plan yet",
             "zh": "时间已用完，仍有项目用地不连片（{ids}），尚无有效方案",
@@ -241,6 +245,10 @@ class ProjectColumns:
     w: np.ndarray
     z: dict[int, int]
     compatible_mu: np.ndarray
+    #: stock land (already cleared: serves without a source action), by parcel row
+    stock: np.ndarray | None = None
+    #: per pair: the parcel lies in one of the project's preferred parks (for z_j)
+    pair_in_park: np.ndarray | None = None
 
     def sites(self, x: np.ndarray) -> dict[int, np.ndarray]:
         """Parcel rows of each landed project's site in ``x``."""
@@ -350,6 +358,11 @@ class ContiguityCuts:
         """The sites still in pieces, for the message when the time budget runs out."""
         ids = ", ".join(self.pc.projects[j].project_id for j in self.pieces(x))
         return t("rules.projects.unresolved", self.model.scenario.lang, ids=ids)
+
+    def kept_start(self, x: np.ndarray) -> str:
+        """What is said when the warm start ``x`` is kept (the solver's plans in pieces)."""
+        n = len(self.pc.sites(x))
+        return t("rules.projects.kept_start", self.model.scenario.lang, n=n)
 
     def repair(self, x: np.ndarray) -> tuple[np.ndarray, str]:
         """``x`` with every project whose site is in pieces not landed (its u, w and z at 0),
@@ -672,7 +685,13 @@ class Projects(Component):
                 r = b.add_row(f"must_land_{j}", np.array([w[j]]), np.array([1.0]), ">=", 1.0)
                 text = t("rules.projects.must_text", lg, name=p.name)
                 b.add_statement(Statement(f"must_land[{p.project_id}]", "must_land", text, (r,)))
-        b.projects = ProjectColumns(projects, pair_parcel, pair_project, u, w, z_of, comp_mu)
+        in_park = np.zeros(npair, dtype=bool)
+        for j, p in enumerate(projects):
+            mine = pair_project == j
+            in_park[mine] = np.isin(park[pair_parcel[mine]], list(p.parks))
+        b.projects = ProjectColumns(
+            projects, pair_parcel, pair_project, u, w, z_of, comp_mu, stock=stock, pair_in_park=in_park
+        )
 
     def precheck(self, model: Any) -> list[str]:
         pc: ProjectColumns | None = getattr(model, "projects", None)

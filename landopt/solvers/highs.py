@@ -105,8 +105,9 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         return _solve_highs_isolated(model, opts)
     t0 = time.perf_counter()
     h, applied = highs_from_model(model, opts)
-    start = give_warm_start(h, model, opts)
-    if start is not None:
+    start_x, start = warm_start_plan(model, opts)
+    if start_x is not None:
+        h.setSolution(model.n_vars, np.arange(model.n_vars, dtype=np.int32), start_x)
         applied = {**applied, "warm_start_objective": start}
     # one deadline for the solve phase: HiGHS gets what loading and the warm start left
     left = opts.time_limit - (time.perf_counter() - t0)
@@ -119,14 +120,14 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
     res = highs_result(
         h, model, opts, runtime, applied, backend="highs", version=_highs_version(highspy)
     )
-    return _watchdog_note(res, stopped)
+    return replace(_watchdog_note(res, stopped), start=start_x)
 
 
 def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float | None:
     """Hand HiGHS a greedy, swap-improved feasible plan as its first incumbent.
 
     ``warm_start="auto"`` does so for models with a boundary penalty, for programmes and
-    for key projects (the start lands none: every project row holds with w = 0),
+    for key projects (a start that lands what it can, :mod:`landopt.project_start`),
     where exact solvers are known to go long without any feasible plan (BENCHMARKS.md).
     Returns the start's objective, or None.
     """
@@ -529,8 +530,9 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
                 spare.stop()
             if outcome["status"] == "time_limit":
                 outcome = {**outcome, "bound": _better_bound(model, outcome["bound"], lagrangian)}
-            return _result_from_outcome(
-                outcome, opts, ended, applied, backend="highs", version=version
+            return replace(
+                _result_from_outcome(outcome, opts, ended, applied, backend="highs", version=version),
+                start=start_x,
             )
     elif main.error is not None or not main.ended:
         if spare is not None:
@@ -590,7 +592,8 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         + "".join(f"; {n}" for n in notes),
     }
     runtime = time.perf_counter() - t0
-    return _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
+    res = _result_from_outcome(outcome, opts, runtime, applied, backend="highs", version=version)
+    return replace(res, start=start_x)
 
 
 def _with_windows(
@@ -748,11 +751,23 @@ class HighsSession:
         self.h, self.applied = highs_from_model(model, self.opts)
         self.version = _highs_version(highspy)
         self.n_rows = model.n_rows
+        self.start: np.ndarray | None = None
+
+    def set_start(self, x: np.ndarray | None, objective: float | None = None) -> None:
+        """Give every later solve ``x`` as its first incumbent (a plan feasible for every
+        variant solved: the cut loop's rows never cut off its start), or none."""
+        self.start = None if x is None else np.asarray(x, dtype=float)
+        self.applied = {k: v for k, v in self.applied.items() if k != "warm_start_objective"}
+        if x is not None and objective is not None:
+            self.applied["warm_start_objective"] = objective
 
     def use_options(self, opts: SolverOptions) -> None:
         """Solve from now on with ``opts`` (time limit, stopping rule, threads, presolve)."""
         self.opts = opts
+        start = self.applied.get("warm_start_objective")
         self.applied = apply_highs_options(self.h, opts, self.model.n_vars)
+        if start is not None:
+            self.applied["warm_start_objective"] = start
 
     def set_rhs(self, rhs: np.ndarray) -> None:
         """Replace the right-hand sides of the model's own rows (senses unchanged)."""
@@ -781,6 +796,9 @@ class HighsSession:
         """Solve the current variant from scratch."""
         self.h.clearSolver()
         t0 = time.perf_counter()
+        if self.start is not None:
+            n = self.model.n_vars
+            self.h.setSolution(n, np.arange(n, dtype=np.int32), self.start)
         stopped = run_highs(self.h, self.opts.time_limit)
         res = highs_result(
             self.h,
@@ -794,7 +812,7 @@ class HighsSession:
         res = _watchdog_note(res, stopped)
         if res.x is not None:
             res = replace(res, x=np.round(res.x[: self.model.n_vars]).clip(0, 1))
-        return res
+        return replace(res, start=self.start)
 
 
 def _highs_version(highspy: Any) -> str:

@@ -64,6 +64,10 @@ class SolverResult:
     message: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     requested_abs_gap: float = 0.0
+    #: the warm start the solver was given (feasible for the model it solved), or None; not
+    #: recorded. The cut loop falls back to it when the time runs out with the solver's own
+    #: plans violating cuts (landopt.solving)
+    start: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def exact(self) -> bool:
