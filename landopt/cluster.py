@@ -12,8 +12,9 @@ Where it runs, first match wins:
 1. ``scheduler=`` (the CLI's ``--scheduler tcp://host:8786``);
 2. the scenario's ``[cluster] scheduler``;
 3. the ``DASK_SCHEDULER_ADDRESS`` environment variable (Dask's own convention);
-4. ``jobs`` > 1: a :class:`distributed.LocalCluster` of ``jobs`` single-threaded worker
-   processes on 127.0.0.1, alive for the whole ``with`` block (imports paid once);
+4. ``jobs`` > 1: ``jobs`` processes solve: this one and a :class:`distributed.LocalCluster`
+   of ``jobs - 1`` single-threaded worker processes on 127.0.0.1, alive for the whole
+   ``with`` block (imports paid once), all taking calls from one queue;
 5. otherwise this process, serially (no Dask at all).
 
 The ``context`` is sent once to each worker (not once per item); functions that keep a
@@ -171,6 +172,9 @@ class Engine:
     kind
         ``"serial"``, ``"local"`` (a LocalCluster of this command) or ``"cluster"`` (one
         named by an address).
+    solves_here
+        This process takes calls too, beside the cluster's workers (a local engine: its
+        ``workers`` count this process).
     """
 
     def __init__(
@@ -181,9 +185,11 @@ class Engine:
         kind: str | None = None,
         dashboard: str | None = None,
         starting: Future[Any] | None = None,
+        solves_here: bool = False,
     ) -> None:
         self._client = client
         self._starting = starting
+        self.solves_here = solves_here
         self.workers = workers
         self.kind = kind or ("serial" if client is None and starting is None else "cluster")
         self.dashboard = dashboard
@@ -230,6 +236,8 @@ class Engine:
             return out
         if not items:
             return []
+        if self.solves_here:
+            return self._map_shared(fn, items, context, progress)
         from distributed import as_completed
 
         client = self.client
@@ -249,6 +257,102 @@ class Engine:
         finally:
             if ctx is not None:
                 client.cancel([ctx])
+        return results
+
+    def _map_shared(
+        self,
+        fn: Callable[[C, T], R],
+        items: list[T],
+        context: C,
+        progress: Callable[[int, int], None] | None,
+    ) -> list[R]:
+        """:meth:`map` with this process taking calls too, from the same queue.
+
+        This process starts on the first item at once, while the cluster may still be
+        starting, and a thread keeps each worker fed with one call at a time; whoever is
+        free takes the next item, so neither waits for the other at the end. A call gives
+        the same result wherever it runs (the many-solve functions make sure of it), so the
+        results are those of a serial run, in the items' order. A call that raises here
+        raises at once, as in a serial run; on a worker it is retried as in :meth:`map`.
+        """
+        import threading
+        import time
+        from collections import deque
+
+        results: list[Any] = [None] * len(items)
+        todo = deque(range(len(items)))
+        lock = threading.Lock()
+        stop = threading.Event()
+        failed: list[BaseException] = []
+        inflight: dict[str, tuple[int, Any]] = {}
+        finished = [0]
+
+        def take() -> int | None:
+            with lock:
+                return None if stop.is_set() or not todo else todo.popleft()
+
+        def done(i: int, r: Any) -> None:
+            with lock:
+                results[i] = r
+                finished[0] += 1
+                if progress:
+                    progress(finished[0], len(items))
+
+        def feed() -> None:
+            from distributed import as_completed
+
+            try:
+                while self._client is None and self._starting is not None:
+                    if self._starting.done():
+                        break
+                    with lock:
+                        if not todo or stop.is_set():
+                            return  # this process took every item before the cluster was up
+                    time.sleep(0.02)
+                client = self.client
+                # a task that returns the context, not scattered data: a worker lost with
+                # the only copy (a LocalCluster of one worker) gets it computed again
+                ctx = client.submit(_same, context, pure=False) if context is not None else None
+                futures: Any = as_completed(loop=client.loop)
+
+                def submit_next() -> None:
+                    i = take()
+                    if i is not None:
+                        f = client.submit(fn, ctx, items[i], pure=False, retries=RETRIES)
+                        inflight[f.key] = (i, f)
+                        futures.add(f)
+
+                try:
+                    for _ in range(max(1, self.workers - 1)):
+                        submit_next()
+                    for fut in futures:
+                        i, _ = inflight.pop(fut.key)
+                        done(i, fut.result())
+                        submit_next()
+                except BaseException:
+                    client.cancel([f for _, f in list(inflight.values())])
+                    raise
+                finally:
+                    if ctx is not None:
+                        client.cancel([ctx])
+            except BaseException as exc:  # raised in the caller's thread below
+                failed.append(exc)
+                stop.set()
+
+        feeder = threading.Thread(target=feed, name="landopt-feed", daemon=True)
+        feeder.start()
+        try:
+            while (i := take()) is not None:
+                done(i, fn(context, items[i]))
+        except BaseException:
+            stop.set()
+            if self._client is not None and inflight:
+                self._client.cancel([f for _, f in list(inflight.values())])
+            feeder.join()
+            raise
+        feeder.join()
+        if failed:
+            raise failed[0]
         return results
 
 
@@ -278,31 +382,49 @@ def engine(
         )
         yield Engine()
         return
-    with _quiet_dask():
-        if address is not None:
-            with _remote(address) as eng:
-                yield eng
-        else:
-            with _local(int(jobs or 1)) as eng:
-                yield eng
+    if address is not None:
+        with _quiet_dask(), _remote(address) as eng:
+            yield eng
+    else:
+        with _local(int(jobs or 1)) as eng:
+            yield eng
+
+
+_DASK_LOGGERS = ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker")
+
+
+def _quiet_loggers() -> list[tuple[logging.Logger, int]]:
+    """Dask's own loggers set at warnings (its INFO lines are not for planners); returns
+    their levels before, for :func:`_restore_loggers`. Imports ``distributed`` first: it
+    configures its loggers on import."""
+    import distributed  # noqa: F401 - configures its loggers on import
+
+    loggers = [logging.getLogger(n) for n in _DASK_LOGGERS]
+    before = [(lg, lg.level) for lg in loggers]
+    for lg in loggers:
+        if lg.getEffectiveLevel() < logging.WARNING:
+            lg.setLevel(logging.WARNING)
+    return before
+
+
+def _restore_loggers(before: list[tuple[logging.Logger, int]]) -> None:
+    for lg, level in before:
+        lg.setLevel(level)
 
 
 @contextmanager
 def _quiet_dask() -> Iterator[None]:
-    """Dask's own loggers at warnings for the block (its INFO lines are not for planners)."""
-    import distributed  # noqa: F401 - configures its loggers on import
-
-    names = ["distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker"]
-    loggers = [logging.getLogger(n) for n in names]
-    before = [lg.level for lg in loggers]
-    for lg in loggers:
-        if lg.getEffectiveLevel() < logging.WARNING:
-            lg.setLevel(logging.WARNING)
+    """Dask's own loggers at warnings for the block."""
+    before = _quiet_loggers()
     try:
         yield
     finally:
-        for lg, level in zip(loggers, before, strict=True):
-            lg.setLevel(level)
+        _restore_loggers(before)
+
+
+def _same(x: Any) -> Any:
+    """``x`` (a task whose result is a call's context, computed again when lost)."""
+    return x
 
 
 def _warm_worker() -> None:
@@ -313,24 +435,32 @@ def _warm_worker() -> None:
 
 @contextmanager
 def _local(n: int) -> Iterator[Engine]:
-    """A LocalCluster of ``n`` workers for the block, started beside the caller's work.
+    """``n`` processes solving for the block: this one and a LocalCluster of ``n - 1``
+    workers, started beside the caller's work.
 
     The cluster starts in a thread and its workers import landopt as soon as they are up,
-    while this process goes on (reading and compiling the layer); the first
-    :meth:`Engine.map` waits for it. That start-up is otherwise paid before the first
-    solve (about 1-2 s on the 2-core machine of BENCHMARKS.md "Many solves on Dask").
+    while this process goes on (reading and compiling the layer, then taking calls itself:
+    :meth:`Engine._map_shared`). This process would otherwise sit idle while its workers
+    solve, and the start-up would be paid before the first solve: on the 2-core machine
+    of BENCHMARKS.md "Many solves on Dask", ``--jobs 2`` as two workers beside an idle
+    process left the sweep 1.45x faster than serial, short of the 1.7x asked.
     """
-    import dask
-
-    spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
-    env_before = {k: os.environ.get(k) for k in spawn_env}
+    env_before: dict[str, str | None] = {k: os.environ.get(k) for k in WORKER_ENV}
     # in this process's environment too, before any process starts: multiprocessing's
     # resource tracker (``python -c``) is started before the nanny sets its own
     os.environ.update(WORKER_ENV)
     stack = ExitStack()
 
     def start() -> Any:
+        # importing dask and distributed (about 1 s) is part of the start-up that runs
+        # beside the caller's work, not before it
+        stack.callback(_restore_loggers, _quiet_loggers())
+        import dask
         from distributed import Client, LocalCluster
+
+        spawn_env = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
+        for k in spawn_env:  # the nanny sets these in this process too: put them back after
+            env_before.setdefault(k, os.environ.get(k))
 
         stack.enter_context(
             dask.config.set(
@@ -340,12 +470,14 @@ def _local(n: int) -> Iterator[Engine]:
                     "distributed.nanny.preload": [],
                     "distributed.scheduler.preload": [],
                     "distributed.worker.daemon": True,
+                    # the context task carries the model and the layer by design
+                    "distributed.admin.large-graph-warning-threshold": "64GiB",
                 }
             )
         )
         cluster = stack.enter_context(
             LocalCluster(
-                n_workers=n,
+                n_workers=n - 1,
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
@@ -361,13 +493,13 @@ def _local(n: int) -> Iterator[Engine]:
         client = Client(cluster, set_as_default=False)
         stack.callback(client.close)
         client.run(_warm_worker)
-        log.info("LocalCluster of %d workers at %s", n, cluster.scheduler_address)
+        log.info("LocalCluster of %d workers at %s", n - 1, cluster.scheduler_address)
         return client
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landopt-cluster")
     try:
         starting = pool.submit(start)
-        yield Engine(workers=n, kind="local", starting=starting)
+        yield Engine(workers=n, kind="local", starting=starting, solves_here=True)
     finally:
         try:
             starting.exception()  # a cluster still starting is waited for, then closed

@@ -1806,9 +1806,10 @@ _CLUSTER: dict[str, dict[str, str]] = {
         "（dask worker {address}），或不设置 --scheduler 而在本机求解",
     },
     "jobs": {
-        "en": "worker processes of a local Dask cluster (default: all cores; 1 solves in "
-        "this process)",
-        "zh": "本机 Dask 集群的工作进程数（默认：全部 CPU 核；1 表示在本进程内求解）",
+        "en": "processes that solve: this one and N-1 workers of a local Dask cluster "
+        "(default: all cores; 1 solves in this process only)",
+        "zh": "参与求解的进程数：本进程加本机 Dask 集群的 N-1 个工作进程（默认：全部 CPU 核；"
+        "1 表示只在本进程内求解）",
     },
     "scheduler": {
         "en": "solve on a running Dask cluster: the address of its scheduler, e.g. "
@@ -1817,8 +1818,12 @@ _CLUSTER: dict[str, dict[str, str]] = {
         "（默认：[cluster] scheduler，其次 DASK_SCHEDULER_ADDRESS）",
     },
     "on_local": {
-        "en": "solving on a local Dask cluster of {n} workers",
-        "zh": "在本机 Dask 集群的 {n} 个工作进程上求解",
+        "en": "solving in {n} processes: this one and a local Dask cluster of {m} workers",
+        "zh": "在 {n} 个进程上求解：本进程和本机 Dask 集群的 {m} 个工作进程",
+    },
+    "on_local_one": {
+        "en": "solving in 2 processes: this one and a local Dask worker",
+        "zh": "在 2 个进程上求解：本进程和本机 Dask 集群的 1 个工作进程",
     },
     "on_cluster": {
         "en": "solving on the Dask cluster at {address} ({n} worker threads)",

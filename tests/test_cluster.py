@@ -149,6 +149,35 @@ def test_local_cluster_gives_the_serial_tables_and_survives_a_killed_worker(demo
         same_table(again.table, serial)
 
 
+def _where(ctx: tuple[int, str], i: int) -> tuple[int, int]:
+    """Item ``i`` and the process that took it. In the calling process the first item waits
+    until a worker has taken one (a flag file), so both must have worked, with no timing."""
+    import time
+    from pathlib import Path
+
+    parent, flag = ctx
+    if os.getpid() == parent:
+        for _ in range(6000):  # 10 min at most: a worker that never comes fails the test
+            if Path(flag).exists():
+                break
+            time.sleep(0.1)
+    else:
+        Path(flag).touch()
+    return i, os.getpid()
+
+
+def test_local_engine_of_n_jobs_is_this_process_and_n_minus_1_workers(tmp_path):
+    """``jobs=2``: this process takes items too, from the same queue as the one worker;
+    the results come back in the items' order whoever took them."""
+    with cluster.engine(2) as eng:
+        assert eng.workers == 2 and eng.solves_here
+        out = eng.map(_where, list(range(6)), context=(os.getpid(), str(tmp_path / "flag")))
+        assert len(eng.client.scheduler_info()["workers"]) == 1
+    assert [i for i, _ in out] == list(range(6))
+    pids = {pid for _, pid in out}
+    assert os.getpid() in pids and len(pids) == 2
+
+
 # ------------------------------------------------------------------ separate processes
 @pytest.fixture
 def processes(tmp_path):
@@ -279,7 +308,7 @@ def test_cli_sweep_on_a_local_cluster_runs_no_code_from_the_working_directory(tm
     )
     assert out.returncode == 0, out.stderr
     assert not mark.exists(), mark.read_text()
-    assert "local Dask cluster of 2 workers" in out.stderr
+    assert "solving in 2 processes: this one and a local Dask worker" in out.stderr
     assert "dashboard" not in out.stderr.lower()
     assert " - INFO - " not in out.stderr  # Dask's own logging is quieted
     table = pd.read_csv(tmp_path / "o" / "sweep.csv", encoding="utf-8-sig")
@@ -306,5 +335,5 @@ def test_cli_compare_solves_its_scenarios_on_the_engine(tmp_path, capsys):
         args = ["compare", str(DEMO), str(b), "--out", str(out), "--no-maps", "--jobs", jobs]
         assert main([*args, "--lang", "en"]) == 0
         tables[jobs] = pd.read_csv(out / "compare.csv", encoding="utf-8-sig")
-    assert "local Dask cluster of 2 workers" in capsys.readouterr().err
+    assert "solving in 2 processes: this one and a local Dask worker" in capsys.readouterr().err
     pd.testing.assert_frame_equal(tables["1"], tables["2"])

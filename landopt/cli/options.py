@@ -160,7 +160,8 @@ def engine_from_args(args: argparse.Namespace, scenario: Any, n: int) -> Iterato
     with cluster.engine(jobs, args.scheduler, scenario=scenario) as eng:
         lg = ui_lang()
         if eng.kind == "local":
-            err(t("cluster.on_local", lg, n=eng.workers))
+            key = "cluster.on_local_one" if eng.workers == 2 else "cluster.on_local"
+            err(t(key, lg, n=eng.workers, m=eng.workers - 1))
         elif eng.kind == "cluster":
             err(t("cluster.on_cluster", lg, address=eng.address, n=eng.workers))
         if eng.dashboard:
