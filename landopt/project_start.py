@@ -349,7 +349,7 @@ def _place(s: _Sites, paying_only: bool) -> tuple[np.ndarray, np.ndarray, list[i
 
 
 def _without(s: _Sites, x: np.ndarray, drop: list[int]) -> np.ndarray:
-    """``x`` with the projects ``drop`` not landed (their u, w, z, flow at 0; the land stays freed)."""
+    """``x`` with the projects ``drop`` not landed (u, w, z, flow at 0; the land stays freed)."""
     return s.pc.without(x, drop)
 
 

@@ -132,7 +132,9 @@ def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
     )
     loose = solve(scenario([project("P1", mu_min=30, mu_max=30)]), lay)
     assert sites(loose) == {"P1": ["A", "E"]} and loose.result.objective == pytest.approx(-100.01)
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")])
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")], spec={"contiguity": "cuts"}
+    )
     plan = solve(sc, lay)
     assert sites(plan) == {"P1": ["A", "B"]}
     assert plan.result.objective == pytest.approx(10.0 - 100.01)
@@ -162,7 +164,11 @@ def test_out_of_time_with_a_site_in_pieces_keeps_the_plan_without_that_project()
         xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
     )
     # without a warm start (the start, A + B in one piece, would be kept instead: next test)
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")], solver={"warm_start": "off"})
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")],
+        solver={"warm_start": "off"},
+        spec={"contiguity": "cuts"},  # with flow no site is ever in pieces
+    )
     model = compile_model(sc, lay)
     ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
     res = solve_compiled(model, deadline=Deadline(60.0, clock=lambda: next(ticks, 1e9)))
@@ -191,6 +197,7 @@ def test_out_of_time_with_the_solvers_site_in_pieces_keeps_the_better_start(isol
     sc = scenario(
         [project("P1", mu_min=30, mu_max=30, contiguous="true")],
         solver={"isolate": isolate, "time_limit": 60},
+        spec={"contiguity": "cuts"},
     )
     model = compile_model(sc, lay)
     ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
@@ -226,6 +233,7 @@ def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):
     sc = scenario(
         [project("P1", mu_min=30, mu_max=30, contiguous="true")],
         solver={"isolate": "on", "time_limit": 60},
+        spec={"contiguity": "cuts"},
     )
     plan = solve(sc, lay)
     assert sites(plan) == {"P1": ["A", "B"]}
@@ -478,7 +486,12 @@ def test_a_park_bonus_left_at_0_by_a_time_limited_solve_is_settled_before_the_ch
 # --------------------------------------------------------------------------- contiguity by flow
 def _two_apart() -> gpd.GeoDataFrame:
     return layer(
-        {"A": {"status": "cleared"}, "B": {"cost": 10.0}, "E": {"status": "cleared"}, "D": {"cost": 50.0}},
+        {
+            "A": {"status": "cleared"},
+            "B": {"cost": 10.0},
+            "E": {"status": "cleared"},
+            "D": {"cost": 50.0},
+        },
         xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
     )
 
@@ -487,25 +500,34 @@ def test_flow_contiguity_gives_the_hand_known_site_without_cuts():
     # the site of the cut test above (A + B, clearing B for 10), kept in one piece by the
     # flow rows: no cut generator, and the flow rows are named as the formulation names them
     lay = _two_apart()
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")], spec={"contiguity": "flow"})
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")], spec={"contiguity": "flow"}
+    )
     model = compile_model(sc, lay)
     assert cut_generators(model) == []
     names = set(model.row_names)
-    assert {"flow_root_0", "flow_root_0_0", "flow_balance_0_0", "flow_cap_out_0_1_0", "flow_cap_in_1_0_0"} <= names
+    assert {"flow_root_0", "flow_root_0_0", "flow_balance_0_0"} <= names
+    assert {"flow_cap_out_0_1_0", "flow_cap_in_1_0_0"} <= names
     fl = model.projects.flows[0]
     assert fl.big == 2  # two 15-mu parcels fit in 30 mu
     assert len(fl.f) == 4  # A-B and E-D, both ways
     plan = solve(sc, lay)
     assert sites(plan) == {"P1": ["A", "B"]} and plan.result.status == "optimal"
     assert plan.result.objective == pytest.approx(10.0 - 100.01)
-    assert plan.result.objective == pytest.approx(solve(scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")]), lay).result.objective)
+    one = [project("P1", mu_min=30, mu_max=30, contiguous="true")]
+    cuts = scenario(one, spec={"contiguity": "cuts"})
+    assert plan.result.objective == pytest.approx(solve(cuts, lay).result.objective)
+    # flow is the default (BENCHMARKS.md "Key projects: flow against lazy cuts")
+    assert compile_model(scenario(one), lay).projects.flows is not None
 
 
 def test_flow_start_filling_meets_every_row_and_drops_a_site_in_pieces():
     from landopt.heuristic import is_feasible
 
     lay = layer({k: {"status": "cleared"} for k in "ABCDE"})
-    sc = scenario([project("P1", mu_min=45, mu_max=45, contiguous="true")], spec={"contiguity": "flow"})
+    sc = scenario(
+        [project("P1", mu_min=45, mu_max=45, contiguous="true")], spec={"contiguity": "flow"}
+    )
     model = compile_model(sc, lay)
     pc = model.projects
     ids = [model.parcel_ids[p] for p in pc.pair_parcel]
@@ -522,7 +544,8 @@ def test_flow_start_filling_meets_every_row_and_drops_a_site_in_pieces():
     y, dropped = pc.with_flow(x)
     assert dropped == [] and is_feasible(model, y)
     fl = pc.flows[0]
-    on_f = {(ids[fl.pairs[fl.tail[k]]], ids[fl.pairs[fl.head[k]]]): y[c] for k, c in enumerate(fl.f) if y[c]}
+    arc = [(ids[fl.pairs[a]], ids[fl.pairs[b]]) for a, b in zip(fl.tail, fl.head, strict=True)]
+    on_f = {arc[k]: y[c] for k, c in enumerate(fl.f) if y[c]}
     assert on_f == {("B", "C"): 2.0, ("C", "D"): 1.0}
     assert [ids[fl.pairs[k]] for k, c in enumerate(fl.r) if y[c]] == ["B"]
     # A + C + E is in three pieces: no flow, the project is not landed (and the rest holds)
@@ -554,18 +577,28 @@ def test_flow_and_cuts_give_the_same_optimum_on_random_grids(status, costs, spec
             "park": "园区甲",
             "cost_clear_wan": costs[i],
             "not_before": 2023,
-            "geometry": box(X0 + 100 * (i % 4), Y0 + 100 * (i // 4), X0 + 100 * (i % 4) + 100, Y0 + 100 * (i // 4) + 100),
+            "geometry": box(
+                X0 + 100 * (i % 4), Y0 + 100 * (i // 4), X0 + 100 * (i % 4 + 1), Y0 + 100 * (i // 4 + 1)
+            ),
         }
         for i in range(12)
     ]
     lay = prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
     projects = [
-        project(f"P{k}", mu_min=15 * n, mu_max=15 * (n + extra), contiguous="true", investment_yi=0.1, priority=k + 1)
+        project(
+            f"P{k}",
+            mu_min=15 * n,
+            mu_max=15 * (n + extra),
+            contiguous="true",
+            investment_yi=0.1,
+            priority=k + 1,
+        )
         for k, (n, extra) in enumerate(specs)
     ]
     got = {}
     for way in ("cuts", "flow"):
-        plan = solve(scenario(projects, solver={"gap": 0.0, "abs_gap": 0.0}, spec={"contiguity": way}), lay)
+        exact = {"gap": 0.0, "abs_gap": 0.0}
+        plan = solve(scenario(projects, solver=exact, spec={"contiguity": way}), lay)
         assert plan.result.status == "optimal"
         assert all(c.ok for c in plan.checks if c.name.startswith("projects"))
         p = plan.parcels

@@ -12,7 +12,7 @@ project table (:mod:`landopt.projects`)::
     stock = { field = "status", in = ["cleared"] }   # default: the programme's stock rule,
                                    # else status == cleared
     sources = ["clear", "revitalize"]   # actions whose land a project may take
-    contiguity = "cuts"            # or "flow": how contiguous sites are kept in one piece
+    contiguity = "flow"            # or "cuts": how contiguous sites are kept in one piece
 
 Formulation. J the projects; for project j: investment I_j (亿元), demand range
 [m_j^-, m_j^+] mu, uses U_j, parks K_j. A pair (p, j) is *compatible* when parcel p's
@@ -191,7 +191,7 @@ class ProjectsSpec(BaseModel):
         default=("clear", "revitalize"), description="actions whose land a project may take"
     )
     contiguity: Literal["cuts", "flow"] = Field(
-        default="cuts",
+        default="flow",
         description=(
             "how a contiguous project's site is kept in one piece: lazy cuts added while "
             "solving (cuts) or single-commodity flow rows in the model (flow)"
@@ -852,7 +852,9 @@ class Projects(Component):
         if spec.contiguity == "flow":
             nbrs = prep.adjacency.to_sparse().tocsr()
             flows = {
-                j: _flow_rows(b, j, p, np.flatnonzero(pair_project == j), pair_parcel, u, w[j], area, nbrs)
+                j: _flow_rows(
+                    b, j, p, np.flatnonzero(pair_project == j), pair_parcel, u, w[j], area, nbrs
+                )
                 for j, p in enumerate(projects)
                 if p.contiguous and has_pair[j]
             }
