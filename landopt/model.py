@@ -46,7 +46,7 @@ programme_benefit          ``benefit[by<T>]``
 programme_locks            ``lock[p,a,y]``
 priority_zones             bonuses in f_pa and ``zone_share[k,a]``
 township_share             ``township_share[a,g]``
-projects                   u_pj, w_j, z_j; ``serve_once[p]``, ``site_min[j]``, ``site_max[j]``, ``must_land[j]``; lazy contiguity cuts
+projects                   u_pj, w_j, z_j; ``serve_once[p]``, ``site_min[j]``, ``site_max[j]``, ``must_land[j]``; lazy contiguity cuts or ``flow_*[j]`` rows
 boundary                   y_pq columns, ``edge_p[p,q]``/``edge_q[p,q]`` rows and linear terms
 min_block                  lazy ``block_cut[k]`` rows, added by the solve layer
 =========================  ===================================================================

@@ -18,7 +18,8 @@ parcels no project landed within 60 s or 300 s, with 10 or 50 projects (BENCHMAR
    a park bonus tries its preferred parks first and keeps the better of the two sites.
 3. A site is kept when what remains can still meet every action's count and area targets
    (a necessary test, per action); its parcels' source columns, the pairs' u, w_j and z_j
-   are set.
+   are set (and, with ``[projects] contiguity = "flow"``, its flow columns:
+   :meth:`landopt.rules.projects.ProjectColumns.with_flow`).
 4. The greedy fills the targets around the sites (:func:`landopt.heuristic.greedy_start`
    with the partial plan); the whole vector is checked against every row, and dropped
    (its broken rows logged) when it breaks one; then half the projects are tried, and so on.
@@ -348,15 +349,8 @@ def _place(s: _Sites, paying_only: bool) -> tuple[np.ndarray, np.ndarray, list[i
 
 
 def _without(s: _Sites, x: np.ndarray, drop: list[int]) -> np.ndarray:
-    """``x`` with the projects ``drop`` not landed (their u, w, z at 0; the land stays freed)."""
-    pc = s.pc
-    y = x.copy()
-    for j in drop:
-        y[pc.u[s.pairs_of[j]]] = 0.0
-        y[pc.w[j]] = 0.0
-        if j in pc.z:
-            y[pc.z[j]] = 0.0
-    return y
+    """``x`` with the projects ``drop`` not landed (u, w, z, flow at 0; the land stays freed)."""
+    return s.pc.without(x, drop)
 
 
 def _filled(s: _Sites, x: np.ndarray, landed: list[int], what: str) -> np.ndarray | None:
@@ -377,6 +371,9 @@ def _filled(s: _Sites, x: np.ndarray, landed: list[int], what: str) -> np.ndarra
             served[s.pc.pair_parcel[u_on]] = True
             cols = np.flatnonzero(part[:nx] > 0.5)
             part[cols[~placed[cols] & ~served[model.var_parcel[cols]]]] = 0.0
+        # flow columns ([projects] contiguity = "flow") set for the sites: each grown in one
+        # piece, so every site gets its flow and no project is dropped here
+        part = s.pc.with_flow(part)[0]
         y = greedy_start(model, start=part)
         if y is not None:
             if len(keep) < len(landed):

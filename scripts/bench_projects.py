@@ -3,6 +3,7 @@
 Usage::
 
     python scripts/bench_projects.py --parcels 10000 100000 --projects 10 50 --time-limit 300
+    python scripts/bench_projects.py --parcels 3000 10000 --projects 11 50 --contiguity cuts flow
 
 For each (parcels, projects) pair: the shipped ``zhangdian-2023-projects`` rules with the
 2023 targets scaled by parcels/3000, and that many synthetic projects (seeded): demand
@@ -10,7 +11,9 @@ For each (parcels, projects) pair: the shipped ``zhangdian-2023-projects`` rules
 code, a park drawn from the layer's parks ("only" for every third project, else a 50 万元
 bonus), every other project in one contiguous piece. Each run is a fresh process that
 reads the layer, plans with ``landopt.solve`` and prints the solve phase's wall time
-(``timings["solve"]``: every round of cuts included) against the limit.
+(``timings["solve"]``: every round of cuts included) against the limit. ``--contiguity``
+runs each pair once per way of keeping contiguous sites in one piece (``[projects]
+contiguity``: lazy cuts or flow rows), on the same instance; the line then names it.
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ def projects(parcels, n: int, seed: int = 7) -> list[dict]:
     return out
 
 
-def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
+def one_run(
+    layer: str, n_projects: int, time_limit: float, gap: float, contiguity: str | None = None
+) -> dict:
     import landopt
     from landopt.scenario import scenario_from_dict
 
@@ -73,6 +78,8 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
         d["actions"][a]["targets"] = {"count": round(c * f), "area_min": mu * f}
     d["projects"].pop("path", None)
     d["projects"]["list"] = projects(parcels, n_projects)
+    if contiguity is not None:
+        d["projects"]["contiguity"] = contiguity
     scenario = scenario_from_dict(d, base_dir=ROOT / "data" / "scenarios")
     t1 = time.perf_counter()
     try:
@@ -81,10 +88,12 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
         return {
             "parcels": len(parcels),
             "projects": n_projects,
+            **({"contiguity": contiguity} if contiguity else {}),
             "status": "no plan",
             "solve_and_check_s": round(time.perf_counter() - t1, 1),
             "limit_s": time_limit,
             "message": str(exc)[:200],
+            "load": open("/proc/loadavg").read().split()[0],
         }
     res = plan.result
     landed, landed_yi = 0, 0.0
@@ -95,6 +104,7 @@ def one_run(layer: str, n_projects: int, time_limit: float, gap: float) -> dict:
     return {
         "parcels": len(parcels),
         "projects": n_projects,
+        **({"contiguity": contiguity} if contiguity else {}),
         "model": plan.model_size,
         "status": res.status,
         "gap": res.gap,
@@ -116,34 +126,44 @@ def main() -> None:
     ap.add_argument("--projects", type=int, nargs="+", default=[10])
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--gap", type=float, default=0.001)
+    ap.add_argument(
+        "--contiguity",
+        nargs="+",
+        choices=["cuts", "flow"],
+        default=[None],
+        help="[projects] contiguity, each on the same instances (default: the scenario's)",
+    )
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         layer, n = args.one.rsplit(":", 1)
-        print(json.dumps(one_run(layer, int(n), args.time_limit, args.gap)))
+        print(json.dumps(one_run(layer, int(n), args.time_limit, args.gap, args.contiguity[0])))
         return
     from bench import ensure_layer
 
     for n in args.parcels:
         layer = ensure_layer(n)
         for k in args.projects:
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--one",
-                    f"{layer}:{k}",
-                    "--time-limit",
-                    str(args.time_limit),
-                    "--gap",
-                    str(args.gap),
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            line = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr[-500:]
-            print(line, flush=True)
+            for way in args.contiguity:
+                out = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--one",
+                        f"{layer}:{k}",
+                        "--time-limit",
+                        str(args.time_limit),
+                        "--gap",
+                        str(args.gap),
+                        *(["--contiguity", way] if way else []),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                text = out.stdout.strip()
+                line = text.splitlines()[-1] if text else out.stderr[-500:]
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,9 @@ def test_contiguous_site_needs_two_neighbours_and_the_cut_rejects_two_apart():
     )
     loose = solve(scenario([project("P1", mu_min=30, mu_max=30)]), lay)
     assert sites(loose) == {"P1": ["A", "E"]} and loose.result.objective == pytest.approx(-100.01)
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")])
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")], spec={"contiguity": "cuts"}
+    )
     plan = solve(sc, lay)
     assert sites(plan) == {"P1": ["A", "B"]}
     assert plan.result.objective == pytest.approx(10.0 - 100.01)
@@ -162,7 +164,11 @@ def test_out_of_time_with_a_site_in_pieces_keeps_the_plan_without_that_project()
         xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
     )
     # without a warm start (the start, A + B in one piece, would be kept instead: next test)
-    sc = scenario([project("P1", mu_min=30, mu_max=30, contiguous="true")], solver={"warm_start": "off"})
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")],
+        solver={"warm_start": "off"},
+        spec={"contiguity": "cuts"},  # with flow no site is ever in pieces
+    )
     model = compile_model(sc, lay)
     ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
     res = solve_compiled(model, deadline=Deadline(60.0, clock=lambda: next(ticks, 1e9)))
@@ -191,6 +197,7 @@ def test_out_of_time_with_the_solvers_site_in_pieces_keeps_the_better_start(isol
     sc = scenario(
         [project("P1", mu_min=30, mu_max=30, contiguous="true")],
         solver={"isolate": isolate, "time_limit": 60},
+        spec={"contiguity": "cuts"},
     )
     model = compile_model(sc, lay)
     ticks = iter([0.0, 0.0])  # the deadline set, the first round given its time: then over
@@ -226,6 +233,7 @@ def test_contiguity_rounds_in_the_child_give_the_same_site(monkeypatch):
     sc = scenario(
         [project("P1", mu_min=30, mu_max=30, contiguous="true")],
         solver={"isolate": "on", "time_limit": 60},
+        spec={"contiguity": "cuts"},
     )
     plan = solve(sc, lay)
     assert sites(plan) == {"P1": ["A", "B"]}
@@ -473,3 +481,131 @@ def test_a_park_bonus_left_at_0_by_a_time_limited_solve_is_settled_before_the_ch
     assert settled.x[zcol] == 1.0
     assert settled.objective == pytest.approx(float(model.c @ x) - 50.0)
     assert settled.objective == pytest.approx(best.result.objective)
+
+
+# --------------------------------------------------------------------------- contiguity by flow
+def _two_apart() -> gpd.GeoDataFrame:
+    return layer(
+        {
+            "A": {"status": "cleared"},
+            "B": {"cost": 10.0},
+            "E": {"status": "cleared"},
+            "D": {"cost": 50.0},
+        },
+        xs={"A": 0, "B": 100, "E": 2000, "D": 2100},
+    )
+
+
+def test_flow_contiguity_gives_the_hand_known_site_without_cuts():
+    # the site of the cut test above (A + B, clearing B for 10), kept in one piece by the
+    # flow rows: no cut generator, and the flow rows are named as the formulation names them
+    lay = _two_apart()
+    sc = scenario(
+        [project("P1", mu_min=30, mu_max=30, contiguous="true")], spec={"contiguity": "flow"}
+    )
+    model = compile_model(sc, lay)
+    assert cut_generators(model) == []
+    names = set(model.row_names)
+    assert {"flow_root_0", "flow_root_0_0", "flow_balance_0_0"} <= names
+    assert {"flow_cap_out_0_1_0", "flow_cap_in_1_0_0"} <= names
+    fl = model.projects.flows[0]
+    assert fl.big == 2  # two 15-mu parcels fit in 30 mu
+    assert len(fl.f) == 4  # A-B and E-D, both ways
+    plan = solve(sc, lay)
+    assert sites(plan) == {"P1": ["A", "B"]} and plan.result.status == "optimal"
+    assert plan.result.objective == pytest.approx(10.0 - 100.01)
+    one = [project("P1", mu_min=30, mu_max=30, contiguous="true")]
+    cuts = scenario(one, spec={"contiguity": "cuts"})
+    assert plan.result.objective == pytest.approx(solve(cuts, lay).result.objective)
+    # flow is the default (BENCHMARKS.md "Key projects: flow against lazy cuts")
+    assert compile_model(scenario(one), lay).projects.flows is not None
+
+
+def test_flow_start_filling_meets_every_row_and_drops_a_site_in_pieces():
+    from landopt.heuristic import is_feasible
+
+    lay = layer({k: {"status": "cleared"} for k in "ABCDE"})
+    sc = scenario(
+        [project("P1", mu_min=45, mu_max=45, contiguous="true")], spec={"contiguity": "flow"}
+    )
+    model = compile_model(sc, lay)
+    pc = model.projects
+    ids = [model.parcel_ids[p] for p in pc.pair_parcel]
+
+    def landed_on(names: str) -> np.ndarray:
+        x = np.zeros(model.n_vars)
+        x[pc.w[0]] = 1.0
+        for k, c in enumerate(pc.u):
+            x[c] = float(ids[k] in names)
+        return x
+
+    x = landed_on("BCD")  # one piece of three: root B, flow 2 on B->C and 1 on C->D
+    assert not is_feasible(model, x)  # u set, r and f at 0: the flow rows fail
+    y, dropped = pc.with_flow(x)
+    assert dropped == [] and is_feasible(model, y)
+    fl = pc.flows[0]
+    arc = [(ids[fl.pairs[a]], ids[fl.pairs[b]]) for a, b in zip(fl.tail, fl.head, strict=True)]
+    on_f = {arc[k]: y[c] for k, c in enumerate(fl.f) if y[c]}
+    assert on_f == {("B", "C"): 2.0, ("C", "D"): 1.0}
+    assert [ids[fl.pairs[k]] for k, c in enumerate(fl.r) if y[c]] == ["B"]
+    # A + C + E is in three pieces: no flow, the project is not landed (and the rest holds)
+    z, dropped = pc.with_flow(landed_on("ACE"))
+    assert dropped == [0] and z[pc.w[0]] == 0.0 and not z[pc.u].any()
+    assert is_feasible(model, z)
+    # the warm start of key projects (landopt.project_start) lands P1 with its flow filled
+    from landopt.project_start import project_start
+
+    s = project_start(model)
+    assert s is not None and s[pc.w[0]] == 1.0 and is_feasible(model, s)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["cleared", "inefficient", "in_use"]), min_size=12, max_size=12),
+    st.lists(st.sampled_from([1.0, 4.0, 9.0]), min_size=12, max_size=12),
+    st.lists(st.tuples(st.integers(2, 4), st.integers(0, 2)), min_size=1, max_size=3),
+)
+def test_flow_and_cuts_give_the_same_optimum_on_random_grids(status, costs, specs):
+    """On a 4 x 3 grid of 15-mu plots with random land, costs and contiguous projects, both
+    ways of keeping sites in one piece reach the same proven optimum (gap 0), and every
+    landed site passes the geometric check (solve re-checks it and raises otherwise)."""
+    rows = [
+        {
+            "parcel_id": f"G{i}",
+            "status": status[i],
+            "planned_use_code": "100101",
+            "park": "园区甲",
+            "cost_clear_wan": costs[i],
+            "not_before": 2023,
+            "geometry": box(
+                X0 + 100 * (i % 4), Y0 + 100 * (i // 4), X0 + 100 * (i % 4 + 1), Y0 + 100 * (i // 4 + 1)
+            ),
+        }
+        for i in range(12)
+    ]
+    lay = prepare_parcels(gpd.GeoDataFrame(rows, crs="EPSG:4548"))
+    projects = [
+        project(
+            f"P{k}",
+            mu_min=15 * n,
+            mu_max=15 * (n + extra),
+            contiguous="true",
+            investment_yi=0.1,
+            priority=k + 1,
+        )
+        for k, (n, extra) in enumerate(specs)
+    ]
+    got = {}
+    for way in ("cuts", "flow"):
+        exact = {"gap": 0.0, "abs_gap": 0.0}
+        plan = solve(scenario(projects, solver=exact, spec={"contiguity": way}), lay)
+        assert plan.result.status == "optimal"
+        assert all(c.ok for c in plan.checks if c.name.startswith("projects"))
+        p = plan.parcels
+        for k in range(len(specs)):
+            on = (p["project"] == f"P{k}").to_numpy()
+            if on.sum() > 1:
+                union = shapely.union_all(shapely.buffer(p.geometry[on].to_numpy(), 0.1))
+                assert union.geom_type == "Polygon"
+        got[way] = plan.result.objective
+    assert got["flow"] == pytest.approx(got["cuts"], abs=1e-6)
