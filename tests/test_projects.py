@@ -609,3 +609,17 @@ def test_flow_and_cuts_give_the_same_optimum_on_random_grids(status, costs, spec
                 assert union.geom_type == "Polygon"
         got[way] = plan.result.objective
     assert got["flow"] == pytest.approx(got["cuts"], abs=1e-6)
+
+
+def test_auto_contiguity_is_flow_up_to_the_line_and_cuts_above():
+    """``contiguity = "auto"`` (the default): flow rows on layers up to FLOW_MAX_PARCELS
+    parcels, lazy cuts above (measured: BENCHMARKS.md "Key projects: flow against lazy cuts")."""
+    from landopt.rules.projects import FLOW_MAX_PARCELS, ProjectsSpec, contiguity_way
+
+    spec = ProjectsSpec(path="p.csv")
+    assert spec.contiguity == "auto"
+    assert contiguity_way(spec, 3000) == "flow"
+    assert contiguity_way(spec, FLOW_MAX_PARCELS) == "flow"
+    assert contiguity_way(spec, FLOW_MAX_PARCELS + 1) == "cuts"
+    for way in ("cuts", "flow"):
+        assert contiguity_way(ProjectsSpec(path="p.csv", contiguity=way), 10**6) == way

@@ -12,7 +12,7 @@ project table (:mod:`landopt.projects`)::
     stock = { field = "status", in = ["cleared"] }   # default: the programme's stock rule,
                                    # else status == cleared
     sources = ["clear", "revitalize"]   # actions whose land a project may take
-    contiguity = "flow"            # or "cuts": how contiguous sites are kept in one piece
+    contiguity = "auto"            # "flow", "cuts", or auto: flow up to 50,000 parcels, cuts above
 
 Formulation. J the projects; for project j: investment I_j (亿元), demand range
 [m_j^-, m_j^+] mu, uses U_j, parks K_j. A pair (p, j) is *compatible* when parcel p's
@@ -65,11 +65,14 @@ off. Starts built outside the solver get this flow from their sites
 project.
 
 Which to use (BENCHMARKS.md, "Key projects: flow against lazy cuts"; 2 cores, 60 s): flow is
-the default. On the demo it proves the optimum in 1.1 s (cuts 2.0 s); at 10,000 parcels it
+the better way on all but the largest layer. On the demo it proves the optimum in 1.1 s (cuts 2.0 s); at 10,000 parcels it
 finishes 11 projects in 4-6 s (cuts 12-21 s) and ends most 50-project runs at a smaller gap;
 at 30,000 parcels it proves 11 projects in 7 s where cuts end at the limit. At 100,000
 parcels with 50 projects it found no bound within 60 s (cuts: 1.5 %; both keep the same
-start), so at city scale ``contiguity = "cuts"`` reports the better gap.
+start), so at city scale cuts report the better gap. The default, ``contiguity = "auto"``, takes
+flow up to :data:`FLOW_MAX_PARCELS` (50,000) parcels in the layer and cuts above, a line drawn
+between the largest layer where flow was measured better (30,000) and the one where it was
+worse (100,000).
 
 Row names are ``serve_once_<p>``, ``serve_freed_<p>_<k>``, ``site_min_<k>``, ``site_max_<k>``,
 ``park_all_<k>``, ``park_out_<k>``, ``must_land_<k>``, and with flow ``flow_root_<k>``,
@@ -163,6 +166,18 @@ add_messages(
 )
 
 
+#: ``contiguity = "auto"``: flow rows up to this many parcels in the layer, lazy cuts above
+#: (module docstring, "Which to use").
+FLOW_MAX_PARCELS = 50_000
+
+
+def contiguity_way(spec: Any, n_parcels: int) -> str:
+    """``"flow"`` or ``"cuts"``: the spec's choice, ``"auto"`` settled by the layer's size."""
+    if spec.contiguity != "auto":
+        return str(spec.contiguity)
+    return "flow" if n_parcels <= FLOW_MAX_PARCELS else "cuts"
+
+
 class ProjectsSpec(BaseModel):
     """``[projects]``: key projects that take stock land or land the plan frees."""
 
@@ -197,11 +212,12 @@ class ProjectsSpec(BaseModel):
     sources: tuple[str, ...] = Field(
         default=("clear", "revitalize"), description="actions whose land a project may take"
     )
-    contiguity: Literal["cuts", "flow"] = Field(
-        default="flow",
+    contiguity: Literal["auto", "cuts", "flow"] = Field(
+        default="auto",
         description=(
             "how a contiguous project's site is kept in one piece: lazy cuts added while "
-            "solving (cuts) or single-commodity flow rows in the model (flow)"
+            "solving (cuts), single-commodity flow rows in the model (flow), or auto: flow "
+            f"up to {FLOW_MAX_PARCELS:,} parcels, cuts above"
         ),
     )
 
@@ -856,7 +872,7 @@ class Projects(Component):
                 text = t("rules.projects.must_text", lg, name=p.name)
                 b.add_statement(Statement(f"must_land[{p.project_id}]", "must_land", text, (r,)))
         flows = None
-        if spec.contiguity == "flow":
+        if contiguity_way(spec, n) == "flow":
             nbrs = prep.adjacency.to_sparse().tocsr()
             flows = {
                 j: _flow_rows(
