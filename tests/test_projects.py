@@ -623,3 +623,12 @@ def test_auto_contiguity_is_flow_up_to_the_line_and_cuts_above():
     assert contiguity_way(spec, FLOW_MAX_PARCELS + 1) == "cuts"
     for way in ("cuts", "flow"):
         assert contiguity_way(ProjectsSpec(path="p.csv", contiguity=way), 10**6) == way
+
+
+def test_a_one_year_plan_reports_a_later_project_in_its_own_year():
+    """A 2023 plan may clear land for a project that comes in 2024: the site is freed in
+    2023 and the project's year in the table is 2024, not the plan's 2023."""
+    lay = layer({"A": {"cost": 10.0}})
+    plan = solve(scenario([project("P24", earliest_year=2024)], targets={"count": 1}), lay)
+    assert sites(plan) == {"P24": ["A"]}
+    assert int(plan.projects.loc[0, "year"]) == 2024

@@ -260,12 +260,16 @@ def stock_mask(scenario: Scenario, parcels: pd.DataFrame) -> np.ndarray:
 
 def project_year(scenario: Scenario, p: Project) -> int | None:
     """The year project ``p`` takes its land: in a programme max(earliest_year, first year),
-    or the last year when the table gives none; else the scenario's year."""
+    or the last year when the table gives none; in a one-year plan max(earliest_year, the
+    scenario's year): land the plan frees this year waits for a project that comes later
+    (a 2023 plan reported 2023 for a project whose earliest year is 2024)."""
     from landopt.programme import programme_of
 
     prog = programme_of(scenario)
     if prog is None:
-        return scenario.year
+        if scenario.year is None or p.earliest_year is None:
+            return scenario.year
+        return int(max(p.earliest_year, scenario.year))
     years = list(prog.years)
     if p.earliest_year is None:
         return int(years[-1])
