@@ -436,6 +436,7 @@ add_messages(
         "projects.col.priority": {"en": "Priority", "zh": "优先级"},
         "projects.yes": {"en": "yes", "zh": "是"},
         "projects.no": {"en": "no", "zh": "否"},
+        "projects.parks": {"en": "{parks} ({rule})", "zh": "{parks}（{rule}）"},
         "projects.rule.only": {"en": "only there", "zh": "仅限"},
         "projects.rule.prefer": {"en": "preferred", "zh": "优先"},
         "projects.opt.value_wan_per_yi": {

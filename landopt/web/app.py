@@ -951,10 +951,26 @@ def _run_projects(folder: Path, lang: str) -> dict[str, Any] | None:
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))[1:]
     shown = [i for i, (c, _) in enumerate(COLUMNS) if c != "reason"]
+    landed_at = [c for c, _ in COLUMNS].index("landed")
+    yes = {t("projects_out.yes", "zh"), t("projects_out.yes", "en")}  # the run's language
+
+    def cells(r: list[str]) -> list[str]:
+        landed = r[landed_at] in yes
+        out = []
+        for i in shown:
+            field, kind = COLUMNS[i]
+            value = r[i] if i < len(r) else ""
+            if not landed and field in ("mu", "parcels"):
+                value = "—"
+            elif kind in ("mu", "yi") and value:
+                value = f"{float(value):,.1f}"
+            out.append(value)
+        return out
+
     return {
         "header": [t(f"projects_out.col.{COLUMNS[i][0]}", lang) for i in shown],
         "kinds": [COLUMNS[i][1] or "" for i in shown],
-        "rows": [[r[i] if i < len(r) else "" for i in shown] for r in rows],
+        "rows": [{"cells": cells(r), "landed": r[landed_at] in yes} for r in rows],
     }
 
 

@@ -212,8 +212,14 @@ def table_of(data: Mapping[str, Any], lang: str) -> tuple[list[dict[str, str]], 
                 "investment_yi": f"{p.investment_yi:,.1f}",
                 "mu": f"{p.mu_min:g}–{p.mu_max:g}",
                 "uses": "; ".join(p.uses),
-                "parks": "; ".join(p.parks)
-                + (f" ({t('web.projects.rule.' + p.park_rule, lang)})" if p.parks else ""),
+                "parks": t(
+                    "web.projects.parks",
+                    lang,
+                    parks="; ".join(p.parks),
+                    rule=t(f"web.projects.rule.{p.park_rule}", lang),
+                )
+                if p.parks
+                else "",
                 "contiguous": yes if p.contiguous else no,
                 "earliest_year": "" if p.earliest_year is None else str(p.earliest_year),
                 "priority": str(p.priority),
