@@ -401,7 +401,7 @@ def _post_projects(
 
 
 def _project_rows(page: str) -> list[str]:
-    return re.findall(r'<tr data-project="([^"]+)">', page)
+    return re.findall(r'<tr data-project="([^"]+)"', page)
 
 
 def test_a_projects_csv_uploaded_in_the_form_is_shown_back_with_its_options(
