@@ -89,6 +89,8 @@ def _form_of(page: str, form_id: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for m in re.finditer(r"<input ([^>]*)>", body):
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
+        if attrs.get("type") == "checkbox" and not re.search(r"\schecked\b", m.group(1)):
+            continue  # a browser sends a check box only when it is checked
         if "name" in attrs and attrs.get("type") != "file":
             values[html.unescape(attrs["name"])] = html.unescape(attrs.get("value", ""))
     for m in re.finditer(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', body, re.S):

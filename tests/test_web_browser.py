@@ -3,7 +3,8 @@
 The real server runs as a subprocess (``python -m landopt serve --port P --data D``, its own
 SQLite run store); a planner's browser takes it from a zipped GBK Shapefile with Chinese
 columns to the downloaded summary.xlsx, cancels a run, reads the diagnosis of an impossible
-target, and signs in to a server on a non-loopback address. Every page must load with the
+target, uploads the key projects' table in the form and sees their numbered sites, and signs
+in to a server on a non-loopback address. Every page must load with the
 network blocked (name resolution fails, every other address goes to a dead proxy), log no
 console error, and make no request that leaves the server (only ``http://127.0.0.1:P``,
 ``data:``, ``blob:``, ``about:``).
@@ -366,6 +367,35 @@ def shot(driver: Any, folder: Path, name: str) -> Path:
     return path
 
 
+def shot_of(driver: Any, folder: Path, name: str, element_id: str) -> Path:
+    """A PNG of one element of the page, however tall (beyond the window)."""
+    import base64
+
+    box = driver.execute_script(
+        "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return [r.left + scrollX, r.top + scrollY, r.width, r.height];",
+        element_id,
+    )
+    pad = 8
+    png = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {
+                "x": max(0, box[0] - pad),
+                "y": max(0, box[1] - pad),
+                "width": box[2] + 2 * pad,
+                "height": box[3] + 2 * pad,
+                "scale": 1,
+            },
+        },
+    )
+    path = folder / f"{name}.png"
+    path.write_bytes(base64.b64decode(png["data"]))
+    return path
+
+
 def wait_for(driver: Any, what: Callable[[Any], Any], timeout: float = PAGE_S) -> Any:
     """``what(driver)`` once truthy; errors of a page being replaced count as not yet."""
 
@@ -658,6 +688,58 @@ def test_an_impossible_target_shows_the_diagnosis(
     assert "4,088.5" in text  # the 17 largest eligible plots
     assert not driver.find_elements(By.ID, "summary")
     shot(driver, shots, "13-diagnosis")
+    assert_no_console_errors(driver)
+    assert_stayed_on_the_server(driver, server)
+
+
+def test_a_projects_table_uploaded_in_the_form_is_shown_and_its_sites_run(
+    tab: Any, server: Server, shots: Path
+) -> None:
+    driver = tab
+    driver.get(server.url + "/layers/new")
+    by_id(driver, "file").send_keys(str(DEMO))
+    by_id(driver, "upload-submit").click()
+    layer = wait_path(driver, r"/layers/([0-9a-f]{16})").group(1)
+    wait_for(driver, lambda d: d.find_element(By.ID, "validation").get_attribute("data-ok"))
+    to_scenario(driver, layer)
+    assert by_id(driver, "no-projects").is_displayed()
+    by_id(driver, "projects-file").send_keys(str(DEMO.parent / "projects.csv"))
+    by_id(driver, "projects-upload").click()
+    table = wait_for(driver, lambda d: d.find_element(By.ID, "projects-table"))
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert [r.get_attribute("data-project") for r in rows] == [f"KP{k:02d}" for k in range(1, 12)]
+    assert "保利通信（淄博）科技产业园" in rows[0].text
+    assert by_id(driver, "projects-count").text == "共 11 个项目，计划投资 116.7 亿元"
+    assert by_id(driver, "projects-sources-clear").is_selected()
+    assert not by_id(driver, "projects-must-land").is_selected()
+    shot_of(driver, shots, "16-projects-form", "projects")
+    start_run(driver)
+    assert wait_run_ended(driver) == "done"
+    sites = driver.find_elements(By.CSS_SELECTOR, "#run-projects tbody tr")
+    assert len(sites) == 11
+    landed = [r for r in sites if r.find_elements(By.TAG_NAME, "td")[4].text == "是"]
+    assert landed  # the demo lands most of its key projects
+    # the map inside the page draws the numbered sites
+    driver.switch_to.frame(by_id(driver, "map"))
+    try:
+        wait_for(
+            driver,
+            lambda d: (
+                d.execute_script(
+                    "return document.documentElement.getAttribute('data-landopt-ready')"
+                )
+                == "1"
+            ),
+        )
+        numbers = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.lo-site-no'))"
+            ".map(function (e) { return e.textContent; });"
+        )
+    finally:
+        driver.switch_to.default_content()
+    # each landed site's number (the table's first column) in a circle on the map
+    assert sorted(numbers, key=int) == [r.find_elements(By.TAG_NAME, "td")[0].text for r in landed]
+    shot(driver, shots, "17-projects-result")
     assert_no_console_errors(driver)
     assert_stayed_on_the_server(driver, server)
 

@@ -378,3 +378,203 @@ def test_postgis_form_problems_are_named_next_to_their_field(
     assert not (Path(client.app.state.web.data) / "layers").exists() or not any(
         (Path(client.app.state.web.data) / "layers").iterdir()
     )  # nothing kept of a layer that could not be read
+
+
+# --------------------------------------------------------------------------- key projects
+PROJECTS = DEMO.parent / "projects.csv"
+PROJECTS_TOML = DEMO.parent / "scenarios" / "zhangdian-2023-projects.toml"
+
+
+def _post_projects(
+    client: Any, layer: str, name: str, content: bytes, *, lang: str = "zh", **changes: str
+) -> Any:
+    """The scenario form sent with a project table in its file field (``do`` as a browser
+    sends it for the upload button, unless changed)."""
+    page = client.get(f"/layers/{layer}/scenario?lang={lang}").text
+    form = _form_of(page, "scenario-form") | {"do": "projects_upload"} | changes
+    return client.post(
+        f"/layers/{layer}/scenario",
+        data=form,
+        files={"projects.file": (name, content, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+def _project_rows(page: str) -> list[str]:
+    return re.findall(r'<tr data-project="([^"]+)"', page)
+
+
+def test_a_projects_csv_uploaded_in_the_form_is_shown_back_with_its_options(
+    client: Any, tmp_path: Path
+) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    page = client.get(f"/layers/{layer}/scenario").text
+    assert 'id="no-projects"' in page and 'id="projects-table"' not in page
+    response = _post_projects(client, layer, "重点项目.csv", PROJECTS.read_bytes())
+    assert response.status_code == 200, _field_problems(response.text)
+    page = response.text
+    assert _project_rows(page) == [f"KP{k:02d}" for k in range(1, 12)]
+    assert "保利通信（淄博）科技产业园" in page and "260–300" in page
+    assert "共 11 个项目，计划投资 116.7 亿元" in page
+    # kept in the layer's own folder under a fixed name, byte for byte
+    stored = next((tmp_path / "data" / "layers").glob("*/projects/projects.csv"))
+    assert stored.read_bytes() == PROJECTS.read_bytes()
+    # the [projects] options, generated from the schema, with its defaults
+    form = _form_of(page, "scenario-form")
+    assert form["projects.value_wan_per_yi"] == "200"
+    assert "projects.must_land" not in form  # unchecked
+    assert form["projects.sources.clear"] == form["projects.sources.revitalize"] == "true"
+    assert "projects.sources.upgrade" not in form
+    assert form["projects.park_field"] == "park"
+    # the options set in the form reach the scenario
+    changed = _post_scenario(
+        client,
+        layer,
+        do="save",
+        **{"projects.value_wan_per_yi": "150", "projects.must_land": "true"},
+    )
+    assert changed.status_code == 200 and 'id="saved"' in changed.text
+    toml = client.get(f"/layers/{layer}/scenario.toml").text
+    import tomllib
+
+    spec = tomllib.loads(toml)["projects"]
+    assert spec["value_wan_per_yi"] == 150.0 and spec["must_land"] is True
+    assert spec["sources"] == ["clear", "revitalize"]
+    # in English
+    en = client.get(f"/layers/{layer}/scenario?lang=en").text
+    assert "Key projects" in en and "11 projects, 116.7 亿元 of planned investment" in en
+    # and removed again
+    gone = _post_scenario(client, layer, do="projects_remove")
+    assert gone.status_code == 200 and 'id="no-projects"' in gone.text
+    assert "[projects]" not in client.get(f"/layers/{layer}/scenario.toml").text
+    assert not stored.exists()
+
+
+def _section_problems(page: str) -> str:
+    import html
+
+    return "\n".join(html.unescape(m) for m in re.findall(r'data-field="projects">([^<]+)<', page))
+
+
+def test_a_bad_projects_table_gets_named_errors_next_to_the_section(
+    client: Any, tmp_path: Path
+) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    _post_projects(client, layer, "projects.csv", PROJECTS.read_bytes())
+    stored = tmp_path / "data" / "layers" / layer / "projects" / "projects.csv"
+    lines = PROJECTS.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(",250,300,", ",300,250,")  # KP02: mu_min above mu_max
+    lines[3] = lines[3].replace(",only,", ",somewhere,")  # KP03: no such park rule
+    lines[4] = lines[4].replace("KP04,", "KP01,")  # the id of KP01 again
+    bad = "\n".join(lines).encode("utf-8")
+    response = _post_projects(client, layer, "projects.csv", bad)
+    assert response.status_code == 422
+    assert "Traceback" not in response.text
+    text = _section_problems(response.text)
+    assert "项目表第 3 行（KP02）" in text and "最小用地 300 亩大于最大用地 250 亩" in text
+    assert "项目表第 4 行（KP03）" in text and "'somewhere' 不是有效的园区规则" in text
+    assert "项目编号 KP01 重复" in text
+    assert "请填写 only（只能在所列园区）或 prefer（在所列园区优先）" in text  # how to fix
+    en = _post_projects(client, layer, "projects.csv", bad, lang="en")
+    text_en = _section_problems(en.text)
+    assert "project table row 3 (KP02)" in text_en and "mu_min 300 is above mu_max 250" in text_en
+    # not a table at all: refused by its content, nothing kept
+    png = _post_projects(client, layer, "projects.csv", b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert png.status_code == 422
+    assert "文件既不是 UTF-8 编码的 CSV，也不是 Excel 工作簿（.xlsx）" in png.text
+    # the good table uploaded first is still the one kept, and still the scenario's
+    assert stored.read_bytes() == PROJECTS.read_bytes()
+    assert len(_project_rows(client.get(f"/layers/{layer}/scenario").text)) == 11
+
+
+def test_the_downloaded_toml_with_projects_uploads_back_to_the_same_form(
+    client: Any, tmp_path: Path
+) -> None:
+    import tomllib
+
+    import landopt
+    from landopt.projects import projects_of
+
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    _post_projects(client, layer, "projects.csv", PROJECTS.read_bytes())
+    _post_scenario(client, layer, do="save", **{"projects.value_wan_per_yi": "120"})
+    saved = json_of(tmp_path, layer)
+    toml = client.get(f"/layers/{layer}/scenario.toml").text
+    spec = tomllib.loads(toml)["projects"]
+    assert Path(spec["path"]).read_bytes() == PROJECTS.read_bytes()
+    # landopt reads it as it is (the CLI on the same machine)
+    copy = tmp_path / "downloaded.toml"
+    copy.write_text(toml, encoding="utf-8")
+    assert len(projects_of(landopt.load_scenario(copy))) == 11
+    # upload it back after removing the projects: the same scenario, the same table
+    _post_scenario(client, layer, do="save", **{"projects.value_wan_per_yi": "999"})
+    token = _csrf(client, f"/layers/{layer}/scenario")
+    back = client.post(
+        f"/layers/{layer}/scenario/upload",
+        data={"csrf_token": token},
+        files={"toml": ("scenario.toml", toml.encode("utf-8"), "application/toml")},
+    )
+    assert back.status_code == 200, _field_problems(back.text)
+    assert len(_project_rows(back.text)) == 11
+    assert json_of(tmp_path, layer) == saved
+    # a TOML naming a table elsewhere on the server: that file is never opened
+    other = toml.replace(spec["path"].replace("\\", "\\\\"), "/etc/passwd")
+    assert other != toml
+    refused = client.post(
+        f"/layers/{layer}/scenario/upload",
+        data={"csrf_token": token},
+        files={"toml": ("scenario.toml", other.encode("utf-8"), "application/toml")},
+    )
+    text = _section_problems(refused.text)
+    assert "情景文件引用的项目表 /etc/passwd 不是在此上传的文件" in text
+    assert "root:" not in refused.text
+
+
+def json_of(tmp_path: Path, layer: str) -> dict[str, Any]:
+    import json
+
+    return json.loads(
+        (tmp_path / "data" / "layers" / layer / "scenario.json").read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.slow
+def test_a_run_with_projects_from_the_form_lands_what_the_cli_lands(
+    client: Any, tmp_path: Path
+) -> None:
+    import geopandas as gpd
+    import pandas as pd
+
+    import landopt
+
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    response = _post_projects(client, layer, "projects.csv", PROJECTS.read_bytes(), do="run")
+    run = _run_id(response)
+    info = _wait(client, run)
+    assert info["status"] == "done", info
+    folder = tmp_path / "data" / "runs" / run
+    # the run keeps its own copy of the table
+    assert (folder / "projects_input.csv").read_bytes() == PROJECTS.read_bytes()
+    reference = landopt.solve(landopt.load_scenario(PROJECTS_TOML))
+    ours = pd.read_csv(folder / "plan" / "projects.csv", encoding="utf-8-sig", dtype=str)
+    ref = reference.projects
+    assert list(ours.iloc[:, 1]) == list(ref["project_id"])
+    landed = ours.iloc[:, 4] == "是"
+    assert list(landed) == list(ref["landed"])
+    sites = gpd.read_file(folder / "plan" / "plan.gpkg", layer="plan")
+    got = {
+        pid: sorted(g["parcel_id"])
+        for pid, g in sites[sites["project"].fillna("") != ""].groupby("project")
+    }
+    want_parcels = reference.parcels
+    want = {
+        pid: sorted(g["parcel_id"])
+        for pid, g in want_parcels[want_parcels["project"].fillna("") != ""].groupby("project")
+    }
+    assert want and got == want
+    page = client.get(f"/runs/{run}").text
+    assert _project_rows(page) == list(ref["project_id"])
+    assert 'id="map" src=' in page
+    html = client.get(f"/runs/{run}/files/plan.html").text
+    for pid in want:
+        assert pid in html  # each landed site is on the map

@@ -406,6 +406,95 @@ add_messages(
         },
         "home.kind.sweep": {"en": "sweep", "zh": "目标扫描"},
         # locks
+        "projects.title": {"en": "Key projects", "zh": "重点项目"},
+        "projects.intro": {
+            "en": "Upload the table of key projects waiting for land (CSV in UTF-8 or Excel, the "
+            "columns of data/projects.csv): each gets a site on stock land or on land this plan "
+            "frees, of its use, in its park, in one piece where it needs one.",
+            "zh": "上传待供地重点项目表（UTF-8 编码的 CSV 或 Excel，字段同 data/projects.csv）："
+            "每个项目在存量土地或本计划腾退的土地上安排用地，用途、园区相符，需连片的连片供地。",
+        },
+        "projects.file": {"en": "Project table", "zh": "项目表"},
+        "projects.upload": {"en": "Upload the table", "zh": "上传项目表"},
+        "projects.remove": {"en": "Remove the projects", "zh": "移除重点项目"},
+        "projects.none": {
+            "en": "No key projects: the plan places none.",
+            "zh": "未设置重点项目：方案不安排项目用地。",
+        },
+        "projects.count": {
+            "en": "{n} projects, {yi} 亿元 of planned investment",
+            "zh": "共 {n} 个项目，计划投资 {yi} 亿元",
+        },
+        "projects.col.project_id": {"en": "ID", "zh": "编号"},
+        "projects.col.name": {"en": "Project", "zh": "项目名称"},
+        "projects.col.investment_yi": {"en": "Investment (亿元)", "zh": "计划投资（亿元）"},
+        "projects.col.mu": {"en": "Land (mu)", "zh": "用地（亩）"},
+        "projects.col.uses": {"en": "Uses", "zh": "用途代码"},
+        "projects.col.parks": {"en": "Park", "zh": "园区"},
+        "projects.col.contiguous": {"en": "One piece", "zh": "需连片"},
+        "projects.col.earliest_year": {"en": "Earliest year", "zh": "最早年份"},
+        "projects.col.priority": {"en": "Priority", "zh": "优先级"},
+        "projects.yes": {"en": "yes", "zh": "是"},
+        "projects.no": {"en": "no", "zh": "否"},
+        "projects.parks": {"en": "{parks} ({rule})", "zh": "{parks}（{rule}）"},
+        "projects.rule.only": {"en": "only there", "zh": "仅限"},
+        "projects.rule.prefer": {"en": "preferred", "zh": "优先"},
+        "projects.opt.value_wan_per_yi": {
+            "en": "Worth of each 亿元 landed, against the cost (万元)",
+            "zh": "每落地 1 亿元投资折算（万元，与成本相抵）",
+        },
+        "projects.opt.must_land": {
+            "en": "Every project must land (else one that cannot is reported with its reason)",
+            "zh": "所有项目必须落地（否则无法落地的项目列明原因）",
+        },
+        "projects.opt.park_field": {
+            "en": "Parcel column of the park",
+            "zh": "地块的园区字段",
+        },
+        "projects.opt.use_field": {
+            "en": "Parcel column of the planned use code",
+            "zh": "地块的规划用途代码字段",
+        },
+        "projects.opt.sources": {
+            "en": "Land a project may take besides stock land: that of",
+            "zh": "除存量土地外，项目可使用以下措施腾出的土地",
+        },
+        "projects.where": {"en": "the project table upload", "zh": "上传的项目表"},
+        "projects.too_big": {
+            "en": "the file is larger than {mb} MB",
+            "zh": "文件超过 {mb} MB",
+        },
+        "projects.too_big.fix": {
+            "en": "a project table is a few kilobytes: upload the table alone",
+            "zh": "项目表通常只有几 KB：请只上传项目表本身",
+        },
+        "projects.empty": {"en": "the file is empty", "zh": "文件为空"},
+        "projects.empty.fix": {
+            "en": "upload the table with one row per key project",
+            "zh": "请上传每个重点项目一行的项目表",
+        },
+        "projects.bad_type": {
+            "en": "the file is neither a CSV in UTF-8 nor an Excel workbook (.xlsx)",
+            "zh": "文件既不是 UTF-8 编码的 CSV，也不是 Excel 工作簿（.xlsx）",
+        },
+        "projects.bad_type.fix": {
+            "en": "save the table as CSV (UTF-8) or .xlsx and upload it again",
+            "zh": "请将项目表另存为 CSV（UTF-8）或 .xlsx 后重新上传",
+        },
+        "projects.not_here": {
+            "en": "the scenario file names the project table {path}, which is not one uploaded "
+            "here; the web app opens no other file",
+            "zh": "情景文件引用的项目表 {path} 不是在此上传的文件；网页应用不打开其他文件",
+        },
+        "projects.not_here.fix": {
+            "en": "upload the project table in the key projects section",
+            "zh": "请在“重点项目”部分上传项目表",
+        },
+        "run.projects": {"en": "Key projects", "zh": "重点项目"},
+        "run.projects_note": {
+            "en": "Each landed project's site is outlined and numbered on the map (the site no.).",
+            "zh": "已落地项目的用地在地图上圈出并标注用地编号。",
+        },
         "locks.title": {"en": "Locked parcels", "zh": "锁定地块"},
         "locks.intro": {
             "en": "Click a parcel on the map to lock it: each click moves it on, from free to "

@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from landopt._fields import CORE_FIELDS, REQUIRED_FIELDS, STATUSES
-from landopt.errors import InputError, ScenarioError
+from landopt.errors import InputError, Problem, ScenarioError
 from landopt.i18n import fmt_mu, fmt_wan, t
 from landopt.web import (
     _messages,  # noqa: F401  (the web.* texts join the catalog)
@@ -43,6 +43,7 @@ from landopt.web import (
     auth,
     layers,
     locks_map,
+    projects_form,
     scenario_form,
     uploads,
 )
@@ -638,9 +639,11 @@ def _routes(app: FastAPI, web: Web) -> None:
             "steps": (sent or {}).get("sweep.steps", "5"),
         }
         lock_map = await run_in_threadpool(_lock_map, layer, data, lang)
+        projects = await run_in_threadpool(_projects_section, data, values, sent, lang)
         return web.render(
             request,
             "scenario.html.j2",
+            projects=projects,
             status_code=200 if problems.ok else 422,
             layer=layer,
             values=values,
@@ -688,22 +691,45 @@ def _routes(app: FastAPI, web: Web) -> None:
             else:
                 data.pop("parcels", None)
                 data["parcels"] = layer.parcels_table()
+                not_here = _foreign_projects(data, layer, lang)
                 problems = await run_in_threadpool(
                     scenario_form.check, data, layer, layer.folder, lang
                 )
+                if not_here:
+                    problems.by_field.setdefault("projects", []).insert(0, not_here)
                 await run_in_threadpool(layer.save_scenario_data, data)
         return await _scenario_render(request, layer, data, problems)
 
     @app.post("/layers/{layer_id}/scenario")
     async def scenario_post(request: Request, layer_id: str) -> Response:
         layer = _open_layer(web, layer_id)
-        form = await _fields(request)
         lang = request.state.lang
-        values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        upload_problems: list[str] = []
+        stored: Path | None = None
+        async with request.form() as form:
+            values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+            upload = form.get("projects.file")
+            if isinstance(upload, UploadFile) and upload.filename:
+                try:
+                    stored = await run_in_threadpool(
+                        projects_form.receive_projects,
+                        upload.file,
+                        layer.folder,
+                        max_bytes=min(projects_form.MAX_BYTES, web.config.max_upload),
+                        lang=lang,
+                    )
+                except projects_form.ProjectsUploadError as exc:
+                    upload_problems = [_problem_text(p, lang) for p in exc.problems]
         data, bad = scenario_form.from_form(
             _scenario_data(layer), values, layer.parcels_table(), lang
         )
         do = values.get("do")
+        if do == "projects_remove":
+            data.pop("projects", None)
+            await run_in_threadpool(projects_form.remove_projects, layer.folder)
+        elif stored is not None:  # the new table replaces any other; the options stay
+            spec = {k: v for k, v in (data.get("projects") or {}).items() if k != "list"}
+            data["projects"] = spec | {"path": str(stored.resolve())}
         vary: dict[str, list[float]] = {}
         run_data = data
         if do == "sweep":
@@ -712,6 +738,8 @@ def _routes(app: FastAPI, web: Web) -> None:
         problems = scenario_form.FormResult()
         for name, message in bad.items():
             problems.by_field.setdefault(name, []).append(message)
+        if upload_problems:
+            problems.by_field["projects"] = upload_problems
         if problems.ok:
             problems = await run_in_threadpool(scenario_form.check, data, layer, layer.folder, lang)
         if problems.ok:
@@ -839,6 +867,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             or (info["error"] if info["status"] == "failed" else None),
             files=files,
             sweep=sweep,
+            projects=_run_projects(folder, request.state.lang) if summary else None,
         )
 
     @app.get("/runs/{run_id}/files/{name}")
@@ -864,6 +893,85 @@ def _routes(app: FastAPI, web: Web) -> None:
             content_disposition_type=disposition,
             filename=name,
         )
+
+
+def _problem_text(p: Any, lang: str) -> str:
+    from landopt.parcels.grouping import problem_text
+
+    return problem_text(p, lang)
+
+
+def _foreign_projects(data: dict[str, Any], layer: layers.Layer, lang: str) -> str | None:
+    """Drop an uploaded TOML's ``[projects] path`` unless it is this layer's own table
+    (the app opens no file a planner names); what was dropped, in words."""
+    spec = data.get("projects")
+    if not isinstance(spec, dict) or "path" not in spec:
+        return None
+    if projects_form.own_path(spec["path"], layer.folder):
+        return None
+    path = spec.pop("path")
+    p = Problem(
+        t("web.projects.where", lang),
+        "path",
+        t("web.projects.not_here", lang, path=path),
+        t("web.projects.not_here.fix", lang),
+    )
+    return _problem_text(p, lang)
+
+
+def _projects_section(
+    data: dict[str, Any], values: dict[str, Any], sent: dict[str, str] | None, lang: str
+) -> dict[str, Any]:
+    """The key projects section of the scenario page: the table's rows, its totals, the
+    ``[projects]`` option fields (what the planner typed kept in them)."""
+    rows, _ = projects_form.table_of(data, lang)
+    actions = {a: v["label"] for a, v in values["actions"].items() if v["present"]}
+    fields = projects_form.option_fields(data, actions, lang)
+    for f in fields:
+        name = f"projects.{f['name']}"
+        if sent and name in sent and f["kind"] in ("number", "text"):
+            f["value"] = sent[name]
+    yi = sum(float(r["investment_yi"].replace(",", "")) for r in rows)
+    return {
+        "on": isinstance(data.get("projects"), dict),
+        "rows": rows,
+        "columns": projects_form.SHOWN,
+        "fields": fields,
+        "count": t("web.projects.count", lang, n=len(rows), yi=f"{yi:,.1f}") if rows else "",
+    }
+
+
+def _run_projects(folder: Path, lang: str) -> dict[str, Any] | None:
+    """A finished run's project–site table (``plan/projects.csv``), headers in ``lang``."""
+    from landopt.project_outputs import COLUMNS
+
+    path = folder / "plan" / "projects.csv"
+    if not path.is_file():
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    shown = [i for i, (c, _) in enumerate(COLUMNS) if c != "reason"]
+    landed_at = [c for c, _ in COLUMNS].index("landed")
+    yes = {t("projects_out.yes", "zh"), t("projects_out.yes", "en")}  # the run's language
+
+    def cells(r: list[str]) -> list[str]:
+        landed = r[landed_at] in yes
+        out = []
+        for i in shown:
+            field, kind = COLUMNS[i]
+            value = r[i] if i < len(r) else ""
+            if not landed and field in ("mu", "parcels"):
+                value = "—"
+            elif kind in ("mu", "yi") and value:
+                value = f"{float(value):,.1f}"
+            out.append(value)
+        return out
+
+    return {
+        "header": [t(f"projects_out.col.{COLUMNS[i][0]}", lang) for i in shown],
+        "kinds": [COLUMNS[i][1] or "" for i in shown],
+        "rows": [{"cells": cells(r), "landed": r[landed_at] in yes} for r in rows],
+    }
 
 
 def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -965,6 +1073,8 @@ def _queue_run(
     With ``vary`` (``{key: values}``) the run is a sweep of the scenario over those values
     (``job.json``), recorded as a run of kind ``sweep``; else a plan.
     """
+    import copy
+
     from landopt.scenario import scenario_from_dict
 
     scenario = scenario_from_dict(data, base_dir=web.runs_root)
@@ -987,6 +1097,15 @@ def _queue_run(
         job = {"kind": "sweep", "vary": vary, "labels": {k: words.get(k, k) for k in vary}}
         with atomic_file(folder / "job.json") as tmp:
             tmp.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    spec = data.get("projects")
+    if isinstance(spec, dict) and spec.get("path"):
+        # the run keeps its own copy of the project table: a later upload changes no run
+        src = Path(spec["path"])
+        own = folder / f"projects_input{src.suffix}"
+        with atomic_file(own) as tmp:
+            tmp.write_bytes(src.read_bytes())
+        data = copy.deepcopy(data)
+        data["projects"]["path"] = str(own.resolve())
     with atomic_file(folder / "scenario.toml") as tmp:
         tmp.write_text(_toml.dumps(data), encoding="utf-8")
     with atomic_file(folder / "lang") as tmp:

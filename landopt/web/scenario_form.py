@@ -22,7 +22,7 @@ from typing import Any
 
 from landopt._hashing import file_sha256
 from landopt.errors import InputError, ParcelDataError, Problem, ScenarioError
-from landopt.web import locks_map
+from landopt.web import locks_map, projects_form
 
 __all__ = [
     "ACTIONS",
@@ -327,6 +327,7 @@ def from_form(
     if limit is not None:
         data.setdefault("solver", {})["time_limit"] = limit
     _programme_from_form(data, form, errors, lang)
+    projects_form.options_from_form(data, form, errors, lang)
     errors.update(locks_map.locks_from_form(data, form, ACTIONS, lang))
     return data, errors
 
@@ -366,6 +367,9 @@ def _field_of(p: Problem, data: Mapping[str, Any] | None = None) -> str | None:
         return f"{a}.count"
     if parts[0] == "budget":
         return "budget"
+    if parts[0] == "projects":
+        named = len(parts) > 1 and parts[1] in projects_form.field_names()
+        return f"projects.{parts[1]}" if named else "projects"
     if parts[0] == "objective":
         return "objective"
     if parts[0] == "solver" and "time_limit" in parts:
@@ -396,7 +400,11 @@ def check(data: Mapping[str, Any], layer: Any, base_dir: Path, lang: str) -> For
         except ScenarioError as exc:
             problems = exc.problems
             scenario = None
-        if scenario is not None:
+        # a bad project table: its rows' problems go next to the projects section, once
+        _, table_problems = projects_form.table_of(data, lang)
+        if table_problems:
+            result.by_field["projects"] = list(table_problems)
+        if scenario is not None and not table_problems:
             try:
                 parcels = layer.read(lang)
             except ParcelDataError as exc:
@@ -404,9 +412,14 @@ def check(data: Mapping[str, Any], layer: Any, base_dir: Path, lang: str) -> For
             except InputError as exc:
                 result.general.append(str(exc))
             else:
-                problems = [
-                    p for p in check_scenario_against(scenario, parcels) if p.severity == "error"
-                ]
+                try:
+                    problems = [
+                        p
+                        for p in check_scenario_against(scenario, parcels)
+                        if p.severity == "error"
+                    ]
+                except ScenarioError as exc:  # a table the scenario names, read as it checks
+                    problems = list(exc.problems)
         for p in problems:
             name = _field_of(p, data)
             if name is None:
