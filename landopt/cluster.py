@@ -287,9 +287,11 @@ class Engine:
         inflight: dict[str, tuple[int, Any]] = {}
         finished = [0]
 
-        def take() -> int | None:
+        def take(back: bool = False) -> int | None:
             with lock:
-                return None if stop.is_set() or not todo else todo.popleft()
+                if stop.is_set() or not todo:
+                    return None
+                return todo.pop() if back else todo.popleft()
 
         def done(i: int, r: Any) -> None:
             with lock:
@@ -316,7 +318,7 @@ class Engine:
                 futures: Any = as_completed(loop=client.loop)
 
                 def submit_next() -> None:
-                    i = take()
+                    i = take(back=True)
                     if i is not None:
                         f = client.submit(fn, ctx, items[i], pure=False, retries=RETRIES)
                         inflight[f.key] = (i, f)
@@ -477,7 +479,7 @@ def _local(n: int) -> Iterator[Engine]:
         )
         cluster = stack.enter_context(
             LocalCluster(
-                n_workers=n - 1,
+                n_workers=max(1, n - 1),
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",

@@ -311,7 +311,7 @@ def dask_cluster() -> Any:
     (no preloads, no working directory on the workers' path)."""
     from landopt import cluster
 
-    with cluster._quiet_dask(), cluster._local(1) as eng:
+    with cluster._local(2) as eng:  # this process and one worker: the server uses the worker
         yield eng
 
 
