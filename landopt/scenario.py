@@ -415,6 +415,7 @@ class SolverOptions:
     warm_start: Literal["auto", "on", "off"] = "auto"
     isolate: Literal["auto", "on", "off"] = "auto"
     windows: Literal["auto", "on", "off"] = "auto"
+    relax_fix: Literal["auto", "on", "off"] = "auto"
     checked: InitVar[bool] = False
 
     def __post_init__(self, checked: bool) -> None:
@@ -444,6 +445,8 @@ class SolverOptions:
             out["isolate"] = self.isolate
         if self.windows != "auto":
             out["windows"] = self.windows
+        if self.relax_fix != "auto":
+            out["relax_fix"] = self.relax_fix
         return out
 
 

@@ -354,6 +354,7 @@ def _solver(s: SolverSpec) -> SolverOptions:
         warm_start=s.warm_start,
         isolate=s.isolate,
         windows=s.windows,
+        relax_fix=s.relax_fix,
         checked=True,
     )
 

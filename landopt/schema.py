@@ -703,6 +703,11 @@ class SolverSpec(_Table):
         "auto"
     )
     """Improve a penalised plan by exact windows before HiGHS: ``auto``, ``on`` or ``off``."""
+    relax_fix: Choice(
+        SWITCH, "schema.switch", "schema.switch.fix", key="relax_fix", value="on"
+    ) = "auto"
+    """Solve a programme's linear relaxation first, fix what its reduced costs prove and solve
+    the rest exactly: ``auto`` (programmes), ``on`` or ``off``."""
 
     @field_validator("gap")
     @classmethod

@@ -11,7 +11,9 @@ clear -> revitalize sequence (gap 1) and the stock of cleared land; upgrades ove
 years where the programme has two (no upgrade target in the last year then); no budgets
 or benefit target (their figures do not scale). "plain" is the one-year scenario without
 a ``[programme]`` table (zhangdian-2023.toml, scaled the same way). Each run is a fresh
-process; the table is the best of ``--runs``. HiGHS, gap 0.1 %, time limit 300 s.
+process; the table is the best of ``--runs``. HiGHS, gap 0.1 %, time limit 300 s;
+``--relax-fix off`` measures the plain HiGHS path (landopt/solvers/relax_fix.py is the default
+for programmes). The load column is the 1-minute load average before/after the run.
 """
 
 from __future__ import annotations
@@ -27,18 +29,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
-def one_run(layer: str, years: int, gap: float, time_limit: float) -> dict[str, float | str]:
+def one_run(
+    layer: str, years: int, gap: float, time_limit: float, relax_fix: str = "auto"
+) -> dict[str, float | str]:
     """Compile and solve one programme of ``years`` years (0: the plain one-year scenario)."""
     import landopt
     from landopt.scenario import scenario_from_dict
     from landopt.solvers import solve_model
 
+    load_before = Path("/proc/loadavg").read_text().split()[0]  # 1-minute load, before and after
     parcels = landopt.read_parcels(layer)
     f = len(parcels) / 3000
     base = landopt.load_scenario(ROOT / "data" / "scenarios" / "zhangdian-2023-2025.toml")
     d = base.to_dict()
     d.pop("parcels", None)
-    d["solver"] = {"backend": "highs", "gap": gap, "time_limit": time_limit}
+    d["solver"] = {"backend": "highs", "gap": gap, "time_limit": time_limit, "relax_fix": relax_fix}
     goals = {"clear": (17, 560.0), "revitalize": (4, 430.0), "upgrade": (10, 810.0)}
     if years == 0:
         d.pop("programme")
@@ -65,7 +70,12 @@ def one_run(layer: str, years: int, gap: float, time_limit: float) -> dict[str, 
     compile_s = time.perf_counter() - t
     t = time.perf_counter()
     res = solve_model(model)
+    rf = res.options.get("relax_fix") or {}
     return {
+        "bound": res.bound if res.bound is not None else float("nan"),
+        "lp_s": rf.get("lp_s", float("nan")),
+        "free": max((r["free"] for r in rf.get("rounds", [])), default=0),
+        "load": f"{load_before}/{Path('/proc/loadavg').read_text().split()[0]}",
         "years": years,
         "compile_s": compile_s,
         "solve_s": time.perf_counter() - t,
@@ -89,29 +99,35 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--gap", type=float, default=0.001)
     ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--relax-fix", choices=["auto", "on", "off"], default="auto")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.layer, int(args.one), args.gap, args.time_limit)))
+        print(json.dumps(one_run(args.layer, int(args.one), args.gap, args.time_limit, args.relax_fix)))
         return
     from bench import ensure_layer
 
     layer = args.layer or ensure_layer(args.parcels)
-    print("| years | columns | rows | nonzeros | compile s | solve s | status | gap | start | plan |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| years | columns | rows | compile s | solve s | LP s | free columns | status | gap "
+        "| start | plan | bound | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in args.years:
         runs = []
         for _ in range(args.runs):
             cmd = [sys.executable, __file__, "--layer", layer, "--one", str(n), "--gap", str(args.gap),
-                   "--time-limit", str(args.time_limit)]
+                   "--time-limit", str(args.time_limit), "--relax-fix", args.relax_fix]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             runs.append(json.loads(out.strip().splitlines()[-1]))
         best = min(runs, key=lambda r: float(r["compile_s"]) + float(r["solve_s"]))
         name = "plain" if n == 0 else str(n)
         print(
-            f"| {name} | {best['columns']:,} | {best['rows']:,} | {best['nonzeros']:,} | "
-            f"{best['compile_s']:.1f} | {best['solve_s']:.1f} | {best['status']} | {100 * float(best['gap']):.3f} % | "
-            f"{float(best['start']):,.0f} | {float(best['objective']):,.0f} |",
+            f"| {name} | {best['columns']:,} | {best['rows']:,} | "
+            f"{best['compile_s']:.1f} | {best['solve_s']:.1f} | {float(best['lp_s']):.1f} | {best['free']:,} | "
+            f"{best['status']} | {100 * float(best['gap']):.3f} % | "
+            f"{float(best['start']):,.0f} | {float(best['objective']):,.0f} | {float(best['bound']):,.0f} | "
+            f"{best['load']} |",
             flush=True,
         )
 

@@ -162,7 +162,7 @@ def highs_outcome(h: Any) -> dict[str, Any]:
     if status == "optimal" and has_sol and info.mip_node_count < 0:
         # no integer column (an LP): HiGHS leaves mip_dual_bound at 0; the optimum is its bound
         bound = float(info.objective_function_value)
-    return {
+    out = {
         "status": status,
         "has_solution": bool(has_sol),
         "x": np.asarray(h.getSolution().col_value, dtype=float) if has_sol else None,
@@ -171,6 +171,12 @@ def highs_outcome(h: Any) -> dict[str, Any]:
         "time_limit_hit": ms == MS.kTimeLimit,
         "message": h.modelStatusToString(ms),
     }
+    dual_ok = info.dual_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    if status == "optimal" and info.mip_node_count < 0 and dual_ok:
+        # an LP: its row duals, from which the parent computes a bound of its own and the
+        # reduced costs (landopt/solvers/relax_fix.py)
+        out["row_dual"] = np.asarray(h.getSolution().row_dual, dtype=float)
+    return out
 
 
 def watch_parent(parent: int) -> None:

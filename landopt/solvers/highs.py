@@ -28,6 +28,7 @@ from landopt.model import CompiledModel
 from landopt.scenario import SolverOptions
 from landopt.solvers import child as _highs_child
 from landopt.solvers.child import highs_outcome
+from landopt.solvers.relax_fix import RELAX_FIX_SHARE, relax_and_fix, use_relax_fix
 from landopt.solvers.result import EXACT_ABS, SolverResult, _gap, proven_status
 from landopt.solvers.windows import WindowRunner, use_windows
 
@@ -99,13 +100,23 @@ def apply_highs_options(h: Any, opts: SolverOptions, n_vars: int) -> dict[str, A
 
 
 def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
+    if use_relax_fix(model, opts):
+        return _solve_relax_fix(model, opts)
+    return _solve_plain(model, opts)
+
+
+def _solve_plain(
+    model: CompiledModel, opts: SolverOptions, prior: tuple[np.ndarray, float] | None = None
+) -> SolverResult:
+    """HiGHS on the whole model, isolated or in this process; ``prior`` (a checked plan and
+    its objective) is its start where it beats the warm start."""
     import highspy
 
     if _isolated(model, opts):
-        return _solve_highs_isolated(model, opts)
+        return _solve_highs_isolated(model, opts, prior)
     t0 = time.perf_counter()
     h, applied = highs_from_model(model, opts)
-    start_x, start = warm_start_plan(model, opts)
+    start_x, start = _start_or_prior(model, opts, prior)
     if start_x is not None:
         h.setSolution(model.n_vars, np.arange(model.n_vars, dtype=np.int32), start_x)
         applied = {**applied, "warm_start_objective": start}
@@ -121,6 +132,77 @@ def _solve_highs(model: CompiledModel, opts: SolverOptions) -> SolverResult:
         h, model, opts, runtime, applied, backend="highs", version=_highs_version(highspy)
     )
     return replace(_watchdog_note(res, stopped), start=start_x)
+
+
+def _start_or_prior(
+    model: CompiledModel, opts: SolverOptions, prior: tuple[np.ndarray, float] | None
+) -> tuple[np.ndarray | None, float | None]:
+    """The warm start, or ``prior`` where that is better (or the only plan)."""
+    start_x, start = warm_start_plan(model, opts)
+    if prior is None:
+        return start_x, start
+    sign = 1.0 if model.sense == "minimize" else -1.0
+    if start is None or sign * (prior[1] - start) < 0:
+        return prior
+    return start_x, start
+
+
+def _solve_relax_fix(model: CompiledModel, opts: SolverOptions) -> SolverResult:
+    """Relax-and-fix (:mod:`landopt.solvers.relax_fix`) first; when it proves its plan within
+    the requested gap that is the result, otherwise HiGHS gets the time left from its plan,
+    and the result keeps the better plan and the better of the two proven bounds."""
+    import highspy
+
+    t0 = time.perf_counter()
+    limit = opts.time_limit
+    share = RELAX_FIX_SHARE * limit if np.isfinite(limit) else float("inf")
+    rf = relax_and_fix(model, opts, until=t0 + share, isolated=_isolated(model, opts))
+    applied: dict[str, Any] = {"relax_fix": None if rf is None else rf.stats}
+    if rf is not None and rf.proven:
+        outcome = {
+            "status": "optimal",  # the requested gap is proven: optimal or within_gap
+            "has_solution": True,
+            "x": rf.x,
+            "objective": rf.objective,
+            "bound": rf.bound,
+            "time_limit_hit": False,
+            "message": "relax-and-fix: plan proven within the gap by the relaxation's bound",
+        }
+        return _result_from_outcome(
+            outcome, opts, time.perf_counter() - t0, applied, backend="highs", version=_highs_version(highspy)
+        )
+    left = limit - (time.perf_counter() - t0) if np.isfinite(limit) else limit
+    rest = replace(opts, time_limit=max(1.0, left))
+    prior = (rf.x, rf.objective) if rf is not None and rf.x is not None else None
+    res = _solve_plain(model, rest, prior)
+    if rf is None:
+        return replace(res, options={**res.options, **applied}, runtime=time.perf_counter() - t0)
+    bound = _better_bound(model, res.bound, rf.bound)
+    x, objective = res.x, res.objective
+    sign = 1.0 if model.sense == "minimize" else -1.0
+    if rf.x is not None and (objective is None or sign * (rf.objective - objective) < 0):
+        x, objective = rf.x, rf.objective
+    if objective is not None and bound is not None:  # rounding must not pass the plan
+        bound = min(bound, objective) if sign > 0 else max(bound, objective)
+    gap = _gap(objective, bound) if objective is not None else None
+    status = res.status
+    if status == "time_limit" and objective is not None and bound is not None and (
+        abs(objective - bound) <= max(opts.gap * abs(objective), opts.abs_gap)
+    ):
+        status = proven_status(objective, bound)
+    return replace(
+        res,
+        status=status,
+        proven_optimal=status in ("optimal", "within_gap"),
+        has_solution=x is not None,
+        x=x,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=time.perf_counter() - t0,
+        time_limit=opts.time_limit,
+        options={**res.options, **applied},
+    )
 
 
 def give_warm_start(h: Any, model: CompiledModel, opts: SolverOptions) -> float | None:
@@ -443,7 +525,9 @@ def _wait_child(
     return True
 
 
-def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverResult:
+def _solve_highs_isolated(
+    model: CompiledModel, opts: SolverOptions, prior: tuple[np.ndarray, float] | None = None
+) -> SolverResult:
     """HiGHS in a child process that is ended if it overruns its time limit.
 
     One deadline holds for the whole solve phase: it returns within the time limit plus
@@ -483,7 +567,7 @@ def _solve_highs_isolated(model: CompiledModel, opts: SolverOptions) -> SolverRe
         spare = _ChildSolve("relaxation") if reserve else None
         if spare is not None:
             children.append(spare)
-        start_x, start_obj = warm_start_plan(model, opts)
+        start_x, start_obj = _start_or_prior(model, opts, prior)
         highs_end = t0 + max(limit - reserve, 0.2 * limit) if finite else float("inf")
         main.start_solve(_child_payload(model, opts, start_x), highs_end)
         main_end = end - margin
