@@ -89,6 +89,13 @@ def scrub(text: str, url: str) -> str:
     return out.replace(url, public_url(url))
 
 
+def db_message(exc: BaseException, url: str) -> str:
+    """The database's own message of ``exc`` (the driver's error under SQLAlchemy's wrapper,
+    without its "Background on this error" link), scrubbed by :func:`scrub`."""
+    cause = getattr(exc, "orig", None) or exc
+    return scrub(str(cause).split("\n(Background on this error")[0], url)
+
+
 def quote_ident(name: str) -> str:
     """A PostgreSQL identifier in double quotes (``"地块"``, ``"a""b"``)."""
     return '"' + name.replace('"', '""') + '"'
@@ -125,10 +132,8 @@ def engine(url: str) -> Any:
 def connect_error(url: str, exc: BaseException) -> InputError:
     """The named error of a connection that failed (no password in it)."""
     lang = run_lang()
-    cause = getattr(exc, "orig", None) or exc
-    text = scrub(str(cause).split("\n(Background on this error")[0], url)
     return InputError(
-        t("errors.pg.connect", lang, url=public_url(url), error=text)
+        t("errors.pg.connect", lang, url=public_url(url), error=db_message(exc, url))
         + " — "
         + t("errors.pg.connect.fix", lang)
     )

@@ -34,7 +34,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from landopt._pg import connect_error, engine, public_url, quote_ident, scrub
+from landopt._pg import connect_error, db_message, engine, public_url, quote_ident
 from landopt.errors import OutputError
 from landopt.i18n import add_messages, run_lang, t
 
@@ -167,11 +167,7 @@ def write_plan_to_db(
                 )
                 _insert_run(conn, schema, names["run"], run_id, plan, record)
         except (sa.exc.DBAPIError, ValueError, TypeError) as exc:
-            cause = getattr(exc, "orig", None) or exc
-            text = scrub(str(cause).split("\n(Background on this error")[0], url)
-            raise OutputError(
-                t("errors.plan_db.failed", lang, url=public_url(url), schema=schema, error=text)
-            ) from None
+            raise _failed(exc, url, schema, lang) from None
     finally:
         eng.dispose()
     rows = {names["plan"]: len(layer), names["summary"]: len(summary), names["run"]: 1}
@@ -208,14 +204,17 @@ def delete_run_from_db(
                         {"r": run_id},
                     )
     except sa.exc.DBAPIError as exc:
-        cause = getattr(exc, "orig", None) or exc
-        text = scrub(str(cause).split("\n(Background on this error")[0], url)
-        raise OutputError(
-            t("errors.plan_db.failed", lang, url=public_url(url), schema=schema, error=text)
-        ) from None
+        raise _failed(exc, url, schema, lang) from None
     finally:
         eng.dispose()
     log.info("deleted run %s from %s, schema %s", run_id, public_url(url), schema)
+
+
+def _failed(exc: BaseException, url: str, schema: str, lang: str) -> OutputError:
+    """The named error of a write or delete that failed (no password in it)."""
+    return OutputError(
+        t("errors.plan_db.failed", lang, url=public_url(url), schema=schema, error=db_message(exc, url))
+    )
 
 
 def _q(schema: str, name: str) -> str:

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landopt._pg import connect_error, engine, public_url, quote_ident, scrub
+from landopt._pg import connect_error, db_message, engine, public_url, quote_ident
 from landopt.errors import InputError, Problem
 from landopt.i18n import add_messages
 from landopt.parcels._messages import msg
@@ -159,9 +159,7 @@ def _text(query: str) -> Any:
 
 
 def _sql_error(url: str, exc: Any, source: str) -> InputError:
-    cause = getattr(exc, "orig", None) or exc
-    text = scrub(str(cause).split("\n(Background on this error")[0], url)
-    return InputError(msg("db.sql_error", source=source, error=text))
+    return InputError(msg("db.sql_error", source=source, error=db_message(exc, url)))
 
 
 def _geometry_column(conn: Any, url: str, query: str, wanted: str | None, source: str) -> str:
