@@ -528,8 +528,8 @@ def start_run(driver: Any) -> str:
     return wait_path(driver, r"/runs/([0-9a-f]{32})").group(1)
 
 
-def chosen_on_the_map(driver: Any) -> dict[str, list[str]]:
-    """Inside the map's iframe: the parcel ids the web map draws on each action's layer."""
+def in_the_map(driver: Any, script: str) -> Any:
+    """``script``'s value inside the run page's map iframe, once the web map is drawn."""
     driver.switch_to.frame(by_id(driver, "map"))
     try:
         wait_for(
@@ -541,17 +541,23 @@ def chosen_on_the_map(driver: Any) -> dict[str, list[str]]:
                 == "1"
             ),
         )
-        return driver.execute_script(
-            "var out = {};"
-            "['clear', 'revitalize', 'upgrade'].forEach(function (k) {"
-            "  var ids = []; var g = landopt.layers[k];"
-            "  if (g && landopt.map.hasLayer(g)) { g.eachLayer(function (l) {"
-            "    if (l.feature) { ids.push(String(l.feature.properties.id)); } }); }"
-            "  out[k] = ids.sort(); });"
-            "return out;"
-        )
+        return driver.execute_script(script)
     finally:
         driver.switch_to.default_content()
+
+
+def chosen_on_the_map(driver: Any) -> dict[str, list[str]]:
+    """Inside the map's iframe: the parcel ids the web map draws on each action's layer."""
+    return in_the_map(
+        driver,
+        "var out = {};"
+        "['clear', 'revitalize', 'upgrade'].forEach(function (k) {"
+        "  var ids = []; var g = landopt.layers[k];"
+        "  if (g && landopt.map.hasLayer(g)) { g.eachLayer(function (l) {"
+        "    if (l.feature) { ids.push(String(l.feature.properties.id)); } }); }"
+        "  out[k] = ids.sort(); });"
+        "return out;",
+    )
 
 
 def download(driver: Any, folder: Path, link_id: str, name: str) -> Path:
@@ -720,23 +726,11 @@ def test_a_projects_table_uploaded_in_the_form_is_shown_and_its_sites_run(
     landed = [r for r in sites if r.find_elements(By.TAG_NAME, "td")[4].text == "是"]
     assert landed  # the demo lands most of its key projects
     # the map inside the page draws the numbered sites
-    driver.switch_to.frame(by_id(driver, "map"))
-    try:
-        wait_for(
-            driver,
-            lambda d: (
-                d.execute_script(
-                    "return document.documentElement.getAttribute('data-landopt-ready')"
-                )
-                == "1"
-            ),
-        )
-        numbers = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.lo-site-no'))"
-            ".map(function (e) { return e.textContent; });"
-        )
-    finally:
-        driver.switch_to.default_content()
+    numbers = in_the_map(
+        driver,
+        "return Array.from(document.querySelectorAll('.lo-site-no'))"
+        ".map(function (e) { return e.textContent; });",
+    )
     # each landed site's number (the table's first column) in a circle on the map
     assert sorted(numbers, key=int) == [r.find_elements(By.TAG_NAME, "td")[0].text for r in landed]
     shot(driver, shots, "17-projects-result")
