@@ -193,6 +193,35 @@ class Engine:
         self.workers = workers
         self.kind = kind or ("serial" if client is None and starting is None else "cluster")
         self.dashboard = dashboard
+        self._idle: list[Callable[[], None]] = []
+        self._release: Callable[[], None] | None = None
+
+    def when_idle(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once in this process when, in a :meth:`map` where this process solves
+        too, it has no call left to take while a worker still solves its last one.
+
+        For work the command will do after the calls anyway (importing matplotlib for its
+        plot): done in that wait, it is off the command's wall time. ``fn`` must not
+        matter to any result; what it raises is logged and dropped. It is not run at all
+        when this process is never left waiting (the serial engine).
+        """
+        self._idle.append(fn)
+
+    def release(self) -> None:
+        """Say that this command has no more calls: a LocalCluster of its own starts
+        closing now, in the background, while the command writes its outputs; the end of
+        its ``with`` block waits for it. A no-op for other engines."""
+        if self._release is not None:
+            self._release()
+            self._release = None
+
+    def _run_idle(self) -> None:
+        while self._idle:
+            fn = self._idle.pop(0)
+            try:
+                fn()
+            except Exception:  # a warm-up only: the command does the same work later
+                log.debug("idle work %r failed", fn, exc_info=True)
 
     @property
     def client(self) -> Any:
@@ -352,6 +381,8 @@ class Engine:
                 self._client.cancel([f for _, f in list(inflight.values())])
             feeder.join()
             raise
+        if feeder.is_alive():
+            self._run_idle()  # a worker still solves its last call
         feeder.join()
         if failed:
             raise failed[0]
@@ -499,15 +530,26 @@ def _local(n: int) -> Iterator[Engine]:
         return client
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landopt-cluster")
+    closing: list[Future[Any]] = []
+
+    def release() -> None:
+        # after the cluster is up (the one thread runs in order): closing its workers
+        # (0.2-0.5 s) overlaps the caller writing its outputs
+        closing.append(pool.submit(stack.close))
+
     try:
         starting = pool.submit(start)
-        yield Engine(workers=n, kind="local", starting=starting, solves_here=True)
+        eng = Engine(workers=n, kind="local", starting=starting, solves_here=True)
+        eng._release = release
+        yield eng
     finally:
         try:
             starting.exception()  # a cluster still starting is waited for, then closed
+            for f in closing:
+                f.result()
         finally:
             pool.shutdown(wait=True)
-            stack.close()
+            stack.close()  # a no-op when release closed it
             # the nanny sets its spawn environment in this process's os.environ too
             for k, v in env_before.items():
                 if v is None:

@@ -178,6 +178,53 @@ def test_local_engine_of_n_jobs_is_this_process_and_n_minus_1_workers(tmp_path):
     assert os.getpid() in pids and len(pids) == 2
 
 
+def _wait_for(path: Path) -> None:
+    import time
+
+    for _ in range(6000):  # 10 min at most: a step that never comes fails the test
+        if path.exists():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{path.name} never appeared")
+
+
+def _meet(ctx: tuple[int, str], i: int) -> tuple[int, int]:
+    """Item 0 in this process returns once the worker has begun item 1; the worker's item 1
+    returns once this process's idle work has run: so the idle work runs while a worker
+    still solves, with no timing."""
+    parent, folder = ctx
+    if os.getpid() == parent:
+        _wait_for(Path(folder) / "worker-began")
+    else:
+        (Path(folder) / "worker-began").touch()
+        _wait_for(Path(folder) / "idle-ran")
+    return i, os.getpid()
+
+
+def test_this_process_does_its_idle_work_while_a_worker_ends_and_release_closes_the_cluster(
+    tmp_path,
+):
+    """``when_idle``: run in this process once it has no item left and a worker is still
+    busy (a sweep imports matplotlib there for its plot); ``release``: the cluster closes
+    in the background and the ``with`` block's end waits for it."""
+    ran: list[int] = []
+
+    def idle() -> None:
+        ran.append(os.getpid())
+        (tmp_path / "idle-ran").touch()
+
+    with cluster.engine(2) as eng:
+        eng.when_idle(idle)
+        eng.when_idle(lambda: 1 / 0)  # a failing warm-up is dropped, not raised
+        out = eng.map(_meet, [0, 1], context=(os.getpid(), str(tmp_path)))
+        client = eng.client
+        eng.release()
+    assert [i for i, _ in out] == [0, 1]
+    assert out[0][1] == os.getpid() != out[1][1]
+    assert ran == [os.getpid()]
+    assert client.status == "closed"
+
+
 # ------------------------------------------------------------------ separate processes
 @pytest.fixture
 def processes(tmp_path):

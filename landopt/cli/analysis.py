@@ -224,17 +224,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = check_output_dir(args.out, force=args.force, names=names)
     n = int(np.prod([len(v) for v in vary.values()]))
     con.err(t("cli.sweep.start", lg, n=n, keys=con.join(vary, lg)))
-    with (
-        options.engine_from_args(args, scenario, n) as eng,
-        con.progress_bar(n, t("cli.sweep.points", lg)) as progress,
-    ):
-        result = sweep(scenario, None, vary, engine=eng, progress=progress)
-    out.mkdir(parents=True, exist_ok=True)
-    options.atomic_csv(result.table, out / "sweep.csv")
-    if len(vary) == 1:
-        from landopt.maps import save_sweep_plot
+    with options.engine_from_args(args, scenario, n) as eng:
+        if len(vary) == 1:
+            from landopt.maps import warm_up
 
-        save_sweep_plot(result, out / "sweep.png", lang=args.lang, scenario=scenario)
+            eng.when_idle(warm_up)  # matplotlib for sweep.png, while a worker ends
+        with con.progress_bar(n, t("cli.sweep.points", lg)) as progress:
+            result = sweep(scenario, None, vary, engine=eng, progress=progress)
+        eng.release()  # its workers close while the outputs are written
+        out.mkdir(parents=True, exist_ok=True)
+        options.atomic_csv(result.table, out / "sweep.csv")
+        if len(vary) == 1:
+            from landopt.maps import save_sweep_plot
+
+            save_sweep_plot(result, out / "sweep.png", lang=args.lang, scenario=scenario)
     store_record.attach(result.run_id, out, names)
     con.show(
         [
@@ -309,7 +312,7 @@ def add_calibrate_parser(subparsers: Any) -> argparse.ArgumentParser:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Run ``landopt calibrate``."""
     from landopt.analysis import calibrate
-    from landopt.maps import save_calibration_plot
+    from landopt.maps import save_calibration_plot, warm_up
     from landopt.plan import check_output_dir
 
     scenario = con.load_scenario_in_lang(args.scenario)
@@ -323,14 +326,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError(t("cli.calibrate.weights_bad", lg, got=repr(args.weights))) from None
     out = check_output_dir(args.out, force=args.force, names=["calibrate.csv", "calibrate.png"])
-    with (
-        options.engine_from_args(args, scenario, len(weights)) as eng,
-        con.progress_bar(len(weights), t("cli.calibrate.weights_unit", lg)) as progress,
-    ):
-        result = calibrate(scenario, None, weights, engine=eng, progress=progress)
-    out.mkdir(parents=True, exist_ok=True)
-    options.atomic_csv(result.table, out / "calibrate.csv")
-    save_calibration_plot(result, out / "calibrate.png", lang=args.lang, scenario=scenario)
+    with options.engine_from_args(args, scenario, len(weights)) as eng:
+        eng.when_idle(warm_up)  # matplotlib for calibrate.png, while a worker ends
+        with con.progress_bar(len(weights), t("cli.calibrate.weights_unit", lg)) as progress:
+            result = calibrate(scenario, None, weights, engine=eng, progress=progress)
+        eng.release()  # its workers close while the outputs are written
+        out.mkdir(parents=True, exist_ok=True)
+        options.atomic_csv(result.table, out / "calibrate.csv")
+        save_calibration_plot(result, out / "calibrate.png", lang=args.lang, scenario=scenario)
     store_record.attach(result.run_id, out, ["calibrate.csv", "calibrate.png"])
     table = result.table
     cols = [

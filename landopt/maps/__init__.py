@@ -17,7 +17,7 @@ One job per module:
   :func:`save_programme_map`);
 * :mod:`~landopt.maps.charts` — the charts of the analyses (sweep, parcel values,
   calibration) and a programme's timeline;
-* :mod:`~landopt.maps.save` — saving figures: format by suffix, atomic writes.
+* :mod:`~landopt.maps.save` — saving figures: format by suffix, atomic writes; :func:`warm_up`.
 
 Chinese labels need a CJK font; :func:`find_cjk_font` prefers one the system has and
 otherwise uses the GB 2312 subset of Noto Sans SC that landopt ships (OFL,
@@ -71,6 +71,7 @@ from landopt.maps.layers import (
 )
 from landopt.maps.plan_map import plot_plan, save_plan_map
 from landopt.maps.programme_map import plot_programme_map, save_programme_map
+from landopt.maps.save import warm_up
 from landopt.maps.style import (
     BLOCK_EDGE,
     BOUNDARY,
@@ -153,5 +154,6 @@ __all__ = [
     "shipped_font_path",
     "source_note",
     "spatial_overlays",
+    "warm_up",
     "words",
 ]

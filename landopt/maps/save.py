@@ -40,6 +40,19 @@ def _new_figure(size: tuple[float, float]) -> Figure:
     return fig
 
 
+def warm_up() -> None:
+    """Import matplotlib's figure and Agg canvas and find the CJK font, so that the next
+    map or chart does not pay for them (about 0.4 s).
+
+    For a command that has to wait anyway (:meth:`landopt.cluster.Engine.when_idle`:
+    a sweep waiting for a worker's last point, then drawing ``sweep.png``).
+    """
+    from landopt.maps.fonts import find_cjk_font
+
+    _new_figure((1.0, 1.0))
+    find_cjk_font()
+
+
 def _save(fig: Figure, path: Path, dpi: float) -> Path:
     """Save through a temporary file beside ``path``, so a failed save leaves nothing."""
     fmt = _format(path)
