@@ -84,3 +84,28 @@ def test_a_long_foot_stays_on_the_sheet_and_clear_of_the_title_block(
     if orientation == "portrait":  # the legend under the map, below the note
         assert fig.axes[0].get_legend().get_window_extent().y1 < foot.y0
     assert "由 landopt 生成" in texts["source-note"].get_text()
+
+
+
+def test_a_foot_that_just_fits_on_screen_stays_clear_of_the_title_block_in_print(
+    tmp_path, monkeypatch
+):
+    """The fit is measured at the screen's dpi and the print is drawn at 300 dpi, where the
+    text comes out a little wider: the projects demo's English note ("… made with
+    landopt") ran 1.4 % into the title block before the fit left a margin."""
+    from pathlib import Path
+
+    from matplotlib.text import Text
+    from test_maps import _saved_figure
+
+    import landopt
+
+    toml = Path(__file__).resolve().parents[1] / "data/scenarios/zhangdian-2023-projects.toml"
+    demo = landopt.solve(landopt.load_scenario(toml))
+    fig = _saved_figure(monkeypatch, demo, tmp_path, lang="en")
+    fig.set_dpi(300)
+    fig.canvas.draw()
+    texts = {t.get_gid(): t for t in fig.findobj(Text) if t.get_gid()}
+    foot = texts["source-note"].get_window_extent()
+    assert "made with landopt" in texts["source-note"].get_text()
+    assert foot.x1 <= 0.70 * fig.bbox.width  # where the title block's frame begins
