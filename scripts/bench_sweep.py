@@ -10,8 +10,8 @@ LocalCluster's start-up and every point), timed from outside, on the 2023 demo s
 ``actions.clear.targets.area_min`` stepped over ``--points`` values (300, 330, … mu). With ``--layer`` (a generated district in the
 demo's columns, ``scripts/bench.py``'s ``ensure_layer``) the scenario's targets and the
 stepped values are scaled by parcels/3000, as ``scripts/bench_programme.py`` does. The tables of all
-runs are compared, all but their ``solve_s`` column: they must be identical. Prints one line per run and the median per
-number of jobs.
+runs are compared, all but their ``solve_s`` column: they must be identical. Runs go round by round (jobs 1, 2, 1, 2, …); prints one line per run
+with the load average, and the median per number of jobs with its speed-up.
 """
 
 from __future__ import annotations
@@ -63,10 +63,12 @@ def main() -> None:
         lo, step = lo * f, step * f
     hi = lo + step * (args.points - 1)
     vary = f"actions.clear.targets.area_min={lo:g}:{hi:g}:{step:g}"
-    tables: list[str] = []
-    for jobs in args.jobs:
-        walls = []
-        for r in range(args.runs):
+    tables: list[pd.DataFrame] = []
+    walls: dict[int, list[float]] = {jobs: [] for jobs in args.jobs}
+    # round by round (jobs 1, 2, 1, 2, ...), so that a change in the machine's load
+    # between rounds falls on both numbers of jobs alike
+    for r in range(args.runs):
+        for jobs in args.jobs:
             out = tmp / f"out-{jobs}-{r}"
             cmd = [
                 sys.executable,
@@ -84,13 +86,17 @@ def main() -> None:
             ]
             t = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True)
-            walls.append(time.perf_counter() - t)
+            walls[jobs].append(time.perf_counter() - t)
             table = pd.read_csv(out / "sweep.csv", encoding="utf-8-sig")
             tables.append(table.drop(columns=["solve_s"]))  # the one column that is a timing
-            print(f"jobs {jobs} run {r + 1}: {walls[-1]:.1f} s", flush=True)
-        print(f"load average {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+            load = Path("/proc/loadavg").read_text().split()[0]
+            print(f"round {r + 1}, jobs {jobs}: {walls[jobs][-1]:.1f} s (load {load})", flush=True)
+    base = statistics.median(walls[args.jobs[0]])
+    for jobs in args.jobs:
+        med = statistics.median(walls[jobs])
         print(
-            f"jobs {jobs}: median {statistics.median(walls):.1f} s over {len(walls)} runs",
+            f"jobs {jobs}: median {med:.1f} s over {len(walls[jobs])} runs, "
+            f"{base / med:.2f}x of jobs {args.jobs[0]}",
             flush=True,
         )
     print("tables identical (but for solve_s):", all(t.equals(tables[0]) for t in tables))
