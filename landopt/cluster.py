@@ -197,13 +197,15 @@ class Engine:
         self._release: Callable[[], None] | None = None
 
     def when_idle(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` once in this process when, in a :meth:`map` where this process solves
-        too, it has no call left to take while a worker still solves its last one.
+        """Run ``fn`` once, in a thread of this process, as soon as a :meth:`map` where this
+        process solves too has handed out its last call (the last calls still running).
 
         For work the command will do after the calls anyway (importing matplotlib for its
-        plot): done in that wait, it is off the command's wall time. ``fn`` must not
-        matter to any result; what it raises is logged and dropped. It is not run at all
-        when this process is never left waiting (the serial engine).
+        plot): the solvers release the GIL, so the thread has the core that a process
+        which ran out of calls leaves free, and its work is off the command's wall time.
+        :meth:`map` waits for it before returning. ``fn`` must not matter to any result;
+        what it raises is logged and dropped. The serial engine never runs it (no core is
+        left free there).
         """
         self._idle.append(fn)
 
@@ -316,11 +318,17 @@ class Engine:
         inflight: dict[str, tuple[int, Any]] = {}
         finished = [0]
 
+        idle: list[threading.Thread] = []
+
         def take(back: bool = False) -> int | None:
             with lock:
                 if stop.is_set() or not todo:
                     return None
-                return todo.pop() if back else todo.popleft()
+                i = todo.pop() if back else todo.popleft()
+                if not todo and self._idle:  # the last call handed out: a core comes free
+                    idle.append(threading.Thread(target=self._run_idle, name="landopt-idle"))
+                    idle[-1].start()
+                return i
 
         def done(i: int, r: Any) -> None:
             with lock:
@@ -380,10 +388,12 @@ class Engine:
             if self._client is not None and inflight:
                 self._client.cancel([f for _, f in list(inflight.values())])
             feeder.join()
+            for th in idle:
+                th.join()
             raise
-        if feeder.is_alive():
-            self._run_idle()  # a worker still solves its last call
         feeder.join()
+        for th in idle:
+            th.join()
         if failed:
             raise failed[0]
         return results

@@ -190,8 +190,8 @@ def _wait_for(path: Path) -> None:
 
 def _meet(ctx: tuple[int, str], i: int) -> tuple[int, int]:
     """Item 0 in this process returns once the worker has begun item 1; the worker's item 1
-    returns once this process's idle work has run: so the idle work runs while a worker
-    still solves, with no timing."""
+    returns once this process's idle work has run: so the idle work runs once the last
+    item is handed out, while the calls still run, with no timing."""
     parent, folder = ctx
     if os.getpid() == parent:
         _wait_for(Path(folder) / "worker-began")
@@ -204,8 +204,8 @@ def _meet(ctx: tuple[int, str], i: int) -> tuple[int, int]:
 def test_this_process_does_its_idle_work_while_a_worker_ends_and_release_closes_the_cluster(
     tmp_path,
 ):
-    """``when_idle``: run in this process once it has no item left and a worker is still
-    busy (a sweep imports matplotlib there for its plot); ``release``: the cluster closes
+    """``when_idle``: run in a thread of this process once the last item is handed out,
+    while the calls still run (a sweep imports matplotlib there for its plot); ``release``: the cluster closes
     in the background and the ``with`` block's end waits for it."""
     ran: list[int] = []
 
