@@ -20,6 +20,7 @@ and styles for offline use, get ``'unsafe-inline'`` for those alone).
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import re
@@ -32,6 +33,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.datastructures import FormData, UploadFile
 
 from landopt._fields import CORE_FIELDS, REQUIRED_FIELDS, STATUSES
@@ -71,6 +73,13 @@ PLAN_FILES = {
     "programme_timeline.png": "image/png",
     "projects.csv": "text/csv; charset=utf-8",
 }
+#: Already compressed (a zip inside): sent as they are.
+NO_GZIP = (PLAN_FILES["summary.xlsx"],)
+#: gzip's level for the answers: 6 compresses plan.html nearly as well as 9, in half the time.
+GZIP_LEVEL = 6
+#: How long a browser keeps a finished run's file without asking again (a run's outputs
+#: never change: a re-run is a new run).
+RUN_FILE_MAX_AGE = 24 * 3600
 #: The files of a sweep run, all inside its ``sweep`` folder.
 SWEEP_FILES = {
     "sweep.csv": "text/csv; charset=utf-8",
@@ -201,6 +210,14 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # every text answer over 1 kB goes gzip-compressed to a browser that takes it: the run's
+    # plan.html of 100,000 parcels is a tenth of its size on the wire (BENCHMARKS.md)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1000,
+        compresslevel=GZIP_LEVEL,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *NO_GZIP),
+    )
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -653,7 +670,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             sweep_keys=keys,
             sweep=sweep,
             lock_map=lock_map,
-            max_map=locks_map.MAX_MAP_PARCELS,
+            max_map=locks_map.MAX_CANVAS_PARCELS,
         )
 
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
@@ -661,6 +678,22 @@ def _routes(app: FastAPI, web: Web) -> None:
         layer = _open_layer(web, layer_id)
         data = _scenario_data(layer)
         return await _scenario_render(request, layer, data, scenario_form.FormResult())
+
+    @app.get("/layers/{layer_id}/lockmap.json")
+    async def lock_map_json(request: Request, layer_id: str) -> Response:
+        """The canvas lock map's outlines and allowed actions (a layer too large for the
+        SVG); revalidated by its ETag, so a reload of the scenario page sends 304."""
+        layer = _open_layer(web, layer_id)
+        body = await run_in_threadpool(
+            _lock_map_json, layer, _scenario_data(layer), request.state.lang
+        )
+        if body is None:
+            raise HTTPException(404)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
@@ -882,7 +915,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             raise HTTPException(404)
         if not path.is_file():
             raise HTTPException(404)
-        headers = {}
+        headers = {"Cache-Control": f"private, max-age={RUN_FILE_MAX_AGE}"}
         if name.endswith(".html"):
             headers["Content-Security-Policy"] = CSP_INLINE
         disposition = "inline" if name.endswith((".html", ".png")) else "attachment"
@@ -976,13 +1009,20 @@ def _run_projects(folder: Path, lang: str) -> dict[str, Any] | None:
 
 def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
     """The lock map of the scenario page: the layer's outline, each parcel's allowed actions
-    and its lock now (``None`` when the layer cannot be read or is too large to draw)."""
+    and its lock now; for a layer too large for the SVG, the canvas's frame and data
+    address alone (``kind`` says which); ``None`` when the layer cannot be read or is too
+    large to draw."""
     from landopt.errors import LandoptError
 
     try:
         parcels = layer.read(lang)
     except LandoptError:
         return None
+    if len(parcels) > locks_map.MAX_MAP_PARCELS:
+        shapes = locks_map.canvas_shapes(layer, parcels)
+        if shapes is None:
+            return None
+        return {"kind": "canvas", "viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
     shape = locks_map.outline(layer, parcels)
     if shape is None:
         return None
@@ -999,7 +1039,26 @@ def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str,
         else:
             state = "free"
         parcels_out.append({"pid": pid, "d": d, "eligible": eligible.get(pid, ""), "state": state})
-    return {"viewbox": shape["viewbox"], "parcels": parcels_out}
+    return {"kind": "svg", "viewbox": shape["viewbox"], "parcels": parcels_out}
+
+
+def _lock_map_json(layer: layers.Layer, data: dict[str, Any], lang: str) -> bytes | None:
+    """The canvas lock map's JSON (:func:`locks_map.canvas_map`), compact; ``None`` when
+    the layer cannot be read, is small enough for the SVG, or too large to draw."""
+    from landopt.errors import LandoptError
+
+    try:
+        parcels = layer.read(lang)
+    except LandoptError:
+        return None
+    if len(parcels) <= locks_map.MAX_MAP_PARCELS:
+        return None
+    shapes = locks_map.canvas_shapes(layer, parcels)
+    if shapes is None:
+        return None
+    eligible = locks_map.eligible_of(data, parcels, layer.folder)
+    out = locks_map.canvas_map(shapes, eligible)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:
