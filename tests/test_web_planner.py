@@ -247,13 +247,15 @@ def test_a_layer_too_large_for_the_svg_gets_the_canvas_map(
     assert got.status_code == 200 and got.headers["content-encoding"] == "gzip"
     data = got.json()
     assert len(data["ids"]) == len(data["kind"]) == len(data["rings"]) == 3000
-    allowed = {pid: set(data["kinds"][k].split()) for pid, k in zip(data["ids"], data["kind"])}
+    allowed = {
+        pid: set(data["kinds"][k].split()) for pid, k in zip(data["ids"], data["kind"], strict=True)
+    }
     clear, upgrade, other = _demo_ids()
     assert "clear" in allowed[clear] and "upgrade" not in allowed[clear]
     assert "upgrade" in allowed[upgrade] and allowed[other] == set()
     # the outlines in the SVG's frame: x to the right over 0..1000, y down from the top
     parcels = landopt.read_parcels(DEMO)
-    x0, y0, x1, y1 = parcels.total_bounds
+    x0, _, x1, y1 = parcels.total_bounds
     k = 1000 / (x1 - x0)
     geom = parcels.geometry[parcels["parcel_id"].astype(str) == clear].iloc[0]
     ring = _decoded(data["rings"][data["ids"].index(clear)], data["scale"])[0]
@@ -273,9 +275,10 @@ def test_the_pages_and_the_run_map_go_gzip_compressed_and_kept(client: Any) -> N
     for url in (f"/layers/{layer}/scenario", "/static/locks.js", "/static/app.css"):
         got = client.get(url, headers=gz)
         assert got.status_code == 200 and got.headers.get("content-encoding") == "gzip", url
-    assert "content-encoding" not in client.get(
-        "/static/locks.js", headers={"Accept-Encoding": "identity"}
-    ).headers
+    assert (
+        "content-encoding"
+        not in client.get("/static/locks.js", headers={"Accept-Encoding": "identity"}).headers
+    )
     run = _run_id(_post_scenario(client, layer, do="run"))
     assert _wait(client, run)["status"] == "done"
     page = client.get(f"/runs/{run}/files/plan.html", headers=gz)

@@ -224,9 +224,7 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
         return None
     k = VIEW_W / (x1 - x0)
     # simplified to a twentieth of a viewBox unit: a pixel at the deepest zoom
-    geoms = shapely.simplify(
-        np.asarray(parcels.geometry.values), 0.05 / k, preserve_topology=True
-    )
+    geoms = shapely.simplify(np.asarray(parcels.geometry.values), 0.05 / k, preserve_topology=True)
     ids: list[str] = []
     rings: list[list[list[int]]] = []
     for pid, geom in zip(parcels["parcel_id"].astype(str), geoms, strict=True):
@@ -262,9 +260,7 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
     return data
 
 
-def canvas_map(
-    shapes: Mapping[str, Any], eligible: Mapping[str, str]
-) -> dict[str, Any]:
+def canvas_map(shapes: Mapping[str, Any], eligible: Mapping[str, str]) -> dict[str, Any]:
     """The canvas map's JSON: :func:`canvas_shapes` with each parcel's allowed actions, as
     ``kinds`` (the distinct space-separated lists) and ``kind`` (per parcel, an index into
     ``kinds``), a few bytes a parcel."""
