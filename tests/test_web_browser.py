@@ -783,3 +783,178 @@ def test_serve_on_another_address_without_an_account_refuses_to_start(tmp_path: 
     assert result.returncode == 2, err
     assert "--host" in err and "--add-user" in err  # the named error: where and the fix
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- the lock map
+@pytest.fixture(scope="module")
+def city_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A layer too large for the SVG lock map: the demo laid out 3 × 3 times side by side
+    (27,000 parcels, each copy's ids suffixed), as GeoParquet."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely import affinity
+
+    demo = gpd.read_file(DEMO, engine="pyogrio")
+    x0, y0, x1, y1 = demo.total_bounds
+    copies = []
+    for i in range(3):
+        for j in range(3):
+            c = demo.copy()
+            c["parcel_id"] = c["parcel_id"].astype(str) + f"-{i}{j}"
+            c["geometry"] = c.geometry.apply(
+                lambda g, i=i, j=j: affinity.translate(g, i * (x1 - x0), j * (y1 - y0))
+            )
+            copies.append(c)
+    city = gpd.GeoDataFrame(pd.concat(copies, ignore_index=True), crs=demo.crs)
+    path = tmp_path_factory.mktemp("city") / "city.parquet"
+    city.to_parquet(path)
+    return path
+
+
+def upload_plain(driver: Any, server: Server, path: Path) -> str:
+    """Upload a layer that needs no mapping; its id once its page says it is usable."""
+    driver.get(server.url + "/layers/new")
+    by_id(driver, "file").send_keys(str(path))
+    by_id(driver, "upload-submit").click()
+    layer = wait_path(driver, r"/layers/([0-9a-f]{16})").group(1)
+    wait_for(
+        driver, lambda d: d.find_element(By.ID, "validation").get_attribute("data-ok") == "true"
+    )
+    return layer
+
+
+def view_of(driver: Any) -> list[float]:
+    """The part of the layer the lock map shows: x, y, width, height in viewBox units."""
+    return [float(v) for v in by_id(driver, "lock-map").get_attribute("data-view").split()]
+
+
+def click_at(driver: Any, element: Any, x: float, y: float) -> None:
+    """A real mouse click at page point (x, y) (CSS pixels of the viewport)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    box = driver.execute_script(
+        "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+        element,
+    )
+    dx, dy = x - (box[0] + box[2] / 2), y - (box[1] + box[3] / 2)
+    ActionChains(driver).move_to_element_with_offset(element, int(dx), int(dy)).click().perform()
+
+
+def zoom_by_buttons_wheel_and_drag(driver: Any) -> None:
+    """Zoom in with the button (twice) and the wheel, pan by a drag: each changes the view,
+    and the drag locks nothing."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    lock_map = by_id(driver, "lock-map")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", lock_map)
+    whole = view_of(driver)
+    by_id(driver, "lock-zoom-in").click()
+    by_id(driver, "lock-zoom-in").click()
+    assert view_of(driver)[2] == pytest.approx(whole[2] / 4, rel=0.01)
+    before = view_of(driver)
+    ActionChains(driver).scroll_from_origin(ScrollOrigin.from_element(lock_map), 0, -100).perform()
+    wait_for(driver, lambda d: view_of(d)[2] < before[2] * 0.9)
+    before = view_of(driver)
+    fields = driver.execute_script(
+        "return Array.from(document.querySelectorAll('textarea[data-lock]')).map(function (f) {"
+        " return f.value; });"
+    )
+    ActionChains(driver).click_and_hold(lock_map).move_by_offset(120, 40).release().perform()
+    after = view_of(driver)
+    assert after[0] < before[0] and after[2] == pytest.approx(before[2])  # dragged, same zoom
+    assert fields == driver.execute_script(
+        "return Array.from(document.querySelectorAll('textarea[data-lock]')).map(function (f) {"
+        " return f.value; });"
+    )  # a drag is no click
+
+
+def assert_locked_and_saved(driver: Any, server: Server, layer: str, pid: str) -> None:
+    """The clicked parcel is in a lock field and named under the map; saved, it is a lock in
+    the scenario's TOML."""
+    assert by_id(driver, "lock-picked").text.startswith(pid + " — ")
+    state = driver.execute_script(
+        "var pid = arguments[0];"
+        "var f = Array.from(document.querySelectorAll('textarea[data-lock]')).find(function (f) {"
+        " return f.value.split(/\\s+/).indexOf(pid) >= 0; });"
+        "return f ? f.dataset.lock : null;",
+        pid,
+    )
+    assert state is not None and state != "free"
+    by_id(driver, "save-scenario").click()
+    wait_path(driver, f"/layers/{layer}/scenario")
+    toml = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        f"fetch('/layers/{layer}/scenario.toml').then(function (r) {{ return r.text(); }})"
+        ".then(done);"
+    )
+    import tomllib
+
+    locks = tomllib.loads(toml)["locks"]
+    if state == "out":
+        assert locks["exclude"] == {pid: "all"}
+    else:
+        assert locks["include"] == {pid: state.removeprefix("in-")}
+
+
+def test_the_lock_map_zooms_and_a_click_locks_a_parcel(
+    tab: Any, server: Server, shots: Path
+) -> None:
+    driver = tab
+    layer = upload_plain(driver, server, DEMO)
+    driver.get(f"{server.url}/layers/{layer}/scenario")
+    assert driver.find_element(By.CSS_SELECTOR, "svg#lock-map")
+    zoom_by_buttons_wheel_and_drag(driver)
+    # a parcel that allows an action, seen whole and on top in the zoomed map
+    pid, x, y = driver.execute_script(
+        "var m = document.getElementById('lock-map').getBoundingClientRect();"
+        "var paths = document.querySelectorAll('#lock-map path[data-eligible]:not([data-eligible=\"\"])');"
+        "for (var i = 0; i < paths.length; i++) {"
+        "  var r = paths[i].getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;"
+        "  if (r.left > m.left && r.right < m.right && r.top > m.top && r.bottom < m.bottom &&"
+        "      r.width > 6 && document.elementFromPoint(x, y) === paths[i]) {"
+        "    return [paths[i].dataset.pid, x, y]; } }"
+        "return null;"
+    )
+    click_at(driver, by_id(driver, "lock-map"), x, y)
+    cls = driver.find_element(By.CSS_SELECTOR, f'path[data-pid="{pid}"]').get_attribute("class")
+    assert cls.startswith("lock-in-")  # the first state after free: its first allowed action
+    shot_of(driver, shots, "18-lock-map-zoomed", "locks")
+    assert_locked_and_saved(driver, server, layer, pid)
+    assert_no_console_errors(driver)
+    assert_stayed_on_the_server(driver, server)
+
+
+def test_a_city_layer_gets_the_canvas_lock_map_that_zooms_and_locks(
+    tab: Any, server: Server, city_layer: Path, shots: Path
+) -> None:
+    driver = tab
+    layer = upload_plain(driver, server, city_layer)
+    assert by_id(driver, "parcel-count").text == "27,000"
+    driver.get(f"{server.url}/layers/{layer}/scenario")
+    canvas = driver.find_element(By.CSS_SELECTOR, "canvas#lock-map")
+    wait_for(driver, lambda d: canvas.get_attribute("data-ready") == "true")
+    assert not by_id(driver, "lock-map-loading").is_displayed()
+    zoom_by_buttons_wheel_and_drag(driver)
+    # a parcel that allows an action near the middle of the view: the mean of its outline's
+    # vertices (inside: the demo's parcels are convex), on the screen through data-view
+    pid, x, y = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "var c = document.getElementById('lock-map'), r = c.getBoundingClientRect();"
+        "var v = c.dataset.view.split(' ').map(Number);"
+        "fetch(c.dataset.src).then(function (a) { return a.json(); }).then(function (d) {"
+        "  for (var p = 0; p < d.ids.length; p++) {"
+        "    if (!d.kinds[d.kind[p]]) { continue; }"
+        "    var ring = d.rings[p][0], x = 0, y = 0, sx = 0, sy = 0, n = ring.length / 2;"
+        "    for (var k = 0; k < ring.length; k += 2) {"
+        "      x += ring[k]; y += ring[k + 1]; sx += x; sy += y; }"
+        "    var fx = (sx / n / d.scale - v[0]) / v[2], fy = (sy / n / d.scale - v[1]) / v[3];"
+        "    if (fx > 0.3 && fx < 0.7 && fy > 0.3 && fy < 0.7) {"
+        "      done([d.ids[p], r.left + fx * r.width, r.top + fy * r.height]); return; } }"
+        "  done(null); });"
+    )
+    click_at(driver, canvas, x, y)
+    shot_of(driver, shots, "19-lock-map-city-zoomed", "locks")
+    assert_locked_and_saved(driver, server, layer, pid)
+    assert_no_console_errors(driver)
+    assert_stayed_on_the_server(driver, server)
