@@ -264,6 +264,15 @@ def test_a_layer_too_large_for_the_svg_gets_the_canvas_map(
     # a reload asks again and is told nothing changed
     again = client.get(canvas.group(1), headers={"If-None-Match": got.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+    # a lock saved changes nothing a parcel allows: the same map
+    _post_scenario(client, layer, do="save")
+    saved = client.get(canvas.group(1)).headers["etag"]
+    _post_scenario(client, layer, do="save", **{"locks.include.clear": clear})
+    again = client.get(canvas.group(1), headers={"If-None-Match": saved})
+    assert again.status_code == 304
+    # a client that takes no gzip gets the JSON itself
+    plain = client.get(canvas.group(1), headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json()["ids"] == data["ids"]
     # the SVG's layers get no JSON
     monkeypatch.setattr(locks_map, "MAX_MAP_PARCELS", 20_000)
     assert client.get(canvas.group(1)).status_code == 404

@@ -20,7 +20,6 @@ and styles for offline use, get ``'unsafe-inline'`` for those alone).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import re
@@ -682,17 +681,25 @@ def _routes(app: FastAPI, web: Web) -> None:
     @app.get("/layers/{layer_id}/lockmap.json")
     async def lock_map_json(request: Request, layer_id: str) -> Response:
         """The canvas lock map's outlines and allowed actions (a layer too large for the
-        SVG); revalidated by its ETag, so a reload of the scenario page sends 304."""
+        SVG), kept gzip-compressed; revalidated by its ETag, so a reload of the scenario
+        page sends 304."""
         layer = _open_layer(web, layer_id)
-        body = await run_in_threadpool(
+        kept = await run_in_threadpool(
             _lock_map_json, layer, _scenario_data(layer), request.state.lang
         )
-        if body is None:
+        if kept is None:
             raise HTTPException(404)
-        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
-        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        key, body = kept
+        etag = f'"{key}"'
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+        else:
+            import gzip
+
+            body = gzip.decompress(body)
         return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/layers/{layer_id}/scenario.toml")
@@ -1009,20 +1016,31 @@ def _run_projects(folder: Path, lang: str) -> dict[str, Any] | None:
 
 def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
     """The lock map of the scenario page: the layer's outline, each parcel's allowed actions
-    and its lock now; for a layer too large for the SVG, the canvas's frame and data
-    address alone (``kind`` says which); ``None`` when the layer cannot be read or is too
-    large to draw."""
+    and its lock now; for a layer too large for the SVG, the canvas's frame and size alone
+    (``kind`` says which; the layer is not read again once its canvas map is kept);
+    ``None`` when the layer cannot be read or is too large to draw."""
     from landopt.errors import LandoptError
 
+    n = _valid_parcels(layer, lang)
+    if n is None or n > locks_map.MAX_CANVAS_PARCELS:
+        return None
+    if n > locks_map.MAX_MAP_PARCELS:
+        meta = locks_map.canvas_meta(layer, n)
+        if meta is None:
+            try:
+                shapes = locks_map.canvas_shapes(layer, layer.read(lang))
+            except LandoptError:
+                return None
+            meta = locks_map.canvas_meta(layer, n)
+            if shapes is None:
+                return None
+            if meta is None:  # not kept (a read-only folder): this once from the shapes
+                meta = {"viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
+        return {"kind": "canvas", **meta}
     try:
         parcels = layer.read(lang)
     except LandoptError:
         return None
-    if len(parcels) > locks_map.MAX_MAP_PARCELS:
-        shapes = locks_map.canvas_shapes(layer, parcels)
-        if shapes is None:
-            return None
-        return {"kind": "canvas", "viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
     shape = locks_map.outline(layer, parcels)
     if shape is None:
         return None
@@ -1042,23 +1060,31 @@ def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str,
     return {"kind": "svg", "viewbox": shape["viewbox"], "parcels": parcels_out}
 
 
-def _lock_map_json(layer: layers.Layer, data: dict[str, Any], lang: str) -> bytes | None:
-    """The canvas lock map's JSON (:func:`locks_map.canvas_map`), compact; ``None`` when
-    the layer cannot be read, is small enough for the SVG, or too large to draw."""
+def _valid_parcels(layer: layers.Layer, lang: str) -> int | None:
+    """The number of parcels of a usable layer (its kept validation), else ``None``."""
+    report = layers.validate(layer, lang)
+    return report.parcels if report.ok else None
+
+
+def _lock_map_json(
+    layer: layers.Layer, data: dict[str, Any], lang: str
+) -> tuple[str, bytes] | None:
+    """The canvas lock map's gzip-compressed JSON and its key
+    (:func:`locks_map.canvas_json_gz`); ``None`` when the layer cannot be read, is small
+    enough for the SVG, or too large to draw."""
     from landopt.errors import LandoptError
 
-    try:
-        parcels = layer.read(lang)
-    except LandoptError:
+    n = _valid_parcels(layer, lang)
+    if n is None or not locks_map.MAX_MAP_PARCELS < n <= locks_map.MAX_CANVAS_PARCELS:
         return None
-    if len(parcels) <= locks_map.MAX_MAP_PARCELS:
-        return None
-    shapes = locks_map.canvas_shapes(layer, parcels)
-    if shapes is None:
-        return None
-    eligible = locks_map.eligible_of(data, parcels, layer.folder)
-    out = locks_map.canvas_map(shapes, eligible)
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def read() -> Any:
+        try:
+            return layer.read(lang)
+        except LandoptError:
+            return None
+
+    return locks_map.canvas_json_gz(layer, n, data, read)
 
 
 def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:

@@ -190,13 +190,23 @@ def eligible_of(data: Mapping[str, Any], parcels: Any, base_dir: Path) -> dict[s
     }
 
 
-def _key(layer: Any, parcels: Any, kind: str) -> str:
+def _key(layer: Any, n: int, kind: str) -> str:
     """What a kept outline was drawn from: the layer's mapping and size, and its kind."""
     return hashlib.sha256(
-        json.dumps(
-            [layer.columns, layer.status_values, len(parcels), kind], sort_keys=True
-        ).encode()
+        json.dumps([layer.columns, layer.status_values, n, kind], sort_keys=True).encode()
     ).hexdigest()[:16]
+
+
+def canvas_meta(layer: Any, n: int) -> dict[str, Any] | None:
+    """The kept canvas map's frame and size, ``{"viewbox", "n"}``, for a layer of ``n``
+    valid parcels, without reading the layer (``None`` when not kept for its mapping)."""
+    try:
+        cached = json.loads((Path(layer.folder) / "outline-canvas.meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if cached.get("key") != _key(layer, n, "canvas"):
+        return None
+    return {"viewbox": str(cached["viewbox"]), "n": int(cached["n"])}
 
 
 def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
@@ -208,7 +218,7 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
     without polygons."""
     if parcels is None or len(parcels) == 0 or len(parcels) > MAX_CANVAS_PARCELS:
         return None
-    key = _key(layer, parcels, "canvas")
+    key = _key(layer, len(parcels), "canvas")
     path = Path(layer.folder) / "outline-canvas.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -252,12 +262,57 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
         "ids": ids,
         "rings": rings,
     }
+    meta = {"key": key, "viewbox": data["viewbox"], "n": len(ids)}
     try:
         with atomic_file(path) as tmp:
             tmp.write_text(json.dumps({"key": key, "outline": data}), encoding="utf-8")
+        with atomic_file(path.with_name("outline-canvas.meta.json")) as tmp:
+            tmp.write_text(json.dumps(meta), encoding="utf-8")
     except OSError as exc:  # the map still shows; it is drawn again next time
         log.warning("lock map of layer %s not kept: %s", layer.id, exc)
     return data
+
+
+def canvas_json_gz(
+    layer: Any, n: int, data: Mapping[str, Any], read: Any
+) -> tuple[str, bytes] | None:
+    """The canvas map's JSON (:func:`canvas_map` for the scenario ``data``), gzip-compressed,
+    and its ETag; kept in the layer's folder for the layer's mapping and the scenario without
+    its locks (locks do not change what a parcel allows), so a page shown again reads no
+    layer. ``read()`` gives the validated layer when it must be drawn; ``None`` when the
+    layer has no canvas map."""
+    import gzip
+
+    scenario = {k: v for k, v in data.items() if k != "locks"}
+    key = hashlib.sha256(
+        json.dumps([_key(layer, n, "canvas"), scenario], sort_keys=True, default=str).encode()
+    ).hexdigest()[:24]
+    folder = Path(layer.folder)
+    path = folder / f"lockmap-{key}.json.gz"
+    try:
+        return key, path.read_bytes()
+    except OSError:
+        pass
+    parcels = read()
+    if parcels is None:
+        return None
+    shapes = canvas_shapes(layer, parcels)
+    if shapes is None:
+        return None
+    out = canvas_map(shapes, eligible_of(data, parcels, folder))
+    body = gzip.compress(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        compresslevel=6,
+        mtime=0,
+    )
+    try:
+        for old in folder.glob("lockmap-*.json.gz"):  # one scenario's map kept at a time
+            old.unlink(missing_ok=True)
+        with atomic_file(path) as tmp:
+            tmp.write_bytes(body)
+    except OSError as exc:
+        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    return key, body
 
 
 def canvas_map(shapes: Mapping[str, Any], eligible: Mapping[str, str]) -> dict[str, Any]:
