@@ -95,6 +95,7 @@ def start_server(folder: Path, app: Path) -> tuple[subprocess.Popen[bytes], str]
         proc = subprocess.Popen(
             [sys.executable, "-m", "landopt", "serve", "--port", str(port), "--data", str(folder)],
             env=env,
+            cwd=folder,  # python -m puts the working folder first on the path: not a checkout
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -186,7 +187,34 @@ def scaled_toml(n: int, folder: Path) -> Path:
     return path
 
 
-def one_layer(driver: Any, url: str, layer_path: Path, n: int, folder: Path) -> dict[str, Any]:
+def shot(driver: Any, path: Path, element_id: str | None = None) -> None:
+    """A PNG of one element of the page (or the whole page), however tall."""
+    import base64
+
+    box = driver.execute_script(
+        "var e = arguments[0] ? document.getElementById(arguments[0]) : document.body;"
+        "var r = e.getBoundingClientRect();"
+        "return [r.left + scrollX, r.top + scrollY, r.width, r.height];",
+        element_id,
+    )
+    if element_id is None:
+        box = [0, 0, box[2], driver.execute_script("return document.body.scrollHeight")]
+    png = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1},
+        },
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(png["data"]))
+    print("screenshot", path, flush=True)
+
+
+def one_layer(
+    driver: Any, url: str, layer_path: Path, n: int, folder: Path, shots: Path | None = None
+) -> dict[str, Any]:
     from selenium.webdriver.common.by import By
 
     out: dict[str, Any] = {"parcels": n}
@@ -215,6 +243,12 @@ def one_layer(driver: Any, url: str, layer_path: Path, n: int, folder: Path) -> 
         if driver.find_elements(By.ID, "lock-zoom-in")
         else float("nan")
     )
+
+    if shots is not None and out["lock_kind"]:
+        for _ in range(3):
+            driver.find_element(By.ID, "lock-zoom-in").click()
+        time.sleep(1)  # drawn in the next animation frame
+        shot(driver, shots / f"lock-map-{n}.png", "locks")
 
     # the scaled scenario, run
     driver.find_element(By.ID, "toml-file").send_keys(str(scaled_toml(n, folder)))
@@ -267,6 +301,10 @@ def one_layer(driver: Any, url: str, layer_path: Path, n: int, folder: Path) -> 
         }
         if zoom is not None:
             out["map_zoom_step_ms"] = zoom
+        if shots is not None and visit == "cached":
+            driver.execute_script("document.getElementById('map').scrollIntoView()")
+            time.sleep(1)
+            shot(driver, shots / f"result-{n}.png")
     return out
 
 
@@ -283,6 +321,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parcels", type=int, nargs="+", default=[3000, 100_000])
     parser.add_argument("--runs", type=int, default=1, help="browser passes per layer")
+    parser.add_argument("--shots", type=Path, help="screenshots of both maps go here")
     parser.add_argument(
         "--app",
         type=Path,
@@ -298,7 +337,10 @@ def main() -> None:
         driver = browser(folder / "profile")
         try:
             for n in args.parcels:
-                runs = [one_layer(driver, url, layer_for(n), n, folder) for _ in range(args.runs)]
+                runs = [
+                    one_layer(driver, url, layer_for(n), n, folder, args.shots)
+                    for _ in range(args.runs)
+                ]
                 for r in runs:
                     print(json.dumps(r), flush=True)
                 results.append((n, runs))

@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _chromium import CHROMEDRIVER, CHROMIUM, free_port, shots_folder, start_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,19 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "parcels.geojson"
 DEMO_TOML = REPO / "data" / "scenarios" / "zhangdian-2023.toml"
 
-CHROMIUM = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-    None,
-)
-CHROMEDRIVER = (
-    "/usr/bin/chromedriver"
-    if Path("/usr/bin/chromedriver").exists()
-    else shutil.which("chromedriver")
-)
 try:
     from selenium import webdriver
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # pragma: no cover - depends on the machine
@@ -145,12 +134,6 @@ class Server:
     log: Path
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def _env(store: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
@@ -169,7 +152,7 @@ def start_server(folder: Path, *args: str, host: str = "127.0.0.1") -> Server:
     """Start ``landopt serve --host host --port <free> --data folder/data``; return once it
     answers HTTP (polled; a generous bound), or fail with its log."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port(host)
+    port = free_port(host)
     data = folder / "data"
     log = folder / "server.log"
     with open(log, "wb") as out:
@@ -247,59 +230,20 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("LANDOPT_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return shots_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Any]:
-    """Headless Chromium that can reach 127.0.0.1 and nothing else: no name resolves, and
-    every other address goes through a proxy on a closed port (Chromium never proxies the
-    loopback addresses)."""
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--metrics-recording-only",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # no name resolves
-        f"--proxy-server=http://127.0.0.1:{_free_port('127.0.0.1')}",  # a closed port
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        opts.add_argument(arg)
-    opts.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "download.directory_upgrade": True,
-            "safebrowsing.enabled": False,
-        },
+    """Headless Chromium that can reach 127.0.0.1 and nothing else (tests/_chromium.py)."""
+    driver = start_chromium(
+        tmp_path_factory.mktemp("chromium-profile"),
+        blocked=["https://*", "ws://*", "wss://*", "ftp://*"],
+        server=True,
+        downloads=downloads,
+        page_load_timeout=PAGE_S,
     )
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
-        driver.set_page_load_timeout(PAGE_S)
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd(
-            "Network.setBlockedURLs", {"urls": ["https://*", "ws://*", "wss://*", "ftp://*"]}
-        )
-        driver.execute_cdp_cmd(
-            "Browser.setDownloadBehavior",
-            {"behavior": "allow", "downloadPath": str(downloads)},
-        )
         yield driver
     finally:
         driver.quit()
@@ -772,7 +716,7 @@ def test_off_localhost_a_sign_in_is_required(tab: Any, remote_server: Server, sh
 def test_serve_on_another_address_without_an_account_refuses_to_start(tmp_path: Path) -> None:
     result = subprocess.run(
         _serve_command(
-            "--host", "0.0.0.0", "--port", str(_free_port("0.0.0.0")), "--data", str(tmp_path)
+            "--host", "0.0.0.0", "--port", str(free_port("0.0.0.0")), "--data", str(tmp_path)
         ),
         env=_env(tmp_path / "runs.sqlite"),
         stdin=subprocess.DEVNULL,
