@@ -825,7 +825,11 @@ def assert_locked_and_saved(driver: Any, server: Server, layer: str, pid: str) -
         pid,
     )
     assert state is not None and state != "free"
-    by_id(driver, "save-scenario").click()
+    from selenium.webdriver.support import expected_conditions as ec
+
+    button = by_id(driver, "save-scenario")
+    button.click()
+    wait_for(driver, ec.staleness_of(button))  # the page the save answered, not this one
     wait_path(driver, f"/layers/{layer}/scenario")
     toml = driver.execute_async_script(
         "var done = arguments[arguments.length - 1];"

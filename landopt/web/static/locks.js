@@ -300,14 +300,21 @@
   window.addEventListener("resize", draw);
   state = states();
   reset();
+  var note = document.getElementById("lock-map-loading");
+  // no map after all (the layer became unreadable): say so, and leave the fields
+  function failed() {
+    map.hidden = true;
+    var zoomBar = document.getElementById("lock-zoom");
+    if (zoomBar) { zoomBar.hidden = true; }
+    if (note) { note.textContent = note.dataset.failed || ""; }
+  }
   fetch(map.dataset.src, { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (json) {
-      var note = document.getElementById("lock-map-loading");
-      if (!json) { return; }
+      if (!json) { failed(); return; }
       load(json);
       draw();
       if (note) { note.hidden = true; }
       map.dataset.ready = "true";
-    });
+    }, failed);
 })();
