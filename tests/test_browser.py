@@ -208,3 +208,31 @@ def test_report_html_offline_renders_with_its_maps(browser, demo_plan, out_dir, 
 
     assert_no_console_errors(browser)
     assert_stayed_in_the_file(browser, url)
+
+
+def test_a_long_proof_line_wraps_inside_the_legend(browser, tmp_path):
+    """A plan proven within its gap names the proof in the legend's subtitle, a piece longer
+    than the panel: at a window 1,150 px wide (and 900) it wraps, nothing runs out of the
+    panel behind a scroll bar."""
+    from landopt.maps.layers import plan_subtitle
+    from landopt.webmap import write_webmap
+
+    plan = solve(load_scenario(DEMO).with_solver(gap=0.2))
+    assert plan.result.status == "within_gap"
+    proof = plan_subtitle(plan, "zh").split(" · ")[-1]
+    assert proof.startswith("已证明与最优解相差不超过")
+    write_webmap(plan, tmp_path / "plan.html")
+    try:
+        for width in (1150, 900):
+            browser.set_window_size(width, 900)
+            open_page(browser, tmp_path / "plan.html")
+            wait_ready(browser)
+            legend = browser.find_element(By.ID, "lo-legend")
+            assert proof in legend.text.replace("\n", "")
+            inner, outer = browser.execute_script(
+                "var e = document.getElementById('lo-legend');"
+                "return [e.scrollWidth, e.clientWidth];"
+            )
+            assert inner <= outer, (width, inner, outer)
+    finally:
+        browser.set_window_size(1400, 1000)
