@@ -10,8 +10,6 @@ the test's temporary folder, or to ``$LANDOPT_SCREENSHOTS`` when set.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+from _chromium import CHROMEDRIVER, CHROMIUM, shots_folder, start_chromium  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -32,15 +30,6 @@ from landopt.report import plan_outputs  # noqa: E402
 from landopt.scenario import load_scenario  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "zhangdian-2023.toml"
-CHROMIUM = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-    None,
-)
-CHROMEDRIVER = (
-    "/usr/bin/chromedriver"
-    if Path("/usr/bin/chromedriver").exists()
-    else shutil.which("chromedriver")
-)
 if not CHROMIUM or not CHROMEDRIVER:
     pytest.skip(
         "needs chromium and chromedriver (apt-get install chromium chromium-driver)",
@@ -65,42 +54,15 @@ def out_dir(demo_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("LANDOPT_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return shots_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--metrics-recording-only",
-        "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolves: nothing can leave
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver = start_chromium(
+        tmp_path_factory.mktemp("chromium-profile"), blocked=[f"{s}*" for s in LEAVING]
+    )
     try:
-        driver.set_page_load_timeout(20)
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd(
-            "Network.setBlockedURLs", {"urls": [f"{s}*" for s in LEAVING]}
-        )  # and the CDP block on top
         yield driver
     finally:
         driver.quit()
@@ -183,7 +145,9 @@ def assert_embedded_font_loads(driver: Any) -> None:
         "  function (fs) { done(fs.map(function (f) { return f.family + ':' + f.status; })); },"
         "  function (e) { done(['error:' + e]); });"
     )
-    assert faces == ['"Noto Sans SC GB2312":loaded'] or faces == ["Noto Sans SC GB2312:loaded"], faces
+    assert faces == ['"Noto Sans SC GB2312":loaded'] or faces == ["Noto Sans SC GB2312:loaded"], (
+        faces
+    )
 
 
 def test_plan_html_offline_renders_and_shows_a_parcel_on_hover(browser, demo_plan, out_dir, shots):
@@ -244,3 +208,31 @@ def test_report_html_offline_renders_with_its_maps(browser, demo_plan, out_dir, 
 
     assert_no_console_errors(browser)
     assert_stayed_in_the_file(browser, url)
+
+
+def test_a_long_proof_line_wraps_inside_the_legend(browser, tmp_path):
+    """A plan proven within its gap names the proof in the legend's subtitle, a piece longer
+    than the panel: at a window 1,150 px wide (and 900) it wraps, nothing runs out of the
+    panel behind a scroll bar."""
+    from landopt.maps.layers import plan_subtitle
+    from landopt.webmap import write_webmap
+
+    plan = solve(load_scenario(DEMO).with_solver(gap=0.2))
+    assert plan.result.status == "within_gap"
+    proof = plan_subtitle(plan, "zh").split(" · ")[-1]
+    assert proof.startswith("已证明与最优解相差不超过")
+    write_webmap(plan, tmp_path / "plan.html")
+    try:
+        for width in (1150, 900):
+            browser.set_window_size(width, 900)
+            open_page(browser, tmp_path / "plan.html")
+            wait_ready(browser)
+            legend = browser.find_element(By.ID, "lo-legend")
+            assert proof in legend.text.replace("\n", "")
+            inner, outer = browser.execute_script(
+                "var e = document.getElementById('lo-legend');"
+                "return [e.scrollWidth, e.clientWidth];"
+            )
+            assert inner <= outer, (width, inner, outer)
+    finally:
+        browser.set_window_size(1400, 1000)

@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _chromium import CHROMEDRIVER, CHROMIUM, free_port, shots_folder, start_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,19 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "parcels.geojson"
 DEMO_TOML = REPO / "data" / "scenarios" / "zhangdian-2023.toml"
 
-CHROMIUM = next(
-    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-    None,
-)
-CHROMEDRIVER = (
-    "/usr/bin/chromedriver"
-    if Path("/usr/bin/chromedriver").exists()
-    else shutil.which("chromedriver")
-)
 try:
     from selenium import webdriver
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # pragma: no cover - depends on the machine
@@ -145,12 +134,6 @@ class Server:
     log: Path
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def _env(store: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
@@ -169,7 +152,7 @@ def start_server(folder: Path, *args: str, host: str = "127.0.0.1") -> Server:
     """Start ``landopt serve --host host --port <free> --data folder/data``; return once it
     answers HTTP (polled; a generous bound), or fail with its log."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port(host)
+    port = free_port(host)
     data = folder / "data"
     log = folder / "server.log"
     with open(log, "wb") as out:
@@ -247,59 +230,20 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("LANDOPT_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return shots_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Any]:
-    """Headless Chromium that can reach 127.0.0.1 and nothing else: no name resolves, and
-    every other address goes through a proxy on a closed port (Chromium never proxies the
-    loopback addresses)."""
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--metrics-recording-only",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # no name resolves
-        f"--proxy-server=http://127.0.0.1:{_free_port('127.0.0.1')}",  # a closed port
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        opts.add_argument(arg)
-    opts.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "download.directory_upgrade": True,
-            "safebrowsing.enabled": False,
-        },
+    """Headless Chromium that can reach 127.0.0.1 and nothing else (tests/_chromium.py)."""
+    driver = start_chromium(
+        tmp_path_factory.mktemp("chromium-profile"),
+        blocked=["https://*", "ws://*", "wss://*", "ftp://*"],
+        server=True,
+        downloads=downloads,
+        page_load_timeout=PAGE_S,
     )
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
-        driver.set_page_load_timeout(PAGE_S)
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd(
-            "Network.setBlockedURLs", {"urls": ["https://*", "ws://*", "wss://*", "ftp://*"]}
-        )
-        driver.execute_cdp_cmd(
-            "Browser.setDownloadBehavior",
-            {"behavior": "allow", "downloadPath": str(downloads)},
-        )
         yield driver
     finally:
         driver.quit()
@@ -772,7 +716,7 @@ def test_off_localhost_a_sign_in_is_required(tab: Any, remote_server: Server, sh
 def test_serve_on_another_address_without_an_account_refuses_to_start(tmp_path: Path) -> None:
     result = subprocess.run(
         _serve_command(
-            "--host", "0.0.0.0", "--port", str(_free_port("0.0.0.0")), "--data", str(tmp_path)
+            "--host", "0.0.0.0", "--port", str(free_port("0.0.0.0")), "--data", str(tmp_path)
         ),
         env=_env(tmp_path / "runs.sqlite"),
         stdin=subprocess.DEVNULL,
@@ -783,3 +727,182 @@ def test_serve_on_another_address_without_an_account_refuses_to_start(tmp_path: 
     assert result.returncode == 2, err
     assert "--host" in err and "--add-user" in err  # the named error: where and the fix
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- the lock map
+@pytest.fixture(scope="module")
+def city_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A layer too large for the SVG lock map: the demo laid out 3 × 3 times side by side
+    (27,000 parcels, each copy's ids suffixed), as GeoParquet."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely import affinity
+
+    demo = gpd.read_file(DEMO, engine="pyogrio")
+    x0, y0, x1, y1 = demo.total_bounds
+    copies = []
+    for i in range(3):
+        for j in range(3):
+            c = demo.copy()
+            c["parcel_id"] = c["parcel_id"].astype(str) + f"-{i}{j}"
+            c["geometry"] = c.geometry.apply(
+                lambda g, i=i, j=j: affinity.translate(g, i * (x1 - x0), j * (y1 - y0))
+            )
+            copies.append(c)
+    city = gpd.GeoDataFrame(pd.concat(copies, ignore_index=True), crs=demo.crs)
+    path = tmp_path_factory.mktemp("city") / "city.parquet"
+    city.to_parquet(path)
+    return path
+
+
+def upload_plain(driver: Any, server: Server, path: Path) -> str:
+    """Upload a layer that needs no mapping; its id once its page says it is usable."""
+    driver.get(server.url + "/layers/new")
+    by_id(driver, "file").send_keys(str(path))
+    by_id(driver, "upload-submit").click()
+    layer = wait_path(driver, r"/layers/([0-9a-f]{16})").group(1)
+    wait_for(
+        driver, lambda d: d.find_element(By.ID, "validation").get_attribute("data-ok") == "true"
+    )
+    return layer
+
+
+def view_of(driver: Any) -> list[float]:
+    """The part of the layer the lock map shows: x, y, width, height in viewBox units."""
+    return [float(v) for v in by_id(driver, "lock-map").get_attribute("data-view").split()]
+
+
+def click_at(driver: Any, element: Any, x: float, y: float) -> None:
+    """A real mouse click at page point (x, y) (CSS pixels of the viewport)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    box = driver.execute_script(
+        "var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+        element,
+    )
+    dx, dy = x - (box[0] + box[2] / 2), y - (box[1] + box[3] / 2)
+    ActionChains(driver).move_to_element_with_offset(element, int(dx), int(dy)).click().perform()
+
+
+def zoom_by_buttons_wheel_and_drag(driver: Any) -> None:
+    """Zoom in with the button (twice) and the wheel, pan by a drag: each changes the view,
+    and the drag locks nothing."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    lock_map = by_id(driver, "lock-map")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", lock_map)
+    whole = view_of(driver)
+    by_id(driver, "lock-zoom-in").click()
+    by_id(driver, "lock-zoom-in").click()
+    assert view_of(driver)[2] == pytest.approx(whole[2] / 4, rel=0.01)
+    before = view_of(driver)
+    ActionChains(driver).scroll_from_origin(ScrollOrigin.from_element(lock_map), 0, -100).perform()
+    wait_for(driver, lambda d: view_of(d)[2] < before[2] * 0.9)
+    before = view_of(driver)
+    fields = driver.execute_script(
+        "return Array.from(document.querySelectorAll('textarea[data-lock]')).map(function (f) {"
+        " return f.value; });"
+    )
+    ActionChains(driver).click_and_hold(lock_map).move_by_offset(120, 40).release().perform()
+    after = view_of(driver)
+    assert after[0] < before[0] and after[2] == pytest.approx(before[2])  # dragged, same zoom
+    assert fields == driver.execute_script(
+        "return Array.from(document.querySelectorAll('textarea[data-lock]')).map(function (f) {"
+        " return f.value; });"
+    )  # a drag is no click
+
+
+def assert_locked_and_saved(driver: Any, server: Server, layer: str, pid: str) -> None:
+    """The clicked parcel is in a lock field and named under the map; saved, it is a lock in
+    the scenario's TOML."""
+    assert by_id(driver, "lock-picked").text.startswith(pid + " — ")
+    state = driver.execute_script(
+        "var pid = arguments[0];"
+        "var f = Array.from(document.querySelectorAll('textarea[data-lock]')).find(function (f) {"
+        " return f.value.split(/\\s+/).indexOf(pid) >= 0; });"
+        "return f ? f.dataset.lock : null;",
+        pid,
+    )
+    assert state is not None and state != "free"
+    from selenium.webdriver.support import expected_conditions as ec
+
+    button = by_id(driver, "save-scenario")
+    button.click()
+    wait_for(driver, ec.staleness_of(button))  # the page the save answered, not this one
+    wait_path(driver, f"/layers/{layer}/scenario")
+    toml = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        f"fetch('/layers/{layer}/scenario.toml').then(function (r) {{ return r.text(); }})"
+        ".then(done);"
+    )
+    import tomllib
+
+    locks = tomllib.loads(toml)["locks"]
+    if state == "out":
+        assert locks["exclude"] == {pid: "all"}
+    else:
+        assert locks["include"] == {pid: state.removeprefix("in-")}
+
+
+def test_the_lock_map_zooms_and_a_click_locks_a_parcel(
+    tab: Any, server: Server, shots: Path
+) -> None:
+    driver = tab
+    layer = upload_plain(driver, server, DEMO)
+    driver.get(f"{server.url}/layers/{layer}/scenario")
+    assert driver.find_element(By.CSS_SELECTOR, "svg#lock-map")
+    zoom_by_buttons_wheel_and_drag(driver)
+    # a parcel that allows an action, seen whole and on top in the zoomed map
+    pid, x, y = driver.execute_script(
+        "var m = document.getElementById('lock-map').getBoundingClientRect();"
+        "var paths = document.querySelectorAll('#lock-map path[data-eligible]:not([data-eligible=\"\"])');"
+        "for (var i = 0; i < paths.length; i++) {"
+        "  var r = paths[i].getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;"
+        "  if (r.left > m.left && r.right < m.right && r.top > m.top && r.bottom < m.bottom &&"
+        "      r.width > 6 && document.elementFromPoint(x, y) === paths[i]) {"
+        "    return [paths[i].dataset.pid, x, y]; } }"
+        "return null;"
+    )
+    click_at(driver, by_id(driver, "lock-map"), x, y)
+    cls = driver.find_element(By.CSS_SELECTOR, f'path[data-pid="{pid}"]').get_attribute("class")
+    assert cls.startswith("lock-in-")  # the first state after free: its first allowed action
+    shot_of(driver, shots, "18-lock-map-zoomed", "locks")
+    assert_locked_and_saved(driver, server, layer, pid)
+    assert_no_console_errors(driver)
+    assert_stayed_on_the_server(driver, server)
+
+
+def test_a_city_layer_gets_the_canvas_lock_map_that_zooms_and_locks(
+    tab: Any, server: Server, city_layer: Path, shots: Path
+) -> None:
+    driver = tab
+    layer = upload_plain(driver, server, city_layer)
+    assert by_id(driver, "parcel-count").text == "27,000"
+    driver.get(f"{server.url}/layers/{layer}/scenario")
+    canvas = driver.find_element(By.CSS_SELECTOR, "canvas#lock-map")
+    wait_for(driver, lambda d: canvas.get_attribute("data-ready") == "true")
+    assert not by_id(driver, "lock-map-loading").is_displayed()
+    zoom_by_buttons_wheel_and_drag(driver)
+    # a parcel that allows an action near the middle of the view: the mean of its outline's
+    # vertices (inside: the demo's parcels are convex), on the screen through data-view
+    pid, x, y = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "var c = document.getElementById('lock-map'), r = c.getBoundingClientRect();"
+        "var v = c.dataset.view.split(' ').map(Number);"
+        "fetch(c.dataset.src).then(function (a) { return a.json(); }).then(function (d) {"
+        "  for (var p = 0; p < d.ids.length; p++) {"
+        "    if (!d.kinds[d.kind[p]]) { continue; }"
+        "    var ring = d.rings[p][0], x = 0, y = 0, sx = 0, sy = 0, n = ring.length / 2;"
+        "    for (var k = 0; k < ring.length; k += 2) {"
+        "      x += ring[k]; y += ring[k + 1]; sx += x; sy += y; }"
+        "    var fx = (sx / n / d.scale - v[0]) / v[2], fy = (sy / n / d.scale - v[1]) / v[3];"
+        "    if (fx > 0.3 && fx < 0.7 && fy > 0.3 && fy < 0.7) {"
+        "      done([d.ids[p], r.left + fx * r.width, r.top + fy * r.height]); return; } }"
+        "  done(null); });"
+    )
+    click_at(driver, canvas, x, y)
+    shot_of(driver, shots, "19-lock-map-city-zoomed", "locks")
+    assert_locked_and_saved(driver, server, layer, pid)
+    assert_no_console_errors(driver)
+    assert_stayed_on_the_server(driver, server)

@@ -201,6 +201,104 @@ def test_the_lock_map_draws_every_parcel_with_the_actions_it_allows(client: Any)
     assert client.get("/static/locks.js").status_code == 200
 
 
+def test_the_lock_map_has_zoom_buttons_and_keyboard_focus(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    page = client.get(f"/layers/{layer}/scenario").text
+    for zoom in ("in", "out", "reset"):
+        assert re.search(rf'<button type="button" id="lock-zoom-{zoom}" data-zoom="{zoom}"', page)
+    assert 'aria-label="放大"' in page and 'aria-label="缩小"' in page  # named for a reader
+    assert re.search(r'<svg id="lock-map" tabindex="0" viewBox="0 0 1000 \d+"', page)
+    english = client.get(f"/layers/{layer}/scenario?lang=en").text
+    assert 'aria-label="Zoom in"' in english and ">Whole layer<" in english
+
+
+def _decoded(rings: list[list[int]], scale: int) -> list[list[tuple[float, float]]]:
+    """The canvas map's rings back in viewBox units (they are steps from the first vertex)."""
+    import itertools
+
+    out = []
+    for ring in rings:
+        xs = itertools.accumulate(ring[0::2])
+        ys = itertools.accumulate(ring[1::2])
+        out.append([(x / scale, y / scale) for x, y in zip(xs, ys, strict=True)])
+    return out
+
+
+def test_a_layer_too_large_for_the_svg_gets_the_canvas_map(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above MAX_MAP_PARCELS (lowered here below the demo's 3,000; a city layer of 100,000
+    takes the same path) the page holds a canvas and the outlines come as JSON: every parcel,
+    in the SVG's frame, with the actions its status allows, gzip-compressed, revalidated."""
+    import shapely
+
+    import landopt
+    from landopt.web import locks_map
+
+    monkeypatch.setattr(locks_map, "MAX_MAP_PARCELS", 1000)
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    page = client.get(f"/layers/{layer}/scenario").text
+    assert "<path data-pid=" not in page  # no SVG of 3,000 paths in the page
+    canvas = re.search(r'<canvas id="lock-map" tabindex="0" data-src="([^"]+)"[^>]*>', page)
+    assert canvas and canvas.group(1) == f"/layers/{layer}/lockmap.json"
+    assert 'data-n="3000"' in canvas.group(0)
+    assert re.search(r'id="lock-zoom-in"', page) and "locks.js" in page
+    got = client.get(canvas.group(1), headers={"Accept-Encoding": "gzip"})
+    assert got.status_code == 200 and got.headers["content-encoding"] == "gzip"
+    data = got.json()
+    assert len(data["ids"]) == len(data["kind"]) == len(data["rings"]) == 3000
+    allowed = {
+        pid: set(data["kinds"][k].split()) for pid, k in zip(data["ids"], data["kind"], strict=True)
+    }
+    clear, upgrade, other = _demo_ids()
+    assert "clear" in allowed[clear] and "upgrade" not in allowed[clear]
+    assert "upgrade" in allowed[upgrade] and allowed[other] == set()
+    # the outlines in the SVG's frame: x to the right over 0..1000, y down from the top
+    parcels = landopt.read_parcels(DEMO)
+    x0, _, x1, y1 = parcels.total_bounds
+    k = 1000 / (x1 - x0)
+    geom = parcels.geometry[parcels["parcel_id"].astype(str) == clear].iloc[0]
+    ring = _decoded(data["rings"][data["ids"].index(clear)], data["scale"])[0]
+    drawn = shapely.Polygon([(x / k + x0, y1 - y / k) for x, y in ring])
+    assert drawn.intersection(geom).area / geom.area > 0.95
+    # a reload asks again and is told nothing changed
+    again = client.get(canvas.group(1), headers={"If-None-Match": got.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    # a lock saved changes nothing a parcel allows: the same map
+    _post_scenario(client, layer, do="save")
+    saved = client.get(canvas.group(1)).headers["etag"]
+    _post_scenario(client, layer, do="save", **{"locks.include.clear": clear})
+    again = client.get(canvas.group(1), headers={"If-None-Match": saved})
+    assert again.status_code == 304
+    # a client that takes no gzip gets the JSON itself
+    plain = client.get(canvas.group(1), headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json()["ids"] == data["ids"]
+    # the SVG's layers get no JSON
+    monkeypatch.setattr(locks_map, "MAX_MAP_PARCELS", 20_000)
+    assert client.get(canvas.group(1)).status_code == 404
+
+
+def test_the_pages_and_the_run_map_go_gzip_compressed_and_kept(client: Any) -> None:
+    layer = _layer_id(_upload(client, "parcels.geojson", DEMO.read_bytes()))
+    gz = {"Accept-Encoding": "gzip"}
+    for url in (f"/layers/{layer}/scenario", "/static/locks.js", "/static/app.css"):
+        got = client.get(url, headers=gz)
+        assert got.status_code == 200 and got.headers.get("content-encoding") == "gzip", url
+    assert (
+        "content-encoding"
+        not in client.get("/static/locks.js", headers={"Accept-Encoding": "identity"}).headers
+    )
+    run = _run_id(_post_scenario(client, layer, do="run"))
+    assert _wait(client, run)["status"] == "done"
+    page = client.get(f"/runs/{run}/files/plan.html", headers=gz)
+    assert page.headers["content-encoding"] == "gzip"
+    assert page.headers["cache-control"].startswith("private, max-age=")
+    assert "'unsafe-inline'" in page.headers["content-security-policy"]
+    assert page.text.lstrip().lower().startswith("<!doctype html")  # whole after decoding
+    xlsx = client.get(f"/runs/{run}/files/summary.xlsx", headers=gz)
+    assert xlsx.status_code == 200 and "content-encoding" not in xlsx.headers  # a zip already
+
+
 def test_lock_fields_become_locks_in_the_toml_and_on_the_map(client: Any) -> None:
     import tomllib
 

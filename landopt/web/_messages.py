@@ -547,6 +547,18 @@ add_messages(
         },
         "pg.unlock": {"en": "Connect", "zh": "连接"},
         "locks.map": {"en": "Map of the layer for locking parcels", "zh": "用于锁定地块的图层地图"},
+        "locks.zoom": {"en": "Zoom the lock map", "zh": "缩放锁定地图"},
+        "locks.zoom_in": {"en": "Zoom in", "zh": "放大"},
+        "locks.zoom_out": {"en": "Zoom out", "zh": "缩小"},
+        "locks.zoom_reset": {"en": "Whole layer", "zh": "全图"},
+        "locks.zoom_help": {
+            "en": "Wheel or + and - to zoom, drag or the arrow keys to move.",
+            "zh": "滚轮或 + / - 键缩放，拖动或方向键平移。",
+        },
+        "locks.loading": {
+            "en": "Drawing the map of {n} parcels…",
+            "zh": "正在绘制 {n} 宗地块的地图……",
+        },
     },
     prefix="web.",
 )

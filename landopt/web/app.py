@@ -33,6 +33,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from landopt._fields import CORE_FIELDS, REQUIRED_FIELDS, STATUSES
 from landopt.errors import InputError, Problem, ScenarioError
@@ -71,6 +72,13 @@ PLAN_FILES = {
     "programme_timeline.png": "image/png",
     "projects.csv": "text/csv; charset=utf-8",
 }
+#: Already compressed (a zip inside): sent as they are.
+NO_GZIP = (PLAN_FILES["summary.xlsx"],)
+#: gzip's level for the answers: 6 compresses plan.html nearly as well as 9, in half the time.
+GZIP_LEVEL = 6
+#: How long a browser keeps a finished run's file without asking again (a run's outputs
+#: never change: a re-run is a new run).
+RUN_FILE_MAX_AGE = 24 * 3600
 #: The files of a sweep run, all inside its ``sweep`` folder.
 SWEEP_FILES = {
     "sweep.csv": "text/csv; charset=utf-8",
@@ -201,6 +209,14 @@ def build_app(config: WebConfig, store: Any) -> FastAPI:
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # every text answer over 1 kB goes gzip-compressed to a browser that takes it: the run's
+    # plan.html of 100,000 parcels is a tenth of its size on the wire (BENCHMARKS.md)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1000,
+        compresslevel=GZIP_LEVEL,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *NO_GZIP),
+    )
 
     @app.middleware("http")
     async def _guard(request: Request, call_next: Any) -> Response:
@@ -653,7 +669,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             sweep_keys=keys,
             sweep=sweep,
             lock_map=lock_map,
-            max_map=locks_map.MAX_MAP_PARCELS,
+            max_map=locks_map.MAX_CANVAS_PARCELS,
         )
 
     @app.get("/layers/{layer_id}/scenario", response_class=HTMLResponse)
@@ -661,6 +677,30 @@ def _routes(app: FastAPI, web: Web) -> None:
         layer = _open_layer(web, layer_id)
         data = _scenario_data(layer)
         return await _scenario_render(request, layer, data, scenario_form.FormResult())
+
+    @app.get("/layers/{layer_id}/lockmap.json")
+    async def lock_map_json(request: Request, layer_id: str) -> Response:
+        """The canvas lock map's outlines and allowed actions (a layer too large for the
+        SVG), kept gzip-compressed; revalidated by its ETag, so a reload of the scenario
+        page sends 304."""
+        layer = _open_layer(web, layer_id)
+        kept = await run_in_threadpool(
+            _lock_map_json, layer, _scenario_data(layer), request.state.lang
+        )
+        if kept is None:
+            raise HTTPException(404)
+        key, body = kept
+        etag = f'"{key}"'
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+        else:
+            import gzip
+
+            body = gzip.decompress(body)
+        return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/layers/{layer_id}/scenario.toml")
     async def scenario_toml(request: Request, layer_id: str) -> Response:
@@ -882,7 +922,7 @@ def _routes(app: FastAPI, web: Web) -> None:
             raise HTTPException(404)
         if not path.is_file():
             raise HTTPException(404)
-        headers = {}
+        headers = {"Cache-Control": f"private, max-age={RUN_FILE_MAX_AGE}"}
         if name.endswith(".html"):
             headers["Content-Security-Policy"] = CSP_INLINE
         disposition = "inline" if name.endswith((".html", ".png")) else "attachment"
@@ -976,9 +1016,27 @@ def _run_projects(folder: Path, lang: str) -> dict[str, Any] | None:
 
 def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str, Any] | None:
     """The lock map of the scenario page: the layer's outline, each parcel's allowed actions
-    and its lock now (``None`` when the layer cannot be read or is too large to draw)."""
+    and its lock now; for a layer too large for the SVG, the canvas's frame and size alone
+    (``kind`` says which; the layer is not read again once its canvas map is kept);
+    ``None`` when the layer cannot be read or is too large to draw."""
     from landopt.errors import LandoptError
 
+    n = _valid_parcels(layer, lang)
+    if n is None or n > locks_map.MAX_CANVAS_PARCELS:
+        return None
+    if n > locks_map.MAX_MAP_PARCELS:
+        meta = locks_map.canvas_meta(layer, n)
+        if meta is None:
+            try:
+                shapes = locks_map.canvas_shapes(layer, layer.read(lang))
+            except LandoptError:
+                return None
+            meta = locks_map.canvas_meta(layer, n)
+            if shapes is None:
+                return None
+            if meta is None:  # not kept (a read-only folder): this once from the shapes
+                meta = {"viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
+        return {"kind": "canvas", **meta}
     try:
         parcels = layer.read(lang)
     except LandoptError:
@@ -999,7 +1057,34 @@ def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str,
         else:
             state = "free"
         parcels_out.append({"pid": pid, "d": d, "eligible": eligible.get(pid, ""), "state": state})
-    return {"viewbox": shape["viewbox"], "parcels": parcels_out}
+    return {"kind": "svg", "viewbox": shape["viewbox"], "parcels": parcels_out}
+
+
+def _valid_parcels(layer: layers.Layer, lang: str) -> int | None:
+    """The number of parcels of a usable layer (its kept validation), else ``None``."""
+    report = layers.validate(layer, lang)
+    return report.parcels if report.ok else None
+
+
+def _lock_map_json(
+    layer: layers.Layer, data: dict[str, Any], lang: str
+) -> tuple[str, bytes] | None:
+    """The canvas lock map's gzip-compressed JSON and its key
+    (:func:`locks_map.canvas_json_gz`); ``None`` when the layer cannot be read, is small
+    enough for the SVG, or too large to draw."""
+    from landopt.errors import LandoptError
+
+    n = _valid_parcels(layer, lang)
+    if n is None or not locks_map.MAX_MAP_PARCELS < n <= locks_map.MAX_CANVAS_PARCELS:
+        return None
+
+    def read() -> Any:
+        try:
+            return layer.read(lang)
+        except LandoptError:
+            return None
+
+    return locks_map.canvas_json_gz(layer, n, data, read)
 
 
 def _sweep_table(folder: Path, lang: str) -> dict[str, Any] | None:

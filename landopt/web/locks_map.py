@@ -1,8 +1,14 @@
 """Locks picked on the scenario page: the layer's outline map and the lock fields.
 
-The map is an SVG drawn server-side (no map library, no tiles): every parcel one ``<path>``
-with its id and the actions its status rules allow, in a ``viewBox`` of the layer's extent.
-``static/locks.js`` cycles a clicked parcel free → must take each allowed action in turn →
+Up to :data:`MAX_MAP_PARCELS` parcels the map is an SVG drawn server-side (no map library,
+no tiles): every parcel one ``<path>`` with its id and the actions its status rules allow,
+in a ``viewBox`` of the layer's extent. Above it (a city's layer, up to
+:data:`MAX_CANVAS_PARCELS`) an SVG of every parcel is slow to draw, pan and zoom, so the
+page holds a ``<canvas>`` instead and ``static/locks.js`` draws it from
+:func:`canvas_shapes` (``/layers/{id}/lockmap.json``, gzip-compressed on the wire): the
+parcels' outlines in the same frame as integers, each parcel's allowed actions, its id;
+the script finds the clicked parcel itself (bounding boxes, then point in polygon). Both
+maps zoom (wheel, buttons, + and -) and pan (drag, arrow keys). ``static/locks.js`` cycles a clicked parcel free → must take each allowed action in turn →
 must not be touched → free, and writes the id into the lock fields. Those fields are the
 form itself (one text field of parcel ids per action, one for "not touched"), so a planner
 without JavaScript or a mouse types the ids instead. The fields become the scenario's
@@ -22,12 +28,23 @@ from typing import Any
 
 from landopt._atomic import atomic_file
 
-__all__ = ["MAX_MAP_PARCELS", "lock_fields", "locks_from_form", "outline"]
+__all__ = [
+    "MAX_CANVAS_PARCELS",
+    "MAX_MAP_PARCELS",
+    "canvas_shapes",
+    "lock_fields",
+    "locks_from_form",
+    "outline",
+]
 
 log = logging.getLogger(__name__)
 
-#: Most parcels drawn on the lock map (beyond, the text fields alone: an SVG of more is slow).
+#: Most parcels drawn on the lock map as an SVG (beyond, a canvas: an SVG of more is slow).
 MAX_MAP_PARCELS = 20_000
+#: Most parcels drawn on the lock map's canvas (beyond, the text fields alone).
+MAX_CANVAS_PARCELS = 300_000
+#: The canvas map's outlines are integers in hundredths of a viewBox unit.
+CANVAS_SCALE = 100
 #: Width of the map's viewBox; the height follows the layer's extent.
 VIEW_W = 1000.0
 _SPLIT = re.compile(r"[\s,;，；、]+")
@@ -171,3 +188,139 @@ def eligible_of(data: Mapping[str, Any], parcels: Any, base_dir: Path) -> dict[s
         pid: " ".join(c for c, ok in zip(cols, row, strict=True) if ok)
         for pid, row in zip(ids, values, strict=True)
     }
+
+
+def _key(layer: Any, n: int, kind: str) -> str:
+    """What a kept outline was drawn from: the layer's mapping and size, and its kind."""
+    return hashlib.sha256(
+        json.dumps([layer.columns, layer.status_values, n, kind], sort_keys=True).encode()
+    ).hexdigest()[:16]
+
+
+def canvas_meta(layer: Any, n: int) -> dict[str, Any] | None:
+    """The kept canvas map's frame and size, ``{"viewbox", "n"}``, for a layer of ``n``
+    valid parcels, without reading the layer (``None`` when not kept for its mapping)."""
+    try:
+        cached = json.loads((Path(layer.folder) / "outline-canvas.meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if cached.get("key") != _key(layer, n, "canvas"):
+        return None
+    return {"viewbox": str(cached["viewbox"]), "n": int(cached["n"])}
+
+
+def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
+    """The canvas lock map's outlines of a validated layer with more than
+    :data:`MAX_MAP_PARCELS` parcels: ``viewbox``, ``scale`` (:data:`CANVAS_SCALE`),
+    ``ids`` and ``rings`` (per parcel, its rings as ``[x0, y0, dx1, dy1, …]``: the first
+    vertex in hundredths of a viewBox unit, then each vertex's step from the one before),
+    kept in the layer's folder; ``None`` beyond :data:`MAX_CANVAS_PARCELS` parcels or
+    without polygons."""
+    if parcels is None or len(parcels) == 0 or len(parcels) > MAX_CANVAS_PARCELS:
+        return None
+    key = _key(layer, len(parcels), "canvas")
+    path = Path(layer.folder) / "outline-canvas.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return dict(cached["outline"])
+    except (OSError, ValueError, KeyError):
+        pass
+    import numpy as np
+    import shapely
+
+    x0, y0, x1, y1 = (float(v) for v in parcels.total_bounds)
+    if not x1 > x0 or not y1 > y0:
+        return None
+    k = VIEW_W / (x1 - x0)
+    # simplified to a twentieth of a viewBox unit: a pixel at the deepest zoom
+    geoms = shapely.simplify(np.asarray(parcels.geometry.values), 0.05 / k, preserve_topology=True)
+    ids: list[str] = []
+    rings: list[list[list[int]]] = []
+    for pid, geom in zip(parcels["parcel_id"].astype(str), geoms, strict=True):
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        parts = []
+        for poly in getattr(geom, "geoms", [geom]):
+            for ring in (poly.exterior, *poly.interiors):
+                xy = np.asarray(ring.coords)[:-1]
+                if len(xy) < 3:
+                    continue
+                q = np.empty_like(xy, dtype=np.int64)
+                q[:, 0] = np.rint((xy[:, 0] - x0) * k * CANVAS_SCALE)
+                q[:, 1] = np.rint((y1 - xy[:, 1]) * k * CANVAS_SCALE)
+                q[1:] -= q[:-1].copy()
+                parts.append(q.ravel().tolist())
+        if parts:
+            ids.append(pid)
+            rings.append(parts)
+    if not ids:
+        return None
+    data = {
+        "viewbox": f"0 0 {VIEW_W:.0f} {(y1 - y0) * k:.0f}",
+        "scale": CANVAS_SCALE,
+        "ids": ids,
+        "rings": rings,
+    }
+    meta = {"key": key, "viewbox": data["viewbox"], "n": len(ids)}
+    try:
+        with atomic_file(path) as tmp:
+            tmp.write_text(json.dumps({"key": key, "outline": data}), encoding="utf-8")
+        with atomic_file(path.with_name("outline-canvas.meta.json")) as tmp:
+            tmp.write_text(json.dumps(meta), encoding="utf-8")
+    except OSError as exc:  # the map still shows; it is drawn again next time
+        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    return data
+
+
+def canvas_json_gz(
+    layer: Any, n: int, data: Mapping[str, Any], read: Any
+) -> tuple[str, bytes] | None:
+    """The canvas map's JSON (:func:`canvas_map` for the scenario ``data``), gzip-compressed,
+    and its ETag; kept in the layer's folder for the layer's mapping and the scenario without
+    its locks (locks do not change what a parcel allows), so a page shown again reads no
+    layer. ``read()`` gives the validated layer when it must be drawn; ``None`` when the
+    layer has no canvas map."""
+    import gzip
+
+    scenario = {k: v for k, v in data.items() if k != "locks"}
+    key = hashlib.sha256(
+        json.dumps([_key(layer, n, "canvas"), scenario], sort_keys=True, default=str).encode()
+    ).hexdigest()[:24]
+    folder = Path(layer.folder)
+    path = folder / f"lockmap-{key}.json.gz"
+    try:
+        return key, path.read_bytes()
+    except OSError:
+        pass
+    parcels = read()
+    if parcels is None:
+        return None
+    shapes = canvas_shapes(layer, parcels)
+    if shapes is None:
+        return None
+    out = canvas_map(shapes, eligible_of(data, parcels, folder))
+    body = gzip.compress(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        compresslevel=6,
+        mtime=0,
+    )
+    try:
+        for old in folder.glob("lockmap-*.json.gz"):  # one scenario's map kept at a time
+            old.unlink(missing_ok=True)
+        with atomic_file(path) as tmp:
+            tmp.write_bytes(body)
+    except OSError as exc:
+        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    return key, body
+
+
+def canvas_map(shapes: Mapping[str, Any], eligible: Mapping[str, str]) -> dict[str, Any]:
+    """The canvas map's JSON: :func:`canvas_shapes` with each parcel's allowed actions, as
+    ``kinds`` (the distinct space-separated lists) and ``kind`` (per parcel, an index into
+    ``kinds``), a few bytes a parcel."""
+    kinds: dict[str, int] = {}
+    kind = []
+    for pid in shapes["ids"]:
+        kind.append(kinds.setdefault(eligible.get(pid, ""), len(kinds)))
+    return {**shapes, "kinds": list(kinds), "kind": kind}
