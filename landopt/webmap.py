@@ -40,6 +40,7 @@ from landopt.maps import (
     OTHER,
     OTHER_EDGE,
     OTHER_FILL,
+    RING_MAX,
     STATUS_WORDS,
     ZONE_COLORS,
     Lang,
@@ -110,6 +111,9 @@ class WebmapData:
     tiles: dict[str, Any] | None = None
     shown: int = 0
     total: int = 0
+    #: Ring each chosen plot while zoomed out: only up to ``RING_MAX`` of them, as on the
+    #: printed map (past that, a city's rings hid its parks)
+    rings: bool = True
     #: A programme plan's years and the year filter's words (None for a one-year plan)
     programme: dict[str, Any] | None = None
 
@@ -415,6 +419,7 @@ def build_webmap_data(
         targets_met=plan.targets_met,
         shown=int(keep.sum()),
         total=total,
+        rings=int((plan.parcels["action"].astype(str) != NONE).sum()) <= RING_MAX,
     )
 
 

@@ -217,3 +217,13 @@ def test_township_labels_do_not_sit_on_chosen_plots(toy_plan):
     chosen = toy_plan.chosen.to_crs(4326).geometry
     assert not chosen.contains(Point(lon, lat)).any()
     assert town.to_crs(4326).geometry[0].contains(Point(lon, lat))
+
+
+def test_chosen_plots_are_ringed_only_up_to_ring_max_as_on_the_printed_map(toy_plan, monkeypatch):
+    """At 100,000 parcels the 1,033 chosen plots' rings covered the parks when zoomed out."""
+    n = int((toy_plan.parcels["action"].astype(str) != "none").sum())
+    assert n > 1
+    assert webmap.build_webmap_data(toy_plan, lang="en").rings is True
+    monkeypatch.setattr(webmap, "RING_MAX", n - 1)
+    assert webmap.build_webmap_data(toy_plan, lang="en").rings is False
+    assert page_data(webmap.webmap_html(toy_plan))["rings"] is False

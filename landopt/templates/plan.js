@@ -127,8 +127,9 @@
     });
     byKey[l.key] = layer;
     if (l.shown) { layer.addTo(map); }
-    if (l.kind === "action") {
+    if (l.kind === "action" && D.rings !== false) {
       // a ring around each chosen parcel, while the map is zoomed out too far to see it
+      // (not past RING_MAX chosen plots: their rings would hide the map)
       var ring = L.layerGroup();
       layer.eachLayer(function (lyr) {
         L.circleMarker(lyr.getBounds().getCenter(), {radius: 8, color: l.fill, weight: 2, fill: false,
