@@ -136,20 +136,13 @@ def outline(layer: Any, parcels: Any) -> dict[str, Any] | None:
     :data:`MAX_MAP_PARCELS` parcels or no polygons."""
     if parcels is None or len(parcels) == 0 or len(parcels) > MAX_MAP_PARCELS:
         return None
-    key = hashlib.sha256(
-        json.dumps([layer.columns, layer.status_values, len(parcels)], sort_keys=True).encode()
-    ).hexdigest()[:16]
+    key = _key(layer, len(parcels), "svg")
     path = Path(layer.folder) / "outline.json"
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-        if cached.get("key") == key:
-            return dict(cached["outline"])
-    except (OSError, ValueError, KeyError):
-        pass
-    x0, y0, x1, y1 = (float(v) for v in parcels.total_bounds)
-    if not x1 > x0 or not y1 > y0:
+    if (kept := _kept(path, key)) is not None:
+        return kept
+    if (frame := _frame(parcels)) is None:
         return None
-    k = VIEW_W / (x1 - x0)
+    x0, y0, _, y1, k = frame
     # simplified to a tenth of a viewBox unit: invisible on screen, a fraction of the bytes
     geoms = parcels.geometry.simplify(0.1 / k, preserve_topology=True)
     paths = []
@@ -162,11 +155,7 @@ def outline(layer: Any, parcels: Any) -> dict[str, Any] | None:
     if not paths:
         return None
     data = {"viewbox": f"0 0 {VIEW_W:.0f} {(y1 - y0) * k:.0f}", "paths": paths}
-    try:
-        with atomic_file(path) as tmp:
-            tmp.write_text(json.dumps({"key": key, "outline": data}), encoding="utf-8")
-    except OSError as exc:  # the map still shows; it is drawn again next time
-        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    _keep(layer, {path: {"key": key, "outline": data}})
     return data
 
 
@@ -188,6 +177,37 @@ def eligible_of(data: Mapping[str, Any], parcels: Any, base_dir: Path) -> dict[s
         pid: " ".join(c for c, ok in zip(cols, row, strict=True) if ok)
         for pid, row in zip(ids, values, strict=True)
     }
+
+
+def _frame(parcels: Any) -> tuple[float, float, float, float, float] | None:
+    """The layer's bounds and the scale to a viewBox :data:`VIEW_W` wide; ``None`` for a
+    layer without extent."""
+    x0, y0, x1, y1 = (float(v) for v in parcels.total_bounds)
+    if not x1 > x0 or not y1 > y0:
+        return None
+    return x0, y0, x1, y1, VIEW_W / (x1 - x0)
+
+
+def _kept(path: Path, key: str) -> dict[str, Any] | None:
+    """The outline kept at ``path`` when it was drawn from ``key``, else ``None``."""
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return dict(cached["outline"])
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    return None
+
+
+def _keep(layer: Any, files: dict[Path, Any]) -> None:
+    """Write each file's JSON (whole or not at all); a folder that cannot be written only
+    costs drawing the outline again next time."""
+    try:
+        for path, obj in files.items():
+            with atomic_file(path) as tmp:
+                tmp.write_text(json.dumps(obj), encoding="utf-8")
+    except OSError as exc:  # the map still shows; it is drawn again next time
+        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
 
 
 def _key(layer: Any, n: int, kind: str) -> str:
@@ -220,19 +240,14 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
         return None
     key = _key(layer, len(parcels), "canvas")
     path = Path(layer.folder) / "outline-canvas.json"
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-        if cached.get("key") == key:
-            return dict(cached["outline"])
-    except (OSError, ValueError, KeyError):
-        pass
+    if (kept := _kept(path, key)) is not None:
+        return kept
     import numpy as np
     import shapely
 
-    x0, y0, x1, y1 = (float(v) for v in parcels.total_bounds)
-    if not x1 > x0 or not y1 > y0:
+    if (frame := _frame(parcels)) is None:
         return None
-    k = VIEW_W / (x1 - x0)
+    x0, y0, _, y1, k = frame
     # simplified to a twentieth of a viewBox unit: a pixel at the deepest zoom
     geoms = shapely.simplify(np.asarray(parcels.geometry.values), 0.05 / k, preserve_topology=True)
     ids: list[str] = []
@@ -263,13 +278,13 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
         "rings": rings,
     }
     meta = {"key": key, "viewbox": data["viewbox"], "n": len(ids)}
-    try:
-        with atomic_file(path) as tmp:
-            tmp.write_text(json.dumps({"key": key, "outline": data}), encoding="utf-8")
-        with atomic_file(path.with_name("outline-canvas.meta.json")) as tmp:
-            tmp.write_text(json.dumps(meta), encoding="utf-8")
-    except OSError as exc:  # the map still shows; it is drawn again next time
-        log.warning("lock map of layer %s not kept: %s", layer.id, exc)
+    _keep(
+        layer,
+        {
+            path: {"key": key, "outline": data},
+            path.with_name("outline-canvas.meta.json"): meta,
+        },
+    )
     return data
 
 
