@@ -243,6 +243,15 @@ def test_a_layer_too_large_for_the_svg_gets_the_canvas_map(
     assert canvas and canvas.group(1) == f"/layers/{layer}/lockmap.json"
     assert 'data-n="3000"' in canvas.group(0)
     assert re.search(r'id="lock-zoom-in"', page) and "locks.js" in page
+    # once kept, the page is drawn from the kept frame: the layer is not read again
+    from landopt.web import layers
+
+    def no_read(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the layer was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(layers.Layer, "read", no_read)
+        assert canvas.group(0) in client.get(f"/layers/{layer}/scenario").text
     got = client.get(canvas.group(1), headers={"Accept-Encoding": "gzip"})
     assert got.status_code == 200 and got.headers["content-encoding"] == "gzip"
     data = got.json()

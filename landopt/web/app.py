@@ -1026,16 +1026,14 @@ def _lock_map(layer: layers.Layer, data: dict[str, Any], lang: str) -> dict[str,
         return None
     if n > locks_map.MAX_MAP_PARCELS:
         meta = locks_map.canvas_meta(layer, n)
-        if meta is None:
+        if meta is None:  # not kept yet (or in a folder that cannot be written)
             try:
                 shapes = locks_map.canvas_shapes(layer, layer.read(lang))
             except LandoptError:
                 return None
-            meta = locks_map.canvas_meta(layer, n)
             if shapes is None:
                 return None
-            if meta is None:  # not kept (a read-only folder): this once from the shapes
-                meta = {"viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
+            meta = locks_map.canvas_meta_of(shapes)
         return {"kind": "canvas", **meta}
     try:
         parcels = layer.read(lang)

@@ -220,13 +220,12 @@ def _key(layer: Any, n: int, kind: str) -> str:
 def canvas_meta(layer: Any, n: int) -> dict[str, Any] | None:
     """The kept canvas map's frame and size, ``{"viewbox", "n"}``, for a layer of ``n``
     valid parcels, without reading the layer (``None`` when not kept for its mapping)."""
-    try:
-        cached = json.loads((Path(layer.folder) / "outline-canvas.meta.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if cached.get("key") != _key(layer, n, "canvas"):
-        return None
-    return {"viewbox": str(cached["viewbox"]), "n": int(cached["n"])}
+    return _kept(Path(layer.folder) / "outline-canvas.meta.json", _key(layer, n, "canvas"))
+
+
+def canvas_meta_of(shapes: Mapping[str, Any]) -> dict[str, Any]:
+    """The frame and size, ``{"viewbox", "n"}``, of :func:`canvas_shapes`' outlines."""
+    return {"viewbox": shapes["viewbox"], "n": len(shapes["ids"])}
 
 
 def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
@@ -277,12 +276,11 @@ def canvas_shapes(layer: Any, parcels: Any) -> dict[str, Any] | None:
         "ids": ids,
         "rings": rings,
     }
-    meta = {"key": key, "viewbox": data["viewbox"], "n": len(ids)}
     _keep(
         layer,
         {
             path: {"key": key, "outline": data},
-            path.with_name("outline-canvas.meta.json"): meta,
+            path.with_name("outline-canvas.meta.json"): {"key": key, "outline": canvas_meta_of(data)},
         },
     )
     return data
